@@ -1,0 +1,22 @@
+/** The yargs parser: global options, one module per command, and one way to fail. */
+import yargs, { type Argv } from 'yargs';
+import { PowlabError } from '../errors.js';
+import { commands } from './commands/index.js';
+import { version } from './version.js';
+
+export function buildCli(argv: string[]): Argv {
+  let cli = yargs(argv)
+    .scriptName('powlab')
+    .usage('$0 <command> [options]\n\nA proof-of-work lab: a real Bitcoin SHA-256d miner to read, run and measure.')
+    .version(version)
+    .strict()
+    .demandCommand(1, 'name a command (powlab --help lists them)')
+    .recommendCommands()
+    .exitProcess(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      throw error ?? new PowlabError(message, 'ERR_USAGE', 2);
+    });
+  for (const command of commands) cli = cli.command(command);
+  return cli;
+}

@@ -1,0 +1,24 @@
+import type { CommandModule } from 'yargs';
+
+interface HashArgs {
+  header: string;
+  json: boolean;
+}
+
+export const hashCommand: CommandModule<object, HashArgs> = {
+  command: 'hash <header>',
+  describe: 'Print the block hash of an 80-byte header given as 160 hex digits',
+  builder: (y) =>
+    y
+      .positional('header', { type: 'string', demandOption: true, describe: 'the header, 160 hex digits' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the decoded fields, target and difficulty as JSON' })
+      .example('$0 hash 0100000000000000…', 'hash a header'),
+  handler: async (argv) => {
+    const { describeHeader } = await import('../../core/describe.js');
+    const { headerBytesFromHex } = await import('../../core/header.js');
+    const { printJson } = await import('../output.js');
+    const facts = describeHeader(headerBytesFromHex(String(argv.header)));
+    if (argv.json) printJson(facts);
+    else process.stdout.write(`${facts.hash}\n`);
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * Errors a user can cause (bad input, unreachable peers) carry an exit status and print as one line.
+ * Factories give every throw a fresh stack and keep the wording in one place.
+ */
+export class PowlabError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly exitCode: number = 2,
+  ) {
+    super(message);
+    this.name = 'PowlabError';
+  }
+}
+
+export const Errors = {
+  badHex: (what: string, detail: string) => new PowlabError(`${what}: ${detail}`, 'ERR_BAD_HEX'),
+  badLength: (what: string, expected: number, got: number) =>
+    new PowlabError(`${what} must be ${expected} bytes (${expected * 2} hex digits), got ${got} bytes`, 'ERR_BAD_LENGTH'),
+  badCompact: (bits: number, why: string) =>
+    new PowlabError(`invalid compact target 0x${(bits >>> 0).toString(16).padStart(8, '0')}: ${why}`, 'ERR_BAD_BITS'),
+  badTarget: (why: string) => new PowlabError(`invalid target: ${why}`, 'ERR_BAD_TARGET'),
+  badOption: (option: string, why: string) => new PowlabError(`--${option}: ${why}`, 'ERR_BAD_OPTION'),
+  badAddress: (address: string, why: string) => new PowlabError(`invalid address ${address}: ${why}`, 'ERR_BAD_ADDRESS'),
+  badData: (what: string, why: string) => new PowlabError(`${what}: ${why}`, 'ERR_BAD_DATA'),
+  store: (why: string) => new PowlabError(why, 'ERR_STORE'),
+  network: (why: string, exitCode = 3) => new PowlabError(why, 'ERR_NETWORK', exitCode),
+  auth: (why: string) => new PowlabError(why, 'ERR_AUTH', 4),
+};
