@@ -1,0 +1,45 @@
+/** A short, honest hashrate measurement: real workers hashing a job that can never be solved. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackendName } from '../hash/backend.js';
+import { Miner } from './miner.js';
+import type { Work } from './work.js';
+
+export interface Measurement {
+  hashrate: number;
+  hashes: number;
+  seconds: number;
+  backend: BackendName;
+  threads: number;
+}
+
+/** A work no hash can meet (target zero), with endless extranonces: pure hashing to measure. */
+export function unsolvableWork(id = 'measure'): Work {
+  const header = new Uint8Array(80).fill(0x42);
+  return {
+    id,
+    target: 0n,
+    stopOnFind: true,
+    extranonceCount: Number.MAX_SAFE_INTEGER,
+    header: (index) => {
+      const copy = Uint8Array.from(header);
+      new DataView(copy.buffer).setFloat64(36, index, true);
+      return copy;
+    },
+  };
+}
+
+export async function measureHashrate(options: { seconds?: number; threads?: number; backend?: BackendName | 'auto' } = {}): Promise<Measurement> {
+  const seconds = options.seconds ?? 2;
+  const miner = await Miner.start({ threads: options.threads, backend: options.backend });
+  try {
+    miner.setWork(unsolvableWork());
+    const before = miner.stats();
+    await sleep(seconds * 1000);
+    const after = miner.stats();
+    const elapsed = after.elapsedSeconds - before.elapsedSeconds;
+    const hashes = after.hashes - before.hashes;
+    return { hashrate: hashes / elapsed, hashes, seconds: elapsed, backend: miner.backend, threads: miner.threads };
+  } finally {
+    await miner.close();
+  }
+}

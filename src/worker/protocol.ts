@@ -1,0 +1,53 @@
+/**
+ * The messages between the controller and its workers, and the shared memory both read. Signals
+ * that must be fast (stop, progress, position) live in shared memory; messages carry work and results.
+ */
+import type { BackendName } from '../hash/backend.js';
+
+/** Slots of the shared Int32Array `control`. */
+export const CONTROL_EPOCH = 0; // bumped by the controller to stop every range dispatched before it
+export const CONTROL_THROTTLE = 1; // percent of each core a worker may use, 1..100
+export const CONTROL_SLOTS = 2;
+
+export interface WorkerInit {
+  index: number;
+  backend: BackendName;
+  /** Int32Array(CONTROL_SLOTS) */
+  control: SharedArrayBuffer;
+  /** BigInt64Array(threads): hashes done by each worker, ever. */
+  progress: SharedArrayBuffer;
+  /** Uint32Array(threads): the next nonce each worker will hash in its current range. */
+  positions: SharedArrayBuffer;
+}
+
+export interface JobMessage {
+  type: 'job';
+  /** Names one header (work + extranonce) for the rest of the run. */
+  jobKey: number;
+  header: Uint8Array;
+  targetLimbs: Uint32Array;
+  /** Hashes at or below this are reported as a new best (limbs, most significant first). */
+  bestLimbs: Uint32Array;
+}
+
+export interface RangeMessage {
+  type: 'range';
+  jobKey: number;
+  rangeId: number;
+  start: number;
+  count: number;
+  /** The control epoch this range was handed out in: a different epoch means stop. */
+  epoch: number;
+  stopOnFind: boolean;
+}
+
+export type ToWorker = JobMessage | RangeMessage;
+
+export type FromWorker =
+  | { type: 'ready'; backend: BackendName }
+  /** A nonce whose hash meets the job's target. */
+  | { type: 'found'; jobKey: number; rangeId: number; nonce: number }
+  /** A nonce whose hash beats the best so far without meeting the target. */
+  | { type: 'best'; jobKey: number; nonce: number }
+  /** The range ended: all hashed, or stopped with `next` the first nonce not hashed. */
+  | { type: 'rangeDone'; rangeId: number; next: number; hashes: number; stopped: boolean };

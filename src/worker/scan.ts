@@ -1,0 +1,61 @@
+/**
+ * The scan of one nonce range, free of thread APIs so it can be read and tested on its own: the range
+ * is hashed in chunks of a few milliseconds, and between chunks the loop publishes progress, watches
+ * the stop signal and, when throttled, rests.
+ */
+import type { HashBackend } from '../hash/backend.js';
+
+export interface ScanHooks {
+  /** True once the controller wants this range abandoned. */
+  stopped(): boolean;
+  /** `hashes` more were done; `next` is the next nonce to hash. */
+  progress(hashes: number, next: number): void;
+  /**
+   * The backend returned `nonce` (its hash meets the scan limbs). Return true to end the range there,
+   * false to go on with the nonce after it.
+   */
+  hit(nonce: number): boolean;
+  /** The last chunk kept the core busy for `busyMs`: rest if throttled. */
+  rest(busyMs: number): void;
+}
+
+export interface ScanOutcome {
+  next: number;
+  hashes: number;
+  stopped: boolean;
+}
+
+const TARGET_CHUNK_MS = 4;
+const MIN_CHUNK = 256;
+const MAX_CHUNK = 1 << 22;
+
+/** Chunk size carried from range to range, so a new range starts at the speed already measured. */
+export class ChunkSizer {
+  size = 4096;
+
+  adjust(elapsedMs: number): void {
+    const scale = elapsedMs > 0 ? TARGET_CHUNK_MS / elapsedMs : 2;
+    this.size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round(this.size * Math.min(2, Math.max(0.5, scale)))));
+  }
+}
+
+export function scanRange(backend: HashBackend, start: number, count: number, hooks: ScanHooks, sizer: ChunkSizer): ScanOutcome {
+  const end = start + count;
+  let next = start;
+  let hashes = 0;
+  while (next < end) {
+    if (hooks.stopped()) return { next, hashes, stopped: true };
+    const chunk = Math.min(sizer.size, end - next);
+    const began = performance.now();
+    const hit = backend.scan(next, chunk);
+    const busyMs = performance.now() - began;
+    const done = hit < 0 ? chunk : hit - next + 1;
+    hashes += done;
+    next += done;
+    hooks.progress(done, next);
+    if (hit < 0) sizer.adjust(busyMs);
+    if (hit >= 0 && hooks.hit(hit)) return { next, hashes, stopped: true };
+    hooks.rest(busyMs);
+  }
+  return { next, hashes, stopped: false };
+}
