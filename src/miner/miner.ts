@@ -395,8 +395,9 @@ export class Miner extends EventEmitter<MinerEvents> {
     if (!job) return undefined;
     if (this.nextNonce >= this.endNonce) {
       if (job.extranonceIndex + 1 >= job.work.extranonceCount) return undefined;
-      // Every nonce of this header is handed out: a new extranonce gives a new merkle root and 2^32 fresh nonces.
-      this.useHeader(job.work, job.extranonceIndex + 1, 0, NONCE_SPACE);
+      // Every nonce of this header is handed out: a new extranonce gives a new merkle root and fresh nonces.
+      const start = job.work.nonceStart ?? 0;
+      this.useHeader(job.work, job.extranonceIndex + 1, start, start + (job.work.nonceCount ?? NONCE_SPACE - start));
       job = this.job!;
     }
     const rate = slot.rate || this.slots.reduce((best, other) => Math.max(best, other.rate), 0);

@@ -17,9 +17,9 @@ export interface Work {
    * means a new coinbase and so a new merkle root: the source owns that.
    */
   header(index: number): Uint8Array;
-  /** First nonce to hash (default 0): only the first header's nonce space is narrowed (grind). */
+  /** First nonce to hash in each header (default 0): grind narrows the search this way. */
   readonly nonceStart?: number;
-  /** How many nonces of the first header to hash (default all 2^32 - nonceStart). */
+  /** How many nonces of each header to hash (default all 2^32 - nonceStart). */
   readonly nonceCount?: number;
 }
 

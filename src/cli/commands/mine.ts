@@ -1,0 +1,38 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { engineOptions, type EngineArgs } from '../mining.js';
+import { targetOptions, type TargetArgs } from '../targets.js';
+
+export interface MineArgs extends EngineArgs, TargetArgs {
+  datadir: string;
+  address?: string;
+  script?: string;
+  blocks: number;
+  duration?: number;
+}
+
+export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
+
+export const mineCommand: CommandModule<object, MineArgs> = {
+  command: 'mine',
+  describe: 'Mine blocks: on the built-in regtest chain by default',
+  builder: (y) =>
+    y
+      .options(engineOptions)
+      .options({ zeros: targetOptions.zeros, bits: targetOptions.bits })
+      .options({
+        datadir: { type: 'string', default: DEFAULT_DATADIR, describe: 'where the built-in chain keeps its blocks' },
+        address: { type: 'string', describe: 'pay the coinbase to this regtest address (bech32 or base58)', group: 'Payout:' },
+        script: { type: 'string', describe: 'pay the coinbase to this output script (hex)', group: 'Payout:' },
+        blocks: { type: 'number', default: 0, describe: 'stop after this many blocks (0: until stopped)' },
+        duration: { type: 'number', describe: 'stop after this many seconds' },
+      })
+      .conflicts('address', 'script')
+      .example('$0 mine --blocks 3 --zeros 16 --json', 'three easy blocks as JSON lines')
+      .example('$0 mine --throttle 50', 'mine on half of each core until Ctrl-C'),
+  handler: async (argv) => {
+    const { mineBuiltInChain } = await import('../mine-chain.js');
+    await mineBuiltInChain(argv);
+  },
+};

@@ -1,0 +1,90 @@
+/** `powlab mine` on the built-in regtest chain. */
+import { addressToScript } from '../core/address.js';
+import { hexToBytes } from '../core/bytes.js';
+import { REGTEST } from '../core/params.js';
+import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
+import { Errors } from '../errors.js';
+import type { BackendName } from '../hash/backend.js';
+import { Miner } from '../miner/miner.js';
+import type { Solution } from '../miner/work.js';
+import { BuiltInChain } from '../sources/chain.js';
+import type { MineArgs } from './commands/mine.js';
+import { checkDuration, checkEngineArgs, MiningStatus, nextEvent, say, stopSignal } from './mining.js';
+import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
+import { targetFromArgs } from './targets.js';
+
+/** A laptop meets 2^22 expected hashes in a second or a few. */
+export const DEFAULT_ZEROS = 22;
+/** OP_TRUE: anyone can spend it, which suits a lab chain when no payout is named. */
+const DEFAULT_SCRIPT = Uint8Array.of(0x51);
+
+export function payoutScriptFrom(args: { address?: string; script?: string }): Uint8Array {
+  if (args.address !== undefined) return addressToScript(String(args.address), REGTEST);
+  if (args.script !== undefined) {
+    const script = hexToBytes(String(args.script), '--script');
+    if (script.length === 0 || script.length > 10_000) throw Errors.badOption('script', `must be 1 to 10000 bytes, got ${script.length}`);
+    return script;
+  }
+  return DEFAULT_SCRIPT;
+}
+
+export async function mineBuiltInChain(args: MineArgs): Promise<void> {
+  checkEngineArgs(args);
+  checkDuration(args.duration);
+  if (!Number.isInteger(args.blocks) || args.blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${args.blocks}`);
+  const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_ZEROS);
+  const payoutScript = payoutScriptFrom(args);
+  const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
+
+  const chain = BuiltInChain.open({ datadir: args.datadir, payoutScript, target, warn });
+  let miner: Miner | undefined;
+  const stop = stopSignal(args.duration);
+  let status: MiningStatus | undefined;
+  let mined = 0;
+  try {
+    miner = await Miner.start({ threads: args.threads, backend: args.backend as BackendName | 'auto', throttle: args.throttle, best: chain.loadBest() });
+    const engine = miner;
+    engine.on('best', (best) => chain.saveBest(best));
+    engine.on('warning', warn);
+    status = new MiningStatus(engine, () => `block ${chain.store.height + 1}`);
+    if (!args.json) {
+      say(
+        `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(chain.target).toPrecision(3)}), ${engine.threads} × ${engine.backend}`,
+        false,
+      );
+    }
+    status.start();
+    while (args.blocks === 0 || mined < args.blocks) {
+      const work = chain.nextWork();
+      engine.setWork(work);
+      const solution = await nextEvent<Solution>((resolve) => {
+        engine.on('found', resolve);
+        return () => engine.off('found', resolve);
+      }, stop.signal);
+      if (!solution) break;
+      const stopMs = await engine.whenIdle();
+      const block = { ...chain.accept(solution), stopMs: Math.round(stopMs * 10) / 10 };
+      mined++;
+      status.clear();
+      if (args.json) printJson(block);
+      else {
+        say(
+          `${paint('block', 'green')} ${block.height} ${block.hash} nonce ${block.nonce} after ${formatCount(block.hashes)} hashes in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)}); workers stopped in ${block.stopMs} ms`,
+          false,
+        );
+      }
+    }
+  } finally {
+    stop.dispose();
+    status?.stop();
+    const stats = miner?.stats();
+    await miner?.close();
+    chain.close();
+    if (stats) {
+      say(
+        `${stop.reason() ? `stopped (${stop.reason()}): ` : ''}${mined} block${mined === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${stats.best ? `; best hash ever here ${stats.best.zeros} zero bits (difficulty ${stats.best.difficulty.toPrecision(4)})` : ''}`,
+        args.json,
+      );
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * What every mining command shares: the engine options, the live status line, per-result lines,
+ * JSON output, and a clean stop on Ctrl-C or --duration.
+ */
+import type { Options } from 'yargs';
+import { BACKEND_NAMES } from '../hash/backend.js';
+import type { Miner } from '../miner/miner.js';
+import { Errors } from '../errors.js';
+import { formatCount, formatDuration, formatHashrate, paint, StatusLine } from './output.js';
+
+export const engineOptions = {
+  threads: { type: 'number', describe: 'worker threads (default: every core)', group: 'Engine:' },
+  backend: { type: 'string', choices: ['auto', ...BACKEND_NAMES], default: 'auto', describe: 'hashing backend (auto: the fastest, by a short calibration)', group: 'Engine:' },
+  throttle: { type: 'number', default: 100, describe: 'percent of each core to use (1-100), for a laptop on battery or running hot', group: 'Engine:' },
+  json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout' },
+} as const satisfies Record<string, Options>;
+
+export interface EngineArgs {
+  threads?: number;
+  backend: string;
+  throttle: number;
+  json: boolean;
+}
+
+export function checkEngineArgs(args: EngineArgs): void {
+  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 1024)) {
+    throw Errors.badOption('threads', `must be a whole number from 1 to 1024, got ${args.threads}`);
+  }
+  if (!Number.isInteger(args.throttle) || args.throttle < 1 || args.throttle > 100) throw Errors.badOption('throttle', `must be a whole percentage from 1 to 100, got ${args.throttle}`);
+}
+
+export function checkDuration(duration: number | undefined): void {
+  if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
+}
+
+/** Resolves when the user presses Ctrl-C or `seconds` pass; `dispose` removes the handlers. */
+export function stopSignal(seconds?: number): { signal: AbortSignal; dispose: () => void; reason: () => string } {
+  const controller = new AbortController();
+  let why = '';
+  const stop = (reason: string) => {
+    if (controller.signal.aborted) return;
+    why = reason;
+    controller.abort();
+  };
+  const onSigint = () => stop('interrupted');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const timer = seconds === undefined ? undefined : setTimeout(() => stop('duration reached'), seconds * 1000);
+  return {
+    signal: controller.signal,
+    reason: () => why,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/** Wait for an event or the stop signal, whichever comes first. */
+export function nextEvent<T>(subscribe: (resolve: (value: T) => void) => () => void, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const unsubscribe = subscribe((value) => {
+      signal.removeEventListener('abort', onAbort);
+      unsubscribe();
+      resolve(value);
+    });
+    const onAbort = () => {
+      unsubscribe();
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A text bar of `fraction` (may exceed 1: luck runs both ways). */
+export function ratioBar(fraction: number, width = 12): string {
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
+/** The live status line on a terminal: hashrate, hashes against expected, elapsed, best. */
+export class MiningStatus {
+  private readonly line = new StatusLine();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly miner: Miner,
+    private readonly label: () => string = () => '',
+  ) {}
+
+  start(): void {
+    if (!this.line.enabled) return;
+    this.timer = setInterval(() => this.render(), 250);
+    this.timer.unref();
+  }
+
+  render(): void {
+    const stats = this.miner.stats();
+    const fraction = stats.expectedHashes > 0 ? stats.workHashes / stats.expectedHashes : 0;
+    const best = stats.best ? ` | best ${stats.best.zeros} bits` : '';
+    const label = this.label();
+    this.line.update(
+      `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)} | ${formatCount(stats.workHashes)} / ${formatCount(stats.expectedHashes)} expected ${ratioBar(fraction)} ${Math.round(fraction * 100)}% | ${formatDuration(stats.elapsedSeconds)}${best}`,
+    );
+  }
+
+  /** Clear the line so another can be printed, then carry on. */
+  clear(): void {
+    this.line.clear();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.line.clear();
+  }
+}
+
+/** Write a line for humans: on stdout, or, when stdout carries JSON, on stderr if a person is watching it. */
+export function say(text: string, json: boolean): void {
+  if (!json) process.stdout.write(`${text}\n`);
+  else if (process.stderr.isTTY) process.stderr.write(`${text}\n`);
+}

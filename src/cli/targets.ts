@@ -1,0 +1,42 @@
+/** The ways a user names a target on the command line: --zeros N, --bits HEX, --target HEX. */
+import { hexToBytes } from '../core/bytes.js';
+import { bitsToTarget, MAX_TARGET, targetFromZeroBits } from '../core/target.js';
+import { Errors } from '../errors.js';
+
+export interface TargetArgs {
+  zeros?: number;
+  bits?: string;
+  target?: string;
+}
+
+export const targetOptions = {
+  zeros: { type: 'number', describe: 'target: hashes must start with this many zero bits', group: 'Target:' },
+  bits: { type: 'string', describe: 'target: compact bits, 8 hex digits (e.g. 207fffff)', group: 'Target:' },
+  target: { type: 'string', describe: 'target: a 256-bit number in hex (up to 64 digits)', group: 'Target:' },
+} as const;
+
+export function parseBits(text: string): number {
+  const digits = text.replace(/^0x/i, '');
+  if (!/^[0-9a-fA-F]{1,8}$/.test(digits)) throw Errors.badOption('bits', `must be up to 8 hex digits, got ${JSON.stringify(text)}`);
+  return parseInt(digits, 16) >>> 0;
+}
+
+/** The target the options name, or undefined when none is given. */
+export function targetFromArgs(args: TargetArgs): bigint | undefined {
+  const given = (['zeros', 'bits', 'target'] as const).filter((key) => args[key] !== undefined);
+  if (given.length > 1) throw Errors.badOption(given[1], `give only one of --zeros, --bits, --target`);
+  if (args.zeros !== undefined) {
+    if (!Number.isInteger(args.zeros) || args.zeros < 0 || args.zeros > 255) throw Errors.badOption('zeros', `must be a whole number from 0 to 255, got ${args.zeros}`);
+    return targetFromZeroBits(args.zeros);
+  }
+  if (args.bits !== undefined) return bitsToTarget(parseBits(String(args.bits)));
+  if (args.target !== undefined) {
+    const text = String(args.target).replace(/^0x/i, '');
+    if (text.length === 0 || text.length > 64) throw Errors.badOption('target', `must be 1 to 64 hex digits, got ${text.length}`);
+    hexToBytes(text.length % 2 ? `0${text}` : text, '--target');
+    const target = BigInt(`0x${text}`);
+    if (target === 0n || target > MAX_TARGET) throw Errors.badOption('target', 'must be above zero: no hash can meet a zero target');
+    return target;
+  }
+  return undefined;
+}

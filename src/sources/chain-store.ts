@@ -1,0 +1,216 @@
+/**
+ * The built-in chain's block store: one append-only file of records
+ *   magic "PWLB" | length (u32 LE) | ~length (u32 LE) | block | first 4 bytes of sha256d(block)
+ * so a torn write at the end (a power cut mid-append) can be told from corruption inside: a torn
+ * tail is cut off at the next open with a warning; anything else is refused and left untouched.
+ */
+import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { bytesEqual, concatBytes, readUint32LE, uint32LE } from '../core/bytes.js';
+import { checkBlock, parseBlock } from '../core/block.js';
+import { BlockHeader, hashToDisplayHex, headerHash, serializeHeader } from '../core/header.js';
+import { ChainParams, genesisHash, REGTEST } from '../core/params.js';
+import { bitsToTarget } from '../core/target.js';
+import { bip34HeightPush } from '../core/tx.js';
+import { sha256d } from '../core/sha256.js';
+import { Errors } from '../errors.js';
+
+const MAGIC = Uint8Array.of(0x50, 0x57, 0x4c, 0x42);
+const RECORD_HEAD = 12;
+const CHECKSUM = 4;
+export const BLOCKS_FILE = 'blocks.dat';
+const LOCK_FILE = 'LOCK';
+
+export interface StoredBlock {
+  height: number;
+  /** Internal byte order. */
+  hash: Uint8Array;
+  header: BlockHeader;
+  offset: number;
+  length: number;
+}
+
+export interface StoreScan {
+  blocks: StoredBlock[];
+  /** Where a torn final record starts, if the file ends in one. */
+  tornAt?: number;
+  /** The first problem that is not a torn tail. */
+  problem?: { height: number; offset: number; reason: string };
+}
+
+export function encodeRecord(block: Uint8Array): Uint8Array {
+  return concatBytes(MAGIC, uint32LE(block.length), uint32LE(~block.length >>> 0), block, sha256d(block).subarray(0, CHECKSUM));
+}
+
+function containsMagic(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i + MAGIC.length <= bytes.length; i++) {
+    if (bytes[i] === MAGIC[0] && bytes[i + 1] === MAGIC[1] && bytes[i + 2] === MAGIC[2] && bytes[i + 3] === MAGIC[3]) return true;
+  }
+  return false;
+}
+
+/** Read every record and check every block against the chain: links, proof of work, merkle root, height. */
+export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): StoreScan {
+  const blocks: StoredBlock[] = [];
+  const powLimit = bitsToTarget(params.powLimitBits);
+  let previous = genesisHash(params);
+  let offset = 0;
+  while (offset < bytes.length) {
+    const height = blocks.length + 1;
+    const rest = bytes.subarray(offset);
+    const fail = (reason: string): StoreScan => ({ blocks, problem: { height, offset, reason } });
+    const torn = (): StoreScan => ({ blocks, tornAt: offset });
+    if (rest.length < RECORD_HEAD) return rest.every((b) => b === 0) || bytesEqual(rest.subarray(0, Math.min(4, rest.length)), MAGIC.subarray(0, Math.min(4, rest.length))) ? torn() : fail('record header damaged');
+    if (!bytesEqual(rest.subarray(0, 4), MAGIC)) return rest.every((b) => b === 0) ? torn() : fail('record magic damaged');
+    const length = readUint32LE(rest, 4);
+    if ((~length >>> 0) !== readUint32LE(rest, 8)) return fail('record length damaged');
+    if (RECORD_HEAD + length + CHECKSUM > rest.length) return containsMagic(rest, RECORD_HEAD) ? fail('record cut short inside the store') : torn();
+    const block = rest.subarray(RECORD_HEAD, RECORD_HEAD + length);
+    if (!bytesEqual(sha256d(block).subarray(0, CHECKSUM), rest.subarray(RECORD_HEAD + length, RECORD_HEAD + length + CHECKSUM))) return fail('checksum mismatch (the block bytes changed on disk)');
+    let parsed;
+    try {
+      parsed = parseBlock(block);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    const hash = headerHash(serializeHeader(parsed.header));
+    const where = `block ${height} (${hashToDisplayHex(hash)})`;
+    if (!bytesEqual(parsed.header.prevHash, previous)) return fail(`${where} does not link to the block before it`);
+    const reason = checkBlock(parsed);
+    if (reason) return fail(`${where}: ${reason}`);
+    if (bitsToTarget(parsed.header.bits) > powLimit) return fail(`${where}: target above the chain's proof-of-work limit`);
+    const expectedHeight = bip34HeightPush(height);
+    if (!bytesEqual(parsed.transactions[0].inputs[0].scriptSig.subarray(0, expectedHeight.length), expectedHeight)) return fail(`${where}: coinbase does not start with height ${height} (BIP 34)`);
+    blocks.push({ height, hash, header: parsed.header, offset: offset + RECORD_HEAD, length });
+    previous = hash;
+    offset += RECORD_HEAD + length + CHECKSUM;
+  }
+  return { blocks };
+}
+
+export class ChainStore {
+  private constructor(
+    readonly datadir: string,
+    readonly params: ChainParams,
+    readonly blocks: StoredBlock[],
+    private fd: number,
+    private readonly lockPath: string,
+  ) {}
+
+  /**
+   * Open (creating if needed) the store in `datadir`, cutting off a torn tail. A store with any
+   * other damage is refused untouched.
+   */
+  static open(datadir: string, params: ChainParams = REGTEST, warn: (message: string) => void = () => {}): ChainStore {
+    try {
+      mkdirSync(datadir, { recursive: true });
+    } catch (error) {
+      throw Errors.store(`cannot create datadir ${datadir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const lockPath = join(datadir, LOCK_FILE);
+    takeLock(lockPath);
+    try {
+      const file = join(datadir, BLOCKS_FILE);
+      const bytes = existsSync(file) ? readFileSync(file) : new Uint8Array(0);
+      const scan = scanStore(bytes, params);
+      if (scan.problem) throw Errors.store(`store ${file} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (powlab chain verify --datadir ${datadir})`);
+      if (scan.tornAt !== undefined) {
+        warn(`store ${file} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`);
+        truncateSync(file, scan.tornAt);
+      }
+      const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+      return new ChainStore(datadir, params, scan.blocks, fd, lockPath);
+    } catch (error) {
+      releaseLock(lockPath);
+      if ((error as NodeJS.ErrnoException).code) throw Errors.store(`cannot use datadir ${datadir}: ${(error as NodeJS.ErrnoException).code}`);
+      throw error;
+    }
+  }
+
+  get height(): number {
+    return this.blocks.length;
+  }
+
+  tip(): { height: number; hash: Uint8Array; header: BlockHeader } {
+    const last = this.blocks[this.blocks.length - 1];
+    return last ?? { height: 0, hash: genesisHash(this.params), header: this.params.genesisHeader };
+  }
+
+  /** Times of the last `count` blocks, newest last (genesis included), for median-time-past. */
+  recentTimes(count = 11): number[] {
+    const times = [this.params.genesisHeader.time, ...this.blocks.map((b) => b.header.time)];
+    return times.slice(-count);
+  }
+
+  /** Append a block that extends the tip, and make it durable before returning. */
+  append(block: Uint8Array): StoredBlock {
+    const parsed = parseBlock(block);
+    const hash = headerHash(serializeHeader(parsed.header));
+    if (!bytesEqual(parsed.header.prevHash, this.tip().hash)) throw Errors.store('block does not extend the stored tip');
+    const record = encodeRecord(block);
+    const offset = this.blocks.length === 0 ? 0 : this.blocks[this.blocks.length - 1].offset + this.blocks[this.blocks.length - 1].length + CHECKSUM;
+    writeSync(this.fd, record);
+    fsyncSync(this.fd);
+    const stored = { height: this.blocks.length + 1, hash, header: parsed.header, offset: offset + RECORD_HEAD, length: block.length };
+    this.blocks.push(stored);
+    return stored;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    releaseLock(this.lockPath);
+  }
+}
+
+/** One miner per datadir: a lock file holding the owner's pid; a dead owner's lock is taken over. */
+function takeLock(lockPath: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw Errors.store(`cannot write to datadir: ${lockPath}: ${code ?? (error as Error).message}`);
+      const owner = Number(readFileSync(lockPath, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw Errors.store(`datadir is in use by process ${owner} (${lockPath})`);
+      unlinkSync(lockPath);
+    }
+  }
+  throw Errors.store(`cannot lock ${lockPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseLock(lockPath: string): void {
+  try {
+    unlinkSync(lockPath);
+  } catch {
+    // Already gone: nothing to release.
+  }
+}
+
+/** Read a store without locking or changing it (for verify and explain, which may run beside a miner). */
+export function readStore(datadir: string, params: ChainParams = REGTEST): { file: string; bytes: Uint8Array; scan: StoreScan } {
+  const file = join(datadir, BLOCKS_FILE);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw Errors.store(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return { file, bytes, scan: scanStore(bytes, params) };
+}
+
+/** The bytes of block `height` in a store read by readStore. */
+export function storedBlockBytes(store: { bytes: Uint8Array; scan: StoreScan }, height: number): Uint8Array {
+  const stored = store.scan.blocks[height - 1];
+  if (!stored) throw Errors.store(`no block at height ${height} (the store holds ${store.scan.blocks.length ? `1..${store.scan.blocks.length}` : 'no blocks'})`);
+  return store.bytes.subarray(stored.offset, stored.offset + stored.length);
+}

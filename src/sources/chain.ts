@@ -1,0 +1,133 @@
+/**
+ * The built-in regtest chain: blocks that start from the regtest genesis, each with a BIP 34
+ * coinbase, mined at a demo target the header's own bits encode, kept in the append-only store.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serializeBlock } from '../core/block.js';
+import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../core/header.js';
+import { blockSubsidy, REGTEST } from '../core/params.js';
+import { bitsToTarget, targetToBits } from '../core/target.js';
+import { buildCoinbase, serializeTx, txid } from '../core/tx.js';
+import { bytesToHex } from '../core/bytes.js';
+import type { BestHash } from '../miner/best.js';
+import type { Solution, Work } from '../miner/work.js';
+import { ChainStore } from './chain-store.js';
+
+/** BIP 9 version bits with no deployment signalled. */
+const BLOCK_VERSION = 0x20000000;
+const EXTRANONCE_BYTES = 8;
+const TAG = new TextEncoder().encode('/powlab/');
+const BEST_FILE = 'best.json';
+
+export interface MinedBlock {
+  height: number;
+  hash: string;
+  header: string;
+  nonce: number;
+  block: string;
+  hashes: number;
+  seconds: number;
+  hashrate: number;
+  extranonce: number;
+}
+
+export interface ChainOptions {
+  datadir: string;
+  payoutScript: Uint8Array;
+  /** Mining target; the header's bits are its compact form, and blocks are mined at what those bits say. */
+  target: bigint;
+  warn?: (message: string) => void;
+}
+
+interface ChainWork extends Work {
+  readonly height: number;
+  readonly template: Omit<BlockHeader, 'merkleRoot' | 'nonce'>;
+}
+
+export class BuiltInChain {
+  private constructor(
+    readonly store: ChainStore,
+    private readonly payoutScript: Uint8Array,
+    readonly bits: number,
+  ) {}
+
+  static open(options: ChainOptions): BuiltInChain {
+    const bits = targetToBits(options.target);
+    bitsToTarget(bits); // refuses a target that rounds to nothing in compact form
+    return new BuiltInChain(ChainStore.open(options.datadir, REGTEST, options.warn), options.payoutScript, bits);
+  }
+
+  get target(): bigint {
+    return bitsToTarget(this.bits);
+  }
+
+  /** Work on top of the stored tip. */
+  nextWork(): ChainWork {
+    const tip = this.store.tip();
+    const height = tip.height + 1;
+    const times = this.store.recentTimes();
+    const medianTimePast = times.slice().sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    const template = {
+      version: BLOCK_VERSION,
+      prevHash: tip.hash,
+      time: Math.max(Math.floor(Date.now() / 1000), medianTimePast + 1),
+      bits: this.bits,
+    };
+    return {
+      id: `regtest-${height}`,
+      height,
+      template,
+      target: this.target,
+      stopOnFind: true,
+      extranonceCount: Number.MAX_SAFE_INTEGER,
+      header: (index) => serializeHeader({ ...template, merkleRoot: txid(this.coinbase(height, index)), nonce: 0 }),
+    };
+  }
+
+  /** Turn a solution into a block, store it durably, and describe it. */
+  accept(solution: Solution): MinedBlock {
+    const work = solution.work as ChainWork;
+    const coinbase = this.coinbase(work.height, solution.extranonceIndex);
+    const block = serializeBlock(solution.header, [serializeTx(coinbase)]);
+    const stored = this.store.append(block);
+    return {
+      height: stored.height,
+      hash: hashToDisplayHex(stored.hash),
+      header: bytesToHex(solution.header),
+      nonce: solution.nonce,
+      block: bytesToHex(block),
+      hashes: solution.hashes,
+      seconds: solution.seconds,
+      hashrate: solution.seconds > 0 ? solution.hashes / solution.seconds : 0,
+      extranonce: solution.extranonceIndex,
+    };
+  }
+
+  /** The best hash of all runs on this datadir. */
+  loadBest(): BestHash | null {
+    try {
+      const best = JSON.parse(readFileSync(join(this.store.datadir, BEST_FILE), 'utf8')) as BestHash;
+      return typeof best.hash === 'string' && /^[0-9a-f]{64}$/.test(best.hash) ? best : null;
+    } catch {
+      return null;
+    }
+  }
+
+  saveBest(best: BestHash): void {
+    const file = join(this.store.datadir, BEST_FILE);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(best)}\n`);
+    renameSync(`${file}.tmp`, file);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private coinbase(height: number, extranonceIndex: number) {
+    const extranonce = new Uint8Array(EXTRANONCE_BYTES);
+    new DataView(extranonce.buffer).setBigUint64(0, BigInt(extranonceIndex), true);
+    return buildCoinbase({ height, extranonce, value: blockSubsidy(height, REGTEST), payoutScript: this.payoutScript, tag: TAG });
+  }
+}
+
