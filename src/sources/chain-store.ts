@@ -13,7 +13,7 @@ import { ChainParams, genesisHash, REGTEST } from '../core/params.js';
 import { bitsToTarget } from '../core/target.js';
 import { bip34HeightPush } from '../core/tx.js';
 import { sha256d } from '../core/sha256.js';
-import { Errors } from '../errors.js';
+import { Errors, PowlabError } from '../errors.js';
 
 const MAGIC = Uint8Array.of(0x50, 0x57, 0x4c, 0x42);
 const RECORD_HEAD = 12;
@@ -122,7 +122,7 @@ export class ChainStore {
       return new ChainStore(datadir, params, scan.blocks, fd, lockPath);
     } catch (error) {
       releaseLock(lockPath);
-      if ((error as NodeJS.ErrnoException).code) throw Errors.store(`cannot use datadir ${datadir}: ${(error as NodeJS.ErrnoException).code}`);
+      if (!(error instanceof PowlabError) && (error as NodeJS.ErrnoException).code) throw Errors.store(`cannot use datadir ${datadir}: ${(error as NodeJS.ErrnoException).code}`);
       throw error;
     }
   }

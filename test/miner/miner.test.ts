@@ -1,0 +1,121 @@
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { headerBytesFromHex, hashToDisplayHex, withNonce } from '../../src/core/header.js';
+import { sha256d } from '../../src/core/sha256.js';
+import { bitsToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/core/target.js';
+// Workers run compiled JavaScript, so the engine is tested as built (npm test builds first).
+import { Miner } from '../../dist/miner/miner.js';
+import { unsolvableWork } from '../../dist/miner/measure.js';
+import type { Solution, Work } from '../../dist/miner/work.js';
+import vectors from '../vectors/headers.json';
+
+const block100000 = vectors.valid.find((v) => v.height === 100000)!;
+const open: Miner[] = [];
+async function startMiner(threads = 2): Promise<Miner> {
+  const miner = await Miner.start({ threads, backend: 'noble' });
+  open.push(miner);
+  return miner;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((miner) => miner.close()));
+});
+
+function grindWork(hex: string, nonce: number, before: number, after: number): Work {
+  const header = headerBytesFromHex(hex);
+  return { id: 'grind', target: bitsToTarget(header[72] | (header[73] << 8) | (header[74] << 16) | (header[75] << 24)), stopOnFind: true, extranonceCount: 1, header: () => header, nonceStart: nonce - before, nonceCount: before + after };
+}
+
+describe('Miner', () => {
+  it('hashes every nonce of every extranonce exactly once, then reports the work exhausted', async () => {
+    const miner = await startMiner();
+    const asked: number[] = [];
+    const base = unsolvableWork();
+    const work: Work = { ...base, extranonceCount: 3, nonceStart: 1000, nonceCount: 150_000, header: (index) => (asked.push(index), base.header(index)) };
+    miner.setWork(work);
+    const [exhausted] = await once(miner, 'exhausted');
+    expect(exhausted).toBe(work);
+    expect(asked).toEqual([0, 1, 2]);
+    expect(miner.stats().workHashes).toBe(3 * 150_000);
+  });
+
+  it('finds the true nonce of a real main-net header and stops every worker', async () => {
+    const miner = await startMiner();
+    miner.setWork(grindWork(block100000.hex, block100000.nonce, 200_000, 100_000));
+    const [solution] = (await once(miner, 'found')) as [Solution];
+    expect(solution.nonce).toBe(block100000.nonce);
+    expect(hashToDisplayHex(solution.hash)).toBe(block100000.hash);
+    const stopMs = await miner.whenIdle();
+    expect(stopMs).toBeGreaterThanOrEqual(0);
+    expect(miner.stats().workers.every((w) => w.hashes > 0)).toBe(true);
+  });
+
+  it('reports every share when it does not stop on a find: exactly the nonces a brute-force scan finds', async () => {
+    const miner = await startMiner();
+    const header = headerBytesFromHex(block100000.hex);
+    const target = targetFromZeroBits(10);
+    const work: Work = { id: 'shares', target, stopOnFind: false, extranonceCount: 1, header: () => header, nonceStart: 5_000, nonceCount: 60_000 };
+    const expected: number[] = [];
+    for (let nonce = 5_000; nonce < 65_000; nonce++) if (hashMeetsTarget(sha256d(withNonce(header, nonce)), target)) expected.push(nonce);
+    const found: number[] = [];
+    miner.on('found', (solution) => found.push(solution.nonce));
+    miner.setWork(work);
+    await once(miner, 'exhausted');
+    expect(expected.length).toBeGreaterThan(20);
+    expect(found.sort((a, b) => a - b)).toEqual(expected);
+  });
+
+  it('replaces a worker that dies and redoes its range', async () => {
+    const miner = await startMiner(2);
+    const base = unsolvableWork();
+    const work: Work = { ...base, extranonceCount: 1, nonceStart: 0, nonceCount: 400_000 };
+    const replaced: number[] = [];
+    miner.on('workerReplaced', (index) => replaced.push(index));
+    miner.setWork(work);
+    await once(miner, 'best'); // hashing has begun
+    await miner.crashWorker(0);
+    await once(miner, 'exhausted');
+    expect(replaced).toEqual([0]);
+    expect(miner.stats().workersReplaced).toBe(1);
+    // The dead worker's range was handed out again whole: nothing is lost, some may be hashed twice.
+    expect(miner.stats().workHashes).toBeGreaterThanOrEqual(400_000);
+  });
+
+  it('still finds the block when the worker holding it is killed', async () => {
+    const miner = await startMiner(1);
+    miner.setWork(grindWork(block100000.hex, block100000.nonce, 30_000, 1_000));
+    await once(miner, 'best');
+    await miner.crashWorker(0);
+    const [solution] = (await once(miner, 'found')) as [Solution];
+    expect(solution.nonce).toBe(block100000.nonce);
+    expect(miner.stats().workersReplaced).toBe(1);
+  });
+
+  it('switches every worker to new work', async () => {
+    const miner = await startMiner();
+    miner.setWork(unsolvableWork('first'));
+    await once(miner, 'best');
+    const second = grindWork(block100000.hex, block100000.nonce, 100_000, 10);
+    miner.setWork(second);
+    const [solution] = (await once(miner, 'found')) as [Solution];
+    expect(solution.work).toBe(second);
+  });
+
+  it('tracks the best hash as leading zero bits and difficulty', async () => {
+    const miner = await startMiner();
+    miner.setWork(grindWork(block100000.hex, block100000.nonce, 50_000, 10));
+    await once(miner, 'found');
+    const best = miner.stats().best!;
+    expect(best.hash).toBe(block100000.hash);
+    expect(best.zeros).toBe(46); // 000000000003ba27…: eleven zero hex digits, then 0b0011
+    expect(best.difficulty).toBeGreaterThan(14484);
+  });
+
+  it.each([
+    [{ threads: 0 }, /--threads/],
+    [{ throttle: 0 }, /--throttle/],
+    [{ throttle: 101 }, /--throttle/],
+    [{ backend: 'gpu' as never }, /--backend: unknown backend gpu/],
+  ])('rejects %j', async (options, message) => {
+    await expect(Miner.start(options)).rejects.toThrow(message);
+  });
+});
