@@ -75,7 +75,6 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       }
     }
   } finally {
-    stop.dispose();
     status?.stop();
     const stats = miner?.stats();
     await miner?.close();
@@ -86,5 +85,6 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
         args.json,
       );
     }
+    stop.dispose();
   }
 }

@@ -10,6 +10,7 @@ import { blockSubsidy, REGTEST } from '../core/params.js';
 import { bitsToTarget, targetToBits } from '../core/target.js';
 import { buildCoinbase, serializeTx, txid } from '../core/tx.js';
 import { bytesToHex } from '../core/bytes.js';
+import { Errors } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
 import { ChainStore } from './chain-store.js';
@@ -54,7 +55,10 @@ export class BuiltInChain {
 
   static open(options: ChainOptions): BuiltInChain {
     const bits = targetToBits(options.target);
-    bitsToTarget(bits); // refuses a target that rounds to nothing in compact form
+    const target = bitsToTarget(bits); // refuses a target that rounds to nothing in compact form
+    if (target > bitsToTarget(REGTEST.powLimitBits)) {
+      throw Errors.badTarget(`easier than regtest allows (its limit is bits ${REGTEST.powLimitBits.toString(16)}, about 1 leading zero bit)`);
+    }
     return new BuiltInChain(ChainStore.open(options.datadir, REGTEST, options.warn), options.payoutScript, bits);
   }
 
