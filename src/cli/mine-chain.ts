@@ -81,7 +81,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
     chain.close();
     if (stats) {
       say(
-        `${stop.reason() ? `stopped (${stop.reason()}): ` : ''}${mined} block${mined === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${stats.best ? `; best hash ever here ${stats.best.zeros} zero bits (difficulty ${stats.best.difficulty.toPrecision(4)})` : ''}`,
+        `${stop.reason() ? `stopped (${stop.reason()}): ` : ''}${mined} block${mined === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${stats.sessionBest ? `; best hash this run ${stats.sessionBest.zeros} zero bits (difficulty ${stats.sessionBest.difficulty.toPrecision(4)})` : ''}${stats.best ? `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})` : ''}`,
         args.json,
       );
     }

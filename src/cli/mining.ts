@@ -99,10 +99,11 @@ export class MiningStatus {
   render(): void {
     const stats = this.miner.stats();
     const fraction = stats.expectedHashes > 0 ? stats.workHashes / stats.expectedHashes : 0;
-    const best = stats.best ? ` | best ${stats.best.zeros} bits` : '';
+    const best = stats.sessionBest ? ` | best ${stats.sessionBest.zeros} bits` : '';
+    const perWorker = stats.workers.length > 1 && stats.workers.length <= 4 ? ` (${stats.workers.map((w) => formatHashrate(w.hashrate).split(' ')[0]).join(' + ')})` : '';
     const label = this.label();
     this.line.update(
-      `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)} | ${formatCount(stats.workHashes)} / ${formatCount(stats.expectedHashes)} expected ${ratioBar(fraction)} ${Math.round(fraction * 100)}% | ${formatDuration(stats.elapsedSeconds)}${best}`,
+      `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)}${perWorker} | ${formatCount(stats.workHashes)} / ${formatCount(stats.expectedHashes)} expected ${ratioBar(fraction)} ${Math.round(fraction * 100)}% | ${formatDuration(stats.elapsedSeconds)}${best}`,
     );
   }
 

@@ -51,7 +51,10 @@ export interface MinerStats {
   expectedHashes: number;
   extranonceIndex: number;
   workers: WorkerStats[];
+  /** The best hash known: this run's, or an earlier run's when that was better. */
   best: BestHash | null;
+  /** The best hash of this run. */
+  sessionBest: BestHash | null;
   workersReplaced: number;
 }
 
@@ -120,6 +123,7 @@ export class Miner extends EventEmitter<MinerEvents> {
   private exhaustedReported = false;
   private idleWaiters: ((stopMs: number) => void)[] = [];
   private best: BestHash | null;
+  private sessionBest: BestHash | null = null;
   private bestLimbs: Uint32Array;
   private closing = false;
   private replaced = 0;
@@ -138,7 +142,8 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.pool = new Pool({ max: threads });
     this.slots = Array.from({ length: threads }, (_, index) => ({ index, ready: false, sentJobKey: -1, rate: 0, covered: [] }));
     this.best = best;
-    this.bestLimbs = best ? targetToLimbs(BigInt(`0x${best.hash}`) - 1n) : targetToLimbs(MAX_TARGET);
+    // Workers report each hash that beats this run's best, so the run's best is known as well as the all-time one.
+    this.bestLimbs = targetToLimbs(MAX_TARGET);
     this.meter = new HashrateMeter(() => Array.from(this.progressView, Number));
     this.sampler = setInterval(() => this.meter.sample(), SAMPLE_MS).unref();
   }
@@ -224,6 +229,7 @@ export class Miner extends EventEmitter<MinerEvents> {
         return { index: slot.index, ...reading.perWorker[slot.index], ranges };
       }),
       best: this.best,
+      sessionBest: this.sessionBest,
       workersReplaced: this.replaced,
     };
   }
@@ -333,9 +339,11 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   private noteBest(hash: Uint8Array): void {
     const candidate = bestHashFrom(hash);
+    if (!isBetter(candidate, this.sessionBest)) return;
+    this.sessionBest = candidate;
+    this.bestLimbs = targetToLimbs(hashToBigInt(hash) - 1n);
     if (!isBetter(candidate, this.best)) return;
     this.best = candidate;
-    this.bestLimbs = targetToLimbs(hashToBigInt(hash) - 1n);
     this.emit('best', candidate);
   }
 

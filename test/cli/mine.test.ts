@@ -69,6 +69,13 @@ describe('powlab mine on the built-in chain', () => {
     expect(verdict.ok).toBe(false);
   });
 
+  it('keeps the best hash of all runs in the datadir', async () => {
+    const best = JSON.parse(readFileSync(join(datadir, 'best.json'), 'utf8'));
+    const bestBlock = blocks.map((b) => b.hash).sort()[0];
+    expect(best.hash <= bestBlock).toBe(true);
+    expect(best.zeros).toBe(leadingZeroBits(best.hash));
+  });
+
   it('chain verify passes on the store, and names the block when any byte of it is flipped', async () => {
     const ok = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
     expect(ok.code).toBe(0);
