@@ -59,26 +59,24 @@ export class StatusLine {
   }
 }
 
-export function formatHashrate(hashesPerSecond: number): string {
-  const units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s'];
-  let value = hashesPerSecond;
+/** A value scaled by thousands into the largest unit that keeps it at or above 1. */
+function scaleByThousands(value: number, units: readonly string[]): { value: number; unit: string } {
   let unit = 0;
   while (value >= 1000 && unit < units.length - 1) {
     value /= 1000;
     unit++;
   }
-  return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units[unit]}`;
+  return { value, unit: units[unit] };
+}
+
+export function formatHashrate(hashesPerSecond: number): string {
+  const { value, unit } = scaleByThousands(hashesPerSecond, ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s']);
+  return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${unit}`;
 }
 
 export function formatCount(n: number): string {
-  const units = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? String(Math.round(value)) : `${value.toFixed(2)}${units[unit]}`;
+  const { value, unit } = scaleByThousands(n, ['', 'k', 'M', 'G', 'T', 'P', 'E']);
+  return unit === '' ? String(Math.round(value)) : `${value.toFixed(2)}${unit}`;
 }
 
 export function formatDuration(seconds: number): string {

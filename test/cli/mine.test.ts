@@ -4,20 +4,11 @@ import { join } from 'node:path';
 import { Block as BitcoinJsBlock } from 'bitcoinjs-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGTEST } from '../../src/core/params.js';
+import type { MinedBlock as ChainBlock } from '../../src/sources/chain.js';
 import { checkBlocksWithPythonBitcoinlib } from '../helpers/python-bitcoinlib.js';
 import { runCli } from '../helpers/run-cli.js';
 
-interface MinedBlock {
-  height: number;
-  hash: string;
-  header: string;
-  nonce: number;
-  block: string;
-  hashes: number;
-  seconds: number;
-  hashrate: number;
-  stopMs: number;
-}
+type MinedBlock = ChainBlock & { stopMs: number };
 
 const leadingZeroBits = (displayHex: string) => {
   const value = BigInt(`0x${displayHex}`);
