@@ -1,0 +1,45 @@
+/**
+ * Blocks and shares powlab found for someone else (a node, a pool), kept on disk before they are
+ * sent: if the submission is lost (the node restarts, the connection drops), the work is not.
+ * One JSON file per find in <datadir>/found/, written to a temporary name, synced, then renamed, so
+ * a crash leaves either the whole file or none.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Errors } from '../errors.js';
+
+export const FOUND_DIR = 'found';
+
+export interface FoundBlock {
+  /** Where it goes: "rpc http://127.0.0.1:18443", "stratum pool.example:3333" (never credentials). */
+  source: string;
+  height?: number;
+  /** Block hash, display order (reversed hex). */
+  hash: string;
+  /** The 80-byte header, hex. */
+  header: string;
+  /** The whole block, hex, when the finder has it. */
+  block?: string;
+}
+
+/** Write a find to <datadir>/found/<hash>.json durably; returns the file's path. */
+export function saveFoundBlock(datadir: string, found: FoundBlock): string {
+  if (!/^[0-9a-f]{64}$/.test(found.hash)) throw new RangeError(`a found block's hash must be 64 lower-case hex digits, got ${JSON.stringify(found.hash)}`);
+  const dir = join(datadir, FOUND_DIR);
+  const file = join(dir, `${found.hash}.json`);
+  const temporary = `${file}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, `${JSON.stringify({ ...found, foundAt: new Date().toISOString() })}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${(error as Error).message}`);
+  }
+  return file;
+}

@@ -1,0 +1,151 @@
+/**
+ * A block template from getblocktemplate (BIP 22/23), checked field by field before use: a node is
+ * trusted to judge blocks, not to send well-formed JSON. Each transaction is parsed and its txid and
+ * wtxid recomputed, so the merkle roots powlab commits to are its own.
+ */
+import { bytesEqual, hexToBytes } from '../../core/bytes.js';
+import { displayHexToHash } from '../../core/header.js';
+import { sha256d } from '../../core/sha256.js';
+import { bitsToTarget } from '../../core/target.js';
+import { isCoinbase, parseTx, txid as computeTxid, WITNESS_COMMITMENT_HEADER } from '../../core/tx.js';
+import { Errors, PowlabError } from '../../errors.js';
+
+export interface TemplateTransaction {
+  /** The transaction as the node serialised it (with witness when it has one). */
+  data: Uint8Array;
+  /** Internal byte order. */
+  txid: Uint8Array;
+  /** Internal byte order. */
+  wtxid: Uint8Array;
+}
+
+export interface BlockTemplate {
+  version: number;
+  /** Internal byte order. */
+  previousBlockHash: Uint8Array;
+  /** Display order, as the node sent it. */
+  previousBlockHashHex: string;
+  transactions: TemplateTransaction[];
+  /** Satoshis: subsidy plus the fees of the template's transactions. */
+  coinbaseValue: bigint;
+  bits: number;
+  target: bigint;
+  curtime: number;
+  mintime: number;
+  height: number;
+  rules: string[];
+  /** The BIP 141 commitment output script, when the node sends one. */
+  defaultWitnessCommitment?: Uint8Array;
+  longPollId?: string;
+}
+
+/** 21 million coins in satoshis: no honest coinbase is worth more. */
+const MAX_MONEY = 21_000_000 * 100_000_000;
+const HASH_HEX = /^[0-9a-fA-F]{64}$/;
+
+function bad(field: string, why: string): PowlabError {
+  return Errors.badData('the node sent a bad block template', `${field} ${why}`);
+}
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw bad(field, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)?.slice(0, 40)}`);
+  }
+  return value;
+}
+
+function hash(value: unknown, field: string): Uint8Array {
+  if (typeof value !== 'string' || !HASH_HEX.test(value)) throw bad(field, 'must be 64 hex digits');
+  return displayHexToHash(value, field);
+}
+
+function hexBytes(value: unknown, field: string): Uint8Array {
+  if (typeof value !== 'string' || value.length === 0) throw bad(field, 'must be a hex string');
+  try {
+    return hexToBytes(value, field);
+  } catch (error) {
+    throw bad(field, (error as Error).message);
+  }
+}
+
+function transaction(value: unknown, index: number): TemplateTransaction {
+  const field = `transactions[${index}]`;
+  if (typeof value !== 'object' || value === null) throw bad(field, 'must be an object');
+  const entry = value as Record<string, unknown>;
+  const data = hexBytes(entry.data, `${field}.data`);
+  let tx;
+  try {
+    tx = parseTx(data);
+  } catch (error) {
+    throw bad(`${field}.data`, `is not a transaction: ${(error as Error).message}`);
+  }
+  if (isCoinbase(tx)) throw bad(field, 'is a coinbase');
+  const txid = computeTxid(tx);
+  const wtxid = sha256d(data);
+  if (!bytesEqual(hash(entry.txid, `${field}.txid`), txid)) throw bad(`${field}.txid`, 'is not the txid of its data');
+  // BIP 22 lets `hash` be absent; since segwit, Core and bcoin send the wtxid there.
+  if (entry.hash !== undefined && !bytesEqual(hash(entry.hash, `${field}.hash`), wtxid)) throw bad(`${field}.hash`, 'is not the wtxid of its data');
+  return { data, txid, wtxid };
+}
+
+export function parseTemplate(value: unknown): BlockTemplate {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('the answer', 'must be an object');
+  const t = value as Record<string, unknown>;
+  const version = integer(t.version, 'version', 0, 0xffffffff);
+  const previousBlockHash = hash(t.previousblockhash, 'previousblockhash');
+  if (!Array.isArray(t.transactions)) throw bad('transactions', 'must be an array');
+  const transactions = t.transactions.map(transaction);
+  const coinbaseValue = BigInt(integer(t.coinbasevalue, 'coinbasevalue', 0, MAX_MONEY));
+  if (typeof t.bits !== 'string' || !/^[0-9a-fA-F]{8}$/.test(t.bits)) throw bad('bits', 'must be 8 hex digits');
+  const bits = parseInt(t.bits, 16) >>> 0;
+  let target: bigint;
+  try {
+    target = bitsToTarget(bits);
+  } catch (error) {
+    throw bad('bits', (error as Error).message);
+  }
+  if (t.target !== undefined) {
+    if (typeof t.target !== 'string' || !HASH_HEX.test(t.target)) throw bad('target', 'must be 64 hex digits');
+    if (BigInt(`0x${t.target}`) !== target) throw bad('target', `does not match bits ${t.bits}`);
+  }
+  const curtime = integer(t.curtime, 'curtime', 0, 0xffffffff);
+  const mintime = t.mintime === undefined ? 0 : integer(t.mintime, 'mintime', 0, 0xffffffff);
+  const height = integer(t.height, 'height', 1, 0x7fffffff);
+  let rules: string[] = [];
+  if (t.rules !== undefined) {
+    if (!Array.isArray(t.rules) || !t.rules.every((rule) => typeof rule === 'string' && rule.length <= 64)) throw bad('rules', 'must be an array of names');
+    rules = t.rules as string[];
+  }
+  let defaultWitnessCommitment: Uint8Array | undefined;
+  if (t.default_witness_commitment !== undefined) {
+    defaultWitnessCommitment = hexBytes(t.default_witness_commitment, 'default_witness_commitment');
+    if (defaultWitnessCommitment.length < 38 || !bytesEqual(defaultWitnessCommitment.subarray(0, WITNESS_COMMITMENT_HEADER.length), WITNESS_COMMITMENT_HEADER)) {
+      throw bad('default_witness_commitment', 'is not a witness commitment script (6a24aa21a9ed…)');
+    }
+  }
+  let longPollId: string | undefined;
+  if (t.longpollid !== undefined) {
+    if (typeof t.longpollid !== 'string' || t.longpollid.length === 0 || t.longpollid.length > 256) throw bad('longpollid', 'must be a short string');
+    longPollId = t.longpollid;
+  }
+  return {
+    version,
+    previousBlockHash,
+    previousBlockHashHex: (t.previousblockhash as string).toLowerCase(),
+    transactions,
+    coinbaseValue,
+    bits,
+    target,
+    curtime,
+    mintime,
+    height,
+    rules,
+    defaultWitnessCommitment,
+    longPollId,
+  };
+}
+
+/** BIP 9 names a rule the client must understand with a leading "!"; segwit is one. */
+export function templateHasSegwit(template: BlockTemplate): boolean {
+  return template.rules.includes('segwit') || template.rules.includes('!segwit');
+}
