@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { engineOptions, type EngineArgs } from '../mining.js';
 import { targetOptions, type TargetArgs } from '../targets.js';
+import type { RpcArgs } from '../mine-rpc.js';
 
-export interface MineArgs extends EngineArgs, TargetArgs {
+export interface MineArgs extends EngineArgs, TargetArgs, RpcArgs {
   datadir: string;
   address?: string;
   script?: string;
@@ -27,11 +28,19 @@ export const mineCommand: CommandModule<object, MineArgs> = {
         script: { type: 'string', describe: 'pay the coinbase to this output script (hex)', group: 'Payout:' },
         blocks: { type: 'number', default: 0, describe: 'stop after this many blocks (0: until stopped)' },
         duration: { type: 'number', describe: 'stop after this many seconds' },
+        rpc: { type: 'string', describe: "mine on a node's block templates (getblocktemplate), e.g. http://127.0.0.1:18443", group: 'Node:' },
+        'rpc-user': { type: 'string', describe: 'RPC user name', group: 'Node:' },
+        'rpc-password': { type: 'string', describe: 'RPC password (or set POWLAB_RPC_PASSWORD)', group: 'Node:' },
+        'rpc-cookie': { type: 'string', describe: "the node's cookie file (Bitcoin Core: <datadir>/regtest/.cookie)", group: 'Node:' },
       })
       .conflicts('address', 'script')
       .example('$0 mine --blocks 3 --zeros 16 --json', 'three easy blocks as JSON lines')
       .example('$0 mine --throttle 50', 'mine on half of each core until Ctrl-C'),
   handler: async (argv) => {
+    if (argv.rpc !== undefined) {
+      const { mineOnNode } = await import('../mine-rpc.js');
+      return mineOnNode(argv);
+    }
     const { mineBuiltInChain } = await import('../mine-chain.js');
     await mineBuiltInChain(argv);
   },
