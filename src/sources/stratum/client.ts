@@ -1,0 +1,311 @@
+/**
+ * The connection to a pool: a StratumSession over TCP, kept alive. Lines are capped; the pool must
+ * answer the handshake and keep talking within time limits; when it goes away, stalls or misbehaves
+ * the client drops the connection and reconnects with exponential backoff, subscribing afresh.
+ * Nothing the pool sends (or fails to send) throws out of here: only a refused login is fatal.
+ */
+import { EventEmitter } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { Errors, type PowlabError } from '../../errors.js';
+import type { Solution } from '../../miner/work.js';
+import { LineBuffer, LineTooLongError } from './lines.js';
+import type { Extranonce } from './messages.js';
+import { StratumSession, type SessionEvent, type SessionOptions } from './session.js';
+import type { ShareWork } from './work.js';
+
+export interface PoolAddress {
+  host: string;
+  port: number;
+}
+
+/** `stratum+tcp://host:port`, the form pools publish. */
+export function parsePoolUrl(url: string): PoolAddress {
+  const match = /^stratum\+tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})\/?$/.exec(url.trim());
+  if (!match) {
+    const hint = /^stratum\+(ssl|tls):/i.test(url) ? ' (TLS pools are not supported)' : '';
+    throw Errors.badOption('pool', `expected stratum+tcp://HOST:PORT${hint}, got ${JSON.stringify(url)}`);
+  }
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) throw Errors.badOption('pool', `port must be 1 to 65535, got ${port}`);
+  return { host: match[1].replace(/^\[|\]$/g, ''), port };
+}
+
+export interface ClientLimits {
+  /** A longer line from the pool drops the connection. */
+  maxLineBytes: number;
+  connectTimeoutMs: number;
+  /** From connecting to being authorised. */
+  handshakeTimeoutMs: number;
+  /** Silence from the pool this long means it has stalled. */
+  stallTimeoutMs: number;
+  /** A share the pool has not judged in this time is counted as lost. */
+  submitTimeoutMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** The longest client.reconnect wait we honour. */
+  maxReconnectWaitMs: number;
+}
+
+export const DEFAULT_LIMITS: ClientLimits = {
+  maxLineBytes: 128 * 1024,
+  connectTimeoutMs: 10_000,
+  handshakeTimeoutMs: 20_000,
+  // Pools send a new job every 30-60 s even when the chain is quiet.
+  stallTimeoutMs: 180_000,
+  submitTimeoutMs: 30_000,
+  backoffInitialMs: 1_000,
+  backoffMaxMs: 60_000,
+  maxReconnectWaitMs: 300_000,
+};
+
+export interface StratumClientOptions extends Omit<SessionOptions, 'connection'> {
+  address: PoolAddress;
+  limits?: Partial<ClientLimits>;
+}
+
+export type ShareOutcome = { status: 'accepted' } | { status: 'rejected' | 'stale' | 'lost'; reason: string };
+
+export interface ClientCounts {
+  connections: number;
+  ignoredLines: number;
+  invalidMessages: number;
+}
+
+interface ClientEvents {
+  connecting: [PoolAddress];
+  connected: [PoolAddress];
+  configured: [versionMask: number | null, note: string | undefined];
+  subscribed: [Extranonce];
+  authorized: [];
+  work: [ShareWork];
+  difficulty: [number];
+  /** The connection is gone; the next attempt starts after `retryMs`. */
+  disconnected: [reason: string, retryMs: number];
+  /** Text the pool asked us to show (client.show_message), made safe to print. */
+  message: [string];
+  warning: [string];
+  /** Mining cannot go on (the pool refused the login); the client has stopped. */
+  fatal: [PowlabError];
+}
+
+interface PendingShare {
+  resolve: (outcome: ShareOutcome) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class StratumClient extends EventEmitter<ClientEvents> {
+  readonly limits: ClientLimits;
+  readonly counts: ClientCounts = { connections: 0, ignoredLines: 0, invalidMessages: 0 };
+  private address: PoolAddress;
+  private socket?: Socket;
+  private session?: StratumSession;
+  private lines?: LineBuffer;
+  private readonly pendingShares = new Map<number, PendingShare>();
+  private backoffMs: number;
+  private retryTimer?: NodeJS.Timeout;
+  private connectTimer?: NodeJS.Timeout;
+  private handshakeTimer?: NodeJS.Timeout;
+  private stallTimer?: NodeJS.Timeout;
+  private versionRolling: boolean;
+  private closed = false;
+  private lastDifficulty?: number;
+  private lastVersionMask: number | null = null;
+
+  constructor(private readonly options: StratumClientOptions) {
+    super();
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.address = { ...options.address };
+    this.backoffMs = this.limits.backoffInitialMs;
+    this.versionRolling = options.versionRolling;
+  }
+
+  start(): void {
+    if (!this.socket && !this.retryTimer && !this.closed) this.connect();
+  }
+
+  get authorized(): boolean {
+    return this.session?.authorized ?? false;
+  }
+
+  /** The pool's share difficulty, as last set (it outlives a dropped connection, for reports). */
+  get difficulty(): number | undefined {
+    return this.lastDifficulty;
+  }
+
+  /** The version-rolling mask last negotiated, or null. */
+  get versionMask(): number | null {
+    return this.lastVersionMask;
+  }
+
+  /** Submit a solution as a share, unless it is already stale; resolves with the pool's verdict. */
+  submit(work: ShareWork, solution: Solution): Promise<ShareOutcome> {
+    const session = this.session;
+    if (!session || !session.authorized) return Promise.resolve({ status: 'stale', reason: 'not connected to the pool' });
+    const stale = session.staleReason(work, solution);
+    if (stale) return Promise.resolve({ status: 'stale', reason: stale });
+    const requestId = session.submit(work.share(solution));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settleShare(requestId, { status: 'lost', reason: `no answer from the pool in ${this.limits.submitTimeoutMs / 1000} s` }), this.limits.submitTimeoutMs);
+      this.pendingShares.set(requestId, { resolve, timer });
+    });
+  }
+
+  /** Stop for good: no reconnects; shares still waiting are counted as lost. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.teardown('the miner stopped');
+  }
+
+  private connect(): void {
+    this.retryTimer = undefined;
+    const address = { ...this.address };
+    this.counts.connections++;
+    this.emit('connecting', address);
+    const socket = connect({ host: address.host, port: address.port });
+    socket.setNoDelay(true);
+    this.socket = socket;
+    this.lines = new LineBuffer(this.limits.maxLineBytes);
+    this.connectTimer = setTimeout(() => this.drop(`could not connect to ${address.host}:${address.port} in ${this.limits.connectTimeoutMs / 1000} s`), this.limits.connectTimeoutMs);
+    socket.on('connect', () => {
+      if (this.socket !== socket) return;
+      clearTimeout(this.connectTimer);
+      this.emit('connected', address);
+      this.handshakeTimer = setTimeout(() => this.drop(`the pool did not finish the handshake in ${this.limits.handshakeTimeoutMs / 1000} s`), this.limits.handshakeTimeoutMs);
+      this.stallTimer = setTimeout(() => this.drop(`no data from the pool for ${this.limits.stallTimeoutMs / 1000} s`), this.limits.stallTimeoutMs);
+      const session = new StratumSession({ ...this.options, versionRolling: this.versionRolling, connection: this.counts.connections }, (line) => {
+        if (this.socket === socket) socket.write(`${line}\n`);
+      });
+      this.session = session;
+      session.start();
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.socket === socket) this.drop(`connection to ${address.host}:${address.port} failed: ${error.code ?? error.message}`);
+    });
+    socket.on('close', () => {
+      if (this.socket === socket) this.drop('the pool closed the connection');
+    });
+  }
+
+  private onData(socket: Socket, chunk: Buffer): void {
+    if (this.socket !== socket || !this.session || !this.lines) return;
+    this.stallTimer?.refresh();
+    let lines: string[];
+    try {
+      lines = this.lines.push(chunk);
+    } catch (error) {
+      if (error instanceof LineTooLongError) return this.drop(error.message);
+      throw error;
+    }
+    for (const line of lines) {
+      // A handler below may have dropped this connection; the rest of its lines mean nothing now.
+      if (this.socket !== socket) return;
+      for (const event of this.session.receive(line)) this.onSessionEvent(event);
+    }
+  }
+
+  private onSessionEvent(event: SessionEvent): void {
+    switch (event.type) {
+      case 'configured':
+        if (event.versionMask === null && this.versionRolling) this.emit('warning', `version rolling is off: ${event.note ?? 'the pool did not allow it'}`);
+        this.lastVersionMask = event.versionMask;
+        this.emit('configured', event.versionMask, event.note);
+        return;
+      case 'subscribed':
+        this.emit('subscribed', event.extranonce);
+        return;
+      case 'extranonce':
+        return;
+      case 'authorized':
+        clearTimeout(this.handshakeTimer);
+        this.emit('authorized');
+        return;
+      case 'unauthorized':
+        this.closed = true;
+        this.teardown('the pool refused the login');
+        this.emit('fatal', Errors.auth(`the pool refused user ${JSON.stringify(this.options.user)}: ${event.reason}`));
+        return;
+      case 'failed':
+        return this.drop(event.reason);
+      case 'work':
+        this.backoffMs = this.limits.backoffInitialMs;
+        this.emit('work', event.work);
+        return;
+      case 'difficulty':
+        this.lastDifficulty = event.difficulty;
+        this.emit('difficulty', event.difficulty);
+        return;
+      case 'versionMask':
+        this.lastVersionMask = event.mask;
+        return;
+      case 'shareResult':
+        return this.settleShare(event.requestId, event.verdict);
+      case 'reconnect':
+        return this.followReconnect(event.reconnect.host, event.reconnect.port, event.reconnect.waitSeconds);
+      case 'message':
+        this.emit('message', event.text);
+        return;
+      case 'ignored':
+        this.counts.ignoredLines++;
+        return;
+      case 'invalid':
+        this.counts.invalidMessages++;
+        this.emit('warning', `ignored a message from the pool: ${event.why}`);
+        return;
+    }
+  }
+
+  /** client.reconnect: to another port of the same host only, so a pool cannot send the miner (and its login) elsewhere. */
+  private followReconnect(host: string | undefined, port: number | undefined, waitSeconds: number): void {
+    if (host !== undefined && host.toLowerCase() !== this.address.host.toLowerCase()) {
+      this.emit('warning', `ignored the pool's request to reconnect to another host (${host})`);
+      return;
+    }
+    if (port !== undefined) this.address = { ...this.address, port };
+    this.drop(`the pool asked us to reconnect to ${this.address.host}:${this.address.port}`, Math.min(waitSeconds * 1000, this.limits.maxReconnectWaitMs));
+  }
+
+  private settleShare(requestId: number, outcome: ShareOutcome): void {
+    const pending = this.pendingShares.get(requestId);
+    if (!pending) return;
+    this.pendingShares.delete(requestId);
+    clearTimeout(pending.timer);
+    pending.resolve(outcome);
+  }
+
+  /** Close the connection (if any) and schedule the next attempt. */
+  private drop(reason: string, retryMs?: number): void {
+    const session = this.session;
+    // A pool that hangs up on mining.configure may not know it: try the next connection without it.
+    if (session && session.phase === 'configuring' && this.versionRolling) {
+      this.versionRolling = false;
+      this.emit('warning', 'the pool did not answer mining.configure; connecting again without version rolling');
+    }
+    this.teardown(reason);
+    if (this.closed) return;
+    const delay = retryMs ?? this.nextBackoff();
+    this.emit('disconnected', reason, delay);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private teardown(reason: string): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    this.session = undefined;
+    this.lines = undefined;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.stallTimer);
+    socket?.destroy();
+    for (const requestId of [...this.pendingShares.keys()]) this.settleShare(requestId, { status: 'lost', reason: `connection closed before the pool answered (${reason})` });
+  }
+
+  private nextBackoff(): number {
+    const base = this.backoffMs;
+    this.backoffMs = Math.min(this.limits.backoffMaxMs, this.backoffMs * 2);
+    // A little jitter keeps a room of miners from reconnecting in lockstep after a pool restart.
+    return Math.round(base * (0.9 + 0.2 * Math.random()));
+  }
+}
