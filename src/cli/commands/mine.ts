@@ -4,8 +4,9 @@ import type { CommandModule } from 'yargs';
 import { engineOptions, type EngineArgs } from '../mining.js';
 import { targetOptions, type TargetArgs } from '../targets.js';
 import type { RpcArgs } from '../mine-rpc.js';
+import type { PoolArgs } from '../mine-pool.js';
 
-export interface MineArgs extends EngineArgs, TargetArgs, RpcArgs {
+export interface MineArgs extends EngineArgs, TargetArgs, RpcArgs, Partial<PoolArgs> {
   datadir: string;
   address?: string;
   script?: string;
@@ -32,11 +33,20 @@ export const mineCommand: CommandModule<object, MineArgs> = {
         'rpc-user': { type: 'string', describe: 'RPC user name', group: 'Node:' },
         'rpc-password': { type: 'string', describe: 'RPC password (or set POWLAB_RPC_PASSWORD)', group: 'Node:' },
         'rpc-cookie': { type: 'string', describe: "the node's cookie file (Bitcoin Core: <datadir>/regtest/.cookie)", group: 'Node:' },
+        pool: { type: 'string', describe: 'mine shares for a Stratum v1 pool: stratum+tcp://HOST:PORT', group: 'Pool:' },
+        user: { type: 'string', describe: 'pool user name (often ADDRESS.WORKER)', group: 'Pool:' },
+        password: { type: 'string', describe: 'pool password (or set POWLAB_POOL_PASSWORD; default x)', group: 'Pool:' },
+        'version-rolling': { type: 'boolean', default: false, describe: 'negotiate version rolling with the pool (BIP 310)', group: 'Pool:' },
+        'suggest-difficulty': { type: 'number', describe: 'ask the pool for this share difficulty', group: 'Pool:' },
       })
       .conflicts('address', 'script')
       .example('$0 mine --blocks 3 --zeros 16 --json', 'three easy blocks as JSON lines')
       .example('$0 mine --throttle 50', 'mine on half of each core until Ctrl-C'),
   handler: async (argv) => {
+    if (argv.pool !== undefined) {
+      const { mineInPool } = await import('../mine-pool.js');
+      return mineInPool({ ...argv, versionRolling: argv.versionRolling ?? false });
+    }
     if (argv.rpc !== undefined) {
       const { mineOnNode } = await import('../mine-rpc.js');
       return mineOnNode(argv);
