@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { Errors, type PowlabError } from '../../errors.js';
 import type { Solution } from '../../miner/work.js';
-import { LineBuffer, LineTooLongError } from './lines.js';
+import { LineBuffer } from './lines.js';
 import type { Extranonce } from './messages.js';
 import { StratumSession, type SessionEvent, type SessionOptions } from './session.js';
 import type { ShareWork } from './work.js';
@@ -192,18 +192,13 @@ export class StratumClient extends EventEmitter<ClientEvents> {
   private onData(socket: Socket, chunk: Buffer): void {
     if (this.socket !== socket || !this.session || !this.lines) return;
     this.stallTimer?.refresh();
-    let lines: string[];
-    try {
-      lines = this.lines.push(chunk);
-    } catch (error) {
-      if (error instanceof LineTooLongError) return this.drop(error.message);
-      throw error;
-    }
-    for (const line of lines) {
+    const buffer = this.lines;
+    for (const line of buffer.push(chunk)) {
       // A handler below may have dropped this connection; the rest of its lines mean nothing now.
       if (this.socket !== socket) return;
       for (const event of this.session.receive(line)) this.onSessionEvent(event);
     }
+    if (this.socket === socket && buffer.overflowed) this.drop(`the pool sent a line longer than ${buffer.maxLineBytes} bytes`);
   }
 
   private onSessionEvent(event: SessionEvent): void {

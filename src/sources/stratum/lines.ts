@@ -3,17 +3,12 @@
  * buffer refuses any line longer than a cap before holding it whole.
  */
 
-export class LineTooLongError extends Error {
-  constructor(readonly maxLineBytes: number) {
-    super(`the pool sent a line longer than ${maxLineBytes} bytes`);
-    this.name = 'LineTooLongError';
-  }
-}
-
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder();
 
 export class LineBuffer {
+  /** Set once a line passed the cap: the stream is no longer trusted, and nothing more is read. */
+  overflowed = false;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
 
@@ -21,14 +16,19 @@ export class LineBuffer {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) throw new RangeError(`maxLineBytes must be a positive whole number, got ${maxLineBytes}`);
   }
 
-  /** The lines `chunk` completes, without their line ends; blank lines are dropped. Throws LineTooLongError past the cap. */
+  /** The lines `chunk` completes, without their line ends; blank lines are dropped. Lines before an overlong one still count. */
   push(chunk: Uint8Array): string[] {
     const lines: string[] = [];
     let start = 0;
-    while (start < chunk.length) {
+    while (start < chunk.length && !this.overflowed) {
       const end = chunk.indexOf(NEWLINE, start);
       const piece = chunk.subarray(start, end === -1 ? chunk.length : end);
-      if (this.pendingBytes + piece.length > this.maxLineBytes) throw new LineTooLongError(this.maxLineBytes);
+      if (this.pendingBytes + piece.length > this.maxLineBytes) {
+        this.overflowed = true;
+        this.pending = [];
+        this.pendingBytes = 0;
+        break;
+      }
       if (end === -1) {
         this.pending.push(Uint8Array.from(piece));
         this.pendingBytes += piece.length;
