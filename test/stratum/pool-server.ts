@@ -33,6 +33,8 @@ export interface PoolOptions {
   password?: string;
   /** Called when a share that is also a block arrives, before the pool answers it. */
   onBlock?: (share: ShareRecord) => void;
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 export interface ShareRecord {
@@ -180,7 +182,7 @@ export class TestPool {
   readonly connections: ConnectionRecord[] = [];
   readonly shares: ShareRecord[] = [];
   private readonly live = new Set<Connection>();
-  private readonly options: Required<Omit<PoolOptions, 'password' | 'onBlock'>> & Pick<PoolOptions, 'password' | 'onBlock'>;
+  private readonly options: Required<Omit<PoolOptions, 'password' | 'onBlock' | 'port'>> & Pick<PoolOptions, 'password' | 'onBlock'>;
   private jobTimer?: NodeJS.Timeout;
   private jobCounter = 0;
   private oversizedSent = false;
@@ -206,7 +208,7 @@ export class TestPool {
     const server = createServer();
     const pool = new TestPool(server, options);
     server.on('connection', (socket) => pool.accept(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     pool.jobTimer = setInterval(() => pool.broadcastJob(), pool.options.jobIntervalMs);
     return pool;
   }

@@ -1,0 +1,247 @@
+/**
+ * The pool connection against real sockets on 127.0.0.1: the test pool, and small scripted servers
+ * for the ways a pool misbehaves (silence, stalls, overlong lines, hang-ups, redirects).
+ */
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withNonce } from '../../src/core/header.js';
+import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
+import { digestMeetsTarget, targetToLimbs } from '../../src/core/target.js';
+import { PowlabError } from '../../src/errors.js';
+import type { Solution } from '../../src/miner/work.js';
+import { parsePoolUrl, StratumClient, type ClientLimits, type StratumClientOptions } from '../../src/sources/stratum/client.js';
+import type { ShareWork } from '../../src/sources/stratum/work.js';
+import { TestPool, type PoolOptions } from './pool-server.js';
+
+const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
+const COINB2 = 'ffffffff0100f2052a01000000015100000000';
+const NOTIFY = JSON.stringify({ id: null, method: 'mining.notify', params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true] });
+const FAST: Partial<ClientLimits> = { backoffInitialMs: 50, backoffMaxMs: 200, connectTimeoutMs: 2000, handshakeTimeoutMs: 2000 };
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function client(port: number, options: Partial<StratumClientOptions> = {}): StratumClient {
+  const created = new StratumClient({ address: { host: '127.0.0.1', port }, user: 'alice.rig', password: 'the-password', userAgent: 'powlab/test', versionRolling: false, limits: FAST, ...options });
+  cleanups.push(() => created.close());
+  return created;
+}
+
+async function pool(options: PoolOptions = {}): Promise<TestPool> {
+  const started = await TestPool.start(options);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+/** A server that runs `script` for each line a client sends; resolves once listening. */
+async function scripted(script: (socket: Socket, message: { id: number; method: string; params: unknown[] }, connection: number) => void, onConnect?: (socket: Socket, connection: number) => void): Promise<{ server: Server; port: number; firstLines: string[] }> {
+  const firstLines: string[] = [];
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    const connection = ++connections;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let buffer = '';
+    let first = true;
+    onConnect?.(socket, connection);
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString();
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (first) firstLines.push(JSON.parse(line).method);
+        first = false;
+        script(socket, JSON.parse(line), connection);
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  return { server, port: (server.address() as { port: number }).port, firstLines };
+}
+
+/** Answer the handshake and send one job, as any pool would. */
+function handshake(socket: Socket, message: { id: number; method: string }): boolean {
+  if (message.method === 'mining.subscribe') {
+    socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
+    return true;
+  }
+  if (message.method === 'mining.authorize') {
+    socket.write(`${JSON.stringify({ id: message.id, result: true, error: null })}\n${NOTIFY}\n`);
+    return true;
+  }
+  return false;
+}
+
+function next<T extends unknown[]>(emitter: StratumClient, event: Parameters<StratumClient['once']>[0]): Promise<T> {
+  return once(emitter, event) as Promise<T>;
+}
+
+/** Hash nonces of one extranonce of the work, with src/core, until one meets the share target. */
+function mineByHand(work: ShareWork, extranonceIndex: number): Solution {
+  const header = work.header(extranonceIndex);
+  const midstate = headerMidstate(header);
+  const tail = headerTailWords(header);
+  const limbs = targetToLimbs(work.target);
+  const digest = new Uint32Array(8);
+  for (let nonce = 0; nonce < 2 ** 32; nonce++) {
+    sha256dFromMidstate(midstate, tail, nonce, digest);
+    if (digestMeetsTarget(digest, limbs)) {
+      return { work, extranonceIndex, nonce, header: withNonce(header, nonce), hash: digestWordsToBytes(digest), hashes: nonce + 1, seconds: 0 };
+    }
+  }
+  throw new Error('no share in the whole nonce range');
+}
+
+describe('pool URLs', () => {
+  it('reads stratum+tcp://HOST:PORT and refuses the rest in one line', () => {
+    expect(parsePoolUrl('stratum+tcp://pool.example.com:3333')).toEqual({ host: 'pool.example.com', port: 3333 });
+    expect(parsePoolUrl('stratum+tcp://[::1]:3333/')).toEqual({ host: '::1', port: 3333 });
+    expect(() => parsePoolUrl('stratum+ssl://pool.example.com:443')).toThrow(/TLS pools are not supported/);
+    expect(() => parsePoolUrl('pool.example.com:3333')).toThrow(/expected stratum\+tcp:\/\/HOST:PORT/);
+    expect(() => parsePoolUrl('stratum+tcp://pool.example.com')).toThrow(PowlabError);
+    expect(() => parsePoolUrl('stratum+tcp://pool.example.com:70000')).toThrow(/port must be/);
+  });
+});
+
+describe('the pool connection', () => {
+  it('mines shares by hand with src/core, rolled version bits included, and the pool accepts each', async () => {
+    // No new jobs during the test, so no share can be stale.
+    const testPool = await pool({ difficulty: 0.00002, jobIntervalMs: 60_000 });
+    const connection = client(testPool.port, { versionRolling: true });
+    connection.start();
+    const [work] = await next<[ShareWork]>(connection, 'work');
+    expect(connection.versionMask).toBe(0x1fffe000);
+    expect(work.terms.difficulty).toBe(0.00002);
+    // Index 0 is the job's own version; 3 rolls two version bits; 70,000 is past 2^16 versions, on the next extranonce2.
+    for (const index of [0, 3, 70_000]) expect(await connection.submit(work, mineByHand(work, index))).toEqual({ status: 'accepted' });
+    expect(testPool.shares.map((share) => [share.accepted, share.extranonce2, share.versionBits])).toEqual([
+      [true, '00000000', '00000000'],
+      [true, '00000000', '00006000'],
+      [true, '00000001', ((70_000 % 65_536) << 13).toString(16).padStart(8, '0')],
+    ]);
+    expect(testPool.connections[0].userAgent).toBe('powlab/test');
+  });
+
+  it('reconnects when the pool stalls', async () => {
+    const testPool = await pool({ mode: 'stall', difficulty: 1000 });
+    const connection = client(testPool.port, { limits: { ...FAST, stallTimeoutMs: 300 } });
+    connection.start();
+    await next(connection, 'work');
+    const [reason] = await next<[string, number]>(connection, 'disconnected');
+    expect(reason).toBe('no data from the pool for 0.3 s');
+    await next(connection, 'work');
+    expect(testPool.connections.length).toBe(2);
+  });
+
+  it('backs off while the pool is gone, comes back with it, and stops at once when closed', async () => {
+    const first = await TestPool.start({ difficulty: 1000 });
+    const port = first.port;
+    const connection = client(port);
+    connection.start();
+    await next(connection, 'work');
+    const delays: number[] = [];
+    connection.on('disconnected', (_reason, retryMs) => delays.push(retryMs));
+    await first.close();
+    while (delays.length < 5) await next(connection, 'disconnected');
+    // Exponential, with a little jitter, up to the cap.
+    expect(delays[0]).toBeLessThan(60);
+    expect(delays[1]).toBeGreaterThan(delays[0]);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(220);
+    expect(delays.slice(3).every((delay) => delay >= 180)).toBe(true);
+    const back = await pool({ difficulty: 1000, port });
+    await next(connection, 'work');
+    expect(back.connections.length).toBe(1);
+    connection.close();
+    const after = delays.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(delays.length).toBe(after);
+  });
+
+  it('drops a pool that never answers the handshake, and one that sends an overlong line', async () => {
+    const silent = await scripted(() => {});
+    const quiet = client(silent.port, { limits: { ...FAST, handshakeTimeoutMs: 200 } });
+    quiet.start();
+    expect((await next<[string]>(quiet, 'disconnected'))[0]).toBe('the pool did not finish the handshake in 0.2 s');
+    quiet.close();
+
+    const flood = await scripted((socket, message) => {
+      if (handshake(socket, message) && message.method === 'mining.authorize') socket.write('x'.repeat(5000));
+    });
+    const flooded = client(flood.port, { limits: { ...FAST, maxLineBytes: 1000 } });
+    flooded.start();
+    expect((await next<[string]>(flooded, 'disconnected'))[0]).toBe('the pool sent a line longer than 1000 bytes');
+    await next(flooded, 'work');
+  });
+
+  it('retries without version rolling when the pool hangs up on mining.configure', async () => {
+    const old = await scripted((socket, message) => {
+      if (message.method === 'mining.configure') socket.destroy();
+      else handshake(socket, message);
+    });
+    const connection = client(old.port, { versionRolling: true });
+    const warnings: string[] = [];
+    connection.on('warning', (text) => warnings.push(text));
+    connection.start();
+    const [work] = await next<[ShareWork]>(connection, 'work');
+    expect(old.firstLines).toEqual(['mining.configure', 'mining.subscribe']);
+    expect(work.terms.versionMask).toBeNull();
+    expect(warnings).toEqual(['the pool did not answer mining.configure; connecting again without version rolling']);
+  });
+
+  it('stops for good when the pool refuses the login, without showing the password', async () => {
+    const testPool = await pool({ password: 'right' });
+    const connection = client(testPool.port, { password: 'wrong-secret-123' });
+    connection.start();
+    const [error] = await next<[PowlabError]>(connection, 'fatal');
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toBe('the pool refused user "alice.rig": Unauthorized worker (24)');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(testPool.connections.length).toBe(1);
+  });
+
+  it('follows client.reconnect to another port of the same host, and refuses another host', async () => {
+    const target = await pool({ difficulty: 1000 });
+    const redirecting = await scripted((socket, message, connection) => {
+      if (message.method === 'mining.subscribe') handshake(socket, message);
+      if (message.method !== 'mining.authorize') return;
+      socket.write(`${JSON.stringify({ id: message.id, result: true, error: null })}\n`);
+      const host = connection === 1 ? 'elsewhere.example.com' : '127.0.0.1';
+      socket.write(`${JSON.stringify({ id: null, method: 'client.reconnect', params: [host, target.port, 0] })}\n`);
+      if (connection === 1) socket.destroy();
+    });
+    const connection = client(redirecting.port);
+    const warnings: string[] = [];
+    connection.on('warning', (text) => warnings.push(text));
+    connection.start();
+    const [reason] = await next<[string]>(connection, 'disconnected');
+    expect(reason).toBe('the pool closed the connection');
+    expect(warnings).toEqual(['ignored the pool\'s request to reconnect to another host (elsewhere.example.com)']);
+    const [why] = await next<[string]>(connection, 'disconnected');
+    expect(why).toBe(`the pool asked us to reconnect to 127.0.0.1:${target.port}`);
+    await next(connection, 'work');
+    expect(target.connections.length).toBe(1);
+  });
+
+  it('counts a share the pool never judges as lost, and one from a dropped connection as stale', async () => {
+    const mute = await scripted((socket, message) => handshake(socket, message));
+    const connection = client(mute.port, { limits: { ...FAST, submitTimeoutMs: 200 } });
+    connection.start();
+    const [work] = await next<[ShareWork]>(connection, 'work');
+    const header = withNonce(work.header(0), 1);
+    const solution: Solution = { work, extranonceIndex: 0, nonce: 1, header, hash: new Uint8Array(32), hashes: 1, seconds: 0 };
+    expect(await connection.submit(work, solution)).toEqual({ status: 'lost', reason: 'no answer from the pool in 0.2 s' });
+    connection.close();
+    expect(await connection.submit(work, solution)).toEqual({ status: 'stale', reason: 'not connected to the pool' });
+  });
+});
