@@ -104,6 +104,8 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
   let status: MiningStatus | undefined;
   let client: StratumClient | undefined;
   let state = 'connecting';
+  let everAuthorized = false;
+  let lastTrouble = 'no answer';
 
   const report = (line: ShareReport) => {
     tally.add(line);
@@ -176,6 +178,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       if (mask !== null) say(`version rolling: the pool allows mask ${mask.toString(16).padStart(8, '0')}`, args.json);
     });
     pool.on('authorized', () => {
+      everAuthorized = true;
       state = 'mining';
       status?.clear();
       say(`authorised as ${user} at ${where}; share difficulty ${pool.difficulty}`, args.json);
@@ -185,6 +188,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       state = 'mining';
     });
     pool.on('disconnected', (reason, retryMs) => {
+      lastTrouble = reason;
       void engine.pause();
       state = 'reconnecting';
       status?.clear();
@@ -218,6 +222,8 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
     stop.dispose();
   }
   if (fatal) throw fatal;
+  // A run that never got in (a wrong host or port, a pool that is down) is a failure, not a quiet zero.
+  if (!everAuthorized && client) throw Errors.network(`never got work from the pool at ${where} (${lastTrouble})`);
 
   function summarise(stats: ReturnType<Miner['stats']>, pool: StratumClient | undefined): void {
     const seconds = (performance.now() - began) / 1000;

@@ -1,0 +1,224 @@
+/**
+ * `powlab mine --pool`, run as a user would (the built CLI in a child process, no TTY), against the
+ * test pool on 127.0.0.1, which re-derives and checks every share it is sent.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashToDisplayHex } from '../../src/core/header.js';
+import { sha256d } from '../../src/core/sha256.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
+import { TestPool, type PoolOptions, type ShareRecord } from './pool-server.js';
+
+const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
+const PASSWORD = 'hunter2-never-shown';
+/** The issue's bar for the plain pool: 3 accepted shares within 15 s on 2 threads. */
+const BAR_SECONDS = 15;
+/**
+ * The other runs test that mining carries on (through junk, hang-ups, version rolling), not how
+ * fast: they stop at 3 accepted shares too, with room for a slow machine or an unlucky streak.
+ */
+const PATIENT_SECONDS = 45;
+
+interface ShareLine {
+  type: 'share';
+  status: 'accepted' | 'rejected' | 'stale' | 'lost';
+  accepted: boolean;
+  reason?: string;
+  difficulty: number;
+  shareDifficulty: number;
+  jobId: string;
+  extranonce2: string;
+  ntime: string;
+  nonce: string;
+  versionBits?: string;
+  hash: string;
+  block: boolean;
+}
+
+interface Run {
+  code: number | null;
+  lines: Record<string, unknown>[];
+  shares: ShareLine[];
+  summary: Record<string, unknown>;
+  stderr: string;
+  stdout: string;
+  pool: TestPool;
+  port: number;
+}
+
+const root = mkdtempSync(join(tmpdir(), 'powlab-pool-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Mine against a fresh test pool until `enough` says so (then Ctrl-C, as a user would) or `--duration` ends the run. */
+async function mine(options: PoolOptions, extra: string[], enough: (shares: ShareLine[], lines: Record<string, unknown>[]) => boolean, seconds = PATIENT_SECONDS): Promise<Run> {
+  const pool = await TestPool.start(options);
+  const datadir = mkdtempSync(join(root, 'data-'));
+  const args = [BIN, 'mine', '--pool', pool.url, '--user', 'class.laptop7', '--password', PASSWORD, '--threads', '2', '--duration', String(seconds), '--json', '--datadir', datadir, ...extra];
+  const child = spawn(process.execPath, args, { env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const lines: Record<string, unknown>[] = [];
+  const reader = createInterface({ input: child.stdout });
+  reader.on('line', (line) => {
+    stdout += `${line}\n`;
+    lines.push(JSON.parse(line));
+    const shares = lines.filter((l) => l.type === 'share') as unknown as ShareLine[];
+    if (enough(shares, lines) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const port = pool.port;
+  await pool.close();
+  const shares = lines.filter((l) => l.type === 'share') as unknown as ShareLine[];
+  return { code, lines, shares, summary: lines.at(-1)!, stderr, stdout, pool, port };
+}
+
+const accepted = (shares: ShareLine[]) => shares.filter((share) => share.status === 'accepted');
+
+/** What every run must show: shares the pool re-derived and accepted, nothing rejected but stale races, no password. */
+function expectHonestRun(run: Run, minimum = 3): void {
+  expect(run.code, run.stderr).toBe(0);
+  expect(accepted(run.shares).length).toBeGreaterThanOrEqual(minimum);
+  // The pool computed each hash itself, from the job it sent: the client's hashes are the same.
+  const poolAccepted = run.pool.shares.filter((share) => share.accepted);
+  expect(poolAccepted.map((share) => share.hash).sort()).toEqual(accepted(run.shares).map((share) => share.hash).sort());
+  // Rejected only if the share raced a clean_jobs: stale, and sent within a second of it.
+  const rejected = run.pool.shares.filter((share) => !share.accepted);
+  for (const share of rejected) {
+    expect(share.reason).toBe('Job not found (=stale)');
+    expect(share.msAfterClean).toBeLessThan(1000);
+  }
+  expect(run.shares.filter((share) => share.status === 'rejected').every((share) => /stale/.test(share.reason ?? ''))).toBe(true);
+  expect(run.summary).toMatchObject({ type: 'summary', stopped: 'interrupted', accepted: accepted(run.shares).length, rejected: rejected.length, lost: 0 });
+  for (const share of accepted(run.shares)) {
+    expect(share.shareDifficulty).toBeGreaterThanOrEqual(share.difficulty * (1 - 1e-9));
+    expect(share.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(share.nonce).toMatch(/^[0-9a-f]{8}$/);
+  }
+  expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  for (const connection of run.pool.connections) {
+    expect(connection.userAgent).toBe(`powlab/${VERSION}`);
+    expect(connection.transcript.map((row) => row.line).join('\n')).toContain(PASSWORD); // it was sent, to the pool only
+  }
+}
+
+describe('powlab mine --pool', () => {
+  it('mines shares the pool accepts at difficulty 0.0002 on 2 threads, dropping old work at each clean_jobs', async () => {
+    // A clean job every second: a miner that kept hashing old work would send stale shares.
+    const run = await mine({ difficulty: 0.0002, jobIntervalMs: 1000, cleanEvery: 1 }, [], (shares) => accepted(shares).length >= 3, BAR_SECONDS);
+    expectHonestRun(run);
+    expect(run.shares.every((share) => share.difficulty === 0.0002 && share.versionBits === undefined && !share.block)).toBe(true);
+    expect(new Set(accepted(run.shares).map((share) => share.jobId)).size).toBeGreaterThanOrEqual(1);
+    expect(run.pool.connections).toHaveLength(1);
+    const [connection] = run.pool.connections;
+    expect(connection.user).toBe('class.laptop7');
+    expect(connection.answers).toEqual({ 'mining.ping': 'pong', 'client.get_version': `powlab/${VERSION}` });
+    // The pool's message, shown with its escape character made harmless.
+    expect(run.stderr).toContain('powlab: the pool says: welcome to the test pool, connection 1 [31m');
+    expect(run.stderr).not.toContain('\u001b');
+    expect(run.summary).toMatchObject({ difficulty: 0.0002, versionMask: null, connections: 1, blocks: 0 });
+    expect(run.summary.bestShareDifficulty).toBe(Math.max(...run.shares.map((share) => share.shareDifficulty)));
+  }, 60_000);
+
+  it('keeps going through junk lines, unknown methods, bad messages and an oversized line', async () => {
+    const run = await mine({ mode: 'junk' }, [], (shares) => accepted(shares).length >= 3);
+    expectHonestRun(run);
+    // The oversized line came after the first accepted share: the client dropped that connection and came back.
+    expect(run.pool.connections.length).toBeGreaterThanOrEqual(2);
+    expect(run.stderr).toMatch(/lost the pool \(the pool sent a line longer than 131072 bytes\); reconnecting in/);
+    expect(run.stderr).toContain('warning: ignored a message from the pool: mining.notify prevhash: must be whole bytes of hex');
+    // Each distinct warning once, however often the pool repeats itself.
+    expect(run.stderr.split('mining.set_difficulty: difficulty must be a positive number').length).toBe(2);
+    expect(run.summary.ignoredLines as number).toBeGreaterThanOrEqual(10);
+    // The unknown request was answered with an error rather than left hanging.
+    expect(run.pool.connections[0].transcript.some((row) => row.from === 'client' && row.line.includes('"id":"q1"') && row.line.includes('unknown method'))).toBe(true);
+  }, 60_000);
+
+  it('reconnects and keeps going when the pool drops the connection every 2 shares', async () => {
+    const run = await mine({ mode: 'drop' }, [], (shares) => accepted(shares).length >= 3);
+    expectHonestRun(run);
+    expect(run.pool.connections.length).toBeGreaterThanOrEqual(2);
+    expect(run.pool.connections[0].closedByPool).toBe('drop mode: every 2nd share');
+    // Each connection a fresh subscription, with its own extranonce1.
+    expect(run.pool.connections.every((connection) => connection.transcript[0].line.includes('mining.subscribe'))).toBe(true);
+    expect(run.stderr).toMatch(/lost the pool \(the pool closed the connection\); reconnecting in/);
+  }, 60_000);
+
+  it('negotiates version rolling (BIP 310) and a suggested difficulty, and its shares are still accepted', async () => {
+    const run = await mine({ difficulty: 0.0005, serverVersionMask: 0x1fffe000 }, ['--version-rolling', '--suggest-difficulty', '0.0002'], (shares) => accepted(shares).length >= 3);
+    expectHonestRun(run);
+    const [connection] = run.pool.connections;
+    expect(connection.transcript[0].line).toContain('"method":"mining.configure"');
+    expect(connection.versionMask).toBe(0x1fffe000);
+    expect(connection.suggestedDifficulty).toBe(0.0002);
+    expect(run.summary.versionMask).toBe('1fffe000');
+    // Every share carried version bits within the mask, and the pool built its header from them.
+    expect(run.pool.shares.every((share: ShareRecord) => share.versionBits !== undefined && (parseInt(share.versionBits, 16) & ~0x1fffe000) === 0)).toBe(true);
+    expect(accepted(run.shares).every((share) => share.versionBits !== undefined)).toBe(true);
+    // The suggested difficulty came back from the pool and applied to the jobs after it.
+    expect(accepted(run.shares).at(-1)!.difficulty).toBe(0.0002);
+  }, 60_000);
+
+  it('writes a share that is also a block to disk before submitting it', async () => {
+    const datadirs: string[] = [];
+    const seenOnDisk: boolean[] = [];
+    // nbits 1e07ffff: a target about 0.4 times the share target, so some shares are blocks.
+    const run = await mine(
+      {
+        nbits: '1e07ffff',
+        onBlock: (share) => seenOnDisk.push(datadirs.some((dir) => existsSync(join(dir, 'found', `${share.hash}.json`)))),
+      },
+      [],
+      (_shares, lines) => {
+        const files = lines.filter((line) => line.type === 'block').map((line) => String(line.file));
+        for (const file of files) datadirs.push(join(file, '..', '..'));
+        return files.length >= 1 && lines.filter((line) => line.type === 'share' && line.block).length >= 1;
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const blocks = run.lines.filter((line) => line.type === 'block');
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    expect(seenOnDisk.length).toBeGreaterThanOrEqual(1);
+    expect(seenOnDisk.every(Boolean)).toBe(true);
+    for (const block of blocks) {
+      const saved = JSON.parse(readFileSync(String(block.file), 'utf8'));
+      expect(saved.source).toBe(`stratum 127.0.0.1:${run.port}`);
+      expect(hashToDisplayHex(sha256d(Uint8Array.from(Buffer.from(saved.header, 'hex'))))).toBe(block.hash);
+      expect(saved.share.jobId).toBe(block.jobId);
+      expect(JSON.stringify(saved)).not.toContain(PASSWORD);
+    }
+    expect(run.summary.blocks).toBe(blocks.length);
+  }, 60_000);
+
+  it('refuses bad options, a refused login and an unreachable pool in one line each', async () => {
+    const badUrl = await runCli(['mine', '--pool', 'http://127.0.0.1:3333', '--user', 'u']);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toBe('powlab: --pool: expected stratum+tcp://HOST:PORT, got "http://127.0.0.1:3333"\n');
+    const noUser = await runCli(['mine', '--pool', 'stratum+tcp://127.0.0.1:3333']);
+    expect(noUser.code).toBe(2);
+    expect(noUser.stderr).toMatch(/^powlab: --user: name the pool user/);
+    const zeros = await runCli(['mine', '--pool', 'stratum+tcp://127.0.0.1:3333', '--user', 'u', '--zeros', '10']);
+    expect(zeros.code).toBe(2);
+    expect(zeros.stderr).toMatch(/^powlab: --zeros: does not apply with --pool/);
+
+    const pool = await TestPool.start({ password: 'the-right-one' });
+    const refused = await runCli(['mine', '--pool', pool.url, '--user', 'mallory', '--password', PASSWORD, '--threads', '1', '--json', '--datadir', join(root, 'refused')]);
+    const port = pool.port;
+    await pool.close();
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toBe('powlab: the pool refused user "mallory": Unauthorized worker (24)\n');
+    expect(refused.stdout).not.toContain(PASSWORD);
+
+    // The port the pool just left: nothing listens there now.
+    const down = await runCli(['mine', '--pool', `stratum+tcp://127.0.0.1:${port}`, '--user', 'u', '--duration', '2', '--threads', '1', '--datadir', join(root, 'down')]);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/lost the pool \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\); reconnecting in 1\.\d s/);
+    expect(down.stderr.trim().split('\n').at(-1)).toMatch(/^powlab: never got work from the pool at 127\.0\.0\.1:\d+ \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\)$/);
+    expect(down.stdout).toMatch(/^stopped \(duration reached\): 0 shares accepted/m);
+  }, 60_000);
+});
