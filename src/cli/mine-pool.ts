@@ -173,7 +173,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       void pending.finally(() => inflight.delete(pending));
     });
     engine.on('exhausted', (work: Work) => warn(`every nonce of ${work.id} has been tried; waiting for the pool's next job`));
-    pool.on('connecting', (to) => (state = `connecting to ${to.host}:${to.port}`));
+    pool.on('connecting', () => (state = 'connecting'));
     pool.on('configured', (mask) => {
       if (mask !== null) say(`version rolling: the pool allows mask ${mask.toString(16).padStart(8, '0')}`, args.json);
     });
@@ -203,7 +203,8 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       fatal = error;
       failure.abort();
     });
-    status = new MiningStatus(engine, () => `pool ${where} ${state} | diff ${pool.difficulty ?? '?'} | ${tally.counts.accepted} accepted, ${tally.counts.rejected} rejected`);
+    // Short: the hashrate and the progress towards the next share must fit beside it on one line.
+    status = new MiningStatus(engine, () => `${state === 'mining' ? '' : `${state}, `}diff ${pool.difficulty ?? '?'}, ${tally.counts.accepted} ok ${tally.counts.rejected} rejected`);
     say(`mining for the pool at ${where} as ${user}: ${engine.threads} × ${engine.backend}`, args.json);
     status.start();
     pool.start();

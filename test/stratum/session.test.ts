@@ -123,6 +123,8 @@ describe('a Stratum session', () => {
     expect(feed({ id: second, result: null, error: [22, 'Duplicate share', null] })).toEqual([{ type: 'shareResult', requestId: second, verdict: { status: 'rejected', reason: 'Duplicate share (22)' } }]);
     const third = session.submit({ jobId: 'a', extranonce2: '00000002', ntime: '65000000', nonce: '0000abcd' });
     expect(feed({ id: third, result: false, error: null })[0]).toMatchObject({ verdict: { status: 'rejected', reason: 'the pool said no' } });
+    const fourth = session.submit({ jobId: 'a', extranonce2: '00000003', ntime: '65000000', nonce: '0000abcd' });
+    expect(feed({ id: String(fourth), result: true, error: null })).toEqual([{ type: 'shareResult', requestId: fourth, verdict: { status: 'accepted' } }]);
   });
 
   it('adds the version bits to each submit once version rolling is on, and drops shares the new mask forbids', () => {

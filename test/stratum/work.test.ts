@@ -5,7 +5,7 @@ import { sha256d } from '../../src/core/sha256.js';
 import { hashMeetsTarget, leadingZeroBits } from '../../src/core/target.js';
 import type { Solution } from '../../src/miner/work.js';
 import { readNotify, type StratumJob } from '../../src/sources/stratum/messages.js';
-import { ShareWork, type PoolTerms } from '../../src/sources/stratum/work.js';
+import { MIN_MINING_DIFFICULTY, ShareWork, type PoolTerms } from '../../src/sources/stratum/work.js';
 
 const fromHex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -73,6 +73,10 @@ describe('a pool job as Work', () => {
     expect(error * 10n ** 12n < exact).toBe(true);
     expect(work.networkTarget).toBe(0x2ac4afn << (8n * (0x1cn - 3n)));
     expect(work.stopOnFind).toBe(false);
+    // A pool asking for next to nothing gets shares at the floor, which still meet its difficulty.
+    const flood = new ShareWork('f', slushJob, { ...slushTerms, difficulty: 1e-12 });
+    expect(flood.target).toBe(new ShareWork('g', slushJob, { ...slushTerms, difficulty: MIN_MINING_DIFFICULTY }).target);
+    expect(flood.target < (0xffffn << 208n) * 10n ** 12n).toBe(true);
   });
 
   it('names each extranonce2 value once, most significant byte first, as many as its size allows', () => {

@@ -145,9 +145,11 @@ export class StratumSession {
   }
 
   private onResponse(id: number | string, result: unknown, error: unknown): SessionEvent[] {
-    const method = typeof id === 'number' ? this.pending.get(id) : undefined;
-    if (method === undefined) return [{ type: 'ignored', why: `an answer to no request of ours (id ${JSON.stringify(id)})` }];
-    this.pending.delete(id as number);
+    // Some pools echo a numeric id back as a string.
+    const requestId = typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : id;
+    const method = typeof requestId === 'number' ? this.pending.get(requestId) : undefined;
+    if (method === undefined || typeof requestId !== 'number') return [{ type: 'ignored', why: `an answer to no request of ours (id ${JSON.stringify(id)})` }];
+    this.pending.delete(requestId);
     const refused = error !== null && error !== false ? poolErrorText(error) : undefined;
     switch (method) {
       case 'mining.configure':
@@ -159,7 +161,7 @@ export class StratumSession {
       case 'mining.suggest_difficulty':
         return refused ? [{ type: 'invalid', why: `the pool refused the suggested difficulty: ${refused}` }] : [];
       case 'mining.submit':
-        return [{ type: 'shareResult', requestId: id as number, verdict: result === true && !refused ? { status: 'accepted' } : { status: 'rejected', reason: refused ?? 'the pool said no' } }];
+        return [{ type: 'shareResult', requestId, verdict: result === true && !refused ? { status: 'accepted' } : { status: 'rejected', reason: refused ?? 'the pool said no' } }];
     }
   }
 

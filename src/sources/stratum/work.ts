@@ -38,10 +38,15 @@ export interface Share {
 
 /** Rolling more version bits than this gives more headers than an index can name. */
 const MAX_ROLLED_BITS = 16;
+/**
+ * The easiest share target powlab mines at: one share per 65,536 hashes. A pool asking for less
+ * (by mistake, or to flood the miner with finds) gets shares at this difficulty, which still meet its own.
+ */
+export const MIN_MINING_DIFFICULTY = 2 ** -16;
 
 export class ShareWork implements Work {
   readonly stopOnFind = false;
-  /** Hashes at or below this are shares. */
+  /** Hashes at or below this are shares (at the pool's difficulty, or MIN_MINING_DIFFICULTY if that is harder). */
   readonly target: bigint;
   /** Hashes at or below this are blocks (the job's nbits). */
   readonly networkTarget: bigint;
@@ -53,7 +58,7 @@ export class ShareWork implements Work {
     readonly job: StratumJob,
     readonly terms: PoolTerms,
   ) {
-    this.target = difficultyToTarget(terms.difficulty);
+    this.target = difficultyToTarget(Math.max(terms.difficulty, MIN_MINING_DIFFICULTY));
     this.networkTarget = bitsToTarget(job.bits);
     this.versionChoices = terms.versionMask === null ? 1 : 2 ** Math.min(MAX_ROLLED_BITS, popcount(terms.versionMask));
     const extranonce2Values = 2 ** (8 * terms.extranonce2Size);
