@@ -27,8 +27,12 @@ export interface PoolArgs {
 const PASSWORD_ENV = 'POWLAB_POOL_PASSWORD';
 /** What most pools expect when they ignore the password. */
 const DEFAULT_PASSWORD = 'x';
-/** At the end, verdicts for shares already sent are awaited this long before they count as lost. */
-const FINAL_VERDICT_WAIT_MS = 3_000;
+/** At the end, the workers' stop and the verdicts for shares already sent are awaited this long each. */
+const FINAL_WAIT_MS = 3_000;
+
+function within(ms: number, promise: Promise<unknown>): Promise<unknown> {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+}
 
 export interface ShareReport {
   type: 'share';
@@ -210,9 +214,10 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
     pool.start();
     const done = AbortSignal.any([stop.signal, failure.signal]);
     await new Promise<void>((resolve) => (done.aborted ? resolve() : done.addEventListener('abort', () => resolve(), { once: true })));
-    await engine.pause();
-    // Shares already on their way get a moment for their verdicts, so the summary counts them.
-    if (inflight.size > 0) await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, FINAL_VERDICT_WAIT_MS).unref())]);
+    // Shares already on their way get a moment for their verdicts, so the summary counts them; a
+    // worker slow to stop must not hold the exit either (close() below ends it regardless).
+    await within(FINAL_WAIT_MS, engine.pause());
+    if (inflight.size > 0) await within(FINAL_WAIT_MS, Promise.allSettled([...inflight]));
   } finally {
     status?.stop();
     client?.close();

@@ -70,7 +70,13 @@ async function mine(options: PoolOptions, extra: string[], enough: (shares: Shar
     const shares = lines.filter((l) => l.type === 'share') as unknown as ShareLine[];
     if (enough(shares, lines) && child.exitCode === null && !child.killed) child.kill('SIGINT');
   });
+  // A run that outlives its own --duration has hung: end it, so the test fails with its output instead of timing out.
+  const watchdog = setTimeout(() => {
+    stderr += `[test: still running ${seconds + 15} s after start; killed]\n`;
+    child.kill('SIGKILL');
+  }, (seconds + 15) * 1000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(watchdog);
   const port = pool.port;
   await pool.close();
   const shares = lines.filter((l) => l.type === 'share') as unknown as ShareLine[];
@@ -123,7 +129,7 @@ describe('powlab mine --pool', () => {
     expect(run.stderr).not.toContain('\u001b');
     expect(run.summary).toMatchObject({ difficulty: 0.0002, versionMask: null, connections: 1, blocks: 0 });
     expect(run.summary.bestShareDifficulty).toBe(Math.max(...run.shares.map((share) => share.shareDifficulty)));
-  }, 60_000);
+  }, 90_000);
 
   it('keeps going through junk lines, unknown methods, bad messages and an oversized line', async () => {
     const run = await mine({ mode: 'junk' }, [], (shares) => accepted(shares).length >= 3);
@@ -137,7 +143,7 @@ describe('powlab mine --pool', () => {
     expect(run.summary.ignoredLines as number).toBeGreaterThanOrEqual(10);
     // The unknown request was answered with an error rather than left hanging.
     expect(run.pool.connections[0].transcript.some((row) => row.from === 'client' && row.line.includes('"id":"q1"') && row.line.includes('unknown method'))).toBe(true);
-  }, 60_000);
+  }, 90_000);
 
   it('reconnects and keeps going when the pool drops the connection every 2 shares', async () => {
     const run = await mine({ mode: 'drop' }, [], (shares) => accepted(shares).length >= 3);
@@ -147,7 +153,7 @@ describe('powlab mine --pool', () => {
     // Each connection a fresh subscription, with its own extranonce1.
     expect(run.pool.connections.every((connection) => connection.transcript[0].line.includes('mining.subscribe'))).toBe(true);
     expect(run.stderr).toMatch(/lost the pool \(the pool closed the connection\); reconnecting in/);
-  }, 60_000);
+  }, 90_000);
 
   it('negotiates version rolling (BIP 310) and a suggested difficulty, and its shares are still accepted', async () => {
     const run = await mine({ difficulty: 0.0005, serverVersionMask: 0x1fffe000 }, ['--version-rolling', '--suggest-difficulty', '0.0002'], (shares) => accepted(shares).length >= 3);
@@ -162,7 +168,7 @@ describe('powlab mine --pool', () => {
     expect(accepted(run.shares).every((share) => share.versionBits !== undefined)).toBe(true);
     // The suggested difficulty came back from the pool and applied to the jobs after it.
     expect(accepted(run.shares).at(-1)!.difficulty).toBe(0.0002);
-  }, 60_000);
+  }, 90_000);
 
   it('writes a share that is also a block to disk before submitting it', async () => {
     const datadirs: string[] = [];
@@ -193,7 +199,7 @@ describe('powlab mine --pool', () => {
       expect(JSON.stringify(saved)).not.toContain(PASSWORD);
     }
     expect(run.summary.blocks).toBe(blocks.length);
-  }, 60_000);
+  }, 90_000);
 
   it('refuses bad options, a refused login and an unreachable pool in one line each', async () => {
     const badUrl = await runCli(['mine', '--pool', 'http://127.0.0.1:3333', '--user', 'u']);
@@ -220,5 +226,5 @@ describe('powlab mine --pool', () => {
     expect(down.stderr).toMatch(/lost the pool \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\); reconnecting in 1\.\d s/);
     expect(down.stderr.trim().split('\n').at(-1)).toMatch(/^powlab: never got work from the pool at 127\.0\.0\.1:\d+ \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\)$/);
     expect(down.stdout).toMatch(/^stopped \(duration reached\): 0 shares accepted/m);
-  }, 60_000);
+  }, 90_000);
 });
