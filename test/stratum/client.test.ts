@@ -83,7 +83,7 @@ function handshake(socket: Socket, message: { id: number; method: string }): boo
   return false;
 }
 
-function next<T extends unknown[]>(emitter: StratumClient, event: Parameters<StratumClient['once']>[0]): Promise<T> {
+function next<T extends unknown[]>(emitter: StratumClient, event: 'work' | 'disconnected' | 'fatal'): Promise<T> {
   return once(emitter, event) as Promise<T>;
 }
 
