@@ -123,10 +123,6 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     if (!this.socket && !this.retryTimer && !this.closed) this.connect();
   }
 
-  get authorized(): boolean {
-    return this.session?.authorized ?? false;
-  }
-
   /** The pool's share difficulty, as last set (it outlives a dropped connection, for reports). */
   get difficulty(): number | undefined {
     return this.lastDifficulty;

@@ -101,11 +101,6 @@ export class StratumSession {
     return this.phase === 'ready';
   }
 
-  /** Requests sent and not yet answered. */
-  get awaiting(): number {
-    return this.pending.size;
-  }
-
   /** Is this job still one the pool takes shares for? */
   isLive(jobId: string): boolean {
     return this.liveJobs.includes(jobId);
