@@ -223,7 +223,7 @@ describe('powlab mine --pool', () => {
     // The port the pool just left: nothing listens there now.
     const down = await runCli(['mine', '--pool', `stratum+tcp://127.0.0.1:${port}`, '--user', 'u', '--duration', '2', '--threads', '1', '--datadir', join(root, 'down')]);
     expect(down.code).toBe(3);
-    expect(down.stderr).toMatch(/lost the pool \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\); reconnecting in 1\.\d s/);
+    expect(down.stderr).toMatch(/lost the pool \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\); reconnecting in \d\.\d s/);
     expect(down.stderr.trim().split('\n').at(-1)).toMatch(/^powlab: never got work from the pool at 127\.0\.0\.1:\d+ \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\)$/);
     expect(down.stdout).toMatch(/^stopped \(duration reached\): 0 shares accepted/m);
   }, 90_000);
