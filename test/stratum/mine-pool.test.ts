@@ -54,9 +54,14 @@ const root = mkdtempSync(join(tmpdir(), 'powlab-pool-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Mine against a fresh test pool until `enough` says so (then Ctrl-C, as a user would) or `--duration` ends the run. */
-async function mine(options: PoolOptions, extra: string[], enough: (shares: ShareLine[], lines: Record<string, unknown>[]) => boolean, seconds = PATIENT_SECONDS): Promise<Run> {
+async function mine(
+  options: PoolOptions,
+  extra: string[],
+  enough: (shares: ShareLine[], lines: Record<string, unknown>[]) => boolean,
+  seconds = PATIENT_SECONDS,
+  datadir = mkdtempSync(join(root, 'data-')),
+): Promise<Run> {
   const pool = await TestPool.start(options);
-  const datadir = mkdtempSync(join(root, 'data-'));
   const args = [BIN, 'mine', '--pool', pool.url, '--user', 'class.laptop7', '--password', PASSWORD, '--threads', '2', '--duration', String(seconds), '--json', '--datadir', datadir, ...extra];
   const child = spawn(process.execPath, args, { env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
@@ -171,20 +176,15 @@ describe('powlab mine --pool', () => {
   }, 90_000);
 
   it('writes a share that is also a block to disk before submitting it', async () => {
-    const datadirs: string[] = [];
+    const datadir = mkdtempSync(join(root, 'blocks-'));
     const seenOnDisk: boolean[] = [];
     // nbits 1e07ffff: a target about 0.4 times the share target, so some shares are blocks.
     const run = await mine(
-      {
-        nbits: '1e07ffff',
-        onBlock: (share) => seenOnDisk.push(datadirs.some((dir) => existsSync(join(dir, 'found', `${share.hash}.json`)))),
-      },
+      { nbits: '1e07ffff', onBlock: (share) => seenOnDisk.push(existsSync(join(datadir, 'found', `${share.hash}.json`))) },
       [],
-      (_shares, lines) => {
-        const files = lines.filter((line) => line.type === 'block').map((line) => String(line.file));
-        for (const file of files) datadirs.push(join(file, '..', '..'));
-        return files.length >= 1 && lines.filter((line) => line.type === 'share' && line.block).length >= 1;
-      },
+      (shares) => shares.some((share) => share.block && share.status === 'accepted'),
+      PATIENT_SECONDS,
+      datadir,
     );
     expect(run.code, run.stderr).toBe(0);
     const blocks = run.lines.filter((line) => line.type === 'block');
