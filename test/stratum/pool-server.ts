@@ -279,6 +279,8 @@ export class TestPool {
   }
 
   private onLine(connection: Connection, line: string): void {
+    // After hanging up, the pool reads nothing more: a share sent meanwhile is lost, as with a real pool.
+    if (connection.record.closedByPool) return;
     connection.record.transcript.push({ from: 'client', line });
     let message: { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
     try {
