@@ -1,7 +1,9 @@
 /** Backends by name. Each worker loads its own instance. */
 import { Errors } from '../errors.js';
 import { BACKEND_NAMES, type BackendName, type HashBackend } from './backend.js';
+import { createJsBackend } from './js.js';
 import { createNobleBackend } from './noble.js';
+import { createWasmBackend } from './wasm.js';
 
 export { BACKEND_NAMES, type BackendName, type HashBackend } from './backend.js';
 
@@ -9,7 +11,11 @@ export async function loadBackend(name: BackendName): Promise<HashBackend> {
   switch (name) {
     case 'noble':
       return createNobleBackend();
+    case 'js':
+      return createJsBackend();
+    case 'wasm':
+      return createWasmBackend();
     default:
-      throw Errors.badOption('backend', `${name} is not available yet (known: ${BACKEND_NAMES.join(', ')})`);
+      throw Errors.badOption('backend', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
   }
 }

@@ -1,0 +1,486 @@
+#!/usr/bin/env node
+/**
+ * Writes the unrolled SHA-256d nonce filters of the fast backends:
+ *   src/hash/js-rounds.ts        scalar TypeScript, one nonce per iteration
+ *   assembly/sha256d.ts          AssemblyScript with 128-bit SIMD, four nonces per v128, two v128 at a time
+ *   assembly/sha256d-scalar.ts   AssemblyScript without SIMD, the wasm backend's fallback
+ *
+ * Both come from one description of the double hash of a block header from its midstate, partially
+ * evaluated in three binding times:
+ *   - known now (a literal): the padding words, the second hash's initial state, K[t];
+ *   - known per job (hoisted out of the nonce loop): the midstate, the header's tail words, and every
+ *     value computed only from those: the first three rounds of the second chunk, most of round 3,
+ *     the constant parts of the message schedule;
+ *   - known per nonce: everything that depends on word 3 of the second chunk, the nonce.
+ * The second hash stops after round 60: its last digest word (the hash's most significant 32 bits
+ * once byte-swapped) is known there, and a nonce whose top bits exceed the target's is rejected
+ * without the last three rounds. Survivors are re-hashed by src/core/sha256.ts, which decides.
+ *
+ * Every round is written out with names for the two values it creates (SSA style: a round of SHA-256
+ * makes a new `a` and a new `e`; the other six are the previous rounds' values), so the engines keep
+ * everything in registers and no state is shuffled.
+ *
+ * Run `node scripts/generate-sha256d.mjs` after changing this file; test/hash/generated.test.ts fails
+ * while the committed files differ from what this script writes.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// FIPS 180-4 section 4.2.2 (test/core/sha256.test.ts re-derives the same table in src/core/sha256.ts).
+const K = [
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+// ---------------------------------------------------------------------------------------------
+// Expressions over 32-bit words, and their binding times.
+
+const LITERAL = 0;
+const PER_JOB = 1;
+const PER_NONCE = 2;
+
+const literal = (value) => ({ kind: 'literal', value: value >>> 0 });
+const ref = (name, time) => ({ kind: 'ref', name, time });
+const add = (...args) => ({ kind: 'add', args });
+const xor = (a, b) => ({ kind: 'xor', a, b });
+const and = (a, b) => ({ kind: 'and', a, b });
+const rotr = (x, n) => ({ kind: 'rotr', x, n });
+const shr = (x, n) => ({ kind: 'shr', x, n });
+
+const bigSigma0 = (x) => xor(xor(rotr(x, 2), rotr(x, 13)), rotr(x, 22));
+const bigSigma1 = (x) => xor(xor(rotr(x, 6), rotr(x, 11)), rotr(x, 25));
+const smallSigma0 = (x) => xor(xor(rotr(x, 7), rotr(x, 18)), shr(x, 3));
+const smallSigma1 = (x) => xor(xor(rotr(x, 17), rotr(x, 19)), shr(x, 10));
+// Ch(e, f, g) = (e & f) ^ (~e & g), one operation shorter.
+const choose = (e, f, g) => xor(g, and(e, xor(f, g)));
+
+function timeOf(node) {
+  switch (node.kind) {
+    case 'literal':
+      return LITERAL;
+    case 'ref':
+      return node.time;
+    case 'add':
+      return Math.max(...node.args.map(timeOf));
+    case 'rotr':
+    case 'shr':
+      return timeOf(node.x);
+    default:
+      return Math.max(timeOf(node.a), timeOf(node.b));
+  }
+}
+
+function evaluate(node) {
+  switch (node.kind) {
+    case 'literal':
+      return node.value;
+    case 'add':
+      return node.args.reduce((sum, arg) => (sum + evaluate(arg)) >>> 0, 0);
+    case 'xor':
+      return (evaluate(node.a) ^ evaluate(node.b)) >>> 0;
+    case 'and':
+      return (evaluate(node.a) & evaluate(node.b)) >>> 0;
+    case 'rotr': {
+      const x = evaluate(node.x);
+      return ((x >>> node.n) | (x << (32 - node.n))) >>> 0;
+    }
+    case 'shr':
+      return evaluate(node.x) >>> node.n;
+    default:
+      throw new Error(`cannot evaluate ${node.kind}`);
+  }
+}
+
+/** Fold literal subtrees, flatten sums and drop zeros. */
+function simplify(node) {
+  if (node.kind === 'literal' || node.kind === 'ref') return node;
+  if (timeOf(node) === LITERAL) return literal(evaluate(node));
+  switch (node.kind) {
+    case 'add': {
+      const terms = [];
+      let constant = 0;
+      for (const arg of node.args.map(simplify)) {
+        if (arg.kind === 'literal') constant = (constant + arg.value) >>> 0;
+        else if (arg.kind === 'add') {
+          for (const inner of arg.args) {
+            if (inner.kind === 'literal') constant = (constant + inner.value) >>> 0;
+            else terms.push(inner);
+          }
+        } else terms.push(arg);
+      }
+      if (constant !== 0) terms.push(literal(constant));
+      return terms.length === 1 ? terms[0] : { kind: 'add', args: terms };
+    }
+    case 'xor':
+    case 'and': {
+      const a = simplify(node.a);
+      const b = simplify(node.b);
+      if (node.kind === 'xor') {
+        if (a.kind === 'literal' && a.value === 0) return b;
+        if (b.kind === 'literal' && b.value === 0) return a;
+      }
+      return { kind: node.kind, a, b };
+    }
+    default:
+      return { ...node, x: simplify(node.x) };
+  }
+}
+
+/**
+ * Straight-line code in two sections: `perJob` runs once per call before the nonce loop, `perNonce`
+ * inside it. Each statement defines one name from one expression.
+ */
+class Program {
+  perJob = [];
+  perNonce = [];
+  names = new Set();
+
+  define(name, expression) {
+    const node = simplify(expression);
+    const time = timeOf(node);
+    if (time === LITERAL || node.kind === 'ref') return node;
+    if (this.names.has(name)) throw new Error(`${name} defined twice`);
+    this.names.add(name);
+    if (time === PER_JOB) {
+      this.perJob.push({ name, node });
+      return ref(name, PER_JOB);
+    }
+    let hoisted = 0;
+    const hoist = (sub) => {
+      if (timeOf(sub) === PER_JOB && sub.kind !== 'ref') {
+        hoisted++;
+        return this.define(`${name}Fixed${hoisted === 1 ? '' : hoisted}`, sub);
+      }
+      if (timeOf(sub) !== PER_NONCE || sub.kind === 'ref') return sub;
+      if (sub.kind === 'add') {
+        // Per-job terms of a per-nonce sum become one hoisted term.
+        const fixed = sub.args.filter((arg) => timeOf(arg) !== PER_NONCE);
+        const varying = sub.args.filter((arg) => timeOf(arg) === PER_NONCE).map(hoist);
+        if (fixed.length > 1 && fixed.some((arg) => timeOf(arg) === PER_JOB)) return { kind: 'add', args: [...varying, hoist(add(...fixed))] };
+        return { kind: 'add', args: [...varying, ...fixed.map(hoist)] };
+      }
+      if (sub.kind === 'rotr' || sub.kind === 'shr') return { ...sub, x: hoist(sub.x) };
+      return { ...sub, a: hoist(sub.a), b: hoist(sub.b) };
+    };
+    this.perNonce.push({ name, node: hoist(node) });
+    return ref(name, PER_NONCE);
+  }
+}
+
+/**
+ * One SHA-256 compression of `words` (16 expressions) into `state` (8 expressions). Round t makes
+ * T1, a new `a` (A[t]) and a new `e` (E[t]); before round t, b..d are A[t-2..t-4] and f..h are
+ * E[t-2..t-4]. With `stopAfterE60`, only the hash's last digest word is produced.
+ */
+function compress(program, prefix, state, words, { stopAfterE60 = false } = {}) {
+  const name = (base, t) => `${prefix}${base}${t}`;
+  const a = new Map([[-1, state[0]], [-2, state[1]], [-3, state[2]], [-4, state[3]]]);
+  const e = new Map([[-1, state[4]], [-2, state[5]], [-3, state[6]], [-4, state[7]]]);
+  const w = [...words];
+  // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)); a ^ b of one round is b ^ c of the next.
+  const aXor = new Map();
+  const aXorAt = (t) => {
+    if (!aXor.has(t)) aXor.set(t, program.define(name('x', t < 0 ? `_${-t}` : t), xor(a.get(t), a.get(t - 1))));
+    return aXor.get(t);
+  };
+  const lastRound = stopAfterE60 ? 60 : 63;
+  for (let t = 0; t <= lastRound; t++) {
+    if (t >= 16) w[t] = program.define(name('w', t), add(smallSigma1(w[t - 2]), w[t - 7], smallSigma0(w[t - 15]), w[t - 16]));
+    const t1 = program.define(
+      name('t', t),
+      add(e.get(t - 4), bigSigma1(e.get(t - 1)), choose(e.get(t - 1), e.get(t - 2), e.get(t - 3)), literal(K[t]), w[t]),
+    );
+    e.set(t, program.define(name('e', t), add(a.get(t - 4), t1)));
+    if (stopAfterE60 && t === 60) break;
+    const majority = xor(a.get(t - 2), and(aXorAt(t - 1), aXorAt(t - 2)));
+    a.set(t, program.define(name('a', t), add(t1, bigSigma0(a.get(t - 1)), majority)));
+  }
+  if (stopAfterE60) return [program.define('digestWord7', add(state[7], e.get(60)))];
+  const final = [a.get(63), a.get(62), a.get(61), a.get(60), e.get(63), e.get(62), e.get(61), e.get(60)];
+  return final.map((value, i) => program.define(`${prefix}digest${i}`, add(state[i], value)));
+}
+
+/** The first hash of one header from its midstate: its eight digest words, per nonce. */
+function firstHash(program) {
+  const midstate = Array.from({ length: 8 }, (_, i) => ref(`m${i}`, PER_JOB));
+  // The header's second chunk: tail words, the nonce word, then padding for an 80-byte message.
+  const chunk = [ref('tail0', PER_JOB), ref('tail1', PER_JOB), ref('tail2', PER_JOB), ref('nonceWord', PER_NONCE), literal(0x80000000)];
+  while (chunk.length < 15) chunk.push(literal(0));
+  chunk.push(literal(640));
+  return compress(program, '', midstate, chunk);
+}
+
+/** The second hash, of a 32-byte first digest, up to its last digest word. */
+function secondHash(program, firstDigest) {
+  const digestChunk = [...firstDigest, literal(0x80000000)];
+  while (digestChunk.length < 15) digestChunk.push(literal(0));
+  digestChunk.push(literal(256));
+  compress(program, 's', IV.map(literal), digestChunk, { stopAfterE60: true });
+}
+
+/** Both hashes in one program: the wasm core, where function size costs nothing. */
+function sha256dProgram() {
+  const program = new Program();
+  secondHash(program, firstHash(program));
+  return program;
+}
+
+/**
+ * The same, cut in two for V8: TurboFan will not optimise a function whose bytecode passes 60 KiB,
+ * and both hashes written out together pass it. The first hash stays in the nonce loop; the second
+ * takes the first digest as eight arguments, so nothing is allocated or stored between them.
+ */
+function splitSha256dPrograms() {
+  const first = new Program();
+  const digest = firstHash(first);
+  const second = new Program();
+  secondHash(second, digest.map((_, i) => ref(`d${i}`, PER_NONCE)));
+  return { first, second, digest };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emitters.
+
+const hex = (value) => `0x${value.toString(16).padStart(8, '0')}`;
+
+function scalarCode(node, { literalCast = '' } = {}) {
+  const code = (n) => scalarCode(n, { literalCast });
+  switch (node.kind) {
+    case 'literal':
+      return `${literalCast}${hex(node.value)}`;
+    case 'ref':
+      return node.name;
+    case 'add':
+      return `(${node.args.map(code).join(' + ')})`;
+    case 'xor':
+      return `(${code(node.a)} ^ ${code(node.b)})`;
+    case 'and':
+      return `(${code(node.a)} & ${code(node.b)})`;
+    case 'rotr':
+      return `(${code(node.x)} >>> ${node.n} | ${code(node.x)} << ${32 - node.n})`;
+    case 'shr':
+      return `(${code(node.x)} >>> ${node.n})`;
+    default:
+      throw new Error(node.kind);
+  }
+}
+
+function jsStatement({ name, node }) {
+  const code = scalarCode(node);
+  // `| 0` keeps every sum a 32-bit integer, so V8 compiles the adds to machine adds.
+  return `const ${name} = ${node.kind === 'add' ? `${code.slice(1, -1)} | 0` : stripParens(code)};`;
+}
+
+const stripParens = (code) => (code.startsWith('(') && code.endsWith(')') && balanced(code.slice(1, -1)) ? code.slice(1, -1) : code);
+
+function balanced(code) {
+  let depth = 0;
+  for (const ch of code) {
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+function generateJs() {
+  const { first, second, digest } = splitSha256dPrograms();
+  const indent = (lines, spaces) => lines.map((line) => `${' '.repeat(spaces)}${line}`).join('\n');
+  const digestArgs = digest.map((word) => word.name).join(', ');
+  return `// Generated by scripts/generate-sha256d.mjs: edit that script, not this file.
+/**
+ * The js backend's inner loop: the double SHA-256 of one header for each nonce of a range, written
+ * out round by round (a name per new value; see the script for the scheme), stopping after round 60
+ * of the second hash to test its top 32 bits against the target's.
+ */
+
+/**
+ * Hash nonces start .. start+count-1 (count <= 2^30) of the header whose first chunk left
+ * \`midstate\` and whose second chunk begins with \`tail\`. Returns the offset from \`start\` of the
+ * first nonce whose hash, read as a number, has its top 32 bits at most \`topLimb\` (such a hash may
+ * meet the target; no other can), or -1.
+ */
+export function filterNonces(midstate: Uint32Array, tail: Uint32Array, topLimb: number, start: number, count: number): number {
+  const m0 = midstate[0] | 0, m1 = midstate[1] | 0, m2 = midstate[2] | 0, m3 = midstate[3] | 0;
+  const m4 = midstate[4] | 0, m5 = midstate[5] | 0, m6 = midstate[6] | 0, m7 = midstate[7] | 0;
+  const tail0 = tail[0] | 0, tail1 = tail[1] | 0, tail2 = tail[2] | 0;
+  const limit = topLimb >>> 0;
+${indent(first.perJob.map(jsStatement), 2)}
+  for (let offset = 0; offset < count; offset++) {
+    const nonce = (start + offset) | 0;
+    // The header stores the nonce little-endian; SHA-256 reads big-endian words.
+    const nonceWord = (nonce << 24) | ((nonce & 0xff00) << 8) | ((nonce >>> 8) & 0xff00) | (nonce >>> 24);
+${indent(first.perNonce.map(jsStatement), 4)}
+    const digestWord7 = secondHashLastWord(${digestArgs});
+    const hashTop = ((digestWord7 << 24) | ((digestWord7 & 0xff00) << 8) | ((digestWord7 >>> 8) & 0xff00) | (digestWord7 >>> 24)) >>> 0;
+    if (hashTop <= limit) return offset;
+  }
+  return -1;
+}
+
+/** The second SHA-256, of the first digest d0..d7, as far as its last digest word. */
+function secondHashLastWord(${digest.map((_, i) => `d${i}: number`).join(', ')}): number {
+${indent(second.perNonce.map(jsStatement), 2)}
+  return digestWord7;
+}
+`;
+}
+
+// AssemblyScript: per-job values are scalars; the nonce loop works on four lanes, so every per-job
+// value or literal it uses is splatted once, before the loop.
+function vectorCode(node, splats, group = '') {
+  const code = (n) => vectorCode(n, splats, group);
+  switch (node.kind) {
+    case 'literal': {
+      const name = `c${node.value.toString(16).padStart(8, '0')}`;
+      splats.set(name, `<i32>${hex(node.value)}`);
+      return name;
+    }
+    case 'ref':
+      if (node.time === PER_JOB) {
+        splats.set(`${node.name}x4`, node.name);
+        return `${node.name}x4`;
+      }
+      return `${node.name}${group}`;
+    case 'add':
+      return node.args.map(code).reduce((sum, term) => `i32x4.add(${sum}, ${term})`);
+    case 'xor':
+      return `v128.xor(${code(node.a)}, ${code(node.b)})`;
+    case 'and':
+      return `v128.and(${code(node.a)}, ${code(node.b)})`;
+    case 'rotr':
+      return `v128.or(i32x4.shr_u(${code(node.x)}, ${node.n}), i32x4.shl(${code(node.x)}, ${32 - node.n}))`;
+    case 'shr':
+      return `i32x4.shr_u(${code(node.x)}, ${node.n})`;
+    default:
+      throw new Error(node.kind);
+  }
+}
+
+function asScalarCode(node) {
+  switch (node.kind) {
+    case 'rotr':
+      return `rotr<i32>(${asScalarCode(node.x)}, ${node.n})`;
+    case 'add':
+      return `(${node.args.map(asScalarCode).join(' + ')})`;
+    case 'xor':
+      return `(${asScalarCode(node.a)} ^ ${asScalarCode(node.b)})`;
+    case 'and':
+      return `(${asScalarCode(node.a)} & ${asScalarCode(node.b)})`;
+    case 'shr':
+      return `(${asScalarCode(node.x)} >>> ${node.n})`;
+    default:
+      return scalarCode(node, { literalCast: '<i32>' });
+  }
+}
+
+/**
+ * Vectors of four nonces hashed side by side in each pass of the loop. One vector's rounds form a
+ * single dependency chain; a second, independent one gives the processor work while it waits.
+ */
+const WASM_VECTORS = ['A', 'B'];
+
+function generateAssemblyScript() {
+  const program = sha256dProgram();
+  const splats = new Map();
+  const perNonce = program.perNonce.flatMap(({ name, node }) =>
+    WASM_VECTORS.map((group) => `const ${name}${group} = ${vectorCode(node, splats, group)};`),
+  );
+  const perJob = program.perJob.map(({ name, node }) => `const ${name}: i32 = ${stripParens(asScalarCode(node))};`);
+  const splatLines = [...splats].map(([name, value]) => `const ${name} = i32x4.splat(${value});`);
+  const indent = (lines, spaces) => lines.map((line) => `${' '.repeat(spaces)}${line}`).join('\n');
+  const noncesPerPass = 4 * WASM_VECTORS.length;
+  const perVector = (lines) => indent(WASM_VECTORS.flatMap((group, i) => lines(group, 4 * i)), 4);
+  return `// Generated by scripts/generate-sha256d.mjs: edit that script, not this file.
+/**
+ * The wasm backend's core: the double SHA-256 of one header for ${noncesPerPass} nonces at once, one per 32-bit
+ * lane of ${WASM_VECTORS.length} v128 vectors, stopping after round 60 of the second hash to test each lane's top
+ * 32 bits against the target's. Compiled by \`npm run build\` (asc --enable simd) to
+ * dist/hash/sha256d-simd.wasm.
+ */
+
+/**
+ * Hash nonces start .. start+count-1 (count <= 2^30) of the header whose first chunk left midstate
+ * m0..m7 and whose second chunk begins with tail0..tail2. Returns the offset from \`start\` of the
+ * first nonce whose hash has its top 32 bits at most \`topLimb\` (unsigned), or -1.
+ */
+export function filterNonces(
+  m0: i32, m1: i32, m2: i32, m3: i32, m4: i32, m5: i32, m6: i32, m7: i32,
+  tail0: i32, tail1: i32, tail2: i32, topLimb: i32, start: i32, count: i32,
+): i32 {
+${indent(perJob, 2)}
+${indent(splatLines, 2)}
+  const limit = i32x4.splat(topLimb);
+  const laneOffsets = i32x4(0, 1, 2, 3);
+  for (let offset = 0; offset < count; offset += ${noncesPerPass}) {
+    // The header stores the nonce little-endian; SHA-256 reads big-endian words.
+${perVector((group, first) => [
+  `const nonces${group} = i32x4.add(i32x4.splat(start + offset + ${first}), laneOffsets);`,
+  `const nonceWord${group} = i8x16.shuffle(nonces${group}, nonces${group}, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);`,
+])}
+${indent(perNonce, 4)}
+${perVector((group, first) => [
+  `const hashTop${group} = i8x16.shuffle(digestWord7${group}, digestWord7${group}, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);`,
+  `const candidates${group} = i32x4.le_u(hashTop${group}, limit);`,
+  `if (v128.any_true(candidates${group})) {`,
+  `  const lane = offset + ${first} + ctz(i32x4.bitmask(candidates${group}));`,
+  '  // Lanes past the end of the range hash nonces nobody asked for.',
+  '  return lane < count ? lane : -1;',
+  '}',
+])}
+  }
+  return -1;
+}
+`;
+}
+
+/** The same filter one nonce at a time in plain wasm, for an engine without 128-bit SIMD. */
+function generateScalarAssemblyScript() {
+  const program = sha256dProgram();
+  const statement = ({ name, node }) => `const ${name}: i32 = ${stripParens(asScalarCode(node))};`;
+  const indent = (lines, spaces) => lines.map((line) => `${' '.repeat(spaces)}${line}`).join('\n');
+  return `// Generated by scripts/generate-sha256d.mjs: edit that script, not this file.
+/**
+ * The wasm backend's fallback where WebAssembly SIMD is missing: the same double SHA-256 filter as
+ * sha256d.ts, one nonce per pass. Compiled by \`npm run build\` to dist/hash/sha256d-scalar.wasm.
+ */
+
+/** As filterNonces in sha256d.ts. */
+export function filterNonces(
+  m0: i32, m1: i32, m2: i32, m3: i32, m4: i32, m5: i32, m6: i32, m7: i32,
+  tail0: i32, tail1: i32, tail2: i32, topLimb: i32, start: i32, count: i32,
+): i32 {
+${indent(program.perJob.map(statement), 2)}
+  for (let offset = 0; offset < count; offset++) {
+    const nonce = start + offset;
+    // The header stores the nonce little-endian; SHA-256 reads big-endian words.
+    const nonceWord = bswap<i32>(nonce);
+${indent(program.perNonce.map(statement), 4)}
+    if (<u32>bswap<i32>(digestWord7) <= <u32>topLimb) return offset;
+  }
+  return -1;
+}
+`;
+}
+
+export function generatedFiles() {
+  return {
+    'src/hash/js-rounds.ts': generateJs(),
+    'assembly/sha256d.ts': generateAssemblyScript(),
+    'assembly/sha256d-scalar.ts': generateScalarAssemblyScript(),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  for (const [path, text] of Object.entries(generatedFiles())) {
+    writeFileSync(`${root}${path}`, text);
+    process.stdout.write(`wrote ${path}\n`);
+  }
+}

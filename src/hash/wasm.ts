@@ -1,0 +1,55 @@
+/**
+ * WebAssembly with 128-bit SIMD: eight nonces per pass of the loop, compiled at build time from
+ * AssemblyScript that scripts/generate-sha256d.mjs writes (assembly/). Where the engine lacks SIMD,
+ * the same filter one nonce at a time.
+ */
+import { readFileSync } from 'node:fs';
+import { Errors } from '../errors.js';
+import type { HashBackend, ScanJob } from './backend.js';
+import { filteredScan, JobWords } from './filtered-scan.js';
+
+type WasmFilter = (
+  m0: number, m1: number, m2: number, m3: number, m4: number, m5: number, m6: number, m7: number,
+  tail0: number, tail1: number, tail2: number, topLimb: number, start: number, count: number,
+) => number;
+
+export type WasmVariant = 'simd' | 'scalar';
+
+const MODULE_FILES: Record<WasmVariant, URL> = {
+  simd: new URL('./sha256d-simd.wasm', import.meta.url),
+  scalar: new URL('./sha256d-scalar.wasm', import.meta.url),
+};
+
+/** The SIMD build if this engine accepts it, else the scalar one; `only` insists on one of them. */
+export function loadWasmFilter(only?: WasmVariant): { variant: WasmVariant; filterNonces: WasmFilter } {
+  for (const variant of only ? [only] : (['simd', 'scalar'] as const)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(MODULE_FILES[variant]);
+    } catch {
+      throw Errors.badOption('backend', `wasm is not built (${MODULE_FILES[variant].pathname} is missing: run npm run build)`);
+    }
+    if (!WebAssembly.validate(bytes)) continue;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    return { variant, filterNonces: instance.exports.filterNonces as WasmFilter };
+  }
+  throw Errors.badOption('backend', `wasm: this engine accepts ${only ? `no ${only} module` : 'neither the SIMD nor the scalar module'}`);
+}
+
+export function createWasmBackend(only?: WasmVariant): HashBackend & { variant: WasmVariant } {
+  const { variant, filterNonces } = loadWasmFilter(only);
+  const job = new JobWords();
+  const { midstate: m, tail } = job;
+  const filter = (start: number, count: number) =>
+    filterNonces(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], tail[0], tail[1], tail[2], job.topLimb, start, count);
+  return {
+    name: 'wasm',
+    variant,
+    setJob(next: ScanJob) {
+      job.set(next);
+    },
+    scan(start: number, count: number): number {
+      return filteredScan(job, filter, start, count);
+    },
+  };
+}
