@@ -1,0 +1,65 @@
+/** `powlab bench`: the table (or JSON) of every backend at every thread count, with its ratios. */
+import { availableParallelism } from 'node:os';
+import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
+import { Errors } from '../errors.js';
+import { runBench, type BenchReport } from '../miner/bench.js';
+import type { BenchArgs } from './commands/bench.js';
+import { stopSignal } from './mining.js';
+import { formatHashrate, paint, printJson, StatusLine } from './output.js';
+
+function parseList<T>(option: string, text: string, parse: (item: string) => T): T[] {
+  const items = text.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw Errors.badOption(option, `expected a comma-separated list, got "${text}"`);
+  return [...new Set(items.map(parse))];
+}
+
+export function benchPlan(args: BenchArgs): { backends: BackendName[]; threads: number[]; seconds: number; rounds: number } {
+  const backends = parseList('backends', args.backends, (name) => {
+    if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw Errors.badOption('backends', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
+    return name as BackendName;
+  });
+  const threads = parseList('threads', args.threads ?? `1,${availableParallelism()}`, (item) => {
+    const count = Number(item);
+    if (!/^\d+$/.test(item) || count < 1 || count > 1024) throw Errors.badOption('threads', `each thread count must be a whole number from 1 to 1024, got "${item}"`);
+    return count;
+  });
+  if (!(args.seconds > 0 && args.seconds <= 3600)) throw Errors.badOption('seconds', `must be more than 0 and at most 3600, got ${args.seconds}`);
+  if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 100) throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${args.rounds}`);
+  return { backends, threads, seconds: args.seconds, rounds: args.rounds };
+}
+
+const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}x`);
+
+function printTable(report: BenchReport): void {
+  const { machine } = report;
+  const out = process.stdout;
+  out.write(`${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`);
+  out.write(`${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`);
+  const header = ['backend', 'threads', 'hashrate', 'per thread', 'scaling', 'vs noble'];
+  const rows = report.results.map((r) => [r.backend, String(r.threads), formatHashrate(r.hashrate), formatHashrate(r.perThread), r.scaling === null ? '-' : `${(r.scaling * 100).toFixed(0)}%`, ratio(r.vsNoble)]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  out.write(`${paint(line(header), 'bold')}\n`);
+  for (const row of rows) out.write(`${line(row)}\n`);
+  if (!report.complete) out.write(`\n${paint('stopped early: rows show the rounds measured so far', 'yellow')}\n`);
+}
+
+export async function bench(args: BenchArgs): Promise<void> {
+  const plan = benchPlan(args);
+  const stop = stopSignal();
+  const status = new StatusLine();
+  try {
+    const report = await runBench({
+      ...plan,
+      signal: stop.signal,
+      onRound: (done, total, backend, threads) => status.update(`bench ${done + 1}/${total}: ${backend} on ${threads} thread${threads === 1 ? '' : 's'}…`),
+    });
+    status.clear();
+    if (args.json) printJson(report);
+    else printTable(report);
+    if (!report.complete) process.exitCode = 130;
+  } finally {
+    status.clear();
+    stop.dispose();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The benchmark: every backend at every thread count, measured by the same engine that mines, in
+ * interleaved rounds so that whatever else the machine does falls on all of them alike; the median
+ * round is the result. Ratios between results of one run are the honest comparison.
+ */
+import { availableParallelism, cpus, platform, arch, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackendName } from '../hash/backend.js';
+import { loadWasmFilter, type WasmVariant } from '../hash/wasm.js';
+import { Miner } from './miner.js';
+import { unsolvableWork } from './measure.js';
+
+export interface BenchOptions {
+  backends: BackendName[];
+  threads: number[];
+  /** Measured seconds per backend and thread count, split across the rounds. */
+  seconds: number;
+  rounds: number;
+  /** Told before each measured round: which one, and how many in all. */
+  onRound?: (done: number, total: number, backend: BackendName, threads: number) => void;
+  /** Stops the run early; the report then holds the rounds measured so far. */
+  signal?: AbortSignal;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  platform: string;
+  arch: string;
+  memoryGiB: number;
+  node: string;
+  v8: string;
+  /** Which wasm module this engine runs: 128-bit SIMD, or the scalar fallback. */
+  wasm: WasmVariant | 'unavailable';
+}
+
+export interface BenchResult {
+  backend: BackendName;
+  threads: number;
+  /** Median of the rounds, hashes per second. */
+  hashrate: number;
+  perThread: number;
+  /** hashrate / (threads x this backend's one-thread hashrate), when one thread was measured. */
+  scaling: number | null;
+  /** hashrate / noble's hashrate at the same thread count, when noble was measured. */
+  vsNoble: number | null;
+  rounds: number[];
+}
+
+export interface BenchReport {
+  machine: Machine;
+  seconds: number;
+  rounds: number;
+  /** False when the run was stopped before every round was measured. */
+  complete: boolean;
+  results: BenchResult[];
+}
+
+/** Time a miner gets to start its workers' loops and let the engine optimise them, not measured. */
+const WARM_UP_MS = 300;
+
+export function describeMachine(): Machine {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    platform: platform(),
+    arch: arch(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    v8: process.versions.v8,
+    wasm: wasmVariant(),
+  };
+}
+
+function wasmVariant(): WasmVariant | 'unavailable' {
+  try {
+    return loadWasmFilter().variant;
+  } catch {
+    return 'unavailable';
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
+  miner.setWork(unsolvableWork());
+  await sleep(WARM_UP_MS / 3);
+  const before = miner.stats();
+  await sleep(milliseconds);
+  const after = miner.stats();
+  await miner.pause();
+  return (after.hashes - before.hashes) / (after.elapsedSeconds - before.elapsedSeconds);
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const cases = options.backends.flatMap((backend) => options.threads.map((threads) => ({ backend, threads })));
+  const miners: Miner[] = [];
+  const rounds: number[][] = cases.map(() => []);
+  const total = cases.length * options.rounds;
+  let done = 0;
+  try {
+    for (const { backend, threads } of cases) {
+      if (options.signal?.aborted) break;
+      const miner = await Miner.start({ backend, threads });
+      miners.push(miner);
+      miner.setWork(unsolvableWork());
+      await sleep(WARM_UP_MS);
+      await miner.pause();
+    }
+    const roundMs = (options.seconds * 1000) / options.rounds;
+    for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
+      for (const [i, { backend, threads }] of cases.entries()) {
+        if (options.signal?.aborted) break;
+        options.onRound?.(done, total, backend, threads);
+        rounds[i].push(await timedRound(miners[i], roundMs));
+        done++;
+      }
+    }
+  } finally {
+    await Promise.all(miners.map((miner) => miner.close()));
+  }
+  const results = cases
+    .map(({ backend, threads }, i) => ({ backend, threads, hashrate: median(rounds[i]), rounds: rounds[i] }))
+    .filter((result) => result.rounds.length > 0);
+  const rateOf = (backend: BackendName, threads: number) => results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
+  return {
+    machine: describeMachine(),
+    seconds: options.seconds,
+    rounds: options.rounds,
+    complete: done === total,
+    results: results.map((result) => {
+      const oneThread = rateOf(result.backend, 1);
+      const noble = rateOf('noble', result.threads);
+      return {
+        backend: result.backend,
+        threads: result.threads,
+        hashrate: result.hashrate,
+        perThread: result.hashrate / result.threads,
+        scaling: oneThread ? result.hashrate / (result.threads * oneThread) : null,
+        vsNoble: noble ? result.hashrate / noble : null,
+        rounds: result.rounds,
+      };
+    }),
+  };
+}
