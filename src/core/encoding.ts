@@ -45,6 +45,43 @@ export function pushInt(n: number): Uint8Array {
   return pushData(scriptNumBytes(n));
 }
 
+/** One push of a push-only script: its opcode, and the bytes it pushes (none for OP_1NEGATE, OP_1..OP_16). */
+export interface ScriptPush {
+  opcode: number;
+  data: Uint8Array;
+}
+
+/** Split a push-only script, such as a coinbase scriptSig, into its pushes. */
+export function readScriptPushes(script: Uint8Array, what = 'script'): ScriptPush[] {
+  const reader = new ByteReader(script, what);
+  const pushes: ScriptPush[] = [];
+  while (reader.remaining > 0) {
+    const at = reader.offset;
+    const opcode = reader.uint8();
+    let length: number;
+    if (opcode < 0x4c) length = opcode;
+    else if (opcode === 0x4c) length = reader.uint8();
+    else if (opcode === 0x4d) length = reader.uint8() | (reader.uint8() << 8);
+    else if (opcode === 0x4e) length = reader.uint32();
+    else if (opcode === 0x4f || (opcode >= 0x51 && opcode <= 0x60)) length = 0;
+    else throw Errors.badData(what, `opcode 0x${opcode.toString(16).padStart(2, '0')} at byte ${at} is not a push`);
+    pushes.push({ opcode, data: Uint8Array.from(reader.take(length)) });
+  }
+  return pushes;
+}
+
+/** The number a push stands for, as CScriptNum reads it: OP_1NEGATE, OP_1..OP_16, or the pushed bytes. */
+export function pushedNumber(push: ScriptPush): number {
+  if (push.opcode === 0x4f) return -1;
+  if (push.opcode >= 0x51 && push.opcode <= 0x60) return push.opcode - 0x50;
+  const bytes = push.data;
+  if (bytes.length === 0) return 0;
+  if (bytes.length > 6) throw Errors.badData('script number', `${bytes.length} bytes is too long to be a number here`);
+  let magnitude = 0;
+  for (let i = bytes.length - 1; i >= 0; i--) magnitude = magnitude * 256 + (i === bytes.length - 1 ? bytes[i] & 0x7f : bytes[i]);
+  return bytes[bytes.length - 1] & 0x80 ? -magnitude : magnitude;
+}
+
 /** A cursor over bytes for parsing, with errors naming what was being read. */
 export class ByteReader {
   offset = 0;

@@ -9,15 +9,22 @@ function hashPair(left: Uint8Array, right: Uint8Array): Uint8Array {
   return sha256d(concatBytes(left, right));
 }
 
-export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
+/** Every level of the tree, the leaves first and the root alone last. */
+export function merkleTree(leaves: readonly Uint8Array[]): Uint8Array[][] {
   if (leaves.length === 0) throw new RangeError('a merkle tree needs at least one leaf');
-  let level = leaves.slice();
-  while (level.length > 1) {
+  const levels = [leaves.slice()];
+  for (let level = levels[0]; level.length > 1; ) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) next.push(hashPair(level[i], level[i + 1] ?? level[i]));
+    levels.push(next);
     level = next;
   }
-  return Uint8Array.from(level[0]);
+  return levels;
+}
+
+export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
+  const levels = merkleTree(leaves);
+  return Uint8Array.from(levels[levels.length - 1][0]);
 }
 
 /**

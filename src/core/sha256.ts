@@ -59,6 +59,19 @@ export function sha256(data: Uint8Array): Uint8Array {
   return nobleSha256(data);
 }
 
+/**
+ * A message as SHA-256 sees it (FIPS 180-4, 5.1.1): the bytes, 0x80, zeros, and the length in bits as
+ * 8 big-endian bytes, to a whole number of 64-byte blocks. An 80-byte header becomes two blocks.
+ */
+export function sha256Padded(message: Uint8Array): Uint8Array {
+  const length = Math.ceil((message.length + 9) / 64) * 64;
+  const out = new Uint8Array(length);
+  out.set(message);
+  out[message.length] = 0x80;
+  new DataView(out.buffer).setBigUint64(length - 8, BigInt(message.length) * 8n);
+  return out;
+}
+
 /** Bitcoin's double SHA-256: txids, merkle nodes and block hashes, in internal byte order. */
 export function sha256d(data: Uint8Array): Uint8Array {
   return nobleSha256(nobleSha256(data));

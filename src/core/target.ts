@@ -76,6 +76,16 @@ export function targetToDifficulty(target: bigint): number {
   return Number(DIFF1_TARGET) / Number(target);
 }
 
+/** The chance that one hash meets the target: (target + 1) / 2^256. */
+export function probabilityPerHash(target: bigint): number {
+  return Number(target + 1n) / 2 ** 256;
+}
+
+/** Hashes expected before one meets the target, 2^256 / (target + 1): about difficulty x 2^32. */
+export function expectedHashes(target: bigint): number {
+  return Number((1n << 256n) / (target + 1n));
+}
+
 /** The target for a difficulty (as pools send it): difficulty-1 target / difficulty, rounded down. */
 export function difficultyToTarget(difficulty: number): bigint {
   if (!(difficulty > 0) || !Number.isFinite(difficulty)) throw Errors.badTarget(`difficulty must be a positive number, got ${difficulty}`);

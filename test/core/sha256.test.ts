@@ -11,6 +11,7 @@ import {
   SHA256_K,
   sha256Compress,
   sha256dFromMidstate,
+  sha256Padded,
 } from '../../src/core/sha256.js';
 
 const nobleSha256d = (data: Uint8Array) => nobleSha256(nobleSha256(data));
@@ -64,5 +65,26 @@ describe('sha256dFromMidstate', () => {
     const other = Uint8Array.from(header);
     other.fill(0xaa, 64);
     expect(Array.from(headerMidstate(header))).toEqual(Array.from(headerMidstate(other)));
+  });
+});
+
+describe('sha256Padded', () => {
+  it('pads an 80-byte header to two blocks ending in its length, 640 bits', () => {
+    const padded = sha256Padded(new Uint8Array(80).fill(0xff));
+    expect(padded.length).toBe(128);
+    expect(bytesToHex(padded.subarray(80))).toBe(`80${'00'.repeat(45)}0280`);
+  });
+
+  it('compressing its blocks from the IV gives node:crypto\'s SHA-256, at every length 0..200', () => {
+    for (let length = 0; length <= 200; length++) {
+      const message = randomBytes(length);
+      const padded = sha256Padded(message);
+      expect(padded.length % 64).toBe(0);
+      const state = Uint32Array.from(SHA256_IV);
+      for (let block = 0; block < padded.length; block += 64) {
+        sha256Compress(state, Array.from({ length: 16 }, (_, t) => readUint32BE(padded, block + 4 * t)));
+      }
+      expect(bytesToHex(digestWordsToBytes(state))).toBe(createHash('sha256').update(message).digest('hex'));
+    }
   });
 });

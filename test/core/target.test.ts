@@ -6,9 +6,13 @@ import {
   decodeCompact,
   difficultyToTarget,
   digestMeetsTarget,
+  DIFF1_TARGET,
+  expectedHashes,
   hashMeetsTarget,
   hashToBigInt,
   leadingZeroBits,
+  MAX_TARGET,
+  probabilityPerHash,
   targetFromZeroBits,
   targetToBits,
   targetToDifficulty,
@@ -90,5 +94,22 @@ describe('hash against target', () => {
       }
     }
     expect(byteSwap32(0x11223344) >>> 0).toBe(0x44332211);
+  });
+});
+
+describe('odds of a hash', () => {
+  it('every hash meets the largest target', () => {
+    expect(probabilityPerHash(MAX_TARGET)).toBe(1);
+    expect(expectedHashes(MAX_TARGET)).toBe(1);
+  });
+
+  it.each([1, 8, 22, 32, 64, 200])('a target of %i zero bits: one hash in 2^zeros', (zeros) => {
+    expect(probabilityPerHash(targetFromZeroBits(zeros))).toBe(2 ** -zeros);
+    expect(expectedHashes(targetFromZeroBits(zeros))).toBe(2 ** zeros);
+  });
+
+  it('difficulty 1 takes 2^48 / 0xffff hashes, just over 2^32', () => {
+    expect(expectedHashes(DIFF1_TARGET)).toBe(Math.floor(2 ** 48 / 0xffff));
+    expect(expectedHashes(bitsToTarget(0x1b04864c)) / 2 ** 32 / targetToDifficulty(bitsToTarget(0x1b04864c))).toBeCloseTo(1, 4);
   });
 });
