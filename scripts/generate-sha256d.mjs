@@ -226,7 +226,7 @@ function secondHash(program, firstDigest) {
 }
 
 /** Both hashes in one program: the wasm core, where function size costs nothing. */
-function sha256dProgram() {
+export function sha256dProgram() {
   const program = new Program();
   secondHash(program, firstHash(program));
   return program;
@@ -250,7 +250,7 @@ function splitSha256dPrograms() {
 
 const hex = (value) => `0x${value.toString(16).padStart(8, '0')}`;
 
-function scalarCode(node, { literalCast = '' } = {}) {
+export function scalarCode(node, { literalCast = '' } = {}) {
   const code = (n) => scalarCode(n, { literalCast });
   switch (node.kind) {
     case 'literal':
