@@ -1,0 +1,40 @@
+import type { CommandModule } from 'yargs';
+import { DEFAULT_DATADIR } from './mine.js';
+
+/** Long enough for the workers to settle into their rate, short enough to wait for. */
+export const DEFAULT_MEASURE_SECONDS = 1.5;
+
+export interface ExplainArgs {
+  header?: string;
+  height?: number;
+  datadir: string;
+  json: boolean;
+  hashrate?: number;
+  measure?: number;
+  threads?: number;
+}
+
+export const explainCommand: CommandModule<object, ExplainArgs> = {
+  command: 'explain',
+  describe: 'Walk through one header step by step: its bytes, the midstate, both SHA-256 passes, the target, the odds',
+  builder: (y) =>
+    y
+      .options({
+        header: { type: 'string', describe: 'explain this header (160 hex digits)' },
+        height: { type: 'number', describe: 'explain the block at this height of the built-in chain (0: regtest genesis)' },
+        datadir: { type: 'string', default: DEFAULT_DATADIR, describe: 'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)' },
+        json: { type: 'boolean', default: false, describe: 'print the same facts as one JSON object' },
+        hashrate: { type: 'number', describe: 'hashes per second to predict with, instead of measuring this machine' },
+        measure: { type: 'number', describe: `seconds to measure this machine's hashrate for, when --hashrate is not given (default ${DEFAULT_MEASURE_SECONDS})` },
+        threads: { type: 'number', describe: 'worker threads for the measurement (default: every core)' },
+      })
+      .conflicts('header', 'height')
+      .conflicts('hashrate', 'measure')
+      .example('$0 explain', 'the tip of the built-in chain, or the regtest genesis')
+      .example('$0 explain --height 3 --hashrate 2e6', 'block 3, predicting at 2 MH/s')
+      .example('$0 explain --header 0100…7c --json', 'a main-net header, as data'),
+  handler: async (argv) => {
+    const { explain } = await import('../explain.js');
+    await explain(argv);
+  },
+};

@@ -1,0 +1,228 @@
+/** The walk-through `powlab explain` prints: the facts of src/explain in the order a miner meets them. */
+import type { BlockExplanation } from '../explain/block.js';
+import type { FieldName, HeaderField } from '../explain/header.js';
+import type { Explanation } from './explain.js';
+import { formatCount, formatDuration, formatHashrate, paint, type Colour } from './output.js';
+
+const FIELD_STYLE: Record<FieldName, { label: string; colour: Colour }> = {
+  version: { label: 'version', colour: 'magenta' },
+  prevHash: { label: 'prev hash', colour: 'blue' },
+  merkleRoot: { label: 'merkle root', colour: 'green' },
+  time: { label: 'time', colour: 'yellow' },
+  bits: { label: 'bits', colour: 'cyan' },
+  nonce: { label: 'nonce', colour: 'red' },
+};
+
+const INDENT = '   ';
+const BYTES_PER_ROW = 16;
+
+export function renderExplanation(e: Explanation): string {
+  const out: string[] = [];
+  const say = (...lines: string[]) => out.push(...lines);
+  const heading = (text: string) => say('', paint(text, 'bold'));
+  let step = 0;
+  const stepHeading = (text: string) => heading(`${++step}. ${text}`);
+
+  say(`${paint('powlab explain', 'bold')}: ${describeSource(e)}`, `${INDENT}block hash ${e.hash}`);
+
+  stepHeading('The 80 bytes of the header');
+  say(...hexDump(e.header, e.fields));
+  say('');
+  for (const field of e.fields) say(...fieldLines(field));
+  say(
+    '',
+    `${INDENT}Every number in the header is little-endian: its least significant byte comes first, so the`,
+    `${INDENT}bytes ${e.fields[0].hex} are the version ${e.fields[0].value}. Bitcoin was written on x86 processors, which keep`,
+    `${INDENT}integers that way in memory, and it writes them out just as they sit there. The two hashes are`,
+    `${INDENT}kept in the byte order SHA-256 produced them and shown reversed, as explorers show them (step ${e.block ? 4 : 3}).`,
+  );
+
+  if (e.block) {
+    stepHeading('Where the merkle root comes from');
+    say(...blockLines(e.block));
+  }
+
+  stepHeading('The first SHA-256, through the midstate');
+  say(
+    `${INDENT}SHA-256 reads 64-byte blocks. The header is padded to two: 0x80, zeros, and its length in bits`,
+    `${INDENT}(640 = 0x280) at the end.`,
+    `${column('block 1, bytes 0..63')}${e.messageBlocks[0].slice(0, 64)}`,
+    `${column('')}${e.messageBlocks[0].slice(64)}`,
+    `${column('block 2, bytes 64..79, padding')}${e.messageBlocks[1].slice(0, 32)}${paint(e.messageBlocks[1].slice(32, 64), 'grey')}`,
+    `${column('')}${paint(e.messageBlocks[1].slice(64), 'grey')}`,
+    `${INDENT}midstate = compress(initial state, block 1)`,
+    `${column('')}${words(e.midstate)}`,
+    `${INDENT}Block 1 holds no nonce, so it is the same for all 2^32 nonces: a miner compresses it once and`,
+    `${INDENT}starts every nonce from this midstate.`,
+    `${INDENT}first hash = compress(midstate, block 2)`,
+    `${column('')}${words(e.firstHash)}`,
+  );
+
+  stepHeading('The second SHA-256, and the hash shown reversed');
+  say(
+    `${INDENT}The 32-byte first hash is hashed again, padded to one block (0x80, zeros, 256 bits = 0x100).`,
+    `${INDENT}second hash, as SHA-256 writes it: ${e.hashInternal}`,
+    `${INDENT}reversed, the block hash:          ${paint(e.hash, 'bold')}`,
+    `${INDENT}Bitcoin reads the 32 bytes as one little-endian number; written most significant digit first,`,
+    `${INDENT}it shows its leading zeros (${e.leadingZeroBits} zero bits here). With the midstate, each nonce costs two`,
+    `${INDENT}compressions (block 2, then this second hash) instead of three.`,
+  );
+
+  stepHeading('The target, from the compact bits');
+  const { exponent, mantissa } = e.bits;
+  say(
+    `${INDENT}bits 0x${e.bits.hex}: exponent 0x${hex2(exponent)} (${exponent}), mantissa 0x${mantissa.toString(16).padStart(6, '0')}`,
+    `${INDENT}target = mantissa x 256^(exponent - 3) = 0x${mantissa.toString(16)} x 256^${exponent - 3}`,
+    `${INDENT}       = ${e.target}`,
+  );
+
+  stepHeading('The hash against the target');
+  const verdict = e.meetsTarget ? paint('hash <= target: a valid proof of work', 'green') : paint('hash > target: not a valid proof of work', 'red');
+  say(
+    `${INDENT}hash   ${e.hash}`,
+    `${INDENT}target ${e.target}`,
+    `${INDENT}${verdict} (the hash has ${e.leadingZeroBits} leading zero bits; every hash under this target has ${e.targetLeadingZeroBits})`,
+  );
+
+  stepHeading('Difficulty and the odds');
+  const measured = e.measurement
+    ? `measured here for ${e.measurement.seconds.toFixed(1)} s on ${e.measurement.threads} thread${e.measurement.threads === 1 ? '' : 's'} (${e.measurement.backend} backend)`
+    : 'as given with --hashrate';
+  say(
+    `${INDENT}difficulty = difficulty-1 target / target = ${formatNumber(e.difficulty)}`,
+    `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatNumber(e.probabilityPerHash)} (1 in ${formatCount(1 / e.probabilityPerHash)})`,
+    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatCount(e.expectedHashes)} (about difficulty x 2^32)`,
+    `${INDENT}at ${paint(formatHashrate(e.hashrate), 'cyan')}, ${measured}:`,
+    `${INDENT}  expected time to a block ${paint(formatWait(e.expectedSeconds), 'bold')}; half of all blocks come within ${formatWait(e.medianSeconds)}`,
+    `${INDENT}  (the wait is exponentially distributed: no memory, so time already spent does not bring a block closer)`,
+  );
+
+  stepHeading('When the nonces run out');
+  say(
+    `${INDENT}The nonce is 32 bits: ${formatCount(e.nonceSpace)} tries per header, ${formatWait(e.nonceSpaceSeconds)} at this hashrate.`,
+    `${INDENT}A block takes expected hashes / 2^32 = ${formatNumber(e.expectedHeaders)} headers' worth of nonces on average, and the`,
+    `${INDENT}chance that one header has no winning nonce at all is (1 - p)^(2^32) = ${formatNumber(e.probabilityNoncesRunOut)}.`,
+    `${INDENT}Then the miner changes the extranonce in the coinbase transaction: a new txid, so a new merkle`,
+    `${INDENT}root, so a new block 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
+  );
+  const next = e.block?.nextExtranonce;
+  if (next) {
+    say(
+      `${INDENT}For this block, extranonce ${next.index} (${next.extranonce}) would give`,
+      `${INDENT}  coinbase txid ${next.coinbaseTxid}`,
+      `${INDENT}  merkle root   ${next.merkleRoot}`,
+      `${INDENT}  midstate      ${words(next.midstate)}`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function describeSource(e: Explanation): string {
+  switch (e.source.kind) {
+    case 'header':
+      return 'the header given';
+    case 'genesis':
+      return 'the regtest genesis block';
+    case 'store':
+      return `block ${e.source.height}${e.source.tip ? ' (the tip)' : ''} of the built-in chain in ${e.source.datadir}`;
+  }
+}
+
+function fieldAt(fields: HeaderField[], offset: number): HeaderField {
+  return fields.find((f) => offset >= f.offset && offset < f.offset + f.length) ?? fields[fields.length - 1];
+}
+
+/** 16 bytes a row, each coloured by its field, with the field names under them (for a screen without colour). */
+function hexDump(headerHex: string, fields: HeaderField[]): string[] {
+  const lines: string[] = [];
+  for (let row = 0; row < headerHex.length / 2; row += BYTES_PER_ROW) {
+    const bytes: string[] = [];
+    const labels: string[] = [];
+    let offset = row;
+    const end = Math.min(row + BYTES_PER_ROW, headerHex.length / 2);
+    while (offset < end) {
+      const field = fieldAt(fields, offset);
+      const segmentEnd = Math.min(end, field.offset + field.length);
+      const style = FIELD_STYLE[field.name];
+      const segment = [];
+      for (let i = offset; i < segmentEnd; i++) segment.push(headerHex.slice(2 * i, 2 * i + 2));
+      bytes.push(paint(segment.join(' '), style.colour));
+      const width = 3 * (segmentEnd - offset) - 1;
+      labels.push(paint(style.label.slice(0, width).padEnd(width, '-'), style.colour));
+      offset = segmentEnd;
+    }
+    lines.push(`${INDENT}${String(row).padStart(2)}  ${bytes.join(' ')}`, `${INDENT}    ${labels.join(' ')}`);
+    if (row + BYTES_PER_ROW === 64) lines.push(`${INDENT}    ${paint('-- end of SHA-256 block 1: the midstate covers everything above --', 'grey')}`);
+  }
+  return lines;
+}
+
+function fieldLines(field: HeaderField): string[] {
+  const style = FIELD_STYLE[field.name];
+  const where = `bytes ${String(field.offset).padStart(2)}..${String(field.offset + field.length - 1).padEnd(2)}`;
+  const head = `${INDENT}${paint(style.label.padEnd(12), style.colour)}${where}  `;
+  const pad = ' '.repeat(INDENT.length + 12 + where.length + 2);
+  switch (field.name) {
+    case 'prevHash':
+    case 'merkleRoot':
+      return [`${head}${field.hex}  as stored`, `${pad}${field.value}  shown reversed`];
+    case 'time':
+      return [`${head}${field.hex}  = ${field.value}, ${new Date(Number(field.value) * 1000).toISOString().replace('.000Z', 'Z')}`];
+    case 'bits':
+      return [`${head}${field.hex}  = 0x${field.value}`];
+    case 'version':
+    case 'nonce':
+      return [`${head}${field.hex}  = ${field.value} (0x${(Number(field.value) >>> 0).toString(16).padStart(8, '0')})`];
+  }
+}
+
+function blockLines(block: BlockExplanation): string[] {
+  const cb = block.coinbase;
+  const lines = [`${INDENT}coinbase txid ${cb.txid}`, `${INDENT}its scriptSig (${cb.scriptSig.length / 2} bytes) pushes:`];
+  for (const push of cb.pushes) {
+    const bytes = push.hex || `opcode 0x${hex2(push.opcode)}`;
+    const meaning =
+      push.role === 'bip34Height'
+        ? `the block height, ${push.value} (BIP 34: it makes every coinbase, so every txid, unique)`
+        : push.role === 'extranonce'
+          ? `the extranonce, ${push.value} as a little-endian number: the miner's second nonce`
+          : push.role === 'tag'
+            ? `a tag, "${push.value}"`
+            : push.value === undefined
+              ? ''
+              : typeof push.value === 'string'
+                ? `"${push.value}"`
+                : `the number ${push.value}`;
+    lines.push(`${INDENT}  ${bytes.length > 40 ? `${bytes.slice(0, 37)}...` : bytes.padEnd(40)}  ${meaning}`);
+  }
+  if (block.height === 0) lines.push(`${INDENT}(the genesis coinbase predates BIP 34: it carries The Times headline instead of a height)`);
+  if (block.transactions === 1) {
+    lines.push(`${INDENT}One transaction, so the merkle tree is a single leaf: the root is the coinbase txid.`);
+  } else {
+    block.merkleLevels.forEach((level, i) => lines.push(`${INDENT}level ${i}: ${level.join(' ')}`));
+  }
+  lines.push(
+    `${INDENT}merkle root ${block.merkleRoot} ${block.merkleRootMatchesHeader ? paint('matches the header', 'green') : paint('does NOT match the header', 'red')}`,
+  );
+  return lines;
+}
+
+const column = (label: string) => `${INDENT}${label.padEnd(31)}`;
+
+const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+
+/** 32 bytes of hex as eight 8-digit words, as SHA-256's state is written. */
+function words(hex: string): string {
+  return hex.match(/.{8}/g)!.join(' ');
+}
+
+/** Waits from microseconds (easy targets at laptop speed) to years (main-net at laptop speed). */
+function formatWait(seconds: number): string {
+  if (seconds >= 0.01) return formatDuration(seconds);
+  return seconds >= 1e-3 ? `${(seconds * 1e3).toPrecision(3)} ms` : `${(seconds * 1e6).toPrecision(3)} µs`;
+}
+
+function formatNumber(n: number): string {
+  if (n === 0) return '0';
+  return n >= 1e-3 && n < 1e6 ? String(Number(n.toPrecision(6))) : n.toPrecision(4);
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { serializeBlock } from '../../src/core/block.js';
+import { bytesToHex } from '../../src/core/bytes.js';
+import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../../src/core/header.js';
+import { merkleRoot } from '../../src/core/merkle.js';
+import { REGTEST } from '../../src/core/params.js';
+import { digestWordsToBytes, headerMidstate } from '../../src/core/sha256.js';
+import { buildCoinbase, serializeTx, txid, type Transaction } from '../../src/core/tx.js';
+import { explainBlock } from '../../src/explain/block.js';
+
+const TAG = new TextEncoder().encode('/powlab/');
+
+/** A coinbase as the built-in chain writes it: an 8-byte little-endian extranonce counter. */
+function coinbase(height: number, extranonceIndex: number): Transaction {
+  const extranonce = new Uint8Array(8);
+  new DataView(extranonce.buffer).setBigUint64(0, BigInt(extranonceIndex), true);
+  return buildCoinbase({ height, extranonce, value: 50n * 100_000_000n, payoutScript: Uint8Array.of(0x51), tag: TAG });
+}
+
+const spend: Transaction = {
+  version: 2,
+  inputs: [{ prevTxid: new Uint8Array(32).fill(7), prevIndex: 1, scriptSig: Uint8Array.of(0x51), sequence: 0xffffffff, witness: [] }],
+  outputs: [{ value: 1000n, script: Uint8Array.of(0x51) }],
+  locktime: 0,
+};
+
+function block(transactions: Transaction[]): { bytes: Uint8Array; header: BlockHeader } {
+  const header: BlockHeader = { version: 0x20000000, prevHash: new Uint8Array(32).fill(1), merkleRoot: merkleRoot(transactions.map(txid)), time: 1_700_000_000, bits: 0x207fffff, nonce: 0 };
+  return { bytes: serializeBlock(header, transactions.map((tx) => serializeTx(tx))), header };
+}
+
+describe('explainBlock', () => {
+  it('reads a powlab coinbase: BIP 34 height, extranonce counter, tag', () => {
+    const { bytes } = block([coinbase(300, 7), spend]);
+    const e = explainBlock(bytes, 300);
+    expect(e.coinbase).toMatchObject({ bip34Height: 300, extranonce: '0700000000000000', extranonceIndex: 7, tag: '/powlab/' });
+    expect(e.coinbase.pushes.map((p) => p.role)).toEqual(['bip34Height', 'extranonce', 'tag']);
+    expect(e.coinbase.txid).toBe(hashToDisplayHex(txid(coinbase(300, 7))));
+  });
+
+  it('builds the merkle tree over the txids up to the root in the header', () => {
+    const txs = [coinbase(20, 0), spend, { ...spend, locktime: 1 }];
+    const { bytes, header } = block(txs);
+    const e = explainBlock(bytes, 20);
+    expect(e.transactions).toBe(3);
+    expect(e.txids).toEqual(txs.map((tx) => hashToDisplayHex(txid(tx))));
+    expect(e.merkleLevels.map((level) => level.length)).toEqual([3, 2, 1]);
+    expect(e.merkleRoot).toBe(hashToDisplayHex(header.merkleRoot));
+    expect(e.merkleRootMatchesHeader).toBe(true);
+  });
+
+  it.each([
+    [7, 8, '0800000000000000'],
+    [255, 256, '0001000000000000'],
+  ])('after extranonce %i comes %i: a new coinbase txid, merkle root and midstate', (index, nextIndex, nextHex) => {
+    const { bytes, header } = block([coinbase(5, index), spend]);
+    const next = explainBlock(bytes, 5).nextExtranonce!;
+    const nextRoot = merkleRoot([txid(coinbase(5, nextIndex)), txid(spend)]);
+    expect(next).toEqual({
+      index: nextIndex,
+      extranonce: nextHex,
+      coinbaseTxid: hashToDisplayHex(txid(coinbase(5, nextIndex))),
+      merkleRoot: hashToDisplayHex(nextRoot),
+      midstate: bytesToHex(digestWordsToBytes(headerMidstate(serializeHeader({ ...header, merkleRoot: nextRoot })))),
+    });
+    expect(next.midstate).not.toBe(bytesToHex(digestWordsToBytes(headerMidstate(serializeHeader(header)))));
+  });
+
+  it('a wrong merkle root in the header is reported, not hidden', () => {
+    const { header } = block([coinbase(9, 0)]);
+    const bytes = serializeBlock({ ...header, merkleRoot: new Uint8Array(32) }, [serializeTx(coinbase(9, 0))]);
+    expect(explainBlock(bytes, 9).merkleRootMatchesHeader).toBe(false);
+  });
+
+  it('the genesis coinbase predates BIP 34: its pushes are the bits, 4 and the headline', () => {
+    const bytes = serializeBlock(REGTEST.genesisHeader, [serializeTx(REGTEST.genesisCoinbase)]);
+    const e = explainBlock(bytes, 0);
+    expect(e.coinbase).toMatchObject({ bip34Height: null, extranonce: null, extranonceIndex: null, tag: null });
+    expect(e.coinbase.pushes.map((p) => p.value)).toEqual([0x1d00ffff, 4, 'The Times 03/Jan/2009 Chancellor on brink of second bailout for banks']);
+    expect(e.merkleRoot).toBe('4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b');
+    expect(e.nextExtranonce).toBeNull();
+  });
+});
