@@ -97,6 +97,16 @@ describe.each(backends)('backend %s', (_name, create) => {
   });
 });
 
+describe('calibration', () => {
+  it('times every backend and picks the fastest of them', async () => {
+    const { calibrateBackends } = await import('../../dist/hash/calibrate.js');
+    const { backend, rates } = await calibrateBackends(20);
+    expect(Object.keys(rates).sort()).toEqual(['js', 'noble', 'wasm']);
+    for (const rate of Object.values(rates)) expect(rate).toBeGreaterThan(0);
+    expect(rates[backend]).toBe(Math.max(...Object.values(rates)));
+  });
+});
+
 describe('wasm backend', () => {
   it('prefers SIMD where the engine has it', () => {
     expect(createWasmBackend().variant).toBe('simd');

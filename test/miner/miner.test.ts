@@ -11,8 +11,8 @@ import vectors from '../vectors/headers.json';
 
 const block100000 = vectors.valid.find((v) => v.height === 100000)!;
 const open: Miner[] = [];
-async function startMiner(threads = 2): Promise<Miner> {
-  const miner = await Miner.start({ threads, backend: 'noble' });
+async function startMiner(threads = 2, backend: 'noble' | 'js' | 'wasm' = 'noble'): Promise<Miner> {
+  const miner = await Miner.start({ threads, backend });
   open.push(miner);
   return miner;
 }
@@ -47,6 +47,15 @@ describe('Miner', () => {
     const stopMs = await miner.whenIdle();
     expect(stopMs).toBeGreaterThanOrEqual(0);
     expect(miner.stats().workers.every((w) => w.hashes > 0)).toBe(true);
+  });
+
+  it.each(['js', 'wasm'] as const)('finds the same block through the %s backend in every worker', async (backend) => {
+    const miner = await startMiner(2, backend);
+    expect(miner.backend).toBe(backend);
+    miner.setWork(grindWork(block100000.hex, block100000.nonce, 3_000_000, 1_000_000));
+    const [solution] = (await once(miner, 'found')) as [Solution];
+    expect(solution.nonce).toBe(block100000.nonce);
+    expect(hashToDisplayHex(solution.hash)).toBe(block100000.hash);
   });
 
   it('reports every share when it does not stop on a find: exactly the nonces a brute-force scan finds', async () => {
