@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { benchCommand } from './bench.js';
 import { chainCommand } from './chain.js';
+import { economicsCommand } from './economics.js';
 import { explainCommand } from './explain.js';
 import { grindCommand } from './grind.js';
 import { hashCommand } from './hash.js';
 import { mineCommand } from './mine.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [hashCommand, mineCommand, grindCommand, chainCommand, benchCommand, explainCommand];
+export const commands: CommandModule<any, any>[] = [hashCommand, mineCommand, grindCommand, chainCommand, benchCommand, explainCommand, economicsCommand];

@@ -1,0 +1,131 @@
+/** `powlab economics`: resolve the inputs (measuring this machine when asked), apply the model, print. */
+import { Errors } from '../errors.js';
+import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from '../cli/output.js';
+import type { Measurement } from '../miner/measure.js';
+import { findPreset } from './figures.js';
+import { resolveInputs, type EconomicsArgs, type Origin, type ResolvedInputs } from './inputs.js';
+import { economics, type EconomicsResult } from './model.js';
+
+export interface EconomicsCommandArgs extends EconomicsArgs {
+  json: boolean;
+}
+
+export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
+  let measurement: Measurement | null = null;
+  const inputs = await resolveInputs(args, async (seconds) => {
+    measurement = await measureThisMachine(seconds, args.json);
+    return measurement.hashrate;
+  });
+  const result = economics(inputs);
+  if (args.json) printJson({ inputs, measurement, ...result });
+  else process.stdout.write(report(inputs, result, measurement));
+}
+
+async function measureThisMachine(seconds: number, quiet: boolean): Promise<Measurement> {
+  const { measureHashrate } = await import('../miner/measure.js');
+  const status = new StatusLine();
+  if (!quiet) status.update(`measuring this machine's hashrate for ${seconds} s on every core…`);
+  try {
+    const measurement = await measureHashrate({ seconds });
+    if (!(measurement.hashrate > 0)) throw Errors.badOption('seconds', `no hashes were counted in ${seconds} s; measure for longer`);
+    return measurement;
+  } finally {
+    status.clear();
+  }
+}
+
+/** A readable table: the inputs with where each came from, then what follows from them. */
+function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Measurement | null): string {
+  const from = (name: keyof ResolvedInputs['from']) => origin(inputs.from[name], inputs.asOf[name], inputs.preset);
+  const measured = measurement ? `measured: ${measurement.threads} threads, ${measurement.backend}, ${formatDuration(measurement.seconds)}` : '';
+  const preset = inputs.preset ? findPreset(inputs.preset) : undefined;
+  const profit = result.profitPerDay;
+  const rows: Row[] = [
+    ['Inputs', '', ''],
+    ['hashrate', formatHashrate(inputs.hashrate), measured || from('hashrate')],
+    ['power', formatPower(inputs.watts), from('watts')],
+    ['efficiency', `${significant(inputs.efficiency)} J/TH`, from('efficiency')],
+    ['difficulty', formatCount(inputs.difficulty), from('difficulty')],
+    ['network hashrate', formatHashrate(inputs.networkHashrate), from('networkHashrate')],
+    ['reward', `${significant(inputs.reward)} BTC per block`, from('reward')],
+    ['bitcoin price', formatUsd(inputs.btcPrice), from('btcPrice')],
+    ['electricity price', `${formatUsd(inputs.kwhPrice)} per kWh`, from('kwhPrice')],
+    ['Expected', '', ''],
+    ['hashes per block', significant(result.expectedHashesPerBlock), 'difficulty x 2^32'],
+    ['time to a block', formatDuration(result.expectedSecondsPerBlock), 'hashes per block / hashrate'],
+    ['blocks per day', significant(result.blocksPerDay), ''],
+    ['BTC per day', significant(result.btcPerDay), ''],
+    [`a block within ${significant(inputs.hours)} h`, formatPercent(result.probabilityAtLeastOneBlock), 'Poisson: 1 - e^-(expected blocks)'],
+    ['energy per block', formatEnergy(result.kwhPerBlock), ''],
+    ['cost per day', formatUsd(result.costPerDay), 'electricity only'],
+    ['revenue per day', formatUsd(result.revenuePerDay), ''],
+    ['profit per day', paint(formatUsd(profit), profit >= 0 ? 'green' : 'red'), ''],
+    ['break-even price', `${formatUsd(result.breakEvenKwhPrice)} per kWh`, 'revenue per day / kWh per day'],
+    ['network share', formatPercent(result.networkShare), 'hashrate / network hashrate'],
+  ];
+  const title = preset ? `powlab economics: ${preset.name}, ${preset.describe}` : 'powlab economics';
+  const verdict =
+    result.breakEvenKwhPrice > inputs.kwhPrice
+      ? `Pays at ${formatUsd(inputs.kwhPrice)} per kWh: it would keep paying up to ${formatUsd(result.breakEvenKwhPrice)}.`
+      : `Does not pay at ${formatUsd(inputs.kwhPrice)} per kWh: it would need electricity under ${formatUsd(result.breakEvenKwhPrice)}.`;
+  return `${paint(title, 'bold')}\n\n${table(rows)}\n${verdict}\n`;
+}
+
+type Row = [label: string, value: string, note: string];
+
+function table(rows: Row[]): string {
+  const width = (column: 0 | 1) => Math.max(...rows.filter(([, value]) => value !== '').map((row) => visible(row[column]).length));
+  const [labelWidth, valueWidth] = [width(0), width(1)];
+  return rows
+    .map(([label, value, note]) => {
+      if (value === '') return paint(label, 'bold');
+      const padded = value + ' '.repeat(Math.max(0, valueWidth - visible(value).length));
+      return `  ${label.padEnd(labelWidth)}  ${padded}  ${paint(note, 'grey')}`.trimEnd();
+    })
+    .join('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const visible = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+function origin(from: Origin, asOf: string | undefined, preset: string | null): string {
+  const what = from === 'preset' ? `preset ${preset}` : from === 'flag' ? 'given' : from;
+  return asOf ? `${what}, as of ${asOf}` : what;
+}
+
+/** Four significant figures, in exponent form when a number is too large or small to read. */
+function significant(value: number): string {
+  if (value === 0 || !Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e9 || magnitude < 1e-3) return value.toExponential(2);
+  return Number(value.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+function formatUsd(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && magnitude < 0.01) return `${sign}$${magnitude.toExponential(2)}`;
+  if (magnitude < 1) return `${sign}$${Number(magnitude.toPrecision(3))}`;
+  return `${sign}$${magnitude.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+function formatPercent(fraction: number): string {
+  return `${significant(fraction * 100)}%`;
+}
+
+function byThousands(value: number, units: readonly string[]): string {
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${significant(value)} ${units[unit]}`;
+}
+
+function formatPower(watts: number): string {
+  return byThousands(watts, ['W', 'kW', 'MW', 'GW']);
+}
+
+function formatEnergy(kwh: number): string {
+  return byThousands(kwh, ['kWh', 'MWh', 'GWh', 'TWh', 'PWh']);
+}
