@@ -1,24 +1,28 @@
 import type { CommandModule, Options } from 'yargs';
+import { DEFAULTS, PRESETS } from '../../economics/figures.js';
+import { DEFAULT_HOURS, DEFAULT_MEASURE_SECONDS } from '../../economics/inputs.js';
 import type { EconomicsCommandArgs } from '../../economics/run.js';
 
 // Numbers arrive as text so a bad one can be quoted back; src/economics/inputs.ts parses them.
 const machineOptions = {
-  preset: { type: 'string', describe: 'laptop (measured), s9, s19, s19xp, s21 or national-100mw; flags override its figures' },
-  hashrate: { type: 'string', describe: 'hashes per second: 5e6, 250MH/s, 120TH/s' },
-  measure: { type: 'boolean', describe: "measure this machine's hashrate on every core" },
-  seconds: { type: 'string', describe: 'how long --measure hashes (default: 2)' },
-  watts: { type: 'string', describe: 'power drawn, in watts' },
-  'power-mw': { type: 'string', describe: 'power drawn, in megawatts (a farm, a country)' },
-  efficiency: { type: 'string', describe: 'joules per terahash (J/TH): with a power, gives the hashrate' },
+  preset: { type: 'string', describe: `${PRESETS.map((p) => p.name).join(', ')}: a machine and a kWh price; flags override its figures`, group: 'Machine:' },
+  hashrate: { type: 'string', describe: 'hashes per second: 5e6, 250MH/s, 120TH/s', group: 'Machine:' },
+  measure: { type: 'boolean', describe: "measure this machine's hashrate on every core", group: 'Machine:' },
+  seconds: { type: 'string', describe: `how long --measure hashes (default: ${DEFAULT_MEASURE_SECONDS})`, group: 'Machine:' },
+  watts: { type: 'string', describe: 'power drawn, in watts', group: 'Machine:' },
+  'power-mw': { type: 'string', describe: 'power drawn, in megawatts (a farm, a country)', group: 'Machine:' },
+  efficiency: { type: 'string', describe: 'joules per terahash (J/TH); two of hashrate, power and efficiency give the third', group: 'Machine:' },
 } as const satisfies Record<string, Options>;
 
+const since = (figure: { value: number; asOf: string }) => `default: ${figure.value}, as of ${figure.asOf}`;
+
 const marketOptions = {
-  difficulty: { type: 'string', describe: 'network difficulty: 148.2e12 or 148.2T (default: end of 2025)', group: 'Network and market:' },
-  'network-hashrate': { type: 'string', describe: 'network hashrate instead of a difficulty: 1.06EH/s … (difficulty = H x 600 / 2^32)', group: 'Network and market:' },
-  reward: { type: 'string', describe: 'BTC per block, subsidy plus fees (default: 3.161)', group: 'Network and market:' },
-  'btc-price': { type: 'string', describe: 'USD per BTC (default: 87500, the 2025 close)', group: 'Network and market:' },
-  'kwh-price': { type: 'string', describe: "USD per kWh (default: the preset's, else 0.17)", group: 'Network and market:' },
-  hours: { type: 'string', describe: 'the period for the chance of a block (default: 24)', group: 'Network and market:' },
+  difficulty: { type: 'string', describe: `network difficulty, 148.2e12 or 148.2T (${since(DEFAULTS.difficulty)})`, group: 'Network and market:' },
+  'network-hashrate': { type: 'string', describe: 'network hashrate instead of a difficulty, e.g. 1000EH/s (difficulty = H x 600 / 2^32)', group: 'Network and market:' },
+  reward: { type: 'string', describe: `BTC per block, subsidy plus fees (${since(DEFAULTS.reward)})`, group: 'Network and market:' },
+  'btc-price': { type: 'string', describe: `USD per BTC (${since(DEFAULTS.btcPrice)})`, group: 'Network and market:' },
+  'kwh-price': { type: 'string', describe: `USD per kWh (default: the preset's, else ${DEFAULTS.kwhPrice.value})`, group: 'Network and market:' },
+  hours: { type: 'string', describe: `the period for the chance of a block (default: ${DEFAULT_HOURS})`, group: 'Network and market:' },
   json: { type: 'boolean', default: false, describe: 'print the inputs and results as one JSON object' },
 } as const satisfies Record<string, Options>;
 
@@ -32,9 +36,9 @@ export const economicsCommand: CommandModule<object, EconomicsCommandArgs> = {
       .conflicts('hashrate', 'measure')
       .conflicts('watts', 'power-mw')
       .conflicts('difficulty', 'network-hashrate')
-      .example('$0 economics --preset laptop', "this machine, measured, against the network")
+      .example('$0 economics --preset laptop', 'this machine, measured, against the network')
       .example('$0 economics --preset national-100mw --efficiency 21.5', '100 MW of S19 XP-class machines')
-      .example('$0 economics --hashrate 200TH/s --watts 3500 --kwh-price 0.06 --json', 'one S21 on your own figures'),
+      .example('$0 economics --hashrate 200TH/s --watts 3500 --kwh-price 0.06 --json', 'one S21 at your own price'),
   handler: async (argv) => {
     const { runEconomics } = await import('../../economics/run.js');
     await runEconomics(argv);
