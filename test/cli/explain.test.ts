@@ -7,7 +7,7 @@ import { bytesToHex, hexToBytes, readUint32BE } from '../../src/core/bytes.js';
 import { REGTEST } from '../../src/core/params.js';
 import { digestWordsToBytes, SHA256_IV, sha256Compress } from '../../src/core/sha256.js';
 import type { MinedBlock } from '../../src/sources/chain.js';
-import vectors from '../vectors/headers.json';
+import vectors from '../vectors/headers.json' with { type: 'json' };
 import { runCli } from '../helpers/run-cli.js';
 
 const BLOCK_100000 = vectors.valid[2];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import vectors from '../vectors/headers.json';
+import vectors from '../vectors/headers.json' with { type: 'json' };
 import { runCli } from '../helpers/run-cli.js';
 
 const withZeroNonce = (hex: string) => `${hex.slice(0, 152)}00000000`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex, concatBytes, hexToBytes } from '../../src/core/bytes.js';
 import { pushData, pushedNumber, pushInt, readScriptPushes, scriptNumBytes } from '../../src/core/encoding.js';
 import { REGTEST } from '../../src/core/params.js';
-import vectors from '../vectors/bip34.json';
+import vectors from '../vectors/bip34.json' with { type: 'json' };
 
 describe('reading script pushes', () => {
   it.each(vectors.valid)('the BIP 34 push of height $height reads back as that number', ({ height, push }) => {

@@ -3,7 +3,7 @@ import { bytesToHex } from '../../src/core/bytes.js';
 import { describeHeader } from '../../src/core/describe.js';
 import { headerBytesFromHex, headerHash, hashToDisplayHex, parseHeader, serializeHeader } from '../../src/core/header.js';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
-import vectors from '../vectors/headers.json';
+import vectors from '../vectors/headers.json' with { type: 'json' };
 
 describe('real headers', () => {
   it.each(vectors.valid)('$description: hash, fields and round trip', (v) => {

@@ -5,7 +5,7 @@ import { displayHexToHash, hashToDisplayHex } from '../../src/core/header.js';
 import { merkleBranch, merkleRoot, merkleRootFromBranch, merkleTree } from '../../src/core/merkle.js';
 import { concatBytes } from '../../src/core/bytes.js';
 import { sha256d } from '../../src/core/sha256.js';
-import vectors from '../vectors/merkle.json';
+import vectors from '../vectors/merkle.json' with { type: 'json' };
 
 describe('merkle root of real blocks', () => {
   it.each(vectors.valid)('$description', (v) => {

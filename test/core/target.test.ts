@@ -18,7 +18,7 @@ import {
   targetToDifficulty,
   targetToLimbs,
 } from '../../src/core/target.js';
-import vectors from '../vectors/compact.json';
+import vectors from '../vectors/compact.json' with { type: 'json' };
 
 const parseHexTarget = (hex: string) => (hex === '' ? 0n : BigInt(`0x${hex}`));
 

@@ -15,7 +15,7 @@ import {
   witnessCommitmentScript,
   wtxid,
 } from '../../src/core/tx.js';
-import vectors from '../vectors/bip34.json';
+import vectors from '../vectors/bip34.json' with { type: 'json' };
 
 describe('BIP 34 height push', () => {
   it.each(vectors.valid)('height $height is $push', (v) => {

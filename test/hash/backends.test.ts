@@ -12,7 +12,7 @@ import { createJsBackend } from '../../dist/hash/js.js';
 import { createNobleBackend } from '../../dist/hash/noble.js';
 import { createWasmBackend } from '../../dist/hash/wasm.js';
 import type { HashBackend, ScanJob } from '../../dist/hash/backend.js';
-import vectors from '../vectors/headers.json';
+import vectors from '../vectors/headers.json' with { type: 'json' };
 
 const backends: [string, () => HashBackend][] = [
   ['noble', createNobleBackend],

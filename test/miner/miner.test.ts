@@ -7,7 +7,7 @@ import { bitsToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/cor
 import { Miner } from '../../dist/miner/miner.js';
 import { unsolvableWork } from '../../dist/miner/measure.js';
 import type { Solution, Work } from '../../dist/miner/work.js';
-import vectors from '../vectors/headers.json';
+import vectors from '../vectors/headers.json' with { type: 'json' };
 
 const block100000 = vectors.valid.find((v) => v.height === 100000)!;
 const open: Miner[] = [];
