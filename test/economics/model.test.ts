@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import vectors from '../vectors/headers.json';
+import vectors from '../vectors/headers.json' with { type: 'json' };
 import { bitsToTarget, targetToDifficulty } from '../../src/core/target.js';
 import { difficultyFromNetworkHashrate, economics, networkHashrateFromDifficulty } from '../../src/economics/model.js';
 
