@@ -90,8 +90,8 @@ export function renderExplanation(e: Explanation): string {
     : 'as given with --hashrate';
   say(
     `${INDENT}difficulty = difficulty-1 target / target = ${formatNumber(e.difficulty)}`,
-    `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatNumber(e.probabilityPerHash)} (1 in ${formatCount(1 / e.probabilityPerHash)})`,
-    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatCount(e.expectedHashes)} (about difficulty x 2^32)`,
+    `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatNumber(e.probabilityPerHash)} (1 in ${formatHashes(1 / e.probabilityPerHash)})`,
+    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatHashes(e.expectedHashes)} (about difficulty x 2^32)`,
     `${INDENT}at ${paint(formatHashrate(e.hashrate), 'cyan')}, ${measured}:`,
     `${INDENT}  expected time to a block ${paint(formatWait(e.expectedSeconds), 'bold')}; half of all blocks come within ${formatWait(e.medianSeconds)}`,
     `${INDENT}  (the wait is exponentially distributed: no memory, so time already spent does not bring a block closer)`,
@@ -101,7 +101,7 @@ export function renderExplanation(e: Explanation): string {
   say(
     `${INDENT}The nonce is 32 bits: ${formatCount(e.nonceSpace)} tries per header, ${formatWait(e.nonceSpaceSeconds)} at this hashrate.`,
     `${INDENT}A block takes expected hashes / 2^32 = ${formatNumber(e.expectedHeaders)} headers' worth of nonces on average, and the`,
-    `${INDENT}chance that one header has no winning nonce at all is (1 - p)^(2^32) = ${formatNumber(e.probabilityNoncesRunOut)}.`,
+    `${INDENT}chance that one header has no winning nonce at all is (1 - p)^(2^32) = ${formatChance(e.probabilityNoncesRunOut)}.`,
     `${INDENT}Then the miner changes the extranonce in the coinbase transaction: a new txid, so a new merkle`,
     `${INDENT}root, so a new block 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
   );
@@ -222,7 +222,17 @@ function formatWait(seconds: number): string {
   return seconds >= 1e-3 ? `${(seconds * 1e3).toPrecision(3)} ms` : `${(seconds * 1e6).toPrecision(3)} µs`;
 }
 
+/** Counts with a unit while they read well (62.21T), in powers of ten beyond (2.264e+20). */
+function formatHashes(n: number): string {
+  return n < 1e15 ? formatCount(n) : n.toPrecision(4);
+}
+
+/** A chance next to certainty shows how far from it: 1 - 1.9e-11, not 1. */
+function formatChance(p: number): string {
+  return p > 0.999 && p < 1 ? `1 - ${formatNumber(1 - p)}` : formatNumber(p);
+}
+
 function formatNumber(n: number): string {
   if (n === 0) return '0';
-  return n >= 1e-3 && n < 1e6 ? String(Number(n.toPrecision(6))) : n.toPrecision(4);
+  return n >= 1e-3 && n < 1e6 ? String(Number(n.toPrecision(6))) : n.toExponential(3);
 }
