@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const SCRIPT = fileURLToPath(new URL('../../docs/lab/block-times.mjs', import.meta.url));
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [SCRIPT, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('the lab 3 script, docs/lab/block-times.mjs', () => {
+  const root = mkdtempSync(join(tmpdir(), 'powlab-block-times-test-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('mines the blocks asked for with powlab mine --json, reports against the prediction and draws the histogram', async () => {
+    const out = join(root, 'times.svg');
+    const result = await run(['--blocks', '12', '--zeros', '10', '--threads', '1', '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^12 blocks at 10 zero bits; hashrate over all of them [0-9.]+ MH\/s$/m);
+    expect(result.stdout).toContain('expected hashes per block 2^10 = 1024');
+    expect(result.stdout).toMatch(/standard deviation \/ mean [0-9.]+ \(1 for an exponential\)/);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    const bars = [...svg.matchAll(/<rect x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)" fill="#7aa6d6"\/>/g)];
+    expect(bars.length).toBeGreaterThanOrEqual(8);
+    expect(svg).toMatch(/<polyline points="[0-9., ]+"/);
+    expect(svg).toContain('<title>12 blocks at 10 zero bits');
+  });
+
+  it('refuses a count it cannot draw, in one line', async () => {
+    const result = await run(['--blocks', '1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('block-times: --blocks must be a whole number of at least 2, got 1\n');
+  });
+});
