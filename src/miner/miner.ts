@@ -10,7 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import Pool from 'worker-threads-pool';
 import { withNonce } from '../core/header.js';
 import { sha256d } from '../core/sha256.js';
-import { hashMeetsTarget, hashToBigInt, MAX_TARGET, targetToLimbs } from '../core/target.js';
+import { hashMeetsTarget, hashToBigInt, MAX_TARGET, targetToDifficulty, targetToLimbs } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { chooseFastestBackend } from '../hash/calibrate.js';
@@ -49,6 +49,8 @@ export interface MinerStats {
   workHashes: number;
   /** Expected hashes for one solution at the current work's target. */
   expectedHashes: number;
+  /** The current work's target as a difficulty (0 before any work; Infinity for a target no hash meets). */
+  difficulty: number;
   extranonceIndex: number;
   workers: WorkerStats[];
   /** The best hash known: this run's, or an earlier run's when that was better. */
@@ -61,7 +63,10 @@ export interface MinerStats {
 interface MinerEvents {
   found: [Solution];
   exhausted: [Work];
+  /** A new all-time best (kept across runs). */
   best: [BestHash];
+  /** A new best of this run. */
+  record: [BestHash];
   workerReplaced: [number];
   warning: [string];
 }
@@ -218,6 +223,7 @@ export class Miner extends EventEmitter<MinerEvents> {
       meanHashrate: reading.meanHashrate,
       workHashes: this.job ? reading.hashes - this.hashesAtWorkSet : 0,
       expectedHashes: target === undefined ? 0 : Number((1n << 256n) / (target + 1n)),
+      difficulty: target === undefined ? 0 : target === 0n ? Infinity : targetToDifficulty(target),
       extranonceIndex: this.job?.extranonceIndex ?? 0,
       workers: this.slots.map((slot) => {
         const ranges = slot.covered.slice();
@@ -342,6 +348,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     if (!isBetter(candidate, this.sessionBest)) return;
     this.sessionBest = candidate;
     this.bestLimbs = targetToLimbs(hashToBigInt(hash) - 1n);
+    this.emit('record', candidate);
     if (!isBetter(candidate, this.best)) return;
     this.best = candidate;
     this.emit('best', candidate);
