@@ -9,7 +9,8 @@ import { Miner } from '../miner/miner.js';
 import type { Solution } from '../miner/work.js';
 import { BuiltInChain } from '../sources/chain.js';
 import type { MineArgs } from './commands/mine.js';
-import { checkDuration, checkEngineArgs, MiningStatus, nextEvent, say, stopSignal } from './mining.js';
+import type { Dashboard } from '../dashboard/server.js';
+import { bestSummary, checkDashboardArgs, checkDuration, checkEngineArgs, MiningStatus, nextEvent, oddsSummary, openDashboard, say, stopSignal } from './mining.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
@@ -31,6 +32,7 @@ export function payoutScriptFrom(args: { address?: string; script?: string }): U
 export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   checkEngineArgs(args);
   checkDuration(args.duration);
+  checkDashboardArgs(args);
   if (!Number.isInteger(args.blocks) || args.blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${args.blocks}`);
   const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_ZEROS);
   const payoutScript = payoutScriptFrom(args);
@@ -40,13 +42,16 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   let miner: Miner | undefined;
   const stop = stopSignal(args.duration);
   let status: MiningStatus | undefined;
+  let dashboard: Dashboard | undefined;
   let mined = 0;
   try {
     miner = await Miner.start({ threads: args.threads, backend: args.backend as BackendName | 'auto', throttle: args.throttle, best: chain.loadBest() });
     const engine = miner;
     engine.on('best', (best) => chain.saveBest(best));
     engine.on('warning', warn);
-    status = new MiningStatus(engine, () => `block ${chain.store.height + 1}`);
+    const label = () => `block ${chain.store.height + 1}`;
+    status = new MiningStatus(engine, label);
+    dashboard = await openDashboard(args, engine, { name: 'the built-in regtest chain', finds: 'block', label });
     if (!args.json) {
       say(
         `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(chain.target).toPrecision(3)}), ${engine.threads} × ${engine.backend}`,
@@ -64,6 +69,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       if (!solution) break;
       const stopMs = await engine.whenIdle();
       const block = { ...chain.accept(solution), stopMs: Math.round(stopMs * 10) / 10 };
+      dashboard?.state.found('block', solution, { height: block.height });
       mined++;
       status.clear();
       if (args.json) printJson(block);
@@ -76,12 +82,13 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
     }
   } finally {
     status?.stop();
+    await dashboard?.close();
     const stats = miner?.stats();
     await miner?.close();
     chain.close();
     if (stats) {
       say(
-        `${stop.reason() ? `stopped (${stop.reason()}): ` : ''}${mined} block${mined === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${stats.sessionBest ? `; best hash this run ${stats.sessionBest.zeros} zero bits (difficulty ${stats.sessionBest.difficulty.toPrecision(4)})` : ''}${stats.best ? `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})` : ''}`,
+        `${stop.reason() ? `stopped (${stop.reason()}): ` : ''}${mined} block${mined === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     }

@@ -11,7 +11,8 @@ import { saveFoundBlock } from '../sources/found.js';
 import { parsePoolUrl, StratumClient, type PoolAddress, type ShareOutcome } from '../sources/stratum/client.js';
 import { ShareWork } from '../sources/stratum/work.js';
 import type { MineArgs } from './commands/mine.js';
-import { checkDuration, checkEngineArgs, MiningStatus, say, stopSignal } from './mining.js';
+import type { Dashboard } from '../dashboard/server.js';
+import { checkDashboardArgs, checkDuration, checkEngineArgs, MiningStatus, oddsSummary, openDashboard, say, stopSignal } from './mining.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
 import { version } from './version.js';
 
@@ -73,6 +74,7 @@ class ShareTally {
 function checkPoolArgs(args: MineArgs & PoolArgs): { address: PoolAddress; user: string; password: string } {
   checkEngineArgs(args);
   checkDuration(args.duration);
+  checkDashboardArgs(args);
   const address = parsePoolUrl(String(args.pool));
   const notWithPool = ['zeros', 'bits', 'address', 'script', 'rpc'] as const;
   for (const option of notWithPool) {
@@ -106,6 +108,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
   const began = performance.now();
   let miner: Miner | undefined;
   let status: MiningStatus | undefined;
+  let dashboard: Dashboard | undefined;
   let client: StratumClient | undefined;
   let state = 'connecting';
   let everAuthorized = false;
@@ -142,6 +145,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       else say(`${paint('block!', 'green')} ${hash} also meets the network target (bits ${work.job.bits.toString(16).padStart(8, '0')}); saved to ${file}`, false);
     }
     const outcome = await pool.submit(work, solution);
+    dashboard?.state.found(block ? 'block' : 'share', solution, { accepted: outcome.status === 'accepted', ...('reason' in outcome ? { reason: outcome.reason } : {}) });
     report({
       type: 'share',
       status: outcome.status,
@@ -208,7 +212,9 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       failure.abort();
     });
     // Short: the hashrate and the progress towards the next share must fit beside it on one line.
-    status = new MiningStatus(engine, () => `${state === 'mining' ? '' : `${state}, `}diff ${pool.difficulty ?? '?'}, ${tally.counts.accepted} ok ${tally.counts.rejected} rejected`);
+    const label = () => `${state === 'mining' ? '' : `${state}, `}diff ${pool.difficulty ?? '?'}, ${tally.counts.accepted} ok ${tally.counts.rejected} rejected`;
+    status = new MiningStatus(engine, label);
+    dashboard = await openDashboard(args, engine, { name: `the pool at ${where}`, finds: 'share', label });
     say(`mining for the pool at ${where} as ${user}: ${engine.threads} × ${engine.backend}`, args.json);
     status.start();
     pool.start();
@@ -220,6 +226,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
     if (inflight.size > 0) await within(FINAL_WAIT_MS, Promise.allSettled([...inflight]));
   } finally {
     status?.stop();
+    await dashboard?.close();
     client?.close();
     await Promise.allSettled([...inflight]);
     const stats = miner?.stats();
@@ -262,7 +269,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
     const { accepted, rejected, stale, lost } = tally.counts;
     say(
       `${stopped ? `stopped (${stopped}): ` : ''}${accepted} share${accepted === 1 ? '' : 's'} accepted, ${rejected} rejected, ${stale} stale, ${lost} lost${tally.blocks ? `, ${tally.blocks} block${tally.blocks === 1 ? '' : 's'}` : ''}; ` +
-        `best share difficulty ${tally.best ? tally.best.difficulty.toPrecision(4) : '-'}; ${formatCount(stats.hashes)} hashes in ${formatDuration(seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatHashrate(shareHashrate)} as the pool sees it from accepted shares)` +
+        `best share difficulty ${tally.best ? tally.best.difficulty.toPrecision(4) : '-'}; ${formatCount(stats.hashes)} hashes in ${formatDuration(seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatHashrate(shareHashrate)} as the pool sees it from accepted shares)${oddsSummary(stats, 'share')}` +
         `${Object.keys(tally.reasons).length ? `; reasons: ${Object.entries(tally.reasons).map(([reason, n]) => `${reason} ×${n}`).join(', ')}` : ''}`,
       false,
     );

@@ -11,7 +11,8 @@ import { NodeSource, type NodeBlock } from '../sources/rpc/node.js';
 import type { TemplateWork } from '../sources/rpc/work.js';
 import type { MineArgs } from './commands/mine.js';
 import { payoutScriptFrom } from './mine-chain.js';
-import { checkDuration, checkEngineArgs, MiningStatus, say, stopSignal } from './mining.js';
+import type { Dashboard } from '../dashboard/server.js';
+import { bestSummary, checkDashboardArgs, checkDuration, checkEngineArgs, MiningStatus, oddsSummary, openDashboard, say, stopSignal } from './mining.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
@@ -55,6 +56,7 @@ type Event = { type: 'found'; solution: Solution } | { type: 'changed'; work: Te
 export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
   checkEngineArgs(args);
   checkDuration(args.duration);
+  checkDashboardArgs(args);
   if (!Number.isInteger(args.blocks) || args.blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${args.blocks}`);
   const target = targetFromArgs({ zeros: args.zeros, bits: args.bits });
   const client = new RpcClient({ url: String(args.rpc), credentials: credentialsFrom(args) });
@@ -62,6 +64,7 @@ export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
   const stop = stopSignal(args.duration);
   let miner: Miner | undefined;
   let status: MiningStatus | undefined;
+  let dashboard: Dashboard | undefined;
   let source: NodeSource | undefined;
   let accepted = 0;
   let rejectedInARow = 0;
@@ -74,7 +77,9 @@ export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
     const engine = miner;
     engine.on('warning', warn);
     let current: TemplateWork = work;
-    status = new MiningStatus(engine, () => `block ${current.height}`);
+    const label = () => `block ${current.height}`;
+    status = new MiningStatus(engine, label);
+    dashboard = await openDashboard(args, engine, { name: `the ${source.chain} node at ${client.display}`, finds: 'block', label });
     if (!args.json) {
       say(
         `mining on the ${source.chain} node at ${client.display}: height ${work.height}, bits ${work.template.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(work.template.target).toPrecision(3)})${work.target < work.template.target ? `, hashing to a harder target (difficulty ${targetToDifficulty(work.target).toPrecision(3)})` : ''}, ${engine.threads} × ${engine.backend}`,
@@ -98,6 +103,7 @@ export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
       if (event.type === 'found') {
         const stopMs = await engine.whenIdle();
         const block = { ...(await source.submit(event.solution)), stopMs: Math.round(stopMs * 10) / 10 };
+        dashboard?.state.found('block', event.solution, { height: block.height, accepted: block.accepted, ...(block.reason === null ? {} : { reason: block.reason }) });
         status.clear();
         report(block, args.json);
         if (block.accepted) {
@@ -113,12 +119,13 @@ export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
     }
   } finally {
     status?.stop();
+    await dashboard?.close();
     const stats = miner?.stats();
     await miner?.close();
     client.close();
     if (stats) {
       say(
-        `${stop.reason() ? `stopped (${stop.reason()}): ` : ''}${accepted} block${accepted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}`,
+        `${stop.reason() ? `stopped (${stop.reason()}): ` : ''}${accepted} block${accepted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     }

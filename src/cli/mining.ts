@@ -4,9 +4,12 @@
  */
 import type { Options } from 'yargs';
 import { BACKEND_NAMES } from '../hash/backend.js';
-import type { Miner } from '../miner/miner.js';
+import type { Dashboard } from '../dashboard/server.js';
+import type { DashboardSource } from '../dashboard/state.js';
+import type { Miner, MinerStats } from '../miner/miner.js';
+import { chanceOfFindWithin, expectedSecondsToFind } from '../miner/odds.js';
 import { Errors } from '../errors.js';
-import { formatCount, formatDuration, formatHashrate, paint, StatusLine } from './output.js';
+import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from './output.js';
 
 export const engineOptions = {
   threads: { type: 'number', describe: 'worker threads (default: every core)', group: 'Engine:' },
@@ -27,6 +30,60 @@ export function checkEngineArgs(args: EngineArgs): void {
     throw Errors.badOption('threads', `must be a whole number from 1 to 1024, got ${args.threads}`);
   }
   if (!Number.isInteger(args.throttle) || args.throttle < 1 || args.throttle > 100) throw Errors.badOption('throttle', `must be a whole percentage from 1 to 100, got ${args.throttle}`);
+}
+
+export const dashboardOptions = {
+  dashboard: { type: 'boolean', default: false, describe: 'watch the run live in a browser: hashrate, nonce ranges, best hashes, finds', group: 'Dashboard:' },
+  port: { type: 'number', describe: 'dashboard port (default 8420; 0: any free port)', group: 'Dashboard:' },
+  host: { type: 'string', describe: 'dashboard address (default 127.0.0.1: this machine only)', group: 'Dashboard:' },
+} as const satisfies Record<string, Options>;
+
+export interface DashboardArgs {
+  dashboard: boolean;
+  port?: number;
+  host?: string;
+  json: boolean;
+}
+
+export function checkDashboardArgs(args: DashboardArgs): void {
+  if (!args.dashboard) {
+    if (args.port !== undefined) throw Errors.badOption('port', 'is the dashboard port: add --dashboard');
+    if (args.host !== undefined) throw Errors.badOption('host', 'is the dashboard address: add --dashboard');
+    return;
+  }
+  if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${args.port}`);
+  if (args.host !== undefined && String(args.host).trim() === '') throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1');
+}
+
+/** Serve the dashboard when --dashboard asks for it, and say where: on stderr, and on stdout as JSON with --json. */
+export async function openDashboard(args: DashboardArgs, miner: Miner, source: DashboardSource): Promise<Dashboard | undefined> {
+  if (!args.dashboard) return undefined;
+  const { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboard } = await import('../dashboard/server.js');
+  const dashboard = await startDashboard({ host: args.host ?? DEFAULT_DASHBOARD_HOST, port: args.port ?? DEFAULT_DASHBOARD_PORT, miner, source });
+  if (args.json) printJson({ dashboard: dashboard.url });
+  if (!args.json || process.stderr.isTTY) process.stderr.write(`dashboard: ${dashboard.url}\n`);
+  return dashboard;
+}
+
+/** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
+export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
+  const session = stats.sessionBest;
+  if (!session) return '';
+  const allTime = !keepsAllTime || !stats.best ? '' : stats.best.hash === session.hash ? ', the best ever here' : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
+  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}`;
+}
+
+/** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */
+export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string {
+  if (!(stats.expectedHashes > 0) || !(stats.meanHashrate > 0)) return '';
+  const seconds = expectedSecondsToFind(stats.expectedHashes, stats.meanHashrate);
+  const hour = chanceOfFindWithin(3600, stats.expectedHashes, stats.meanHashrate);
+  return `; next ${find} expected in ${formatDuration(seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(hour)} chance within an hour)`;
+}
+
+function formatChance(p: number): string {
+  if (p >= 0.995) return '>99%';
+  return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
 }
 
 export function checkDuration(duration: number | undefined): void {

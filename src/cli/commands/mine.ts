@@ -1,12 +1,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { engineOptions, type EngineArgs } from '../mining.js';
+import { dashboardOptions, engineOptions, type DashboardArgs, type EngineArgs } from '../mining.js';
 import { targetOptions, type TargetArgs } from '../targets.js';
 import type { RpcArgs } from '../mine-rpc.js';
 import type { PoolArgs } from '../mine-pool.js';
 
-export interface MineArgs extends EngineArgs, TargetArgs, RpcArgs, Partial<PoolArgs> {
+export interface MineArgs extends EngineArgs, DashboardArgs, TargetArgs, RpcArgs, Partial<PoolArgs> {
   datadir: string;
   address?: string;
   script?: string;
@@ -22,6 +22,7 @@ export const mineCommand: CommandModule<object, MineArgs> = {
   builder: (y) =>
     y
       .options(engineOptions)
+      .options(dashboardOptions)
       .options({ zeros: targetOptions.zeros, bits: targetOptions.bits })
       .options({
         datadir: { type: 'string', default: DEFAULT_DATADIR, describe: 'where the built-in chain keeps its blocks' },
@@ -41,7 +42,8 @@ export const mineCommand: CommandModule<object, MineArgs> = {
       })
       .conflicts('address', 'script')
       .example('$0 mine --blocks 3 --zeros 16 --json', 'three easy blocks as JSON lines')
-      .example('$0 mine --throttle 50', 'mine on half of each core until Ctrl-C'),
+      .example('$0 mine --throttle 50', 'mine on half of each core until Ctrl-C')
+      .example('$0 mine --dashboard --zeros 20', 'watch the run in a browser at the address it prints'),
   handler: async (argv) => {
     if (argv.pool !== undefined) {
       const { mineInPool } = await import('../mine-pool.js');

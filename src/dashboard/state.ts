@@ -1,0 +1,226 @@
+/**
+ * What the dashboard shows, gathered from a running Miner: one snapshot a second, the hashrate history
+ * behind the chart, the best hashes of the run and what it found. GET /api/status and the event
+ * stream serve the same snapshot, so the page and the API always agree.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { bytesToHex } from '../core/bytes.js';
+import { parseHeader } from '../core/header.js';
+import { bestHashFrom, isBetter, type BestHash } from '../miner/best.js';
+import type { Miner } from '../miner/miner.js';
+import { chanceOfFindWithin, expectedSecondsToFind } from '../miner/odds.js';
+import type { Solution } from '../miner/work.js';
+
+export type FindKind = 'block' | 'share';
+
+export interface DashboardSource {
+  /** What is mined, for the page's title: "the built-in regtest chain", a node's or pool's address. Never a credential. */
+  name: string;
+  /** What one solution is here: a block, or a pool's share. */
+  finds: FindKind;
+  /** What is mined at this moment, e.g. "block 12". */
+  label: () => string;
+}
+
+export interface Find extends BestHash {
+  kind: FindKind;
+  height?: number;
+  /** The 80-byte header, hex: the page asks /api/explain about it. */
+  header: string;
+  nonce: number;
+  extranonce: number;
+  /** Hashes and seconds the work took until this find. */
+  hashes: number;
+  seconds: number;
+  /** The node's or pool's verdict, where something other than powlab judges it. */
+  accepted?: boolean;
+  reason?: string;
+  at: string;
+}
+
+export interface ScoreEntry extends BestHash {
+  /** A new best of this run, a find, or the best of earlier runs on this datadir. */
+  kind: 'record' | FindKind | 'earlier';
+  at: string | null;
+}
+
+export interface WorkerStatus {
+  index: number;
+  hashes: number;
+  hashrate: number;
+  /** Nonce ranges [start, end) this worker has hashed in the current header (the latest 256). */
+  ranges: [number, number][];
+  /** Nonces in those ranges. */
+  covered: number;
+}
+
+export interface HashrateSample {
+  /** Seconds since the run began. */
+  t: number;
+  hashrate: number;
+  workers: number[];
+}
+
+export interface DashboardStatus {
+  /** Differs between runs, so a page left open notices a new one. */
+  run: string;
+  /** Counts snapshots: the page and /api/status show the same one when their seq match. */
+  seq: number;
+  at: string;
+  running: boolean;
+  source: { name: string; finds: FindKind };
+  label: string;
+  backend: string;
+  threads: number;
+  throttle: number;
+  elapsedSeconds: number;
+  /** Hashes per second over the last five seconds. */
+  hashrate: number;
+  meanHashrate: number;
+  hashes: number;
+  work: {
+    /** Hashes tried on the current work against the hashes one find takes on average. */
+    hashes: number;
+    expectedHashes: number;
+    /** The target's difficulty: expected hashes are about difficulty × 2^32. */
+    difficulty: number;
+    /** Which header of the work: each extranonce gives a new merkle root and 2^32 fresh nonces. */
+    extranonce: number;
+  };
+  /** At the current hashrate: D × 2^32 / H seconds on average (null: no hashrate yet), and the chance within the next hour. */
+  next: { expectedSeconds: number | null; chanceWithinHour: number };
+  best: { session: BestHash | null; allTime: BestHash | null };
+  scoreboard: ScoreEntry[];
+  workers: WorkerStatus[];
+  /** The latest finds, newest first, and how many there were in all. */
+  blocks: Find[];
+  blocksFound: number;
+  shares: Find[];
+  sharesFound: number;
+}
+
+export interface DashboardEvents {
+  status: [DashboardStatus];
+  found: [Find];
+}
+
+const SNAPSHOT_MS = 1000;
+/** Five minutes of chart at one sample a second. */
+const HISTORY_KEPT = 300;
+const FINDS_KEPT = 100;
+const SCORES_KEPT = 10;
+const SECONDS_PER_HOUR = 3600;
+
+export class DashboardState extends EventEmitter<DashboardEvents> {
+  readonly run = randomUUID();
+  private seq = 0;
+  private running = true;
+  private latest: DashboardStatus;
+  private readonly history: HashrateSample[] = [];
+  private readonly scores: ScoreEntry[] = [];
+  private readonly finds: Record<FindKind, { latest: Find[]; count: number }> = { block: { latest: [], count: 0 }, share: { latest: [], count: 0 } };
+  private readonly timer: NodeJS.Timeout;
+  private readonly onRecord = (best: BestHash) => this.score({ ...best, kind: 'record', at: new Date().toISOString() });
+
+  constructor(
+    private readonly miner: Miner,
+    private readonly source: DashboardSource,
+  ) {
+    super();
+    const earlier = miner.stats().best;
+    if (earlier) this.score({ ...earlier, kind: 'earlier', at: null });
+    miner.on('record', this.onRecord);
+    this.latest = this.snapshot();
+    this.timer = setInterval(() => this.emit('status', (this.latest = this.snapshot())), SNAPSHOT_MS);
+    this.timer.unref();
+  }
+
+  /** The latest snapshot; with the hashrate history when asked. */
+  status(withHistory = false): DashboardStatus & { history?: HashrateSample[] } {
+    return withHistory ? { ...this.latest, history: this.history.slice() } : this.latest;
+  }
+
+  /** A solution the driver accepted as a block or share, with what the node or pool said of it. */
+  found(kind: FindKind, solution: Solution, details: { height?: number; accepted?: boolean; reason?: string } = {}): void {
+    const at = new Date().toISOString();
+    const best = bestHashFrom(solution.hash);
+    const header = parseHeader(solution.header);
+    const find: Find = {
+      kind,
+      ...best,
+      ...details,
+      header: bytesToHex(solution.header),
+      nonce: header.nonce,
+      extranonce: solution.extranonceIndex,
+      hashes: solution.hashes,
+      seconds: solution.seconds,
+      at,
+    };
+    const kept = this.finds[kind];
+    kept.count++;
+    kept.latest.unshift(find);
+    if (kept.latest.length > FINDS_KEPT) kept.latest.pop();
+    this.score({ ...best, kind, at });
+    this.emit('found', find);
+  }
+
+  /** The run is over: one last snapshot, marked as not running. */
+  stop(): DashboardStatus {
+    clearInterval(this.timer);
+    this.miner.off('record', this.onRecord);
+    this.running = false;
+    this.latest = this.snapshot();
+    this.emit('status', this.latest);
+    return this.latest;
+  }
+
+  private score(entry: ScoreEntry): void {
+    const same = this.scores.findIndex((score) => score.hash === entry.hash);
+    if (same >= 0) {
+      // A find is also the run's record when it beats it; call it by what it is.
+      if (entry.kind !== 'record') this.scores[same] = entry;
+      return;
+    }
+    const at = this.scores.findIndex((score) => isBetter(entry, score));
+    this.scores.splice(at < 0 ? this.scores.length : at, 0, entry);
+    if (this.scores.length > SCORES_KEPT) this.scores.pop();
+  }
+
+  private snapshot(): DashboardStatus {
+    const stats = this.miner.stats();
+    const workers = stats.workers.map(({ index, hashes, hashrate, ranges }) => ({ index, hashes, hashrate, ranges, covered: ranges.reduce((sum, [start, end]) => sum + end - start, 0) }));
+    if (this.running) {
+      this.history.push({ t: stats.elapsedSeconds, hashrate: stats.hashrate, workers: workers.map((worker) => worker.hashrate) });
+      if (this.history.length > HISTORY_KEPT) this.history.shift();
+    }
+    const expectedSeconds = expectedSecondsToFind(stats.expectedHashes, stats.hashrate);
+    return {
+      run: this.run,
+      seq: this.seq++,
+      at: new Date().toISOString(),
+      running: this.running,
+      source: { name: this.source.name, finds: this.source.finds },
+      label: this.source.label(),
+      backend: stats.backend,
+      threads: stats.threads,
+      throttle: stats.throttle,
+      elapsedSeconds: stats.elapsedSeconds,
+      hashrate: stats.hashrate,
+      meanHashrate: stats.meanHashrate,
+      hashes: stats.hashes,
+      work: { hashes: stats.workHashes, expectedHashes: stats.expectedHashes, difficulty: stats.difficulty, extranonce: stats.extranonceIndex },
+      next: {
+        expectedSeconds: Number.isFinite(expectedSeconds) ? expectedSeconds : null,
+        chanceWithinHour: chanceOfFindWithin(SECONDS_PER_HOUR, stats.expectedHashes, stats.hashrate),
+      },
+      best: { session: stats.sessionBest, allTime: stats.best },
+      scoreboard: this.scores.slice(),
+      workers,
+      blocks: this.finds.block.latest.slice(),
+      blocksFound: this.finds.block.count,
+      shares: this.finds.share.latest.slice(),
+      sharesFound: this.finds.share.count,
+    };
+  }
+}

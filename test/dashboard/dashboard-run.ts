@@ -1,0 +1,111 @@
+/** A `powlab mine --dashboard --json` run of the built CLI, and a Server-Sent Events reader for its stream. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { get, type IncomingMessage } from 'node:http';
+import { createInterface } from 'node:readline';
+import { BIN } from '../helpers/run-cli.js';
+
+export interface DashboardRun {
+  url: string;
+  /** stdout lines after the dashboard's own, parsed: one per block or share. */
+  results: Record<string, unknown>[];
+  stderr: () => string;
+  /** Ctrl-C, as a user would; resolves with the exit code. */
+  stop: () => Promise<number | null>;
+  child: ChildProcess;
+}
+
+export async function startDashboardRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DashboardRun> {
+  const child = spawn(process.execPath, [BIN, 'mine', '--dashboard', '--port', '0', '--json', ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  const results: Record<string, unknown>[] = [];
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', (line) => {
+      const first = JSON.parse(line) as { dashboard?: string };
+      if (typeof first.dashboard === 'string') resolve(first.dashboard);
+      else reject(new Error(`the first line is not the dashboard's: ${line}`));
+      lines.on('line', (next) => results.push(JSON.parse(next)));
+    });
+    child.once('exit', (code) => reject(new Error(`mine exited ${code} before serving the dashboard: ${stderr}`)));
+  });
+  return {
+    url,
+    results,
+    stderr: () => stderr,
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+}
+
+export interface ServerEvent {
+  name: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads an event stream as it arrives; `next` waits for a matching event that has not been taken yet. */
+export class EventReader {
+  readonly events: ServerEvent[] = [];
+  private readonly taken = new Set<number>();
+  private waiters: (() => void)[] = [];
+  ended = false;
+
+  private constructor(readonly response: IncomingMessage) {
+    let buffer = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const name = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (name && data) this.events.push({ name, data: JSON.parse(data) });
+      }
+      this.wake();
+    });
+    response.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+
+  static open(url: string): Promise<EventReader> {
+    return new Promise((resolve, reject) => get(url, (response) => resolve(new EventReader(response))).on('error', reject));
+  }
+
+  async next(name: string, timeoutMs = 10_000): Promise<ServerEvent['data']> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.events.findIndex((event, i) => !this.taken.has(i) && event.name === name);
+      if (index >= 0) {
+        this.taken.add(index);
+        return this.events[index].data;
+      }
+      if (this.ended) throw new Error(`the stream ended before a ${name} event`);
+      if (Date.now() > deadline) throw new Error(`no ${name} event within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 200);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.response.destroy();
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+}
