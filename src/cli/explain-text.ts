@@ -129,7 +129,7 @@ function describeSource(e: Explanation): string {
 }
 
 function fieldAt(fields: HeaderField[], offset: number): HeaderField {
-  return fields.find((f) => offset >= f.offset && offset < f.offset + f.length) ?? fields[fields.length - 1];
+  return fields.find((f) => offset >= f.offset && offset < f.offset + f.length)!;
 }
 
 /** 16 bytes a row, each coloured by its field, with the field names under them (for a screen without colour). */

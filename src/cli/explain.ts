@@ -5,6 +5,7 @@ import { serializeBlock } from '../core/block.js';
 import { headerBytesFromHex } from '../core/header.js';
 import { REGTEST } from '../core/params.js';
 import { serializeTx } from '../core/tx.js';
+import { parseHashrate, parsePositive } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
@@ -31,10 +32,10 @@ export type Explanation = { source: ExplainSource } & ReturnType<typeof explainH
 const MAX_MEASURE_SECONDS = 60;
 
 export async function explain(args: ExplainArgs): Promise<void> {
-  checkArgs(args);
+  const { hashrate: given, seconds } = checkArgs(args);
   const subject = subjectFrom(args);
   const facts = explainHeader(subject.header);
-  const { hashrate, measurement } = await hashrateFor(args);
+  const { hashrate, measurement } = given === undefined ? await measure(seconds, args.threads) : { hashrate: given };
   const explanation: Explanation = {
     source: subject.source,
     ...facts,
@@ -47,11 +48,13 @@ export async function explain(args: ExplainArgs): Promise<void> {
   else process.stdout.write(renderExplanation(explanation));
 }
 
-function checkArgs(args: ExplainArgs): void {
+/** Every option checked before anything is read or measured, so bad input never waits on the miner. */
+function checkArgs(args: ExplainArgs): { hashrate?: number; seconds: number } {
   if (args.height !== undefined && (!Number.isInteger(args.height) || args.height < 0)) throw Errors.badOption('height', `must be a whole number from 0 up, got ${args.height}`);
-  if (args.hashrate !== undefined && !(args.hashrate > 0 && Number.isFinite(args.hashrate))) throw Errors.badOption('hashrate', `must be a positive number of hashes per second, got ${args.hashrate}`);
-  if (args.measure !== undefined && !(args.measure > 0 && args.measure <= MAX_MEASURE_SECONDS)) throw Errors.badOption('measure', `must be a number of seconds above 0, at most ${MAX_MEASURE_SECONDS}, got ${args.measure}`);
   if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 1024)) throw Errors.badOption('threads', `must be a whole number from 1 to 1024, got ${args.threads}`);
+  const seconds = parsePositive('seconds', args.seconds) ?? DEFAULT_MEASURE_SECONDS;
+  if (seconds > MAX_MEASURE_SECONDS) throw Errors.badOption('seconds', `at most ${MAX_MEASURE_SECONDS} seconds, got ${seconds}`);
+  return { hashrate: parseHashrate('hashrate', args.hashrate), seconds };
 }
 
 function genesis(): Subject {
@@ -79,14 +82,12 @@ function subjectFrom(args: ExplainArgs): Subject {
   return existsSync(join(args.datadir, BLOCKS_FILE)) ? stored(args.datadir, 'tip') : genesis();
 }
 
-async function hashrateFor(args: ExplainArgs): Promise<{ hashrate: number; measurement?: Measurement }> {
-  if (args.hashrate !== undefined) return { hashrate: args.hashrate };
+async function measure(seconds: number, threads: number | undefined): Promise<{ hashrate: number; measurement: Measurement }> {
   const { measureHashrate } = await import('../miner/measure.js');
-  const seconds = args.measure ?? DEFAULT_MEASURE_SECONDS;
   const line = new StatusLine();
   line.update(`measuring this machine's hashrate for ${seconds} s…`);
   try {
-    const measurement = await measureHashrate({ seconds, threads: args.threads });
+    const measurement = await measureHashrate({ seconds, threads });
     return { hashrate: measurement.hashrate, measurement };
   } finally {
     line.clear();

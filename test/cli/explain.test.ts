@@ -39,7 +39,7 @@ describe('powlab explain --header', () => {
   });
 
   it('--json: fields with offsets and bytes, the SHA-256 steps, the odds and the time at the given hashrate', async () => {
-    const e = await explainJson(['--header', BLOCK_100000.hex, '--hashrate', '2500000']);
+    const e = await explainJson(['--header', BLOCK_100000.hex, '--hashrate', '2.5MH/s']);
     expect(e.fields.map((f: { name: string; offset: number; hex: string }) => [f.name, f.offset, f.hex.length / 2])).toEqual([
       ['version', 0, 4],
       ['prevHash', 4, 32],
@@ -62,7 +62,7 @@ describe('powlab explain --header', () => {
   });
 
   it('measures this machine when no --hashrate is given, and says so', async () => {
-    const e = await explainJson(['--header', BLOCK_100000.hex, '--measure', '0.5', '--threads', '1']);
+    const e = await explainJson(['--header', BLOCK_100000.hex, '--measure', '--seconds', '0.5', '--threads', '1']);
     expect(e.hashrateSource).toBe('measured');
     expect(e.hashrate).toBeGreaterThan(0);
     expect(e.measurement).toMatchObject({ threads: 1 });
@@ -173,9 +173,10 @@ describe('powlab explain: bad input', () => {
     ['a wrong length', ['--header', '0100'], /header must be 80 bytes/],
     ['both --header and --height', ['--header', BLOCK_100000.hex, '--height', '1'], /mutually exclusive/],
     ['a negative height', ['--height', '-1'], /--height: must be a whole number/],
-    ['a zero hashrate', ['--header', BLOCK_100000.hex, '--hashrate', '0'], /--hashrate: must be a positive number/],
-    ['both --hashrate and --measure', ['--header', BLOCK_100000.hex, '--hashrate', '5', '--measure', '1'], /mutually exclusive/],
-    ['a measurement too long', ['--header', BLOCK_100000.hex, '--measure', '1000'], /--measure: must be a number of seconds/],
+    ['a zero hashrate', ['--header', BLOCK_100000.hex, '--hashrate', '0'], /--hashrate: must be a finite number above zero, got 0/],
+    ['a hashrate that is not one', ['--header', BLOCK_100000.hex, '--hashrate', 'fast'], /--hashrate: not a hashrate: "fast"/],
+    ['both --hashrate and --measure', ['--header', BLOCK_100000.hex, '--hashrate', '5', '--measure'], /mutually exclusive/],
+    ['a measurement too long', ['--header', BLOCK_100000.hex, '--seconds', '1000'], /--seconds: at most 60 seconds, got 1000/],
     ['an invalid compact target', ['--header', `${'00'.repeat(72)}ffff80ff00000000`], /invalid compact target 0xff80ffff/],
   ])('%s: one line on stderr, exit 2', async (_name, args, message) => {
     const result = await runCli(['explain', ...args]);

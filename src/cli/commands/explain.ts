@@ -9,8 +9,10 @@ export interface ExplainArgs {
   height?: number;
   datadir: string;
   json: boolean;
-  hashrate?: number;
-  measure?: number;
+  /** Text, as `powlab economics` takes it: 5e6, 2.5MH/s. */
+  hashrate?: string;
+  measure?: boolean;
+  seconds?: string;
   threads?: number;
 }
 
@@ -24,14 +26,15 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
         height: { type: 'number', describe: 'explain the block at this height of the built-in chain (0: regtest genesis)' },
         datadir: { type: 'string', default: DEFAULT_DATADIR, describe: 'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)' },
         json: { type: 'boolean', default: false, describe: 'print the same facts as one JSON object' },
-        hashrate: { type: 'number', describe: 'hashes per second to predict with, instead of measuring this machine' },
-        measure: { type: 'number', describe: `seconds to measure this machine's hashrate for, when --hashrate is not given (default ${DEFAULT_MEASURE_SECONDS})` },
+        hashrate: { type: 'string', describe: 'predict at this hashrate (5e6, 2.5MH/s) instead of measuring this machine' },
+        measure: { type: 'boolean', describe: "measure this machine's hashrate on every core (what happens without --hashrate)" },
+        seconds: { type: 'string', describe: `how long to measure (default: ${DEFAULT_MEASURE_SECONDS})` },
         threads: { type: 'number', describe: 'worker threads for the measurement (default: every core)' },
       })
       .conflicts('header', 'height')
-      .conflicts('hashrate', 'measure')
+      .conflicts('hashrate', ['measure', 'seconds'])
       .example('$0 explain', 'the tip of the built-in chain, or the regtest genesis')
-      .example('$0 explain --height 3 --hashrate 2e6', 'block 3, predicting at 2 MH/s')
+      .example('$0 explain --height 3 --hashrate 2.5MH/s', 'block 3, predicting at 2.5 MH/s')
       .example('$0 explain --header 0100…7c --json', 'a main-net header, as data'),
   handler: async (argv) => {
     const { explain } = await import('../explain.js');
