@@ -7,7 +7,7 @@ import { BACKEND_NAMES } from '../hash/backend.js';
 import type { Dashboard } from '../dashboard/server.js';
 import type { DashboardSource } from '../dashboard/state.js';
 import type { Miner, MinerStats } from '../miner/miner.js';
-import { chanceOfFindWithin, expectedSecondsToFind } from '../miner/odds.js';
+import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
 import { Errors } from '../errors.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from './output.js';
 

@@ -9,7 +9,7 @@ import { bytesToHex } from '../core/bytes.js';
 import { parseHeader } from '../core/header.js';
 import { bestHashFrom, isBetter, type BestHash } from '../miner/best.js';
 import type { Miner } from '../miner/miner.js';
-import { chanceOfFindWithin, expectedSecondsToFind } from '../miner/odds.js';
+import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
 import type { Solution } from '../miner/work.js';
 
 export type FindKind = 'block' | 'share';

@@ -4,6 +4,8 @@
  * else is that rate multiplied by a reward, a price, or a power draw.
  */
 
+import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
+
 export const HASHES_PER_DIFFICULTY = 2 ** 32;
 /** The block interval the difficulty retargets towards. */
 export const TARGET_BLOCK_SECONDS = 600;
@@ -51,12 +53,10 @@ export function difficultyFromNetworkHashrate(networkHashrate: number): number {
 export function economics(inputs: EconomicsInputs): EconomicsResult {
   const { hashrate, watts, difficulty, reward, btcPrice, kwhPrice, hours } = inputs;
   const expectedHashesPerBlock = difficulty * HASHES_PER_DIFFICULTY;
-  const expectedSecondsPerBlock = expectedHashesPerBlock / hashrate;
+  const expectedSecondsPerBlock = expectedSecondsToFind(expectedHashesPerBlock, hashrate);
   const blocksPerDay = SECONDS_PER_DAY / expectedSecondsPerBlock;
   const btcPerDay = blocksPerDay * reward;
-  const expectedBlocksInPeriod = (hours * 3600) / expectedSecondsPerBlock;
-  // 1 - e^-λ loses every digit when λ is a laptop's 1e-20; expm1 keeps them.
-  const probabilityAtLeastOneBlock = -Math.expm1(-expectedBlocksInPeriod);
+  const probabilityAtLeastOneBlock = chanceOfFindWithin(hours * 3600, expectedHashesPerBlock, hashrate);
   const kwhPerBlock = (watts * expectedSecondsPerBlock) / JOULES_PER_KWH;
   const kwhPerDay = (watts * SECONDS_PER_DAY) / JOULES_PER_KWH;
   const costPerDay = kwhPerDay * kwhPrice;

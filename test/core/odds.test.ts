@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chanceOfFindWithin, expectedSecondsToFind } from '../../src/miner/odds.js';
+import { chanceOfFindWithin, expectedSecondsToFind } from '../../src/core/odds.js';
 
 describe('the odds of a find', () => {
   it('expects difficulty × 2^32 / hashrate seconds, and forever with no hashrate', () => {
