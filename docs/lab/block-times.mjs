@@ -84,8 +84,9 @@ function histogramSvg(times, predicted, title) {
   const counts = new Array(binCount).fill(0);
   for (const t of times) counts[Math.min(binCount - 1, Math.floor(t / binWidth))]++;
   // Expected count in a bin: n x (F(b) - F(a)) for the exponential CDF F(t) = 1 - e^(-t/mean).
-  const expectedIn = (a, b) => times.length * (Math.exp(-a / predicted) - Math.exp(-b / predicted));
-  const peak = Math.max(...counts, expectedIn(0, binWidth)) * 1.1;
+  // The curve is the density scaled to blocks per bin; it is highest at t = 0.
+  const perBin = (t) => ((times.length * binWidth) / predicted) * Math.exp(-t / predicted);
+  const peak = Math.max(...counts, perBin(0)) * 1.1;
   const x = (t) => left + (t / maxTime) * plotW;
   const y = (count) => top + plotH - (count / peak) * plotH;
   const bars = counts
@@ -93,12 +94,12 @@ function histogramSvg(times, predicted, title) {
     .join('\n  ');
   const curve = Array.from({ length: 121 }, (_, i) => {
     const t = (i / 120) * maxTime;
-    // The density scaled to counts per bin, so it sits on the same axis as the bars.
-    const perBin = ((times.length * binWidth) / predicted) * Math.exp(-t / predicted);
-    return `${x(t).toFixed(1)},${y(perBin).toFixed(1)}`;
+    return `${x(t).toFixed(1)},${y(perBin(t)).toFixed(1)}`;
   }).join(' ');
+  // Enough decimals that the ticks differ, from milliseconds to minutes.
+  const decimals = Math.max(0, 2 - Math.floor(Math.log10(maxTime)));
   const ticks = Array.from({ length: 6 }, (_, i) => (i / 5) * maxTime)
-    .map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${t.toFixed(t < 10 ? 2 : 1)}</text>`)
+    .map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${t.toFixed(decimals)}</text>`)
     .join('\n  ');
   const countTicks = Array.from({ length: 5 }, (_, i) => Math.round((i / 4) * peak))
     .map((c) => `<text x="${left - 8}" y="${(y(c) + 4).toFixed(1)}" text-anchor="end">${c}</text>`)
@@ -110,7 +111,7 @@ function histogramSvg(times, predicted, title) {
   ${bars}
   <polyline points="${curve}" fill="none" stroke="#c0392b" stroke-width="2"/>
   <line x1="${x(predicted).toFixed(1)}" y1="${top}" x2="${x(predicted).toFixed(1)}" y2="${top + plotH}" stroke="#c0392b" stroke-dasharray="4 3"/>
-  <text x="${(x(predicted) + 4).toFixed(1)}" y="${top + 12}" fill="#c0392b">predicted mean ${predicted.toFixed(3)} s</text>
+  <text x="${(x(predicted) + 4).toFixed(1)}" y="${top + 12}" fill="#c0392b">predicted mean ${predicted.toPrecision(3)} s</text>
   <line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#333"/>
   <line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#333"/>
   ${ticks}
@@ -132,7 +133,7 @@ const slower = times.filter((t) => t > predicted).length / times.length;
 const lines = [
   `${found.length} blocks at ${zeros} zero bits; hashrate over all of them ${(hashrate / 1e6).toFixed(3)} MH/s`,
   `expected hashes per block 2^${zeros} = ${expectedHashes}; mean hashes per block ${Math.round(mean(hashes))} (${(mean(hashes) / expectedHashes).toFixed(2)} x expected)`,
-  `predicted mean time ${predicted.toFixed(3)} s; measured mean ${mean(times).toFixed(3)} s, median ${median(times).toFixed(3)} s (an exponential's median is ln 2 = 0.69 x its mean: ${(median(times) / mean(times)).toFixed(2)} here)`,
+  `predicted mean time ${predicted.toPrecision(3)} s; measured mean ${mean(times).toPrecision(3)} s, median ${median(times).toPrecision(3)} s (an exponential's median is ln 2 = 0.69 x its mean: ${(median(times) / mean(times)).toFixed(2)} here)`,
   `standard deviation / mean ${(sd(times) / mean(times)).toFixed(2)} (1 for an exponential); blocks slower than the predicted mean ${(100 * slower).toFixed(0)}% (e^-1 = 37% expected)`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
