@@ -94,6 +94,7 @@ export function renderExplanation(e: Explanation): string {
     `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatHashes(e.expectedHashes)} (about difficulty x 2^32)`,
     `${INDENT}at ${paint(formatHashrate(e.hashrate), 'cyan')}, ${measured}:`,
     `${INDENT}  expected time to a block ${paint(formatWait(e.expectedSeconds), 'bold')}; half of all blocks come within ${formatWait(e.medianSeconds)}`,
+    `${INDENT}  chance of a block within the next hour ${formatChance(e.chanceWithinHour)}`,
     `${INDENT}  (the wait is exponentially distributed: no memory, so time already spent does not bring a block closer)`,
   );
 

@@ -5,6 +5,7 @@
  */
 import { bytesToHex, readUint32BE } from '../core/bytes.js';
 import { hashToDisplayHex, parseHeader } from '../core/header.js';
+import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
 import { digestWordsToBytes, headerMidstate, SHA256_IV, sha256Compress, sha256Padded } from '../core/sha256.js';
 import {
   bitsToTarget,
@@ -133,11 +134,18 @@ export interface TimeAtHashrate {
   expectedSeconds: number;
   /** Block times are exponentially distributed: half come sooner than ln 2 x the mean. */
   medianSeconds: number;
+  chanceWithinHour: number;
   /** How long one header's 2^32 nonces last. */
   nonceSpaceSeconds: number;
 }
 
 export function timeAtHashrate(explanation: Pick<HeaderExplanation, 'expectedHashes'>, hashrate: number): TimeAtHashrate {
-  const expectedSeconds = explanation.expectedHashes / hashrate;
-  return { hashrate, expectedSeconds, medianSeconds: Math.LN2 * expectedSeconds, nonceSpaceSeconds: NONCE_SPACE / hashrate };
+  const expectedSeconds = expectedSecondsToFind(explanation.expectedHashes, hashrate);
+  return {
+    hashrate,
+    expectedSeconds,
+    medianSeconds: Math.LN2 * expectedSeconds,
+    chanceWithinHour: chanceOfFindWithin(3600, explanation.expectedHashes, hashrate),
+    nonceSpaceSeconds: NONCE_SPACE / hashrate,
+  };
 }

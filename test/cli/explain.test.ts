@@ -57,6 +57,7 @@ describe('powlab explain --header', () => {
     expect(e).toMatchObject({ hashrate: 2500000, hashrateSource: 'given', nonceSpace: 2 ** 32 });
     expect(e.expectedSeconds).toBeCloseTo(e.expectedHashes / 2500000, 6);
     expect(e.nonceSpaceSeconds).toBeCloseTo(2 ** 32 / 2500000, 9);
+    expect(e.chanceWithinHour / -Math.expm1((-3600 * 2500000) / e.expectedHashes)).toBeCloseTo(1, 12);
     expect(e.measurement).toBeUndefined();
     expect(e.block).toBeUndefined();
   });

@@ -74,6 +74,11 @@ describe('explainHeader on real headers', () => {
 describe('timeAtHashrate', () => {
   it('expected time is expected hashes over the hashrate; the median is ln 2 of it', () => {
     const t = timeAtHashrate({ expectedHashes: 2 ** 22 }, 2 ** 20);
-    expect(t).toEqual({ hashrate: 2 ** 20, expectedSeconds: 4, medianSeconds: 4 * Math.LN2, nonceSpaceSeconds: 2 ** 12 });
+    expect(t).toEqual({ hashrate: 2 ** 20, expectedSeconds: 4, medianSeconds: 4 * Math.LN2, chanceWithinHour: 1, nonceSpaceSeconds: 2 ** 12 });
+  });
+
+  it('an hour at a laptop\'s rate against main-net: a chance of hashes in an hour over expected hashes', () => {
+    const t = timeAtHashrate({ expectedHashes: 2 ** 70 }, 2 ** 21);
+    expect(t.chanceWithinHour / ((3600 * 2 ** 21) / 2 ** 70)).toBeCloseTo(1, 9);
   });
 });
