@@ -10,6 +10,8 @@ export function buildCli(argv: string[]): Argv {
     .usage('$0 <command> [options]\n\nA proof-of-work lab: a real Bitcoin SHA-256d miner to read, run and measure.')
     .version(version)
     .strict()
+    // An option given twice keeps its last value, as most command lines do, rather than becoming a list.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .demandCommand(1, 'name a command (powlab --help lists them)')
     .recommendCommands()
     .exitProcess(false)

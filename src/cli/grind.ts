@@ -1,6 +1,6 @@
 /** `powlab grind`: one header, one target, a range of nonces; exit 0 with the nonce, 1 when there is none. */
 import { bytesToHex } from '../core/bytes.js';
-import { headerBytesFromHex, hashToDisplayHex, parseHeader } from '../core/header.js';
+import { headerBytesFromHex, hashToDisplayHex, NONCE_SPACE, parseHeader } from '../core/header.js';
 import { bitsToTarget } from '../core/target.js';
 import { Errors } from '../errors.js';
 import type { BackendName } from '../hash/backend.js';
@@ -11,7 +11,6 @@ import { checkEngineArgs, MiningStatus, nextEvent, say, stopSignal } from './min
 import { formatCount, formatDuration, formatHashrate, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
-const NONCE_SPACE = 2 ** 32;
 
 export async function grind(args: GrindArgs): Promise<void> {
   checkEngineArgs(args);

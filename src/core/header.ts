@@ -7,6 +7,8 @@ import { sha256d } from './sha256.js';
 
 export const HEADER_BYTES = 80;
 export const NONCE_OFFSET = 76;
+/** The 32-bit nonce field's every value: what one header offers before the extranonce must roll. */
+export const NONCE_SPACE = 2 ** 32;
 
 export interface BlockHeader {
   version: number;

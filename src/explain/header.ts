@@ -4,7 +4,8 @@
  * Pure: the CLI renders these facts as text or JSON.
  */
 import { bytesToHex, readUint32BE } from '../core/bytes.js';
-import { hashToDisplayHex, parseHeader } from '../core/header.js';
+import { describeHeader } from '../core/describe.js';
+import { hashToDisplayHex, NONCE_SPACE, parseHeader } from '../core/header.js';
 import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
 import { digestWordsToBytes, headerMidstate, SHA256_IV, sha256Compress, sha256Padded } from '../core/sha256.js';
 import {
@@ -17,7 +18,6 @@ import {
 } from '../core/target.js';
 
 /** The nonce field is 32 bits: this many headers' worth of hashes before the nonces run out. */
-export const NONCE_SPACE = 2 ** 32;
 
 export type FieldName = 'version' | 'prevHash' | 'merkleRoot' | 'time' | 'bits' | 'nonce';
 
@@ -78,14 +78,8 @@ function bigEndianWords(block: Uint8Array): Uint32Array {
 export function explainHeader(headerBytes: Uint8Array): HeaderExplanation {
   const header = parseHeader(headerBytes);
   const target = bitsToTarget(header.bits);
-  const values: Record<FieldName, number | string> = {
-    version: header.version,
-    prevHash: hashToDisplayHex(header.prevHash),
-    merkleRoot: hashToDisplayHex(header.merkleRoot),
-    time: header.time,
-    bits: header.bits.toString(16).padStart(8, '0'),
-    nonce: header.nonce,
-  };
+  // The fields as `powlab hash --json` shows them; here each sits beside its bytes.
+  const values = describeHeader(headerBytes);
   const fields = FIELDS.map((field) => ({
     ...field,
     hex: bytesToHex(headerBytes.subarray(field.offset, field.offset + field.length)),
@@ -113,7 +107,7 @@ export function explainHeader(headerBytes: Uint8Array): HeaderExplanation {
     secondMessageBlock: bytesToHex(secondBlock),
     hashInternal: bytesToHex(hash),
     hash: hashToDisplayHex(hash),
-    bits: { hex: values.bits as string, exponent: header.bits >>> 24, mantissa: header.bits & 0xffffff },
+    bits: { hex: values.bits, exponent: header.bits >>> 24, mantissa: header.bits & 0xffffff },
     target: target.toString(16).padStart(64, '0'),
     meetsTarget: hashMeetsTarget(hash, target),
     leadingZeroBits: leadingZeroBits(hash),

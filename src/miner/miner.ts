@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import Pool from 'worker-threads-pool';
-import { withNonce } from '../core/header.js';
+import { NONCE_SPACE, withNonce } from '../core/header.js';
 import { sha256d } from '../core/sha256.js';
-import { hashMeetsTarget, hashToBigInt, MAX_TARGET, targetToDifficulty, targetToLimbs } from '../core/target.js';
+import { expectedHashes, hashMeetsTarget, hashToBigInt, MAX_TARGET, targetToDifficulty, targetToLimbs } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { chooseFastestBackend } from '../hash/calibrate.js';
@@ -95,7 +95,6 @@ interface Slot {
   covered: [number, number][];
 }
 
-const NONCE_SPACE = 2 ** 32;
 const RANGE_SECONDS = 0.25;
 const MIN_RANGE = 1 << 12;
 const MAX_RANGE = 1 << 28;
@@ -222,7 +221,7 @@ export class Miner extends EventEmitter<MinerEvents> {
       hashrate: reading.hashrate,
       meanHashrate: reading.meanHashrate,
       workHashes: this.job ? reading.hashes - this.hashesAtWorkSet : 0,
-      expectedHashes: target === undefined ? 0 : Number((1n << 256n) / (target + 1n)),
+      expectedHashes: target === undefined ? 0 : expectedHashes(target),
       difficulty: target === undefined ? 0 : target === 0n ? Infinity : targetToDifficulty(target),
       extranonceIndex: this.job?.extranonceIndex ?? 0,
       workers: this.slots.map((slot) => {

@@ -26,6 +26,11 @@ async function explainJson(args: string[]) {
 }
 
 describe('powlab explain --header', () => {
+  it('takes the last of an option given twice, as command lines do', async () => {
+    const e = await explainJson(['--header', vectors.valid[0].hex, '--header', BLOCK_100000.hex, '--hashrate', '1000000']);
+    expect(e.hash).toBe(BLOCK_100000.hash);
+  });
+
   it.each(vectors.valid)('$description: its true hash, target, difficulty, midstate and first hash', async (v) => {
     const e = await explainJson(['--header', v.hex, '--hashrate', '1000000']);
     const header = hexToBytes(v.hex);

@@ -3,7 +3,8 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, readUint32BE } from '../../src/core/bytes.js';
 import { digestWordsToBytes, SHA256_IV, sha256Compress } from '../../src/core/sha256.js';
-import { explainHeader, NONCE_SPACE, timeAtHashrate } from '../../src/explain/header.js';
+import { NONCE_SPACE } from '../../src/core/header.js';
+import { explainHeader, timeAtHashrate } from '../../src/explain/header.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
 
 /** The midstate the slow way: the IV and one compression of the first 64 bytes. */
