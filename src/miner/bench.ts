@@ -58,6 +58,8 @@ export interface BenchReport {
 
 /** Time a miner gets to start its workers' loops and let the engine optimise them, not measured. */
 const WARM_UP_MS = 300;
+/** Time from new work to every worker hashing it, left out of each round. */
+const ROUND_START_MS = 40;
 
 export function describeMachine(): Machine {
   return {
@@ -88,7 +90,7 @@ const median = (values: number[]) => {
 
 async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
   miner.setWork(unsolvableWork());
-  await sleep(WARM_UP_MS / 3);
+  await sleep(ROUND_START_MS);
   const before = miner.stats();
   await sleep(milliseconds);
   const after = miner.stats();
@@ -113,7 +115,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
     const roundMs = (options.seconds * 1000) / options.rounds;
     for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
-      for (const [i, { backend, threads }] of cases.entries()) {
+      // Forwards, then backwards: no case always runs just after the same neighbour or at a round's edge.
+      const order = cases.map((_, i) => (round % 2 === 0 ? i : cases.length - 1 - i));
+      for (const i of order) {
+        const { backend, threads } = cases[i];
         if (options.signal?.aborted) break;
         options.onRound?.(done, total, backend, threads);
         rounds[i].push(await timedRound(miners[i], roundMs));
