@@ -45,14 +45,8 @@ describe('powlab explain --header', () => {
 
   it('--json: fields with offsets and bytes, the SHA-256 steps, the odds and the time at the given hashrate', async () => {
     const e = await explainJson(['--header', BLOCK_100000.hex, '--hashrate', '2.5MH/s']);
-    expect(e.fields.map((f: { name: string; offset: number; hex: string }) => [f.name, f.offset, f.hex.length / 2])).toEqual([
-      ['version', 0, 4],
-      ['prevHash', 4, 32],
-      ['merkleRoot', 36, 32],
-      ['time', 68, 4],
-      ['bits', 72, 4],
-      ['nonce', 76, 4],
-    ]);
+    // The layout itself is test/explain/header.test.ts's; here, that the CLI passes it through whole.
+    expect(e.fields.map((f: { hex: string }) => f.hex).join('')).toBe(BLOCK_100000.hex);
     expect(e.fields.find((f: { name: string }) => f.name === 'nonce').value).toBe(BLOCK_100000.nonce);
     expect(e.target).toBe('000000000004864c000000000000000000000000000000000000000000000000');
     expect(e.difficulty).toBeCloseTo(14484.1623612254, 6);
