@@ -179,6 +179,25 @@ class Program {
     this.perNonce.push({ name, node: hoist(node) });
     return ref(name, PER_NONCE);
   }
+
+  /** Drop every statement no output needs, such as the `a` values that the early stop never reads. */
+  keepOnly(outputs) {
+    const live = new Set(outputs);
+    const markRefs = (node) => {
+      if (node.kind === 'ref') live.add(node.name);
+      else if (node.kind === 'add') node.args.forEach(markRefs);
+      else if (node.kind === 'rotr' || node.kind === 'shr') markRefs(node.x);
+      else if (node.kind !== 'literal') [node.a, node.b].forEach(markRefs);
+    };
+    const needed = (statements) =>
+      statements
+        .slice()
+        .reverse()
+        .filter(({ name, node }) => live.has(name) && (markRefs(node), true))
+        .reverse();
+    this.perNonce = needed(this.perNonce);
+    this.perJob = needed(this.perJob);
+  }
 }
 
 /**
@@ -230,6 +249,7 @@ function secondHash(program, firstDigest) {
   while (digestChunk.length < 15) digestChunk.push(literal(0));
   digestChunk.push(literal(256));
   compress(program, 's', IV.map(literal), digestChunk, { stopAfterE60: true });
+  program.keepOnly(['digestWord7']);
 }
 
 /** Both hashes in one program: the wasm core, where function size costs nothing. */

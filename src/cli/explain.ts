@@ -5,15 +5,16 @@ import { serializeBlock } from '../core/block.js';
 import { headerBytesFromHex } from '../core/header.js';
 import { REGTEST } from '../core/params.js';
 import { serializeTx } from '../core/tx.js';
-import { parseHashrate, parsePositive } from '../economics/inputs.js';
+import { parseHashrate, parseMeasureSeconds } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import type { Measurement } from '../miner/measure.js';
 import { BLOCKS_FILE, readStore, storedBlockBytes } from '../sources/chain-store.js';
-import { DEFAULT_MEASURE_SECONDS, type ExplainArgs } from './commands/explain.js';
+import type { Measurement } from '../miner/measure.js';
+import type { ExplainArgs } from './commands/explain.js';
 import { renderExplanation } from './explain-text.js';
-import { printJson, StatusLine } from './output.js';
+import { measureThisMachine } from './measuring.js';
+import { printJson } from './output.js';
 
 export type ExplainSource =
   | { kind: 'header' }
@@ -29,13 +30,11 @@ interface Subject {
 export type Explanation = { source: ExplainSource } & ReturnType<typeof explainHeader> &
   ReturnType<typeof timeAtHashrate> & { hashrateSource: 'given' | 'measured'; measurement?: Omit<Measurement, 'hashrate'>; block?: BlockExplanation };
 
-const MAX_MEASURE_SECONDS = 60;
-
 export async function explain(args: ExplainArgs): Promise<void> {
   const { hashrate: given, seconds } = checkArgs(args);
   const subject = subjectFrom(args);
   const facts = explainHeader(subject.header);
-  const { hashrate, measurement } = given === undefined ? await measure(seconds, args.threads) : { hashrate: given };
+  const { hashrate, measurement } = given === undefined ? await measured(seconds, args.threads) : { hashrate: given, measurement: undefined };
   const explanation: Explanation = {
     source: subject.source,
     ...facts,
@@ -52,9 +51,7 @@ export async function explain(args: ExplainArgs): Promise<void> {
 function checkArgs(args: ExplainArgs): { hashrate?: number; seconds: number } {
   if (args.height !== undefined && (!Number.isInteger(args.height) || args.height < 0)) throw Errors.badOption('height', `must be a whole number from 0 up, got ${args.height}`);
   if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 1024)) throw Errors.badOption('threads', `must be a whole number from 1 to 1024, got ${args.threads}`);
-  const seconds = parsePositive('seconds', args.seconds) ?? DEFAULT_MEASURE_SECONDS;
-  if (seconds > MAX_MEASURE_SECONDS) throw Errors.badOption('seconds', `at most ${MAX_MEASURE_SECONDS} seconds, got ${seconds}`);
-  return { hashrate: parseHashrate('hashrate', args.hashrate), seconds };
+  return { hashrate: parseHashrate('hashrate', args.hashrate), seconds: parseMeasureSeconds(args.seconds) };
 }
 
 function genesis(): Subject {
@@ -82,14 +79,7 @@ function subjectFrom(args: ExplainArgs): Subject {
   return existsSync(join(args.datadir, BLOCKS_FILE)) ? stored(args.datadir, 'tip') : genesis();
 }
 
-async function measure(seconds: number, threads: number | undefined): Promise<{ hashrate: number; measurement: Measurement }> {
-  const { measureHashrate } = await import('../miner/measure.js');
-  const line = new StatusLine();
-  line.update(`measuring this machine's hashrate for ${seconds} s…`);
-  try {
-    const measurement = await measureHashrate({ seconds, threads });
-    return { hashrate: measurement.hashrate, measurement };
-  } finally {
-    line.clear();
-  }
+async function measured(seconds: number, threads: number | undefined): Promise<{ hashrate: number; measurement: Measurement }> {
+  const measurement = await measureThisMachine(seconds, threads);
+  return { hashrate: measurement.hashrate, measurement };
 }

@@ -4,6 +4,7 @@
  * Every check happens before any measurement starts, so bad input never waits on the miner.
  */
 import { Errors } from '../errors.js';
+import { DEFAULT_MEASURE_SECONDS, MAX_MEASURE_SECONDS } from '../miner/measure.js';
 import { DEFAULTS, findPreset, PRESETS, type Figure, type MachineFigure } from './figures.js';
 import { difficultyFromNetworkHashrate, networkHashrateFromDifficulty, type EconomicsInputs } from './model.js';
 
@@ -40,18 +41,14 @@ export interface ResolvedInputs extends EconomicsInputs {
 type InputName = keyof EconomicsInputs | 'efficiency' | 'networkHashrate';
 
 export const DEFAULT_HOURS = 24;
-export const DEFAULT_MEASURE_SECONDS = 2;
-const MAX_MEASURE_SECONDS = 60;
 const NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
 const PLAIN_NUMBER = new RegExp(`^[+-]?${NUMBER}$`, 'i');
 const HASHRATE = new RegExp(`^([+-]?${NUMBER})\\s*(?:([kmgtpez]?)h(?:/s)?)?$`, 'i');
 const DIFFICULTY = new RegExp(`^([+-]?${NUMBER})\\s*([kmgtp]?)$`, 'i');
 const SI_PREFIXES: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15, e: 1e18, z: 1e21 };
 
-function single(option: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) throw Errors.badOption(option, 'give it once');
-  return String(value).trim();
+function single(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value).trim();
 }
 
 function mustBePositive(option: string, text: string, value: number): number {
@@ -61,7 +58,7 @@ function mustBePositive(option: string, text: string, value: number): number {
 
 /** A positive decimal number ("3250", "0.05", "1.2e3"); nothing else, not even hex or Infinity. */
 export function parsePositive(option: string, value: unknown): number | undefined {
-  const text = single(option, value);
+  const text = single(value);
   if (text === undefined) return undefined;
   if (!PLAIN_NUMBER.test(text)) throw Errors.badOption(option, `not a number: "${text}"`);
   return mustBePositive(option, text, Number(text));
@@ -69,7 +66,7 @@ export function parsePositive(option: string, value: unknown): number | undefine
 
 /** Hashes per second from "5e6", "120TH/s", "1.5 EH/s", "500kH" (a prefix needs its H). */
 export function parseHashrate(option: string, value: unknown): number | undefined {
-  const text = single(option, value);
+  const text = single(value);
   if (text === undefined) return undefined;
   const match = HASHRATE.exec(text);
   if (!match) throw Errors.badOption(option, `not a hashrate: "${text}" (try 5e6, 250MH/s or 120TH/s)`);
@@ -78,14 +75,15 @@ export function parseHashrate(option: string, value: unknown): number | undefine
 
 /** A difficulty as a plain number or with the prefix it is usually quoted with: "148.2T". */
 export function parseDifficulty(option: string, value: unknown): number | undefined {
-  const text = single(option, value);
+  const text = single(value);
   if (text === undefined) return undefined;
   const match = DIFFICULTY.exec(text);
   if (!match) throw Errors.badOption(option, `not a difficulty: "${text}" (try 148.2e12 or 148.2T)`);
   return mustBePositive(option, text, Number(match[1]) * SI_PREFIXES[match[2].toLowerCase()]);
 }
 
-function parseMeasureSeconds(value: unknown): number {
+/** How long --measure measures: a positive number of seconds, at most a minute. */
+export function parseMeasureSeconds(value: unknown): number {
   const seconds = parsePositive('seconds', value) ?? DEFAULT_MEASURE_SECONDS;
   if (seconds > MAX_MEASURE_SECONDS) throw Errors.badOption('seconds', `a measurement of at most ${MAX_MEASURE_SECONDS} s is plenty, got ${seconds}`);
   return seconds;
@@ -101,10 +99,13 @@ type Given = Input | { value: 'measure'; origin: 'measured' };
  * measured, and only after every option has been checked.
  */
 export async function resolveInputs(args: EconomicsArgs, measure: (seconds: number) => Promise<number>): Promise<ResolvedInputs> {
-  const presetName = single('preset', args.preset);
+  const presetName = single(args.preset);
   const preset = presetName === undefined ? undefined : findPreset(presetName);
   if (presetName !== undefined && !preset) {
     throw Errors.badOption('preset', `unknown preset "${presetName}" (known: ${PRESETS.map((p) => p.name).join(', ')})`);
+  }
+  if (args.measure && preset && !preset.machine.some(({ figure }) => figure === 'measure')) {
+    throw Errors.badOption('measure', `measures this machine, but the ${preset.name} preset describes other hardware: drop one of them`);
   }
   const machine = machineFromArgs(args, preset?.machine ?? []);
   const { difficulty, networkHashrate } = networkFromArgs(args);
@@ -114,8 +115,9 @@ export async function resolveInputs(args: EconomicsArgs, measure: (seconds: numb
   const hoursFlag = parsePositive('hours', args.hours);
   const hours: Input = hoursFlag === undefined ? { value: DEFAULT_HOURS, origin: 'default' } : { value: hoursFlag, origin: 'flag' };
   const seconds = parseMeasureSeconds(args.seconds);
-
   const given = machine.get('hashrate');
+  if (args.seconds !== undefined && given?.value !== 'measure') throw Errors.badOption('seconds', 'sets how long --measure measures, and nothing is measured here');
+
   if (given?.value === 'measure') machine.set('hashrate', { value: await measure(seconds), origin: 'measured' });
   const { hashrate, watts, efficiency } = completeMachine(machine as Map<MachineQuantity, Input>);
 

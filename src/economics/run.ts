@@ -1,6 +1,5 @@
 /** `powlab economics`: resolve the inputs (measuring this machine when asked), apply the model, print. */
-import { Errors } from '../errors.js';
-import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from '../cli/output.js';
+import { formatCount, formatDuration, formatHashrate, paint, printJson } from '../cli/output.js';
 import type { Measurement } from '../miner/measure.js';
 import { findPreset } from './figures.js';
 import { resolveInputs, type EconomicsArgs, type Origin, type ResolvedInputs } from './inputs.js';
@@ -13,25 +12,13 @@ export interface EconomicsCommandArgs extends EconomicsArgs {
 export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
   let measurement: Measurement | null = null;
   const inputs = await resolveInputs(args, async (seconds) => {
-    measurement = await measureThisMachine(seconds, args.json);
+    const { measureThisMachine } = await import('../cli/measuring.js');
+    measurement = await measureThisMachine(seconds);
     return measurement.hashrate;
   });
   const result = economics(inputs);
   if (args.json) printJson({ inputs, measurement, ...result });
   else process.stdout.write(report(inputs, result, measurement));
-}
-
-async function measureThisMachine(seconds: number, quiet: boolean): Promise<Measurement> {
-  const { measureHashrate } = await import('../miner/measure.js');
-  const status = new StatusLine();
-  if (!quiet) status.update(`measuring this machine's hashrate for ${seconds} s on every core…`);
-  try {
-    const measurement = await measureHashrate({ seconds });
-    if (!(measurement.hashrate > 0)) throw Errors.badOption('seconds', `no hashes were counted in ${seconds} s; measure for longer`);
-    return measurement;
-  } finally {
-    status.clear();
-  }
 }
 
 /** A readable table: the inputs with where each came from, then what follows from them. */

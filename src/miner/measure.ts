@@ -1,7 +1,6 @@
 /** A short, honest hashrate measurement: real workers hashing a job that can never be solved. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendName } from '../hash/backend.js';
-import { Miner } from './miner.js';
 import type { Work } from './work.js';
 
 export interface Measurement {
@@ -28,8 +27,15 @@ export function unsolvableWork(id = 'measure'): Work {
   };
 }
 
+/** Long enough for the workers to settle into their rate, short enough to wait for. */
+export const DEFAULT_MEASURE_SECONDS = 2;
+/** Longer tells nothing more; it only keeps a person waiting. */
+export const MAX_MEASURE_SECONDS = 60;
+
 export async function measureHashrate(options: { seconds?: number; threads?: number; backend?: BackendName | 'auto' } = {}): Promise<Measurement> {
-  const seconds = options.seconds ?? 2;
+  const seconds = options.seconds ?? DEFAULT_MEASURE_SECONDS;
+  // Loaded here, not at the top, so that the constants above cost a command's --help nothing.
+  const { Miner } = await import('./miner.js');
   const miner = await Miner.start({ threads: options.threads, backend: options.backend });
   try {
     miner.setWork(unsolvableWork());

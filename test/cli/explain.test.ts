@@ -176,7 +176,7 @@ describe('powlab explain: bad input', () => {
     ['a zero hashrate', ['--header', BLOCK_100000.hex, '--hashrate', '0'], /--hashrate: must be a finite number above zero, got 0/],
     ['a hashrate that is not one', ['--header', BLOCK_100000.hex, '--hashrate', 'fast'], /--hashrate: not a hashrate: "fast"/],
     ['both --hashrate and --measure', ['--header', BLOCK_100000.hex, '--hashrate', '5', '--measure'], /mutually exclusive/],
-    ['a measurement too long', ['--header', BLOCK_100000.hex, '--seconds', '1000'], /--seconds: at most 60 seconds, got 1000/],
+    ['a measurement too long', ['--header', BLOCK_100000.hex, '--seconds', '1000'], /--seconds: a measurement of at most 60 s is plenty, got 1000/],
     ['an invalid compact target', ['--header', `${'00'.repeat(72)}ffff80ff00000000`], /invalid compact target 0xff80ffff/],
   ])('%s: one line on stderr, exit 2', async (_name, args, message) => {
     const result = await runCli(['explain', ...args]);

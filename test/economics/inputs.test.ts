@@ -143,7 +143,8 @@ describe('bad input', () => {
     [{ watts: '50' }, /--hashrate: missing/],
     [{ preset: 'laptop', btcPrice: '0' }, /--btc-price/],
     [{ preset: 'laptop', seconds: '600' }, /--seconds: a measurement of at most 60 s/],
-    [{ preset: ['s9', 's19'] as unknown as string }, /--preset: give it once/],
+    [{ preset: 's21', measure: true }, /--measure: measures this machine, but the s21 preset describes other hardware/],
+    [{ hashrate: '5MH/s', watts: '50', seconds: '3' }, /--seconds: sets how long --measure measures/],
   ];
 
   it.each(cases)('%j is refused before anything is measured', async (args, message) => {

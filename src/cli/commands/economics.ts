@@ -1,6 +1,7 @@
 import type { CommandModule, Options } from 'yargs';
 import { DEFAULTS, PRESETS } from '../../economics/figures.js';
-import { DEFAULT_HOURS, DEFAULT_MEASURE_SECONDS } from '../../economics/inputs.js';
+import { DEFAULT_HOURS } from '../../economics/inputs.js';
+import { DEFAULT_MEASURE_SECONDS } from '../../miner/measure.js';
 import type { EconomicsCommandArgs } from '../../economics/run.js';
 
 // Numbers arrive as text so a bad one can be quoted back; src/economics/inputs.ts parses them.

@@ -1,8 +1,6 @@
 import type { CommandModule } from 'yargs';
+import { DEFAULT_MEASURE_SECONDS } from '../../miner/measure.js';
 import { DEFAULT_DATADIR } from './mine.js';
-
-/** Long enough for the workers to settle into their rate, short enough to wait for. */
-export const DEFAULT_MEASURE_SECONDS = 1.5;
 
 export interface ExplainArgs {
   header?: string;
