@@ -17,7 +17,9 @@ export function buildCli(argv: string[]): Argv {
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      throw error ?? new PowlabError(message, 'ERR_USAGE', 2);
+      // yargs' own complaints about the command line (YError) are usage errors like any other.
+      if (error && error.name !== 'YError') throw error;
+      throw new PowlabError(message ?? error?.message ?? 'bad usage', 'ERR_USAGE', 2);
     });
   for (const command of commands) cli = cli.command(command);
   return cli;

@@ -10,9 +10,9 @@ export interface TargetArgs {
 }
 
 export const targetOptions = {
-  zeros: { type: 'number', describe: 'target: hashes must start with this many zero bits', group: 'Target:' },
-  bits: { type: 'string', describe: 'target: compact bits, 8 hex digits (e.g. 207fffff)', group: 'Target:' },
-  target: { type: 'string', describe: 'target: a 256-bit number in hex (up to 64 digits)', group: 'Target:' },
+  zeros: { type: 'number', requiresArg: true, describe: 'target: hashes must start with this many zero bits', group: 'Target:' },
+  bits: { type: 'string', requiresArg: true, describe: 'target: compact bits, 8 hex digits (e.g. 207fffff)', group: 'Target:' },
+  target: { type: 'string', requiresArg: true, describe: 'target: a 256-bit number in hex (up to 64 digits)', group: 'Target:' },
 } as const;
 
 export function parseBits(text: string): number {

@@ -173,6 +173,7 @@ describe('powlab explain: bad input', () => {
     ['a wrong length', ['--header', '0100'], /header must be 80 bytes/],
     ['both --header and --height', ['--header', BLOCK_100000.hex, '--height', '1'], /mutually exclusive/],
     ['a negative height', ['--height', '-1'], /--height: must be a whole number/],
+    ['a height without its number', ['--height'], /Not enough arguments following: height/],
     ['a zero hashrate', ['--header', BLOCK_100000.hex, '--hashrate', '0'], /--hashrate: must be a finite number above zero, got 0/],
     ['a hashrate that is not one', ['--header', BLOCK_100000.hex, '--hashrate', 'fast'], /--hashrate: not a hashrate: "fast"/],
     ['both --hashrate and --measure', ['--header', BLOCK_100000.hex, '--hashrate', '5', '--measure'], /mutually exclusive/],

@@ -14,10 +14,10 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   builder: (y) =>
     y
       .options({
-        backends: { type: 'string', default: 'noble,js,wasm', describe: 'comma-separated backends to measure' },
-        threads: { type: 'string', describe: 'comma-separated thread counts (default: 1 and every core)' },
-        seconds: { type: 'number', default: 3, describe: 'measured seconds per backend and thread count' },
-        rounds: { type: 'number', default: 30, describe: 'rounds per backend and thread count; the median counts' },
+        backends: { type: 'string', requiresArg: true, default: 'noble,js,wasm', describe: 'comma-separated backends to measure' },
+        threads: { type: 'string', requiresArg: true, describe: 'comma-separated thread counts (default: 1 and every core)' },
+        seconds: { type: 'number', requiresArg: true, default: 3, describe: 'measured seconds per backend and thread count' },
+        rounds: { type: 'number', requiresArg: true, default: 30, describe: 'rounds per backend and thread count; the median counts' },
         json: { type: 'boolean', default: false, describe: 'print {"machine", "results"} as JSON' },
       })
       .example('$0 bench', 'every backend on 1 thread and on every core')

@@ -11,7 +11,7 @@ const verifyCommand: CommandModule<object, ChainVerifyArgs> = {
   describe: 'Re-check every stored block (links, proof of work, merkle root, BIP 34 height) and name the first bad one',
   builder: (y) =>
     y.options({
-      datadir: { type: 'string', default: DEFAULT_DATADIR, describe: 'the built-in chain to check' },
+      datadir: { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'the built-in chain to check' },
       json: { type: 'boolean', default: false, describe: 'print the result as JSON' },
     }),
   handler: async (argv) => {

@@ -20,14 +20,14 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
   builder: (y) =>
     y
       .options({
-        header: { type: 'string', describe: 'explain this header (160 hex digits)' },
-        height: { type: 'number', describe: 'explain the block at this height of the built-in chain (0: regtest genesis)' },
-        datadir: { type: 'string', default: DEFAULT_DATADIR, describe: 'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)' },
+        header: { type: 'string', requiresArg: true, describe: 'explain this header (160 hex digits)' },
+        height: { type: 'number', requiresArg: true, describe: 'explain the block at this height of the built-in chain (0: regtest genesis)' },
+        datadir: { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)' },
         json: { type: 'boolean', default: false, describe: 'print the same facts as one JSON object' },
-        hashrate: { type: 'string', describe: 'predict at this hashrate (5e6, 2.5MH/s) instead of measuring this machine' },
+        hashrate: { type: 'string', requiresArg: true, describe: 'predict at this hashrate (5e6, 2.5MH/s) instead of measuring this machine' },
         measure: { type: 'boolean', describe: "measure this machine's hashrate on every core (what happens without --hashrate)" },
-        seconds: { type: 'string', describe: `how long to measure (default: ${DEFAULT_MEASURE_SECONDS})` },
-        threads: { type: 'number', describe: 'worker threads for the measurement (default: every core)' },
+        seconds: { type: 'string', requiresArg: true, describe: `how long to measure (default: ${DEFAULT_MEASURE_SECONDS})` },
+        threads: { type: 'number', requiresArg: true, describe: 'worker threads for the measurement (default: every core)' },
       })
       .conflicts('header', 'height')
       .conflicts('hashrate', ['measure', 'seconds'])

@@ -16,9 +16,9 @@ export const grindCommand: CommandModule<object, GrindArgs> = {
       .options(engineOptions)
       .options(targetOptions)
       .options({
-        header: { type: 'string', demandOption: true, describe: 'the header, 160 hex digits (its nonce is ignored)' },
-        start: { type: 'number', default: 0, describe: 'first nonce to try' },
-        count: { type: 'number', describe: 'how many nonces to try (default: to the end of the nonce space)' },
+        header: { type: 'string', requiresArg: true, demandOption: true, describe: 'the header, 160 hex digits (its nonce is ignored)' },
+        start: { type: 'number', requiresArg: true, default: 0, describe: 'first nonce to try' },
+        count: { type: 'number', requiresArg: true, describe: 'how many nonces to try (default: to the end of the nonce space)' },
       })
       .example('$0 grind --header 0100…1d00000000 --zeros 20', 'find a nonce giving 20 leading zero bits'),
   handler: async (argv) => {

@@ -25,20 +25,20 @@ export const mineCommand: CommandModule<object, MineArgs> = {
       .options(dashboardOptions)
       .options({ zeros: targetOptions.zeros, bits: targetOptions.bits })
       .options({
-        datadir: { type: 'string', default: DEFAULT_DATADIR, describe: 'where the built-in chain keeps its blocks' },
-        address: { type: 'string', describe: 'pay the coinbase to this regtest address (bech32 or base58)', group: 'Payout:' },
-        script: { type: 'string', describe: 'pay the coinbase to this output script (hex)', group: 'Payout:' },
-        blocks: { type: 'number', default: 0, describe: 'stop after this many blocks (0: until stopped)' },
-        duration: { type: 'number', describe: 'stop after this many seconds' },
-        rpc: { type: 'string', describe: "mine on a node's block templates (getblocktemplate), e.g. http://127.0.0.1:18443", group: 'Node:' },
-        'rpc-user': { type: 'string', describe: 'RPC user name', group: 'Node:' },
-        'rpc-password': { type: 'string', describe: 'RPC password (or set POWLAB_RPC_PASSWORD)', group: 'Node:' },
-        'rpc-cookie': { type: 'string', describe: "the node's cookie file (Bitcoin Core: <datadir>/regtest/.cookie)", group: 'Node:' },
-        pool: { type: 'string', describe: 'mine shares for a Stratum v1 pool: stratum+tcp://HOST:PORT', group: 'Pool:' },
-        user: { type: 'string', describe: 'pool user name (often ADDRESS.WORKER)', group: 'Pool:' },
-        password: { type: 'string', describe: 'pool password (or set POWLAB_POOL_PASSWORD; default x)', group: 'Pool:' },
+        datadir: { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'where the built-in chain keeps its blocks' },
+        address: { type: 'string', requiresArg: true, describe: 'pay the coinbase to this regtest address (bech32 or base58)', group: 'Payout:' },
+        script: { type: 'string', requiresArg: true, describe: 'pay the coinbase to this output script (hex)', group: 'Payout:' },
+        blocks: { type: 'number', requiresArg: true, default: 0, describe: 'stop after this many blocks (0: until stopped)' },
+        duration: { type: 'number', requiresArg: true, describe: 'stop after this many seconds' },
+        rpc: { type: 'string', requiresArg: true, describe: "mine on a node's block templates (getblocktemplate), e.g. http://127.0.0.1:18443", group: 'Node:' },
+        'rpc-user': { type: 'string', requiresArg: true, describe: 'RPC user name', group: 'Node:' },
+        'rpc-password': { type: 'string', requiresArg: true, describe: 'RPC password (or set POWLAB_RPC_PASSWORD)', group: 'Node:' },
+        'rpc-cookie': { type: 'string', requiresArg: true, describe: "the node's cookie file (Bitcoin Core: <datadir>/regtest/.cookie)", group: 'Node:' },
+        pool: { type: 'string', requiresArg: true, describe: 'mine shares for a Stratum v1 pool: stratum+tcp://HOST:PORT', group: 'Pool:' },
+        user: { type: 'string', requiresArg: true, describe: 'pool user name (often ADDRESS.WORKER)', group: 'Pool:' },
+        password: { type: 'string', requiresArg: true, describe: 'pool password (or set POWLAB_POOL_PASSWORD; default x)', group: 'Pool:' },
         'version-rolling': { type: 'boolean', default: false, describe: 'negotiate version rolling with the pool (BIP 310)', group: 'Pool:' },
-        'suggest-difficulty': { type: 'number', describe: 'ask the pool for this share difficulty', group: 'Pool:' },
+        'suggest-difficulty': { type: 'number', requiresArg: true, describe: 'ask the pool for this share difficulty', group: 'Pool:' },
       })
       .conflicts('address', 'script')
       .example('$0 mine --blocks 3 --zeros 16 --json', 'three easy blocks as JSON lines')
