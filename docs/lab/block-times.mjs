@@ -16,14 +16,19 @@ import { parseArgs } from 'node:util';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 
-const { values } = parseArgs({
-  options: {
-    blocks: { type: 'string', default: '100' },
-    zeros: { type: 'string', default: '20' },
-    threads: { type: 'string' },
-    out: { type: 'string', default: 'block-times.svg' },
-  },
-});
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      blocks: { type: 'string', default: '100' },
+      zeros: { type: 'string', default: '20' },
+      threads: { type: 'string' },
+      out: { type: 'string', default: 'block-times.svg' },
+    },
+  }));
+} catch (error) {
+  fail(error.message);
+}
 const blocks = Number(values.blocks);
 const zeros = Number(values.zeros);
 if (!Number.isInteger(blocks) || blocks < 2) fail(`--blocks must be a whole number of at least 2, got ${values.blocks}`);
@@ -122,7 +127,7 @@ function histogramSvg(times, predicted, title) {
 `;
 }
 
-const found = await mine();
+const found = await mine().catch((error) => fail(error.message));
 const times = found.map((b) => b.seconds);
 const hashes = found.map((b) => b.hashes);
 const hashrate = hashes.reduce((a, b) => a + b, 0) / times.reduce((a, b) => a + b, 0);

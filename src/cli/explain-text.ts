@@ -72,7 +72,9 @@ export function renderExplanation(e: Explanation): string {
   const { exponent, mantissa } = e.bits;
   say(
     `${INDENT}bits 0x${e.bits.hex}: exponent 0x${hex2(exponent)} (${exponent}), mantissa 0x${mantissa.toString(16).padStart(6, '0')}`,
-    `${INDENT}target = mantissa x 256^(exponent - 3) = 0x${mantissa.toString(16)} x 256^${exponent - 3}`,
+    exponent >= 3
+      ? `${INDENT}target = mantissa x 256^(exponent - 3) = 0x${mantissa.toString(16)} x 256^${exponent - 3}`
+      : `${INDENT}target = the mantissa's top ${exponent} byte${exponent === 1 ? '' : 's'} (an exponent below 3 drops the low bytes)`,
     `${INDENT}       = ${e.target}`,
   );
 

@@ -74,7 +74,10 @@ function stored(datadir: string, height: number | 'tip'): Subject {
 function subjectFrom(args: ExplainArgs): Subject {
   if (args.header !== undefined) return { source: { kind: 'header' }, header: headerBytesFromHex(String(args.header)) };
   if (args.height === 0) return genesis();
-  if (args.height !== undefined) return stored(args.datadir, args.height);
+  if (args.height !== undefined) {
+    if (!existsSync(join(args.datadir, BLOCKS_FILE))) throw Errors.badOption('height', `no block at height ${args.height}: there is no chain in ${args.datadir} yet (powlab mine makes one)`);
+    return stored(args.datadir, args.height);
+  }
   // Nothing named: the block just mined is the one worth explaining; before any, the genesis.
   return existsSync(join(args.datadir, BLOCKS_FILE)) ? stored(args.datadir, 'tip') : genesis();
 }
