@@ -6,7 +6,7 @@
 import { bytesToHex, readUint32BE } from '../core/bytes.js';
 import { describeHeader } from '../core/describe.js';
 import { hashToDisplayHex, NONCE_SPACE, parseHeader } from '../core/header.js';
-import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
+import { oddsAt } from '../core/odds.js';
 import { digestWordsToBytes, headerMidstate, SHA256_IV, sha256Compress, sha256Padded } from '../core/sha256.js';
 import {
   bitsToTarget,
@@ -134,12 +134,5 @@ export interface TimeAtHashrate {
 }
 
 export function timeAtHashrate(explanation: Pick<HeaderExplanation, 'expectedHashes'>, hashrate: number): TimeAtHashrate {
-  const expectedSeconds = expectedSecondsToFind(explanation.expectedHashes, hashrate);
-  return {
-    hashrate,
-    expectedSeconds,
-    medianSeconds: Math.LN2 * expectedSeconds,
-    chanceWithinHour: chanceOfFindWithin(3600, explanation.expectedHashes, hashrate),
-    nonceSpaceSeconds: NONCE_SPACE / hashrate,
-  };
+  return { hashrate, ...oddsAt(explanation.expectedHashes, hashrate), nonceSpaceSeconds: NONCE_SPACE / hashrate };
 }

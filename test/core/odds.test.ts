@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chanceOfFindWithin, expectedSecondsToFind } from '../../src/core/odds.js';
+import { chanceOfFindWithin, expectedSecondsToFind, oddsAt } from '../../src/core/odds.js';
 
 describe('the odds of a find', () => {
   it('expects difficulty × 2^32 / hashrate seconds, and forever with no hashrate', () => {
@@ -21,5 +21,16 @@ describe('the odds of a find', () => {
     const chance = chanceOfFindWithin(3600, expected, 1e7);
     expect(chance / x).toBeCloseTo(1, 12);
     expect(Math.abs((1 - Math.exp(-x)) / x - 1)).toBeGreaterThan(1e-6);
+  });
+});
+
+describe('oddsAt', () => {
+  it('gives the mean wait, the median (ln 2 of it) and the chance within an hour in one place', () => {
+    expect(oddsAt(2 ** 32, 2 ** 20)).toEqual({ expectedSeconds: 4096, medianSeconds: 4096 * Math.LN2, chanceWithinHour: chanceOfFindWithin(3600, 2 ** 32, 2 ** 20) });
+    expect(oddsAt(2 ** 32, 2 ** 20).chanceWithinHour).toBeCloseTo(1 - Math.exp(-3600 / 4096), 15);
+  });
+
+  it('waits forever with no chance before any hashing', () => {
+    expect(oddsAt(65537, 0)).toEqual({ expectedSeconds: Infinity, medianSeconds: Infinity, chanceWithinHour: 0 });
   });
 });
