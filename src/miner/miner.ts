@@ -16,6 +16,7 @@ import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { chooseFastestBackend } from '../hash/calibrate.js';
 import { CONTROL_EPOCH, CONTROL_SLOTS, CONTROL_THROTTLE, type FromWorker, type ToWorker, type WorkerInit } from '../worker/protocol.js';
 import { bestHashFrom, isBetter, type BestHash } from './best.js';
+import { NonceCoverage } from './coverage.js';
 import { HashrateMeter } from './meter.js';
 import type { Solution, Work } from './work.js';
 
@@ -33,8 +34,10 @@ export interface WorkerStats {
   index: number;
   hashes: number;
   hashrate: number;
-  /** Nonce ranges [start, end) this worker has covered in the current header. */
+  /** Nonce ranges [start, end) this worker has covered in the current header: the latest RANGES_KEPT, for drawing. */
   ranges: [number, number][];
+  /** Nonces this worker has hashed in the current header, all of them. */
+  covered: number;
 }
 
 export interface MinerStats {
@@ -92,14 +95,13 @@ interface Slot {
   range?: Range & { rangeId: number; sentAt: number };
   /** Hashes per second this worker reached on its last full range. */
   rate: number;
-  covered: [number, number][];
+  coverage: NonceCoverage;
 }
 
 const RANGE_SECONDS = 0.25;
 const MIN_RANGE = 1 << 12;
 const MAX_RANGE = 1 << 28;
 const SAMPLE_MS = 250;
-const COVERED_KEPT = 256;
 const WORKER_FILE = fileURLToPath(new URL('../worker/entry.js', import.meta.url));
 
 export class Miner extends EventEmitter<MinerEvents> {
@@ -121,6 +123,8 @@ export class Miner extends EventEmitter<MinerEvents> {
   private nextJobKey = 0;
   private nextRangeId = 0;
   private workSetAt = 0;
+  /** The current work's expected hashes and difficulty: bigint divisions, done once per work rather than per stats() call. */
+  private workOdds = { expectedHashes: 0, difficulty: 0 };
   private hashesAtWorkSet = 0;
   private halted = true;
   private haltedAt = 0;
@@ -144,7 +148,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.positions = new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT * threads);
     Atomics.store(this.controlView, CONTROL_THROTTLE, throttle);
     this.pool = new Pool({ max: threads });
-    this.slots = Array.from({ length: threads }, (_, index) => ({ index, ready: false, sentJobKey: -1, rate: 0, covered: [] }));
+    this.slots = Array.from({ length: threads }, (_, index) => ({ index, ready: false, sentJobKey: -1, rate: 0, coverage: new NonceCoverage() }));
     this.best = best;
     // Workers report each hash that beats this run's best, so the run's best is known as well as the all-time one.
     this.bestLimbs = targetToLimbs(MAX_TARGET);
@@ -184,6 +188,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.exhaustedReported = false;
     this.workSetAt = performance.now();
     this.hashesAtWorkSet = this.meter.reading().hashes;
+    this.workOdds = { expectedHashes: expectedHashes(work.target), difficulty: work.target === 0n ? Infinity : targetToDifficulty(work.target) };
     this.useHeader(work, 0, start, start + count);
     for (const slot of this.slots) this.dispatch(slot);
   }
@@ -211,7 +216,6 @@ export class Miner extends EventEmitter<MinerEvents> {
   stats(): MinerStats {
     const reading = this.meter.reading();
     const positions = new Uint32Array(this.positions);
-    const target = this.job?.work.target;
     return {
       backend: this.backend,
       threads: this.threads,
@@ -221,17 +225,22 @@ export class Miner extends EventEmitter<MinerEvents> {
       hashrate: reading.hashrate,
       meanHashrate: reading.meanHashrate,
       workHashes: this.job ? reading.hashes - this.hashesAtWorkSet : 0,
-      expectedHashes: target === undefined ? 0 : expectedHashes(target),
-      difficulty: target === undefined ? 0 : target === 0n ? Infinity : targetToDifficulty(target),
+      expectedHashes: this.workOdds.expectedHashes,
+      difficulty: this.workOdds.difficulty,
       extranonceIndex: this.job?.extranonceIndex ?? 0,
       workers: this.slots.map((slot) => {
-        const ranges = slot.covered.slice();
+        // Copies: the latest range keeps growing in place, and a snapshot must not change after it is taken.
+        const ranges = slot.coverage.ranges.map(([start, end]): [number, number] => [start, end]);
+        let covered = slot.coverage.count;
         const range = slot.range;
         if (range && range.job === this.job) {
           const position = Atomics.load(positions, slot.index);
-          if (position > range.start && position <= range.end) ranges.push([range.start, position]);
+          if (position > range.start && position <= range.end) {
+            ranges.push([range.start, position]);
+            covered += position - range.start;
+          }
         }
-        return { index: slot.index, ...reading.perWorker[slot.index], ranges };
+        return { index: slot.index, ...reading.perWorker[slot.index], ranges, covered };
       }),
       best: this.best,
       sessionBest: this.sessionBest,
@@ -359,19 +368,12 @@ export class Miner extends EventEmitter<MinerEvents> {
     slot.range = undefined;
     const seconds = (performance.now() - range.sentAt) / 1000;
     if (!message.stopped && seconds > 0) slot.rate = message.hashes / seconds;
-    if (range.job === this.job && message.next > range.start) this.noteCovered(slot, [range.start, message.next]);
+    if (range.job === this.job && message.next > range.start) slot.coverage.add(range.start, message.next);
     if (message.stopped && !this.halted && range.job.work === this.job?.work && message.next < range.end) {
       this.requeued.push({ job: range.job, start: message.next, end: range.end });
     }
     this.dispatch(slot);
     this.settle();
-  }
-
-  private noteCovered(slot: Slot, covered: [number, number]): void {
-    const last = slot.covered[slot.covered.length - 1];
-    if (last && last[1] === covered[0]) last[1] = covered[1];
-    else slot.covered.push(covered);
-    if (slot.covered.length > COVERED_KEPT) slot.covered.shift();
   }
 
   /** Resolve idle waiters, and report a work whose every nonce has been tried. */
@@ -399,7 +401,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.jobsByKey.set(this.job.key, this.job);
     this.nextNonce = start;
     this.endNonce = end;
-    for (const slot of this.slots) slot.covered = [];
+    for (const slot of this.slots) slot.coverage = new NonceCoverage();
   }
 
   private nextRange(slot: Slot): Range | undefined {

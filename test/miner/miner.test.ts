@@ -38,6 +38,21 @@ describe('Miner', () => {
     expect(miner.stats().workHashes).toBe(3 * 150_000);
   });
 
+  it('counts the nonces each worker hashed in the current header, all of them, and starts again at a new header', async () => {
+    const miner = await startMiner(2);
+    const work: Work = { ...unsolvableWork(), extranonceCount: 2, nonceStart: 0, nonceCount: 300_000 };
+    miner.setWork(work);
+    await once(miner, 'exhausted');
+    const stats = miner.stats();
+    expect(stats.extranonceIndex).toBe(1);
+    expect(stats.workHashes).toBe(2 * 300_000);
+    // The second header's nonces only: the first header's were counted, then dropped with it.
+    expect(stats.workers.reduce((sum, w) => sum + w.covered, 0)).toBe(300_000);
+    for (const worker of stats.workers) {
+      expect(worker.ranges.reduce((sum, [start, end]) => sum + end - start, 0)).toBe(worker.covered);
+    }
+  });
+
   it('finds the true nonce of a real main-net header and stops every worker', async () => {
     const miner = await startMiner();
     miner.setWork(grindWork(block100000.hex, block100000.nonce, 200_000, 100_000));
