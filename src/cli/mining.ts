@@ -7,7 +7,7 @@ import { BACKEND_NAMES } from '../hash/backend.js';
 import type { Dashboard } from '../dashboard/server.js';
 import type { DashboardSource } from '../dashboard/state.js';
 import type { Miner, MinerStats } from '../miner/miner.js';
-import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
+import { oddsAt } from '../core/odds.js';
 import { Errors } from '../errors.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from './output.js';
 
@@ -59,7 +59,8 @@ export function checkDashboardArgs(args: DashboardArgs): void {
 export async function openDashboard(args: DashboardArgs, miner: Miner, source: DashboardSource): Promise<Dashboard | undefined> {
   if (!args.dashboard) return undefined;
   const { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboard } = await import('../dashboard/server.js');
-  const dashboard = await startDashboard({ host: args.host ?? DEFAULT_DASHBOARD_HOST, port: args.port ?? DEFAULT_DASHBOARD_PORT, miner, source });
+  const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
+  const dashboard = await startDashboard({ host: args.host ?? DEFAULT_DASHBOARD_HOST, port: args.port ?? DEFAULT_DASHBOARD_PORT, miner, source, warn });
   if (args.json) printJson({ dashboard: dashboard.url });
   if (!args.json || process.stderr.isTTY) process.stderr.write(`dashboard: ${dashboard.url}\n`);
   return dashboard;
@@ -76,12 +77,12 @@ export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
 /** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */
 export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string {
   if (!(stats.expectedHashes > 0) || !(stats.meanHashrate > 0)) return '';
-  const seconds = expectedSecondsToFind(stats.expectedHashes, stats.meanHashrate);
-  const hour = chanceOfFindWithin(3600, stats.expectedHashes, stats.meanHashrate);
-  return `; next ${find} expected in ${formatDuration(seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(hour)} chance within an hour)`;
+  const odds = oddsAt(stats.expectedHashes, stats.meanHashrate);
+  return `; next ${find} expected in ${formatDuration(odds.expectedSeconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(odds.chanceWithinHour)} chance within an hour)`;
 }
 
-function formatChance(p: number): string {
+/** A chance in percent; the dashboard's page words it the same (formatChance in src/dashboard/page/figures.js). */
+export function formatChance(p: number): string {
   if (p >= 0.995) return '>99%';
   return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
 }

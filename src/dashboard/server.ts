@@ -4,10 +4,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { headerBytesFromHex } from '../core/header.js';
+import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { Errors, PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import type { Miner } from '../miner/miner.js';
@@ -30,15 +30,25 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Names that always mean this machine; addresses are judged by LOOPBACK_ADDRESSES. */
+const LOOPBACK_NAMES = new Set(['localhost']);
+const LOOPBACK_ADDRESSES = new BlockList();
+LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
 /** The browser reconnects this long after the stream drops: a page left open picks up the next run. */
 const RECONNECT_MS = 2000;
+/** A page that stops reading (a laptop asleep) is dropped once this much still waits for it, rather than buffered without end. */
+const MAX_QUEUED_BYTES = 1 << 20;
+/** At the end, the pages get this long to receive the last snapshot before their connections are cut. */
+const FLUSH_MS = 500;
 
 export interface DashboardOptions {
   host: string;
   port: number;
   miner: Miner;
   source: DashboardSource;
+  /** One line for the user: the dashboard is reachable from the network, or the server failed after it started. */
+  warn: (message: string) => void;
 }
 
 export interface Dashboard {
@@ -68,51 +78,92 @@ function loadPage(): Map<string, Asset> {
   return assets;
 }
 
+/** A host name or address without the brackets of an IPv6 literal, in lower case. */
+function bare(host: string): string {
+  return host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+}
+
+/** Whether listening on `host` keeps the dashboard to this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const name = bare(host);
+  const family = isIP(name);
+  return family === 0 ? LOOPBACK_NAMES.has(name) : LOOPBACK_ADDRESSES.check(name, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** The name in a Host header, without its port. */
+function hostHeaderName(header: string): string {
+  return bare(header.replace(/:\d*$/, ''));
+}
+
 function urlHost(host: string): string {
   // A wildcard address listens everywhere; this machine is the place to open it from.
   if (host === '0.0.0.0' || host === '::') return DEFAULT_DASHBOARD_HOST;
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 
+const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const assets = loadPage();
   const state = new DashboardState(options.miner, options.source);
   const streams = new Set<ServerResponse>();
-  // Bound to this machine only, a page on some other site could still reach the server through a
-  // DNS name that points here (DNS rebinding): answer only requests addressed to this machine.
-  const loopbackOnly = options.host === DEFAULT_DASHBOARD_HOST || options.host === 'localhost' || options.host === '::1';
+  const listeningOn = bare(options.host);
+  // A web page elsewhere could reach the server through a DNS name of its own that points here (DNS
+  // rebinding): answer only requests addressed by IP, by a loopback name, or by the name we listen on.
+  const addressedHere = (host: string | undefined) => {
+    if (host === undefined) return false;
+    const name = hostHeaderName(host);
+    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || name === listeningOn;
+  };
 
   const send = (response: ServerResponse, status: number, type: string, body: string | Buffer) => {
     response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
     response.end(body);
   };
   const sendJson = (response: ServerResponse, status: number, value: unknown) => send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
-  const event = (response: ServerResponse, name: string, data: unknown) => response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  const broadcast = (frame: string) => {
+    for (const response of streams) {
+      if (response.writableLength > MAX_QUEUED_BYTES) {
+        streams.delete(response);
+        response.destroy();
+      } else {
+        response.write(frame);
+      }
+    }
+  };
 
-  const onStatus = (status: unknown) => streams.forEach((response) => event(response, 'status', status));
-  const onFound = (find: unknown) => streams.forEach((response) => event(response, 'found', find));
+  const onStatus = (status: unknown) => broadcast(eventFrame('status', status));
+  const onFound = (find: unknown) => broadcast(eventFrame('found', find));
   state.on('status', onStatus);
   state.on('found', onFound);
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://dashboard');
-    if (loopbackOnly && !LOOPBACK_NAMES.has((request.headers.host ?? '').replace(/:\d+$/, ''))) return sendJson(response, 403, { error: 'this dashboard answers only requests addressed to this machine' });
+    if (!addressedHere(request.headers.host)) return sendJson(response, 403, { error: 'this dashboard answers only requests addressed to this machine' });
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://dashboard');
+    } catch {
+      return sendJson(response, 400, { error: `not a path: ${request.url}` });
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
       return sendJson(response, 405, { error: `${request.method} is not allowed` });
     }
     if (url.pathname === '/api/status') return sendJson(response, 200, state.status(true));
     if (url.pathname === '/api/events') {
+      const first = eventFrame('status', state.status(true));
       response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
-      response.write(`retry: ${RECONNECT_MS}\n\n`);
-      event(response, 'status', state.status(true));
+      if (request.method === 'HEAD') return response.end();
+      response.write(`retry: ${RECONNECT_MS}\n\n${first}`);
       streams.add(response);
-      request.on('close', () => streams.delete(response));
+      response.on('close', () => streams.delete(response));
       return;
     }
     if (url.pathname === '/api/explain') {
+      const hex = url.searchParams.get('header') ?? '';
+      if (hex.length !== HEADER_BYTES * 2) return sendJson(response, 400, { error: `header must be ${HEADER_BYTES} bytes (${HEADER_BYTES * 2} hex digits), got ${hex.length} characters` });
       try {
-        const explanation = explainHeader(headerBytesFromHex(url.searchParams.get('header') ?? ''));
+        const explanation = explainHeader(headerBytesFromHex(hex));
         const { hashrate } = state.status();
         return sendJson(response, 200, { ...explanation, atHashrate: hashrate > 0 ? timeAtHashrate(explanation, hashrate) : null });
       } catch (error) {
@@ -129,7 +180,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     try {
       handle(request, response);
     } catch (error) {
-      sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+      // Once a stream has begun, its status is sent: all that is left is to cut it.
+      if (response.headersSent) response.destroy();
+      else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
     }
   });
   try {
@@ -144,25 +197,39 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     state.stop();
     throw listenError(error as NodeJS.ErrnoException, options.host, options.port);
   }
+  // Mining goes on whatever befalls the dashboard after it started.
+  server.on('error', (error) => options.warn(`the dashboard: ${error.message}`));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  if (!isLoopbackHost(options.host)) options.warn(`the dashboard listens on ${options.host}: anyone who can reach port ${port} from the network can read it`);
 
   return {
     url: `http://${urlHost(options.host)}:${port}/`,
     state,
     close: async () => {
-      const final = state.stop();
-      for (const response of streams) {
-        event(response, 'end', final);
-        response.end();
-      }
-      streams.clear();
+      // The last snapshot goes out once, as the end, to every page however far behind it is.
       state.off('status', onStatus);
       state.off('found', onFound);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      const final = eventFrame('end', state.stop());
+      const open = [...streams];
+      streams.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const delivered = Promise.all(
+        open.map(
+          (response) =>
+            new Promise((resolve) => {
+              response.once('finish', resolve);
+              response.once('close', resolve);
+              response.end(final);
+            }),
+        ),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([delivered, new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_MS)))]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

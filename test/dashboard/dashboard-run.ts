@@ -60,21 +60,28 @@ export class EventReader {
     let buffer = '';
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => {
+      // Only the new text can complete a frame: a big event arrives in many chunks.
+      let from = Math.max(0, buffer.length - 1);
       buffer += chunk;
       let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
+      while ((end = buffer.indexOf('\n\n', from)) >= 0) {
         const frame = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
+        from = 0;
         const name = /^event: (.*)$/m.exec(frame)?.[1];
         const data = /^data: (.*)$/m.exec(frame)?.[1];
         if (name && data) this.events.push({ name, data: JSON.parse(data) });
       }
       this.wake();
     });
-    response.on('end', () => {
+    const ended = () => {
       this.ended = true;
       this.wake();
-    });
+    };
+    // 'close' as well as 'end': a stream the server cuts ends with an 'aborted' error instead.
+    response.on('end', ended);
+    response.on('close', ended);
+    response.on('error', ended);
   }
 
   static open(url: string): Promise<EventReader> {

@@ -9,7 +9,8 @@ import { runCli } from '../helpers/run-cli.js';
 describe('mine --dashboard options', () => {
   const root = mkdtempSync(join(tmpdir(), 'powlab-dash-opt-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const mine = (...args: string[]) => runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '1', '--datadir', join(root, 'regtest'), ...args]);
+  // A run killed at the timeout exits 1: a hang never passes for a clean exit.
+  const mine = (...args: string[]) => runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '1', '--datadir', join(root, 'regtest'), ...args], { timeoutMs: 30_000 });
 
   it.each([
     [['--dashboard', '--port', '65536'], /^powlab: --port: must be a whole number from 0 to 65535, got 65536\n$/],
@@ -26,7 +27,7 @@ describe('mine --dashboard options', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('a port in use: one line, a non-zero exit, no stack, and the workers stopped', async () => {
+  it('a port in use: one line, exit 3, no stack, and the process ends by itself (a worker left running would hold it open)', async () => {
     const taken = createServer();
     taken.listen(0, '127.0.0.1');
     await once(taken, 'listening');
@@ -46,6 +47,13 @@ describe('mine --dashboard options', () => {
     const result = await mine('--dashboard', '--host', '192.0.2.1', '--port', '0');
     expect(result.stderr).toBe('powlab: --host: cannot listen on 192.0.2.1: no such address on this machine\n');
     expect(result.code).toBe(2);
+  });
+
+  it('on 0.0.0.0, warns in one line that the network can reach the dashboard', async () => {
+    const result = await runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '1', '--datadir', join(root, 'wide'), '--dashboard', '--host', '0.0.0.0', '--port', '0', '--json'], { timeoutMs: 30_000 });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^powlab: warning: the dashboard listens on 0\.0\.0\.0: anyone who can reach port \d+ from the network can read it\n$/);
+    expect(JSON.parse(result.stdout.split('\n')[0]).dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
   it('with --blocks, closes the dashboard and exits when the run is done', async () => {
