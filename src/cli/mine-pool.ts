@@ -145,7 +145,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       else say(`${paint('block!', 'green')} ${hash} also meets the network target (bits ${work.job.bits.toString(16).padStart(8, '0')}); saved to ${file}`, false);
     }
     const outcome = await pool.submit(work, solution);
-    dashboard?.state.found(block ? 'block' : 'share', solution, { accepted: outcome.status === 'accepted', ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+    dashboard?.state.found('share', solution, { block, verdict: outcome.status, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
     report({
       type: 'share',
       status: outcome.status,

@@ -103,7 +103,7 @@ export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
       if (event.type === 'found') {
         const stopMs = await engine.whenIdle();
         const block = { ...(await source.submit(event.solution)), stopMs: Math.round(stopMs * 10) / 10 };
-        dashboard?.state.found('block', event.solution, { height: block.height, accepted: block.accepted, ...(block.reason === null ? {} : { reason: block.reason }) });
+        dashboard?.state.found('block', event.solution, { height: block.height, verdict: block.accepted ? 'accepted' : 'rejected', ...(block.reason === null ? {} : { reason: block.reason }) });
         status.clear();
         report(block, args.json);
         if (block.accepted) {

@@ -9,10 +9,12 @@ import { bytesToHex } from '../core/bytes.js';
 import { parseHeader } from '../core/header.js';
 import { bestHashFrom, isBetter, type BestHash } from '../miner/best.js';
 import type { Miner } from '../miner/miner.js';
-import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
+import { oddsAt } from '../core/odds.js';
 import type { Solution } from '../miner/work.js';
 
 export type FindKind = 'block' | 'share';
+/** What the node or pool made of a find; a pool's share can also come back stale, or not at all (lost). */
+export type Verdict = 'accepted' | 'rejected' | 'stale' | 'lost';
 
 export interface DashboardSource {
   /** What is mined, for the page's title: "the built-in regtest chain", a node's or pool's address. Never a credential. */
@@ -25,6 +27,8 @@ export interface DashboardSource {
 
 export interface Find extends BestHash {
   kind: FindKind;
+  /** The hash meets the network's target: every block does, and now and then a pool's share. */
+  block: boolean;
   height?: number;
   /** The 80-byte header, hex: the page asks /api/explain about it. */
   header: string;
@@ -33,8 +37,8 @@ export interface Find extends BestHash {
   /** Hashes and seconds the work took until this find. */
   hashes: number;
   seconds: number;
-  /** The node's or pool's verdict, where something other than powlab judges it. */
-  accepted?: boolean;
+  /** The node's or pool's verdict, where something other than powlab judges it, and its reason when not accepted. */
+  verdict?: Verdict;
   reason?: string;
   at: string;
 }
@@ -49,9 +53,9 @@ export interface WorkerStatus {
   index: number;
   hashes: number;
   hashrate: number;
-  /** Nonce ranges [start, end) this worker has hashed in the current header (the latest 256). */
+  /** Nonce ranges [start, end) this worker has hashed in the current header (the latest 256), to draw. */
   ranges: [number, number][];
-  /** Nonces in those ranges. */
+  /** Nonces this worker has hashed in the current header: all of them, not only those in `ranges`. */
   covered: number;
 }
 
@@ -93,7 +97,9 @@ export interface DashboardStatus {
   best: { session: BestHash | null; allTime: BestHash | null };
   scoreboard: ScoreEntry[];
   workers: WorkerStatus[];
-  /** The latest finds, newest first, and how many there were in all. */
+  /** This second's point of the hashrate chart (null once the run has stopped): the page adds it to the history. */
+  sample: HashrateSample | null;
+  /** The latest finds, newest first, and how many there were in all. A pool's share that is also a block is in both. */
   blocks: Find[];
   blocksFound: number;
   shares: Find[];
@@ -106,11 +112,11 @@ export interface DashboardEvents {
 }
 
 const SNAPSHOT_MS = 1000;
-/** Five minutes of chart at one sample a second. */
-const HISTORY_KEPT = 300;
-const FINDS_KEPT = 100;
+/** Five minutes of chart at one sample a second; the page keeps as many (HISTORY_KEPT in page/figures.js). */
+export const HISTORY_KEPT = 300;
+/** The page lists these; each find came whole in its own `found` event too, and every second's snapshot stays small. */
+export const FINDS_KEPT = 20;
 const SCORES_KEPT = 10;
-const SECONDS_PER_HOUR = 3600;
 
 export class DashboardState extends EventEmitter<DashboardEvents> {
   readonly run = randomUUID();
@@ -142,7 +148,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
   }
 
   /** A solution the driver accepted as a block or share, with what the node or pool said of it. */
-  found(kind: FindKind, solution: Solution, details: { height?: number; accepted?: boolean; reason?: string } = {}): void {
+  found(kind: FindKind, solution: Solution, details: { height?: number; block?: boolean; verdict?: Verdict; reason?: string } = {}): void {
     const at = new Date().toISOString();
     const best = bestHashFrom(solution.hash);
     const header = parseHeader(solution.header);
@@ -150,6 +156,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       kind,
       ...best,
       ...details,
+      block: kind === 'block' || details.block === true,
       header: bytesToHex(solution.header),
       nonce: header.nonce,
       extranonce: solution.extranonceIndex,
@@ -157,11 +164,9 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       seconds: solution.seconds,
       at,
     };
-    const kept = this.finds[kind];
-    kept.count++;
-    kept.latest.unshift(find);
-    if (kept.latest.length > FINDS_KEPT) kept.latest.pop();
-    this.score({ ...best, kind, at });
+    this.keep(kind, find);
+    if (kind === 'share' && find.block) this.keep('block', find);
+    this.score({ ...best, kind: find.block ? 'block' : kind, at });
     this.emit('found', find);
   }
 
@@ -173,6 +178,13 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
     this.latest = this.snapshot();
     this.emit('status', this.latest);
     return this.latest;
+  }
+
+  private keep(list: FindKind, find: Find): void {
+    const kept = this.finds[list];
+    kept.count++;
+    kept.latest.unshift(find);
+    if (kept.latest.length > FINDS_KEPT) kept.latest.pop();
   }
 
   private score(entry: ScoreEntry): void {
@@ -189,12 +201,13 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
 
   private snapshot(): DashboardStatus {
     const stats = this.miner.stats();
-    const workers = stats.workers.map(({ index, hashes, hashrate, ranges }) => ({ index, hashes, hashrate, ranges, covered: ranges.reduce((sum, [start, end]) => sum + end - start, 0) }));
-    if (this.running) {
-      this.history.push({ t: stats.elapsedSeconds, hashrate: stats.hashrate, workers: workers.map((worker) => worker.hashrate) });
+    const workers = stats.workers.map(({ index, hashes, hashrate, ranges, covered }) => ({ index, hashes, hashrate, ranges, covered }));
+    const sample = this.running ? { t: stats.elapsedSeconds, hashrate: stats.hashrate, workers: workers.map((worker) => worker.hashrate) } : null;
+    if (sample) {
+      this.history.push(sample);
       if (this.history.length > HISTORY_KEPT) this.history.shift();
     }
-    const expectedSeconds = expectedSecondsToFind(stats.expectedHashes, stats.hashrate);
+    const odds = oddsAt(stats.expectedHashes, stats.hashrate);
     return {
       run: this.run,
       seq: this.seq++,
@@ -211,12 +224,13 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       hashes: stats.hashes,
       work: { hashes: stats.workHashes, expectedHashes: stats.expectedHashes, difficulty: stats.difficulty, extranonce: stats.extranonceIndex },
       next: {
-        expectedSeconds: Number.isFinite(expectedSeconds) ? expectedSeconds : null,
-        chanceWithinHour: chanceOfFindWithin(SECONDS_PER_HOUR, stats.expectedHashes, stats.hashrate),
+        expectedSeconds: Number.isFinite(odds.expectedSeconds) ? odds.expectedSeconds : null,
+        chanceWithinHour: odds.chanceWithinHour,
       },
       best: { session: stats.sessionBest, allTime: stats.best },
       scoreboard: this.scores.slice(),
       workers,
+      sample,
       blocks: this.finds.block.latest.slice(),
       blocksFound: this.finds.block.count,
       shares: this.finds.share.latest.slice(),

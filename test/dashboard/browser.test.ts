@@ -161,4 +161,12 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('#connection.ended', { timeout: 10_000 });
     await expect(page.locator('#hashrate').textContent()).resolves.toMatch(/H\/s$/);
   });
+
+  it('says so when a block is clicked after the run has gone, instead of loading for ever', async () => {
+    await page.waitForSelector('#connection.ended', { timeout: 10_000 });
+    await page.locator('#blocks li button').first().click();
+    await page.waitForSelector('#explain[open]', { timeout: 5000 });
+    await expect.poll(() => page.locator('#explain-body').textContent(), { timeout: 10_000 }).toMatch(/^powlab did not answer \(.+\): is the run still going\?$/);
+    await page.click('#explain-close');
+  });
 });

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { EventReader, startDashboardRun, type DashboardRun } from './dashboard-run.js';
 
 interface Status {
@@ -24,7 +25,13 @@ interface Status {
   workers: { index: number; hashes: number; hashrate: number; ranges: [number, number][]; covered: number }[];
   blocks: (Best & { kind: string; height: number; header: string; nonce: number; hashes: number })[];
   blocksFound: number;
-  history?: { t: number; hashrate: number; workers: number[] }[];
+  history?: Sample[];
+  sample: Sample | null;
+}
+interface Sample {
+  t: number;
+  hashrate: number;
+  workers: number[];
 }
 interface Best {
   hash: string;
@@ -126,7 +133,8 @@ describe('the dashboard server of a real mine run', () => {
     expect(later.elapsedSeconds).toBeGreaterThan(first.elapsedSeconds);
     expect(later.run).toBe(first.run);
     expect(later.history!.length).toBeGreaterThan(0);
-    expect(later.history!.at(-1)!.hashrate).toBe(later.hashrate);
+    expect(later.history!.at(-1)).toEqual(later.sample);
+    expect(later.sample).toEqual({ t: later.elapsedSeconds, hashrate: later.hashrate, workers: later.workers.map((w) => w.hashrate) });
   });
 
   it('each block it lists is one the run printed, with its true hash, zero bits and difficulty', async () => {
@@ -154,8 +162,10 @@ describe('the dashboard server of a real mine run', () => {
     // A fresh datadir: this run's best is the best ever here.
     expect(s.best.allTime).toEqual(s.best.session);
     for (const entry of s.scoreboard) expect(entry.zeros).toBe(zeroBits(entry.hash));
-    const saved = JSON.parse(readFileSync(join(datadir, 'best.json'), 'utf8')) as Best;
-    expect(BigInt(`0x${saved.hash}`)).toBeLessThanOrEqual(BigInt(`0x${s.best.allTime!.hash}`));
+    // best.json is written the moment a best is found, the snapshot up to a second later: wait for them to meet.
+    const saved = () => JSON.parse(readFileSync(join(datadir, 'best.json'), 'utf8')) as Best;
+    const latest = await until(() => status(run.url), (value) => value.best.allTime?.hash === saved().hash);
+    expect(latest.best.allTime).toEqual(saved());
   });
 
   it('streams the same snapshots as Server-Sent Events, with the history first and each block as it is found', async () => {
@@ -164,6 +174,8 @@ describe('the dashboard server of a real mine run', () => {
     const second = (await events.next('status', 5000)) as unknown as Status;
     expect(second.seq).toBeGreaterThan(first.seq);
     expect(second.history).toBeUndefined();
+    // Instead of the history, the one sample the server added to it.
+    expect(second.sample).toEqual({ t: second.elapsedSeconds, hashrate: second.hashrate, workers: second.workers.map((w) => w.hashrate) });
     expect(second.hashes).toBeGreaterThanOrEqual(first.hashes);
     const found = (await events.next('found')) as unknown as Status['blocks'][number];
     expect(blockHash(found.header)).toBe(found.hash);
@@ -207,21 +219,40 @@ describe('the dashboard server of a real mine run', () => {
     expect(local.status).toBe(200);
   });
 
+});
+
+describe('the end of a dashboard run', () => {
+  const root = mkdtempSync(join(tmpdir(), 'powlab-dash-end-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
   it('on Ctrl-C ends the streams with a last snapshot, stops listening and exits 0', async () => {
-    const code = await run.stop();
-    expect(code).toBe(0);
-    expect(run.stderr()).toBe('');
-    const end = (await events.next('end', 5000)) as unknown as Status;
-    expect(end.running).toBe(false);
-    await expect(fetch(new URL('api/status', run.url))).rejects.toThrow();
+    const run = await startDashboardRun(['--zeros', '16', '--threads', '1', '--datadir', join(root, 'ctrl-c')]);
+    const events = await EventReader.open(new URL('api/events', run.url).href);
+    try {
+      await events.next('status');
+      const code = await run.stop();
+      expect(code).toBe(0);
+      expect(run.stderr()).toBe('');
+      const end = (await events.next('end', 5000)) as unknown as Status;
+      expect(end.running).toBe(false);
+      expect(end.sample).toBeNull();
+      await expect(fetch(new URL('api/status', run.url))).rejects.toThrow();
+    } finally {
+      events.close();
+      await run.stop();
+    }
   });
 
   it('a second run on the same datadir starts its scoreboard with the best of the first', async () => {
+    const datadir = join(root, 'again');
+    const first = await runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '2', '--datadir', datadir]);
+    expect(first.code, first.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(join(datadir, 'best.json'), 'utf8')) as Best;
     const again = await startDashboardRun(['--zeros', '16', '--threads', '1', '--datadir', datadir, '--duration', '30']);
     try {
       const s = await status(again.url);
-      expect(s.best.allTime!.hash <= saved.hash).toBe(true);
+      // The first snapshot is taken as the run starts: the best known is the first run's, unless this one beat it at once.
+      expect(BigInt(`0x${s.best.allTime!.hash}`)).toBeLessThanOrEqual(BigInt(`0x${saved.hash}`));
       expect(s.scoreboard.find((entry) => entry.kind === 'earlier')).toMatchObject({ hash: saved.hash, zeros: saved.zeros, at: null });
     } finally {
       expect(await again.stop()).toBe(0);

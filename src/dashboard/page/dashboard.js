@@ -1,6 +1,8 @@
 // The powlab dashboard page: live figures from /api/events (Server-Sent Events), a hashrate chart
 // and nonce maps drawn by hand on canvas, and a header explained from /api/explain. No libraries.
 
+import { addSample, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate, furthestNonce, highestRate } from './figures.js';
+
 const NONCE_SPACE = 2 ** 32;
 const BANNER_MS = 10_000;
 const WORKER_COLOURS = ['#ff7b72', '#7ee787', '#d2a8ff', '#ffa657', '#79c0ff', '#f2cc60', '#ff9bce', '#a5d6ff'];
@@ -19,39 +21,6 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-// The same scales as the terminal (src/cli/output.ts), so the page and the status line read alike.
-function scale(value, units) {
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return { value, unit: units[unit] };
-}
-function formatHashrate(hashesPerSecond) {
-  const { value, unit } = scale(hashesPerSecond, ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s']);
-  return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${unit}`;
-}
-function formatCount(n) {
-  const { value, unit } = scale(n, ['', 'k', 'M', 'G', 'T', 'P', 'E']);
-  return unit === '' ? String(Math.round(value)) : `${value.toFixed(2)}${unit}`;
-}
-function formatDuration(seconds) {
-  if (seconds === null || !Number.isFinite(seconds)) return '∞';
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(Math.floor(seconds % 60)).padStart(2, '0')} s`;
-  if (seconds < 86400 * 2) return `${(seconds / 3600).toFixed(1)} hours`;
-  if (seconds < 86400 * 365 * 2) return `${(seconds / 86400).toFixed(1)} days`;
-  return `${(seconds / (86400 * 365.25)).toExponential(2)} years`;
-}
-function formatChance(p) {
-  if (p >= 0.995) return 'over 99%';
-  return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
-}
-function formatDifficulty(d) {
-  return d === null ? '∞' : d >= 1e6 || d < 1e-3 ? d.toExponential(3) : d.toPrecision(4);
-}
-
 // ---- state ------------------------------------------------------------------------------------
 
 let run = null;
@@ -65,7 +34,7 @@ function onStatus(status) {
     history = [];
   }
   if (status.history) history = status.history;
-  else if (status.running) history.push({ t: status.elapsedSeconds, hashrate: status.hashrate, workers: status.workers.map((w) => w.hashrate) });
+  else if (status.sample) addSample(history, status.sample);
   latest = status;
   render(status);
 }
@@ -128,7 +97,8 @@ function render(status) {
   drawChart();
   drawNonceMaps(status.workers);
   renderScoreboard(status.scoreboard);
-  renderFinds(finds === 'block' ? status.blocks : [...status.blocks, ...status.shares].sort((a, b) => b.at.localeCompare(a.at)));
+  // A pool's share that is also a block is in both lists: with a pool, every find is a share.
+  renderFinds(finds === 'block' ? status.blocks : status.shares);
 }
 
 function setFigure(selector, value, text) {
@@ -167,7 +137,7 @@ function renderFinds(finds) {
         el(
           'button',
           { onclick: () => explain(find), title: 'take this header apart' },
-          el('div', {}, `${find.kind}${find.height !== undefined ? ` ${find.height}` : ''}: ${find.zeros} zero bits, nonce ${find.nonce}, after ${formatCount(find.hashes)} hashes in ${formatDuration(find.seconds)}${find.accepted === false ? ` (rejected: ${find.reason})` : ''}`),
+          el('div', {}, `${findName(find)}: ${find.zeros} zero bits, nonce ${find.nonce}, after ${formatCount(find.hashes)} hashes in ${formatDuration(find.seconds)}${find.verdict && find.verdict !== 'accepted' ? ` (${find.verdict}: ${find.reason})` : ''}`),
           el('div', { class: 'hash' }, find.hash),
         ),
       ),
@@ -175,8 +145,17 @@ function renderFinds(finds) {
   );
 }
 
+function findName(find) {
+  return `${find.kind}${find.kind === 'share' && find.block ? ' and block' : ''}${find.height !== undefined ? ` ${find.height}` : ''}`;
+}
+
+/** A block that counts: not one the node or pool turned down (its verdict shows in the list). */
+function isCountedBlock(find) {
+  return find.block && (find.verdict === undefined || find.verdict === 'accepted');
+}
+
 function onFound(find) {
-  if (find.kind !== 'block') return;
+  if (!isCountedBlock(find)) return;
   const banner = $('#banner');
   $('#banner-detail').textContent = `${find.height !== undefined ? `height ${find.height} · ` : ''}${find.zeros} leading zero bits · ${find.hash}`;
   banner.hidden = false;
@@ -231,7 +210,7 @@ function drawChart() {
     renderLegend(latest ? latest.workers.length : 0);
     return;
   }
-  const yMax = niceCeiling(Math.max(...points.map((p) => p.hashrate), ...points.flatMap((p) => p.workers)) * 1.1);
+  const yMax = niceCeiling(highestRate(points) * 1.1);
   const t0 = points[0].t;
   const t1 = points[points.length - 1].t;
   const x = (t) => left + ((t - t0) / Math.max(1, t1 - t0)) * (right - left);
@@ -285,7 +264,7 @@ function renderLegend(workers) {
 // ---- the nonce maps ---------------------------------------------------------------------------
 
 function drawNonceMaps(workers) {
-  const reach = Math.max(0, ...workers.flatMap((w) => w.ranges.map(([, end]) => end)));
+  const reach = furthestNonce(workers);
   // Zoom to the smallest power of two that holds every range: the whole space dwarfs a few seconds' work.
   const zoomEnd = 2 ** Math.max(16, Math.ceil(Math.log2(Math.max(1, reach))));
   drawNonceMap($('#nonce-full'), workers, NONCE_SPACE);
@@ -329,19 +308,25 @@ const FIELD_NOTES = {
   nonce: 'the 32 bits the miner turns: 2^32 tries per header',
 };
 
+/** Counts the requests: only the latest click's answer is shown, however the replies arrive. */
+let explainRequests = 0;
+
 async function explain(find) {
+  const request = ++explainRequests;
   const dialog = $('#explain');
   const body = $('#explain-body');
-  $('#explain-title').textContent = `${find.kind}${find.height !== undefined ? ` ${find.height}` : ''}: its header, step by step`;
+  $('#explain-title').textContent = `${findName(find)}: its header, step by step`;
   body.replaceChildren(el('p', { class: 'muted' }, 'loading…'));
   if (!dialog.open) dialog.showModal();
-  const response = await fetch(`/api/explain?header=${find.header}`);
-  const facts = await response.json();
-  if (!response.ok) {
-    body.replaceChildren(el('p', {}, facts.error));
-    return;
+  let shown;
+  try {
+    const response = await fetch(`/api/explain?header=${find.header}`);
+    const facts = await response.json();
+    shown = response.ok ? explanation(facts) : [el('p', {}, facts.error)];
+  } catch (error) {
+    shown = [el('p', {}, `powlab did not answer (${error.message}): is the run still going?`)];
   }
-  body.replaceChildren(...explanation(facts));
+  if (request === explainRequests) body.replaceChildren(...shown);
 }
 
 function explanation(facts) {

@@ -1,0 +1,15 @@
+// Types of figures.js, for the tests that import it; the browser never sees this file (no .ts is served).
+export interface Sample {
+  t: number;
+  hashrate: number;
+  workers: number[];
+}
+export const HISTORY_KEPT: number;
+export function formatHashrate(hashesPerSecond: number): string;
+export function formatCount(n: number): string;
+export function formatDuration(seconds: number | null): string;
+export function formatChance(p: number): string;
+export function formatDifficulty(d: number | null): string;
+export function addSample(history: Sample[], sample: Sample): Sample[];
+export function highestRate(history: Sample[]): number;
+export function furthestNonce(workers: { ranges: [number, number][] }[]): number;

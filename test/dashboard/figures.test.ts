@@ -1,0 +1,33 @@
+// The page's figures (src/dashboard/page/figures.js) as the browser gets them, checked in node.
+import { describe, expect, it } from 'vitest';
+import { formatChance } from '../../src/cli/mining.js';
+import { HISTORY_KEPT as SERVER_HISTORY_KEPT } from '../../src/dashboard/state.js';
+import { addSample, formatChance as pageChance, furthestNonce, highestRate, HISTORY_KEPT, type Sample } from '../../src/dashboard/page/figures.js';
+
+describe('the page’s figures', () => {
+  it('words a chance as the terminal summary does', () => {
+    const chances = [0, 1e-300, 1.234e-9, 0.00049, 0.005, 0.0099, 0.01, 0.125, 0.5, 0.994, 0.995, 0.9999, 1];
+    for (const p of chances) expect(pageChance(p)).toBe(formatChance(p));
+    expect(pageChance(0.999)).toBe('>99%');
+    expect(pageChance(0.125)).toBe('13%');
+  });
+
+  it('keeps as much history as the server sends, dropping the oldest', () => {
+    expect(HISTORY_KEPT).toBe(SERVER_HISTORY_KEPT);
+    const history: Sample[] = [];
+    for (let t = 0; t < HISTORY_KEPT + 50; t++) addSample(history, { t, hashrate: t, workers: [t] });
+    expect(history).toHaveLength(HISTORY_KEPT);
+    expect(history[0].t).toBe(50);
+    expect(history.at(-1)!.t).toBe(HISTORY_KEPT + 49);
+  });
+
+  it('finds the chart’s highest rate and the map’s furthest nonce in lists too long to spread into Math.max', () => {
+    const points: Sample[] = Array.from({ length: 200_000 }, (_, t) => ({ t, hashrate: 1000, workers: [400, 600] }));
+    points[123_456] = { t: 123_456, hashrate: 1000, workers: [400, 2500] };
+    expect(() => Math.max(...points.flatMap((p) => p.workers))).toThrow(RangeError);
+    expect(highestRate(points)).toBe(2500);
+    const workers = Array.from({ length: 1024 }, (_, w) => ({ ranges: Array.from({ length: 256 }, (_, r): [number, number] => [r * 1e6 + w, r * 1e6 + w + 1]) }));
+    expect(furthestNonce(workers)).toBe(255 * 1e6 + 1024);
+    expect(furthestNonce([])).toBe(0);
+  });
+});
