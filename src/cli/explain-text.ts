@@ -104,7 +104,7 @@ export function renderExplanation(e: Explanation): string {
   say(
     `${INDENT}The nonce is 32 bits: ${formatCount(e.nonceSpace)} tries per header, ${formatWait(e.nonceSpaceSeconds)} at this hashrate.`,
     `${INDENT}A block takes expected hashes / 2^32 = ${formatNumber(e.expectedHeaders)} headers' worth of nonces on average, and the`,
-    `${INDENT}chance that one header has no winning nonce at all is (1 - p)^(2^32) = ${formatChance(e.probabilityNoncesRunOut)}.`,
+    `${INDENT}chance that one header has no winning nonce at all is (1 - p)^(2^32) = ${formatChance(e.probabilityNoncesRunOut, e.probabilityHeaderWins)}.`,
     `${INDENT}Then the miner changes the extranonce in the coinbase transaction: a new txid, so a new merkle`,
     `${INDENT}root, so a new block 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
   );
@@ -231,8 +231,9 @@ function formatHashes(n: number): string {
 }
 
 /** A chance next to certainty shows how far from it: 1 - 1.9e-11, not 1. */
-function formatChance(p: number): string {
-  return p > 0.999 && p < 1 ? `1 - ${formatNumber(1 - p)}` : formatNumber(p);
+/** Near certainty as 1 - x, from `complement` when the caller kept its digits. */
+function formatChance(p: number, complement = 1 - p): string {
+  return p > 0.999 && complement > 0 ? `1 - ${formatNumber(complement)}` : formatNumber(p);
 }
 
 function formatNumber(n: number): string {

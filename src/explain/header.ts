@@ -11,13 +11,8 @@ import { digestWordsToBytes, headerMidstate, SHA256_IV, sha256Compress, sha256Pa
 import {
   bitsToTarget,
   expectedHashes,
-  hashMeetsTarget,
-  leadingZeroBits,
   probabilityPerHash,
-  targetToDifficulty,
 } from '../core/target.js';
-
-/** The nonce field is 32 bits: this many headers' worth of hashes before the nonces run out. */
 
 export type FieldName = 'version' | 'prevHash' | 'merkleRoot' | 'time' | 'bits' | 'nonce';
 
@@ -60,6 +55,8 @@ export interface HeaderExplanation {
   expectedHeaders: number;
   /** The chance that none of one header's 2^32 nonces wins: (1 - p)^(2^32). */
   probabilityNoncesRunOut: number;
+  /** The chance that one of them does: 1 - probabilityNoncesRunOut, with every digit kept when it is tiny. */
+  probabilityHeaderWins: number;
 }
 
 const FIELDS: { name: FieldName; offset: number; length: number }[] = [
@@ -108,17 +105,19 @@ export function explainHeader(headerBytes: Uint8Array): HeaderExplanation {
     hashInternal: bytesToHex(hash),
     hash: hashToDisplayHex(hash),
     bits: { hex: values.bits, exponent: header.bits >>> 24, mantissa: header.bits & 0xffffff },
-    target: target.toString(16).padStart(64, '0'),
-    meetsTarget: hashMeetsTarget(hash, target),
-    leadingZeroBits: leadingZeroBits(hash),
+    target: values.target,
+    meetsTarget: values.meetsTarget,
+    leadingZeroBits: values.leadingZeroBits,
     targetLeadingZeroBits: 256 - target.toString(2).length,
-    difficulty: targetToDifficulty(target),
+    difficulty: values.difficulty,
     probabilityPerHash: p,
     expectedHashes: expectedHashes(target),
     nonceSpace: NONCE_SPACE,
     expectedHeaders: expectedHashes(target) / NONCE_SPACE,
-    // (1 - p)^n loses p below 2^-53 in floating point; exp(n * log1p(-p)) keeps it.
+    // (1 - p)^n loses p below 2^-53 in floating point; exp(n * log1p(-p)) keeps it, and expm1 keeps
+    // the digits of a tiny complement.
     probabilityNoncesRunOut: Math.exp(NONCE_SPACE * Math.log1p(-p)),
+    probabilityHeaderWins: -Math.expm1(NONCE_SPACE * Math.log1p(-p)),
   };
 }
 

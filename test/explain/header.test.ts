@@ -63,6 +63,14 @@ describe('explainHeader on real headers', () => {
     expect(e.probabilityNoncesRunOut).toBeCloseTo(Math.exp(-1), 4);
   });
 
+  it('at a real difficulty, the tiny chance that a header has a winner keeps its digits', () => {
+    // bits 1701e636: difficulty about 148.2T, so p x 2^32 is about 6.7e-15, far below a double's 1 - x.
+    const header = hexToBytes(`${'00'.repeat(72)}36e60117${'00'.repeat(4)}`);
+    const e = explainHeader(header);
+    expect(e.probabilityHeaderWins / (NONCE_SPACE / e.expectedHashes)).toBeCloseTo(1, 9);
+    expect(e.probabilityNoncesRunOut).toBeCloseTo(1, 12);
+  });
+
   it('a header whose hash misses its target is explained, and says so', () => {
     const header = hexToBytes(vectors.valid[2].hex);
     header[76] ^= 1;
