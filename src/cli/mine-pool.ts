@@ -1,7 +1,7 @@
 /** `powlab mine --pool stratum+tcp://HOST:PORT`: mine shares for a Stratum v1 pool. */
 import { hashToDisplayHex } from '../core/header.js';
 import { bytesToHex } from '../core/bytes.js';
-import { hashMeetsTarget } from '../core/target.js';
+import { HASHES_PER_DIFFICULTY, hashMeetsTarget } from '../core/target.js';
 import { Errors, type PowlabError } from '../errors.js';
 import type { BackendName } from '../hash/backend.js';
 import { bestHashFrom } from '../miner/best.js';
@@ -241,7 +241,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
   function summarise(stats: ReturnType<Miner['stats']>, pool: StratumClient | undefined): void {
     const seconds = (performance.now() - began) / 1000;
     // What the pool can tell of our hashrate: each accepted share stands for difficulty × 2^32 hashes on average.
-    const shareHashrate = seconds > 0 ? (tally.acceptedDifficulty * 2 ** 32) / seconds : 0;
+    const shareHashrate = seconds > 0 ? (tally.acceptedDifficulty * HASHES_PER_DIFFICULTY) / seconds : 0;
     const stopped = fatal ? fatal.message : stop.reason();
     if (args.json) {
       printJson({

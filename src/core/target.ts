@@ -69,6 +69,8 @@ function byteLength(value: bigint): number {
 
 /** The target of difficulty 1: compact 0x1d00ffff. */
 export const DIFF1_TARGET = 0xffffn << 208n;
+/** Hashes a difficulty-1 target takes on average (2^256 / DIFF1_TARGET, close enough): one unit of difficulty. */
+export const HASHES_PER_DIFFICULTY = 2 ** 32;
 
 /** Difficulty as Bitcoin Core reports it: how many times harder than the difficulty-1 target. */
 export function targetToDifficulty(target: bigint): number {

@@ -5,8 +5,8 @@
  */
 
 import { chanceOfFindWithin, expectedSecondsToFind } from '../core/odds.js';
+import { HASHES_PER_DIFFICULTY } from '../core/target.js';
 
-export const HASHES_PER_DIFFICULTY = 2 ** 32;
 /** The block interval the difficulty retargets towards. */
 export const TARGET_BLOCK_SECONDS = 600;
 const SECONDS_PER_DAY = 86_400;
