@@ -1,7 +1,7 @@
 /** A `powlab mine --dashboard --json` run of the built CLI, and a Server-Sent Events reader for its stream. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { get, type IncomingMessage } from 'node:http';
+import { get, request, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { BIN } from '../helpers/run-cli.js';
 
@@ -115,4 +115,24 @@ export class EventReader {
   private wake(): void {
     for (const wake of this.waiters.splice(0)) wake();
   }
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** One request to 127.0.0.1 with the path and headers exactly as given (fetch would tidy both, and sets its own Host). */
+export function rawRequest(port: number, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...options.headers } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

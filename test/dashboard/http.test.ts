@@ -5,7 +5,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard, type DashboardOptions } from '../../src/dashboard/server.js';
 import type { DashboardStatus } from '../../src/dashboard/state.js';
-import { EventReader } from './dashboard-run.js';
+import { EventReader, rawRequest } from './dashboard-run.js';
 import { fakeMiner, fakeStats } from './fake-miner.js';
 
 const source = { name: 'a test chain', finds: 'block' as const, label: () => 'block 1' };
@@ -23,25 +23,8 @@ afterEach(async () => {
   warnings.length = 0;
 });
 
-interface Answer {
-  status: number;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** One request to 127.0.0.1, with the path and Host header as given (fetch would tidy both). */
-function ask(port: number, path: string, options: { method?: string; host?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: options.host ?? `127.0.0.1:${port}` } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const ask = (port: number, path: string, options: { method?: string; host?: string } = {}) =>
+  rawRequest(port, path, { method: options.method, headers: options.host ? { host: options.host } : {} });
 
 /** A big status, as if the run had very many workers: enough to fill the socket's buffers. */
 function bigStatus(dashboard: Dashboard, bytes: number): DashboardStatus {

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { EventReader, startDashboardRun, type DashboardRun } from './dashboard-run.js';
+import { EventReader, rawRequest, startDashboardRun, type DashboardRun } from './dashboard-run.js';
 
 interface Status {
   run: string;
@@ -46,17 +45,9 @@ const blockHash = (headerHex: string) => {
 };
 const zeroBits = (displayHex: string) => 256 - BigInt(`0x${displayHex}`).toString(2).length;
 
-function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string> } = {}) {
+  const { port, pathname, search } = new URL(url);
+  return rawRequest(Number(port), pathname + search, options);
 }
 
 async function status(url: string): Promise<Status> {
