@@ -19,7 +19,9 @@ export function buildCli(argv: string[]): Argv {
     .fail((message, error) => {
       // yargs' own complaints about the command line (YError) are usage errors like any other.
       if (error && error.name !== 'YError') throw error;
-      throw new PowlabError(message ?? error?.message ?? 'bad usage', 'ERR_USAGE', 2);
+      const complaint = message ?? error?.message ?? 'bad usage';
+      // recommendCommands says only "Did you mean mine?": name what was not understood, too.
+      throw new PowlabError(/^Did you mean/.test(complaint) ? `unknown command ${argv[0]}: did you mean${complaint.slice('Did you mean'.length)}` : complaint, 'ERR_USAGE', 2);
     });
   for (const command of commands) cli = cli.command(command);
   return cli;

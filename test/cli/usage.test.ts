@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('the command line as a whole', () => {
+  it.each([
+    [['mien'], /^powlab: unknown command mien: did you mean mine\?$/],
+    [[], /^powlab: name a command/],
+    [['hash'], /^powlab: Not enough non-option arguments/],
+  ])('%j: one line on stderr, exit 2', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+  });
+
+  it('--version prints the package version and --help lists every command', async () => {
+    expect((await runCli(['--version'])).stdout.trim()).toBe(version);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['hash', 'mine', 'grind', 'chain', 'bench', 'explain', 'economics']) expect(help.stdout).toMatch(new RegExp(`powlab ${command}\\b`));
+  });
+});
