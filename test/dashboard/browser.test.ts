@@ -1,5 +1,5 @@
 // The dashboard as a new user meets it: Debian's Chromium, headless, on a real mine run.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -31,6 +31,7 @@ describe('the dashboard in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`these tests drive Debian's Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
     // 20 zero bits: a block every second or so on two threads, so one is found while we watch.
     run = await startDashboardRun(['--zeros', '20', '--threads', '2', '--datadir', join(root, 'regtest')]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
