@@ -35,8 +35,16 @@ function printTable(report: BenchReport): void {
   const out = process.stdout;
   out.write(`${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`);
   out.write(`${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`);
-  const header = ['backend', 'threads', 'hashrate', 'per thread', 'scaling', 'vs noble'];
-  const rows = report.results.map((r) => [r.backend, String(r.threads), formatHashrate(r.hashrate), formatHashrate(r.perThread), r.scaling === null ? '-' : `${(r.scaling * 100).toFixed(0)}%`, ratio(r.vsNoble)]);
+  const header = ['backend', 'threads', 'hashrate', 'per thread', 'scaling', 'vs noble', 'rounds, slowest to fastest'];
+  const rows = report.results.map((r) => [
+    r.backend,
+    String(r.threads),
+    formatHashrate(r.hashrate),
+    formatHashrate(r.perThread),
+    r.scaling === null ? '-' : `${(r.scaling * 100).toFixed(0)}%`,
+    ratio(r.vsNoble),
+    `${formatHashrate(Math.min(...r.rounds))} - ${formatHashrate(Math.max(...r.rounds))}`,
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   out.write(`${paint(line(header), 'bold')}\n`);
