@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { printable } from '../../src/sources/printable.js';
 import { LineBuffer } from '../../src/sources/stratum/lines.js';
 import {
   parseMessage,
   poolErrorText,
   prevHashFromStratum,
-  printable,
   readConfigureResult,
   readDifficulty,
   readNotify,

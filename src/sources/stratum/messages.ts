@@ -3,6 +3,7 @@
  * sends is untrusted, so each field is checked for type, hex and length here, before anything uses it.
  */
 import { Errors } from '../../errors.js';
+import { printable } from '../printable.js';
 
 export type MessageId = number | string | null;
 
@@ -32,8 +33,6 @@ export const MAX_JOB_ID_CHARS = 128;
 /** 2^32 transactions would not fit in a block; a longer branch is nonsense. */
 export const MAX_MERKLE_BRANCH = 32;
 export const MAX_EXTRANONCE_BYTES = 32;
-/** Pool text shown to the user is cut to this many characters. */
-export const MAX_SHOWN_CHARS = 200;
 
 /** Parse one line; undefined for anything that is not a JSON-RPC call or response. */
 export function parseMessage(line: string): IncomingMessage | undefined {
@@ -181,12 +180,6 @@ export function poolErrorText(error: unknown): string {
   return 'no reason given';
 }
 
-/** Text from the pool, safe to print on a terminal: no control characters, bounded length. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').trim();
-  return clean.length > MAX_SHOWN_CHARS ? `${clean.slice(0, MAX_SHOWN_CHARS)}…` : clean;
-}
 
 /** Hex text of whole bytes (exactly `bytes` of them when given). */
 export function readHex(value: unknown, what: string, options: { bytes?: number } = {}): Uint8Array {
