@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { Errors, PowlabError } from '../../errors.js';
+import { printable } from '../printable.js';
 
 /** Core's limit on a block is 4 MB of weight; its template in hex with JSON around it fits well inside this. */
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -63,7 +64,12 @@ export function parseRpcUrl(text: string): { url: URL; credentials?: RpcCredenti
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw Errors.badOption('rpc', `must be an http:// or https:// URL, got ${url.protocol}//`);
   if (url.search || url.hash) throw Errors.badOption('rpc', 'must not carry a query or fragment');
-  const credentials = url.username || url.password ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  let credentials: RpcCredentials | undefined;
+  try {
+    credentials = url.username || url.password ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  } catch {
+    throw Errors.badOption('rpc', 'the user name or password in the URL is not valid percent-encoding (or pass --rpc-user and --rpc-password)');
+  }
   url.username = '';
   url.password = '';
   return { url, credentials };
@@ -151,7 +157,7 @@ export class RpcClient {
       if (typeof code !== 'number' || !Number.isInteger(code) || typeof message !== 'string') {
         throw Errors.badData(`the node's answer to ${method}`, 'an error without a numeric code and a message');
       }
-      throw new NodeRpcError(method, code, message.slice(0, 500));
+      throw new NodeRpcError(method, code, printable(message));
     }
     if (status !== 200) throw Errors.badData(`the node's answer to ${method}`, `HTTP ${status} without an error object`);
     if (result === undefined) throw Errors.badData(`the node's answer to ${method}`, 'has neither a result nor an error');

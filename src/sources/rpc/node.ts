@@ -10,12 +10,13 @@ import { hashToDisplayHex } from '../../core/header.js';
 import { Errors } from '../../errors.js';
 import type { Solution } from '../../miner/work.js';
 import { saveFoundBlock } from '../found.js';
+import { printable } from '../printable.js';
 import { isRetryable, NodeRpcError, type RpcClient } from './client.js';
 import { parseTemplate, type BlockTemplate } from './template.js';
 import { newRunTag, TemplateWork } from './work.js';
 
 /** What powlab understands, as BIP 22/23/9 ask a client to say. */
-const TEMPLATE_REQUEST = { rules: ['segwit'], capabilities: ['coinbasetxn', 'coinbasevalue', 'longpoll'] };
+const TEMPLATE_REQUEST = { rules: ['segwit'], capabilities: ['coinbasevalue', 'longpoll'] };
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 8_000;
 const TIP_POLL_MS = 1_000;
@@ -105,6 +106,9 @@ export class NodeSource {
           // connection is checked with a plain call below, which says so if it is really down.
           if (!(error instanceof NodeRpcError) && !isRetryable(error)) throw error;
           if (error instanceof NodeRpcError && !isRetryable(error)) longPollId = undefined;
+          // A node that answers "not ready" (still starting, no peers, downloading) answers at once:
+          // without a pause this loop would ask it a thousand times a second.
+          else await sleep(TIP_POLL_MS, undefined, { signal }).catch(() => undefined);
         }
       } else {
         await sleep(TIP_POLL_MS, undefined, { signal }).catch(() => undefined);
@@ -145,12 +149,12 @@ export class NodeSource {
       verdict = await this.persist(() => this.options.client.call('submitblock', [block], { signal: this.options.signal }));
     } catch (error) {
       // An error object instead of a result: the node could not even take the block (bad encoding and the like).
-      if (error instanceof NodeRpcError) return { ...found, accepted: false, reason: error.rpcMessage, tip: await this.tip() };
+      if (error instanceof NodeRpcError) return { ...found, accepted: false, reason: printable(error.rpcMessage), tip: await this.tip() };
       throw error;
     }
     if (verdict === undefined) return { ...found, accepted: false, reason: 'not submitted: stopped while the node was unreachable', tip: null };
     if (verdict !== null && typeof verdict !== 'string') throw Errors.badData("the node's answer to submitblock", 'neither null nor a reason');
-    const reason = verdict === null ? null : verdict.replace(/^rejected: /, '').slice(0, 200) || 'rejected';
+    const reason = verdict === null ? null : printable(verdict.replace(/^rejected: /, '')) || 'rejected';
     return { ...found, accepted: verdict === null, reason, tip: await this.tip() };
   }
 

@@ -9,6 +9,7 @@ import { sha256d } from '../../core/sha256.js';
 import { bitsToTarget } from '../../core/target.js';
 import { isCoinbase, parseTx, txid as computeTxid, WITNESS_COMMITMENT_HEADER } from '../../core/tx.js';
 import { Errors, PowlabError } from '../../errors.js';
+import { printable } from '../printable.js';
 
 export interface TemplateTransaction {
   /** The transaction as the node serialised it (with witness when it has one). */
@@ -42,6 +43,9 @@ export interface BlockTemplate {
 /** 21 million coins in satoshis: no honest coinbase is worth more. */
 const MAX_MONEY = 21_000_000 * 100_000_000;
 const HASH_HEX = /^[0-9a-fA-F]{64}$/;
+
+/** The "!" rules (BIP 9) whose consensus changes powlab's blocks follow. */
+const UNDERSTOOD_REQUIRED_RULES = ['!segwit'];
 
 function bad(field: string, why: string): PowlabError {
   return Errors.badData('the node sent a bad block template', `${field} ${why}`);
@@ -116,6 +120,9 @@ export function parseTemplate(value: unknown): BlockTemplate {
     if (!Array.isArray(t.rules) || !t.rules.every((rule) => typeof rule === 'string' && rule.length <= 64)) throw bad('rules', 'must be an array of names');
     rules = t.rules as string[];
   }
+  // BIP 9: a rule marked "!" changes what a valid block is; a miner that does not know it must not use the template.
+  const unknownRequired = rules.filter((rule) => rule.startsWith('!') && !UNDERSTOOD_REQUIRED_RULES.includes(rule));
+  if (unknownRequired.length > 0) throw bad('rules', `require ${unknownRequired.map(printable).join(', ')}, which powlab does not implement`);
   let defaultWitnessCommitment: Uint8Array | undefined;
   if (t.default_witness_commitment !== undefined) {
     defaultWitnessCommitment = hexBytes(t.default_witness_commitment, 'default_witness_commitment');
