@@ -40,7 +40,7 @@ describe('block templates', () => {
 
 describe('a node that answers every long poll with "not ready"', () => {
   it('is asked again about once a second, not in a tight loop', async () => {
-    const template = { ...(await realTemplate()), longpollid: 'tip-1' };
+    const template: Record<string, unknown> = { ...(await realTemplate()), longpollid: 'tip-1' };
     let longPolls = 0;
     const server: Server = createServer((request, response) => {
       let body = '';
