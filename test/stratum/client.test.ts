@@ -112,6 +112,12 @@ describe('pool URLs', () => {
     expect(() => parsePoolUrl('stratum+tcp://pool.example.com')).toThrow(PowlabError);
     expect(() => parsePoolUrl('stratum+tcp://pool.example.com:70000')).toThrow(/port must be/);
   });
+
+  it('never echoes a user or password written into the URL', () => {
+    for (const url of ['stratum+tcp://alice:s3cretpw@pool.example.com:3333', 'stratum+tcp://alice:s3cret@pw@pool.example.com', 'stratum+ssl://alice:s3cretpw@pool.example.com:443']) {
+      expect(() => parsePoolUrl(url)).toThrow('--pool: put no user or password in the URL; pass them with --user and --password');
+    }
+  });
 });
 
 describe('the pool connection', () => {

@@ -209,6 +209,9 @@ describe('powlab mine --pool', () => {
     const badUrl = await runCli(['mine', '--pool', 'http://127.0.0.1:3333', '--user', 'u']);
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toBe('powlab: --pool: expected stratum+tcp://HOST:PORT, got "http://127.0.0.1:3333"\n');
+    const secret = await runCli(['mine', '--pool', 'stratum+tcp://alice:s3cretpw@127.0.0.1:3333']);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toBe('powlab: --pool: put no user or password in the URL; pass them with --user and --password\n');
     const noUser = await runCli(['mine', '--pool', 'stratum+tcp://127.0.0.1:3333']);
     expect(noUser.code).toBe(2);
     expect(noUser.stderr).toMatch(/^powlab: --user: name the pool user/);

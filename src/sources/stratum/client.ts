@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { Errors, type PowlabError } from '../../errors.js';
 import type { Solution } from '../../miner/work.js';
+import { printable } from '../printable.js';
 import { LineBuffer } from './lines.js';
 import type { Extranonce } from './messages.js';
 import { StratumSession, type SessionEvent, type SessionOptions } from './session.js';
@@ -20,10 +21,12 @@ export interface PoolAddress {
 
 /** `stratum+tcp://host:port`, the form pools publish. */
 export function parsePoolUrl(url: string): PoolAddress {
+  // Whatever follows is echoed in errors: a password in the URL must never be, so nothing of such a URL is.
+  if (url.includes('@')) throw Errors.badOption('pool', 'put no user or password in the URL; pass them with --user and --password');
   const match = /^stratum\+tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})\/?$/.exec(url.trim());
   if (!match) {
     const hint = /^stratum\+(ssl|tls):/i.test(url) ? ' (TLS pools are not supported)' : '';
-    throw Errors.badOption('pool', `expected stratum+tcp://HOST:PORT${hint}, got ${JSON.stringify(url)}`);
+    throw Errors.badOption('pool', `expected stratum+tcp://HOST:PORT${hint}, got ${printable(JSON.stringify(url))}`);
   }
   const port = Number(match[2]);
   if (port < 1 || port > 65535) throw Errors.badOption('pool', `port must be 1 to 65535, got ${port}`);
