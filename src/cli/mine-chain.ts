@@ -47,7 +47,13 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   try {
     miner = await Miner.start({ threads: args.threads, backend: args.backend as BackendName | 'auto', throttle: args.throttle, best: chain.loadBest() });
     const engine = miner;
-    engine.on('best', (best) => chain.saveBest(best));
+    engine.on('best', (best) => {
+      try {
+        chain.saveBest(best);
+      } catch (error) {
+        warn(`could not save the best hash in ${args.datadir}: ${(error as Error).message}`);
+      }
+    });
     engine.on('warning', warn);
     const label = () => `block ${chain.store.height + 1}`;
     status = new MiningStatus(engine, label);

@@ -101,8 +101,9 @@ export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
         continue;
       }
       if (event.type === 'found') {
-        const stopMs = await engine.whenIdle();
-        const block = { ...(await source.submit(event.solution)), stopMs: Math.round(stopMs * 10) / 10 };
+        const idle = engine.whenIdle();
+        const submitted = await source.submit(event.solution);
+        const block = { ...submitted, stopMs: Math.round((await idle) * 10) / 10 };
         dashboard?.state.found('block', event.solution, { height: block.height, verdict: block.accepted ? 'accepted' : 'rejected', ...(block.reason === null ? {} : { reason: block.reason }) });
         status.clear();
         report(block, args.json);

@@ -20,6 +20,10 @@ export interface FoundBlock {
   header: string;
   /** The whole block, hex, when the finder has it. */
   block?: string;
+  /** A pool's block is not whole here: the coinbase (hex) and its merkle branch rebuild it, with the share as sent. */
+  coinbase?: string;
+  merkleBranch?: string[];
+  share?: object;
 }
 
 /** Write a find to <datadir>/found/<hash>.json durably; returns the file's path. */
@@ -38,8 +42,24 @@ export function saveFoundBlock(datadir: string, found: FoundBlock): string {
       closeSync(fd);
     }
     renameSync(temporary, file);
+    syncDirectory(dir);
   } catch (error) {
     throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${(error as Error).message}`);
   }
   return file;
+}
+
+/** A rename is durable only once the directory holding it is synced (POSIX); where a directory cannot be opened for that (Windows), the file's own sync is what there is. */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

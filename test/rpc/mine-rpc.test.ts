@@ -3,7 +3,7 @@
  * enforced from height 1. The node, not powlab, judges every block.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,19 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
     expect(run.stderr).toMatch(/^powlab: .*(authentication|401|credentials)/i);
     expect(run.stderr).not.toContain('not-the-password');
     expect(node.height()).toBe(0);
+  });
+
+  it('still sends a block it cannot save, and says so', async () => {
+    const node = await nodeForTest();
+    // A datadir that is a file: nothing can be saved under it.
+    const blocked = join(datadirForTest(), 'not-a-directory');
+    writeFileSync(blocked, '');
+    const direct = await directMiner({ url: node.url, password: node.apiKey, payoutScriptHex: node.payoutScriptHex, datadir: blocked });
+    cleanups.push(() => direct.close());
+    const [block] = await direct.mine(1);
+    expect(block).toMatchObject({ accepted: true, file: null });
+    expect(direct.warnings.join('\n')).toMatch(/could not save found block .*; sending the block to the node anyway/);
+    expect(node.height()).toBe(1);
   });
 
   it("reports the node's reason when it rejects a block", async () => {

@@ -22,6 +22,8 @@ const MAX_RETRY_MS = 8_000;
 const TIP_POLL_MS = 1_000;
 /** A long poll is asked again after this long even if the node says nothing, so a silent dead connection is noticed. */
 const LONG_POLL_MS = 60_000;
+/** A block found before a stop is still sent: this long, at most, past Ctrl-C or --duration. */
+const SUBMIT_GRACE_MS = 30_000;
 
 export interface NodeSourceOptions {
   client: RpcClient;
@@ -52,8 +54,8 @@ export interface NodeBlock {
   reason: string | null;
   /** The node's best block hash after the submission. */
   tip: string | null;
-  /** Where the block was saved before it was sent. */
-  file: string;
+  /** Where the block was saved before it was sent; null when it could not be saved (it was sent anyway). */
+  file: string | null;
 }
 
 export class NodeSource {
@@ -131,7 +133,13 @@ export class NodeSource {
     const hash = hashToDisplayHex(solution.hash);
     const header = bytesToHex(solution.header);
     const block = bytesToHex(blockBytes);
-    const file = saveFoundBlock(this.options.datadir, { source: `rpc ${this.display}`, height: work.height, hash, header, block });
+    let file: string | null = null;
+    try {
+      file = saveFoundBlock(this.options.datadir, { source: `rpc ${this.display}`, height: work.height, hash, header, block });
+    } catch (error) {
+      // A full or broken disk must not cost the block itself.
+      this.options.warn(`${(error as Error).message}; sending the block to the node anyway`);
+    }
     const found = {
       height: work.height,
       hash,
@@ -146,13 +154,15 @@ export class NodeSource {
     };
     let verdict: unknown;
     try {
-      verdict = await this.persist(() => this.options.client.call('submitblock', [block], { signal: this.options.signal }));
+      // Not cut short by Ctrl-C or --duration: the block was found before the stop, and is worth a moment.
+      const grace = AbortSignal.timeout(SUBMIT_GRACE_MS);
+      verdict = await this.persist(() => this.options.client.call('submitblock', [block], { signal: grace }), grace);
     } catch (error) {
       // An error object instead of a result: the node could not even take the block (bad encoding and the like).
       if (error instanceof NodeRpcError) return { ...found, accepted: false, reason: printable(error.rpcMessage), tip: await this.tip() };
       throw error;
     }
-    if (verdict === undefined) return { ...found, accepted: false, reason: 'not submitted: stopped while the node was unreachable', tip: null };
+    if (verdict === undefined) return { ...found, accepted: false, reason: `not submitted: the node was unreachable for ${SUBMIT_GRACE_MS / 1000} s; ${file ? `send it yourself, it is in ${file}` : 'and it could not be saved either'}`, tip: null };
     if (verdict !== null && typeof verdict !== 'string') throw Errors.badData("the node's answer to submitblock", 'neither null nor a reason');
     const reason = verdict === null ? null : printable(verdict.replace(/^rejected: /, '')) || 'rejected';
     return { ...found, accepted: verdict === null, reason, tip: await this.tip() };
