@@ -100,6 +100,8 @@ describe('message parsing', () => {
     ['too few params', SLUSH_NOTIFY.slice(0, 8), /needs 9 params/],
     ['a numeric job id', broken(0, 7), /job_id/],
     ['a huge job id', broken(0, 'j'.repeat(129)), /job_id/],
+    ['a job id with terminal escapes', broken(0, 'j\u001b[2J'), /job_id must be 1 to 128 printable ASCII characters/],
+    ['a job id outside ASCII', broken(0, 'j\u202eb'), /job_id/],
     ['a short prevhash', broken(1, 'ab'.repeat(31)), /prevhash: must be 32 bytes/],
     ['a non-hex prevhash', broken(1, 'zz'.repeat(32)), /prevhash: must be whole bytes of hex/],
     ['odd-length coinb1', broken(2, 'abc'), /coinb1/],
@@ -117,6 +119,13 @@ describe('message parsing', () => {
 
   it.each([[0], [-1], ['0.5'], [Infinity], [NaN], [null]])('refuses difficulty %s', (value) => {
     expect(() => readDifficulty([value])).toThrow(/positive number/);
+  });
+
+  it('refuses a difficulty no share could ever meet, and takes any up to 2^64', () => {
+    expect(() => readDifficulty([1e300])).toThrow('mining.set_difficulty: difficulty must be at most 2^64, got 1e+300');
+    expect(() => readDifficulty([2 ** 64 * 2])).toThrow(/at most 2\^64/);
+    expect(readDifficulty([2 ** 64])).toBe(2 ** 64);
+    expect(readDifficulty([0.0001])).toBe(0.0001);
   });
 
   it('reads the subscribe result and refuses a bad one', () => {

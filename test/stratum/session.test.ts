@@ -94,6 +94,15 @@ describe('a Stratum session', () => {
     expect(second.id).not.toBe(first.id);
   });
 
+  it('keeps the difficulty it had when the pool sends one no share could meet', () => {
+    const { feed, session } = ready();
+    feed({ id: null, method: 'mining.set_difficulty', params: [0.5] });
+    expect(feed({ id: null, method: 'mining.set_difficulty', params: [1e300] })).toEqual([{ type: 'invalid', why: 'mining.set_difficulty: difficulty must be at most 2^64, got 1e+300' }]);
+    expect(session.difficulty).toBe(0.5);
+    const [work] = works(feed(notify('a', true)));
+    expect(work.terms.difficulty).toBe(0.5);
+  });
+
   it('keeps earlier jobs live until clean_jobs, and tells stale solutions apart', () => {
     const { feed, session } = ready();
     const [a] = works(feed(notify('a', true)));

@@ -30,6 +30,8 @@ export interface StratumJob {
 }
 
 export const MAX_JOB_ID_CHARS = 128;
+/** The job id is shown in share lines and warnings: printable ASCII only, so it cannot drive the terminal. */
+const JOB_ID = new RegExp(`^[\\x20-\\x7e]{1,${MAX_JOB_ID_CHARS}}$`);
 /** 2^32 transactions would not fit in a block; a longer branch is nonsense. */
 export const MAX_MERKLE_BRANCH = 32;
 export const MAX_EXTRANONCE_BYTES = 32;
@@ -59,8 +61,8 @@ export function readNotify(params: unknown[]): StratumJob {
   const what = 'mining.notify';
   if (params.length < 9) throw Errors.badData(what, `needs 9 params, got ${params.length}`);
   const [jobId, prevHash, coinbase1, coinbase2, branch, version, bits, time, cleanJobs] = params;
-  if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_JOB_ID_CHARS) {
-    throw Errors.badData(what, `job_id must be a string of 1 to ${MAX_JOB_ID_CHARS} characters`);
+  if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
+    throw Errors.badData(what, `job_id must be 1 to ${MAX_JOB_ID_CHARS} printable ASCII characters`);
   }
   if (!Array.isArray(branch) || branch.length > MAX_MERKLE_BRANCH) throw Errors.badData(what, `merkle_branch must be a list of at most ${MAX_MERKLE_BRANCH} hashes`);
   if (typeof cleanJobs !== 'boolean') throw Errors.badData(what, 'clean_jobs must be true or false');
@@ -88,12 +90,19 @@ export function prevHashFromStratum(stratumBytes: Uint8Array): Uint8Array {
   return internal;
 }
 
-/** `mining.set_difficulty` params: [difficulty], a positive number. */
+/**
+ * Far past any share difficulty a pool could mean (Bitcoin's own difficulty is about 2^47): a larger
+ * one is a mistake or an attack, and near 2^224 its target would not even exist.
+ */
+const MAX_DIFFICULTY = 2 ** 64;
+
+/** `mining.set_difficulty` params: [difficulty], a positive number up to MAX_DIFFICULTY. */
 export function readDifficulty(params: unknown[]): number {
   const [difficulty] = params;
   if (typeof difficulty !== 'number' || !(difficulty > 0) || !Number.isFinite(difficulty)) {
     throw Errors.badData('mining.set_difficulty', `difficulty must be a positive number, got ${shown(difficulty)}`);
   }
+  if (difficulty > MAX_DIFFICULTY) throw Errors.badData('mining.set_difficulty', `difficulty must be at most 2^64, got ${shown(difficulty)}`);
   return difficulty;
 }
 
