@@ -150,8 +150,30 @@ describe('a Stratum session', () => {
     session.submit(share);
     expect((sent.at(-1)!.params as string[]).length).toBe(6);
     expect(session.staleReason(work, solution)).toBeUndefined();
-    expect(feed({ id: null, method: 'mining.set_version_mask', params: ['00006000'] })).toEqual([{ type: 'versionMask', mask: 0x6000 }]);
+    const events = feed({ id: null, method: 'mining.set_version_mask', params: ['00006000'] });
+    expect(events[0]).toEqual({ type: 'versionMask', mask: 0x6000 });
     expect(session.staleReason(work, solution)).toBe('the pool changed the version mask');
+    // The job goes on under the new mask, so the miner is not left with work whose shares would all be thrown away.
+    const [again] = works(events);
+    expect(again.job.jobId).toBe('a');
+    expect(again.terms.versionMask).toBe(0x6000);
+    const rolled = withNonce(again.header(3), 9);
+    expect(session.staleReason(again, { work: again, extranonceIndex: 3, nonce: 9, header: rolled, hash: sha256d(rolled), hashes: 1, seconds: 0 })).toBeUndefined();
+  });
+
+  it('keeps a new version mask within the bits it offered (BIP 310)', () => {
+    const { feed, session } = open({ versionRolling: true });
+    feed({ id: 1, result: { 'version-rolling': true, 'version-rolling.mask': '00ffe000' }, error: null });
+    feed({ id: 2, result: [[], '08000002', 4], error: null });
+    feed({ id: 3, result: true, error: null });
+    works(feed(notify('a', true)));
+    const events = feed({ id: null, method: 'mining.set_version_mask', params: ['ffffffff'] });
+    expect(events[0]).toEqual({ type: 'versionMask', mask: 0x1fffe000 });
+    expect(session.versionMask).toBe(0x1fffe000);
+    const [work] = works(events);
+    for (const index of [1, 255, 65_535]) expect((work.version(index) ^ 0x20000000) & ~0x1fffe000).toBe(0);
+    // The same mask again changes nothing: no new work.
+    expect(feed({ id: null, method: 'mining.set_version_mask', params: ['1fffe000'] })).toEqual([{ type: 'versionMask', mask: 0x1fffe000 }]);
   });
 
   it('answers mining.ping and client.get_version, and passes on reconnects and messages', () => {

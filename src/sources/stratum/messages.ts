@@ -146,9 +146,9 @@ export function readConfigureResult(result: unknown, requestedMask: number): { m
   return { mask: allowed };
 }
 
-/** `mining.set_version_mask` params: [mask] (BIP 310). */
-export function readSetVersionMask(params: unknown[]): number {
-  return readWord(params[0], 'mining.set_version_mask mask');
+/** `mining.set_version_mask` params: [mask] (BIP 310), cut to the bits the miner offered, as in mining.configure. */
+export function readSetVersionMask(params: unknown[], offeredMask: number): number {
+  return (readWord(params[0], 'mining.set_version_mask mask') & offeredMask) >>> 0;
 }
 
 export interface Reconnect {

@@ -209,10 +209,14 @@ export class StratumSession {
         this.extranonce = readSetExtranonce(params);
         return [{ type: 'extranonce', extranonce: this.extranonce }];
       case 'mining.set_version_mask': {
-        const mask = readSetVersionMask(params);
+        const mask = readSetVersionMask(params, VERSION_ROLLING_MASK);
         if (this.versionMask === null) return [{ type: 'ignored', why: 'mining.set_version_mask without version rolling negotiated' }];
+        const events: SessionEvent[] = [{ type: 'versionMask', mask }];
+        if (mask === this.versionMask) return events;
         this.versionMask = mask;
-        return [{ type: 'versionMask', mask }];
+        // Work already handed out may roll bits the pool no longer takes: the latest job again, under the new mask.
+        if (this.authorized && this.latestJob) events.push(...this.workFor(this.latestJob.job, this.latestJob.difficulty, this.latestJob.extranonce));
+        return events;
       }
       case 'mining.ping':
         this.reply(id, 'pong');
