@@ -10,7 +10,7 @@ import type { Solution } from '../miner/work.js';
 import { BuiltInChain } from '../sources/chain.js';
 import type { MineArgs } from './commands/mine.js';
 import type { Dashboard } from '../dashboard/server.js';
-import { bestSummary, checkDashboardArgs, checkDuration, checkEngineArgs, MiningStatus, nextEvent, oddsSummary, openDashboard, say, stopSignal } from './mining.js';
+import { bestSummary, checkBlockCount, checkDashboardArgs, checkDuration, checkEngineArgs, MiningStatus, nextEvent, oddsSummary, openDashboard, say, stopSignal } from './mining.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
@@ -33,7 +33,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   checkEngineArgs(args);
   checkDuration(args.duration);
   checkDashboardArgs(args);
-  if (!Number.isInteger(args.blocks) || args.blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${args.blocks}`);
+  checkBlockCount(args.blocks);
   const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_ZEROS);
   const payoutScript = payoutScriptFrom(args);
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);

@@ -12,7 +12,7 @@ import type { TemplateWork } from '../sources/rpc/work.js';
 import type { MineArgs } from './commands/mine.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import type { Dashboard } from '../dashboard/server.js';
-import { bestSummary, checkDashboardArgs, checkDuration, checkEngineArgs, MiningStatus, oddsSummary, openDashboard, say, stopSignal } from './mining.js';
+import { bestSummary, checkBlockCount, checkDashboardArgs, checkDuration, checkEngineArgs, MiningStatus, oddsSummary, openDashboard, say, stopSignal } from './mining.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
@@ -57,7 +57,7 @@ export async function mineOnNode(args: MineArgs & RpcArgs): Promise<void> {
   checkEngineArgs(args);
   checkDuration(args.duration);
   checkDashboardArgs(args);
-  if (!Number.isInteger(args.blocks) || args.blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${args.blocks}`);
+  checkBlockCount(args.blocks);
   const target = targetFromArgs({ zeros: args.zeros, bits: args.bits });
   const client = new RpcClient({ url: String(args.rpc), credentials: credentialsFrom(args) });
   const warn = (message: string) => process.stderr.write(`powlab: ${message}\n`);

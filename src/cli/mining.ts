@@ -87,6 +87,10 @@ export function formatChance(p: number): string {
   return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
 }
 
+export function checkBlockCount(blocks: number): void {
+  if (!Number.isInteger(blocks) || blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${blocks}`);
+}
+
 export function checkDuration(duration: number | undefined): void {
   if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
 }

@@ -155,6 +155,9 @@ export interface CoinbaseSpec {
   tag?: Uint8Array;
 }
 
+/** What powlab writes after the extranonce in its coinbases, so its blocks can be told apart. */
+export const POWLAB_TAG = new TextEncoder().encode('/powlab/');
+
 /** The coinbase's scriptSig: height push, extranonce push, optional tag push. 2..100 bytes by consensus. */
 export function coinbaseScriptSig(spec: Pick<CoinbaseSpec, 'height' | 'extranonce' | 'tag'>): Uint8Array {
   const parts = [bip34HeightPush(spec.height), pushData(spec.extranonce)];

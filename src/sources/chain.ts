@@ -8,7 +8,7 @@ import { serializeBlock } from '../core/block.js';
 import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../core/header.js';
 import { blockSubsidy, REGTEST } from '../core/params.js';
 import { bitsToTarget, targetToBits } from '../core/target.js';
-import { buildCoinbase, serializeTx, txid } from '../core/tx.js';
+import { buildCoinbase, POWLAB_TAG, serializeTx, txid } from '../core/tx.js';
 import { bytesToHex } from '../core/bytes.js';
 import { Errors } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
@@ -18,7 +18,6 @@ import { ChainStore } from './chain-store.js';
 /** BIP 9 version bits with no deployment signalled. */
 const BLOCK_VERSION = 0x20000000;
 const EXTRANONCE_BYTES = 8;
-const TAG = new TextEncoder().encode('/powlab/');
 const BEST_FILE = 'best.json';
 
 export interface MinedBlock {
@@ -131,7 +130,7 @@ export class BuiltInChain {
   private coinbase(height: number, extranonceIndex: number) {
     const extranonce = new Uint8Array(EXTRANONCE_BYTES);
     new DataView(extranonce.buffer).setBigUint64(0, BigInt(extranonceIndex), true);
-    return buildCoinbase({ height, extranonce, value: blockSubsidy(height, REGTEST), payoutScript: this.payoutScript, tag: TAG });
+    return buildCoinbase({ height, extranonce, value: blockSubsidy(height, REGTEST), payoutScript: this.payoutScript, tag: POWLAB_TAG });
   }
 }
 

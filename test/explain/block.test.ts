@@ -5,16 +5,15 @@ import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../../src/c
 import { merkleRoot } from '../../src/core/merkle.js';
 import { REGTEST } from '../../src/core/params.js';
 import { digestWordsToBytes, headerMidstate } from '../../src/core/sha256.js';
-import { buildCoinbase, serializeTx, txid, type Transaction } from '../../src/core/tx.js';
+import { buildCoinbase, POWLAB_TAG, serializeTx, txid, type Transaction } from '../../src/core/tx.js';
 import { explainBlock } from '../../src/explain/block.js';
 
-const TAG = new TextEncoder().encode('/powlab/');
 
 /** A coinbase as the built-in chain writes it: an 8-byte little-endian extranonce counter. */
 function coinbase(height: number, extranonceIndex: number): Transaction {
   const extranonce = new Uint8Array(8);
   new DataView(extranonce.buffer).setBigUint64(0, BigInt(extranonceIndex), true);
-  return buildCoinbase({ height, extranonce, value: 50n * 100_000_000n, payoutScript: Uint8Array.of(0x51), tag: TAG });
+  return buildCoinbase({ height, extranonce, value: 50n * 100_000_000n, payoutScript: Uint8Array.of(0x51), tag: POWLAB_TAG });
 }
 
 const spend: Transaction = {

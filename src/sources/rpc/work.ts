@@ -9,14 +9,13 @@ import { bytesEqual } from '../../core/bytes.js';
 import { serializeBlock } from '../../core/block.js';
 import { serializeHeader } from '../../core/header.js';
 import { merkleBranch, merkleRoot, merkleRootFromBranch } from '../../core/merkle.js';
-import { buildCoinbase, serializeTx, txid, witnessCommitmentScript, type Transaction } from '../../core/tx.js';
+import { buildCoinbase, POWLAB_TAG, serializeTx, txid, witnessCommitmentScript, type Transaction } from '../../core/tx.js';
 import { Errors } from '../../errors.js';
 import type { Solution, Work } from '../../miner/work.js';
 import { templateHasSegwit, type BlockTemplate } from './template.js';
 
 /** Extranonce: 4 bytes counted by the engine, then 4 bytes fixed per run so two runs paying one script never repeat each other's work. */
 const EXTRANONCE_INDEX_BYTES = 4;
-export const TAG = new TextEncoder().encode('/powlab/');
 
 export interface TemplateWorkOptions {
   payoutScript: Uint8Array;
@@ -80,7 +79,7 @@ export class TemplateWork implements Work {
       value: this.template.coinbaseValue,
       payoutScript: this.payoutScript,
       witnessCommitment: this.witnessCommitment,
-      tag: TAG,
+      tag: POWLAB_TAG,
     });
   }
 
