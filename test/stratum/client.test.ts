@@ -145,10 +145,22 @@ describe('the pool connection', () => {
     connection.start();
     await next(connection, 'work');
     const [reason] = await next<[string, number]>(connection, 'disconnected');
-    expect(reason).toBe('no data from the pool for 0.3 s');
+    expect(reason).toBe('no message from the pool for 0.3 s');
     await next(connection, 'work');
     expect(testPool.connections.length).toBe(2);
   });
+
+  it('drops a pool that trickles bytes without ever ending the line', async () => {
+    const trickling = await scripted((socket, message) => {
+      if (!handshake(socket, message) || message.method !== 'mining.authorize') return;
+      const trickle = setInterval(() => socket.write('x'), 10);
+      socket.on('close', () => clearInterval(trickle));
+    });
+    const connection = client(trickling.port, { limits: { ...FAST, stallTimeoutMs: 300 } });
+    connection.start();
+    await next(connection, 'work');
+    expect((await next<[string]>(connection, 'disconnected'))[0]).toBe('no message from the pool for 0.3 s');
+  }, 10_000);
 
   it('backs off while the pool is gone, comes back with it, and stops at once when closed', async () => {
     const first = await TestPool.start({ difficulty: 1000 });

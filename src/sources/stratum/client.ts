@@ -39,7 +39,7 @@ export interface ClientLimits {
   connectTimeoutMs: number;
   /** From connecting to being authorised. */
   handshakeTimeoutMs: number;
-  /** Silence from the pool this long means it has stalled. */
+  /** No whole line from the pool for this long means it has stalled. */
   stallTimeoutMs: number;
   /** A share the pool has not judged in this time is counted as lost. */
   submitTimeoutMs: number;
@@ -172,7 +172,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       clearTimeout(this.connectTimer);
       this.emit('connected', address);
       this.handshakeTimer = setTimeout(() => this.drop(`the pool did not finish the handshake in ${this.limits.handshakeTimeoutMs / 1000} s`), this.limits.handshakeTimeoutMs);
-      this.stallTimer = setTimeout(() => this.drop(`no data from the pool for ${this.limits.stallTimeoutMs / 1000} s`), this.limits.stallTimeoutMs);
+      this.stallTimer = setTimeout(() => this.drop(`no message from the pool for ${this.limits.stallTimeoutMs / 1000} s`), this.limits.stallTimeoutMs);
       const session = new StratumSession({ ...this.options, versionRolling: this.versionRolling, connection: this.counts.connections }, (line) => {
         if (this.socket === socket) socket.write(`${line}\n`);
       });
@@ -190,9 +190,11 @@ export class StratumClient extends EventEmitter<ClientEvents> {
 
   private onData(socket: Socket, chunk: Buffer): void {
     if (this.socket !== socket || !this.session || !this.lines) return;
-    this.stallTimer?.refresh();
     const buffer = this.lines;
-    for (const line of buffer.push(chunk)) {
+    const lines = buffer.push(chunk);
+    // Only whole lines count as the pool talking: one that trickles a line it never ends has stalled all the same.
+    if (lines.length > 0) this.stallTimer?.refresh();
+    for (const line of lines) {
       // A handler below may have dropped this connection; the rest of its lines mean nothing now.
       if (this.socket !== socket) return;
       for (const event of this.session.receive(line)) this.onSessionEvent(event);
