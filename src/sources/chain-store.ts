@@ -38,7 +38,7 @@ export interface StoreScan {
   problem?: { height: number; offset: number; reason: string };
 }
 
-export function encodeRecord(block: Uint8Array): Uint8Array {
+function encodeRecord(block: Uint8Array): Uint8Array {
   return concatBytes(MAGIC, uint32LE(block.length), uint32LE(~block.length >>> 0), block, sha256d(block).subarray(0, CHECKSUM));
 }
 

@@ -8,7 +8,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
 
-export const FOUND_DIR = 'found';
+const FOUND_DIR = 'found';
 
 export interface FoundBlock {
   /** Where it goes: "rpc http://127.0.0.1:18443", "stratum pool.example:3333" (never credentials). */

@@ -11,8 +11,8 @@ import { Errors, PowlabError } from '../../errors.js';
 import { printable } from '../printable.js';
 
 /** Core's limit on a block is 4 MB of weight; its template in hex with JSON around it fits well inside this. */
-export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export type RpcCredentials = { user: string; password: string } | { cookieFile: string };
 
@@ -50,7 +50,7 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** The URL as it may be shown: scheme, host, port, path; never a user name or password. */
-export function displayUrl(url: URL): string {
+function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
 }
 
@@ -76,7 +76,7 @@ export function parseRpcUrl(text: string): { url: URL; credentials?: RpcCredenti
 }
 
 /** Bitcoin Core's cookie file: one line `__cookie__:<password>`, rewritten at every node start. */
-export function readCookie(file: string): { user: string; password: string } {
+function readCookie(file: string): { user: string; password: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
