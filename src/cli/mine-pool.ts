@@ -113,6 +113,8 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
   let state = 'connecting';
   let everAuthorized = false;
   let lastTrouble = 'no answer';
+  // The reason last shown while the pool is away: the same one again (a pool refusing every attempt) is not repeated.
+  let shownTrouble: string | undefined;
 
   const report = (line: ShareReport) => {
     tally.add(line);
@@ -187,6 +189,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
     });
     pool.on('authorized', () => {
       everAuthorized = true;
+      shownTrouble = undefined;
       state = 'mining';
       status?.clear();
       say(`authorised as ${user} at ${where}; share difficulty ${pool.difficulty}`, args.json);
@@ -199,6 +202,8 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
       lastTrouble = reason;
       void engine.pause();
       state = 'reconnecting';
+      if (reason === shownTrouble) return;
+      shownTrouble = reason;
       status?.clear();
       warn(`lost the pool (${reason}); reconnecting in ${(retryMs / 1000).toFixed(1)} s`);
     });

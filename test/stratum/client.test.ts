@@ -1,9 +1,9 @@
 /**
- * The pool connection against real sockets on 127.0.0.1: the test pool, and small scripted servers
- * for the ways a pool misbehaves (silence, stalls, overlong lines, hang-ups, redirects).
+ * The pool connection against real sockets on 127.0.0.1: the test pool, and scripted servers for
+ * the ways a pool misbehaves.
  */
 import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withNonce } from '../../src/core/header.js';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
@@ -13,6 +13,7 @@ import type { Solution } from '../../src/miner/work.js';
 import { parsePoolUrl, StratumClient, type ClientLimits, type StratumClientOptions } from '../../src/sources/stratum/client.js';
 import type { ShareWork } from '../../src/sources/stratum/work.js';
 import { TestPool, type PoolOptions } from './pool-server.js';
+import { scriptedPool, type ScriptedPool } from './scripted-pool.js';
 
 const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
 const COINB2 = 'ffffffff0100f2052a01000000015100000000';
@@ -36,38 +37,10 @@ async function pool(options: PoolOptions = {}): Promise<TestPool> {
   return started;
 }
 
-/** A server that runs `script` for each line a client sends; resolves once listening. */
-async function scripted(script: (socket: Socket, message: { id: number; method: string; params: unknown[] }, connection: number) => void, onConnect?: (socket: Socket, connection: number) => void): Promise<{ server: Server; port: number; firstLines: string[] }> {
-  const firstLines: string[] = [];
-  let connections = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    const connection = ++connections;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let buffer = '';
-    let first = true;
-    onConnect?.(socket, connection);
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) !== -1) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (first) firstLines.push(JSON.parse(line).method);
-        first = false;
-        script(socket, JSON.parse(line), connection);
-      }
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise((resolve) => server.close(resolve));
-  });
-  return { server, port: (server.address() as { port: number }).port, firstLines };
+async function scripted(...args: Parameters<typeof scriptedPool>): Promise<ScriptedPool> {
+  const started = await scriptedPool(...args);
+  cleanups.push(() => started.close());
+  return started;
 }
 
 /** Answer the handshake and send one job, as any pool would. */
@@ -85,6 +58,15 @@ function handshake(socket: Socket, message: { id: number; method: string }): boo
 
 function next<T extends unknown[]>(emitter: StratumClient, event: 'work' | 'disconnected' | 'fatal'): Promise<T> {
   return once(emitter, event) as Promise<T>;
+}
+
+/** Start the client and collect the retry delays of its first `count` disconnections. */
+async function disconnects(connection: StratumClient, count: number): Promise<number[]> {
+  const delays: number[] = [];
+  connection.on('disconnected', (_reason, retryMs) => delays.push(retryMs));
+  connection.start();
+  while (delays.length < count) await next(connection, 'disconnected');
+  return delays;
 }
 
 /** Hash nonces of one extranonce of the work, with src/core, until one meets the share target. */
@@ -184,6 +166,50 @@ describe('the pool connection', () => {
     const after = delays.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(delays.length).toBe(after);
+  });
+
+  it('backs off from a pool that asks for a reconnect, without a wait, as soon as each connection opens', async () => {
+    const asking = await scripted(() => {}, (socket) => socket.write(`${JSON.stringify({ id: null, method: 'client.reconnect', params: [] })}\n`));
+    const connection = client(asking.port, { limits: { ...FAST, backoffInitialMs: 100, backoffMaxMs: 10_000 } });
+    const delays = await disconnects(connection, 4);
+    // 100, 200, 400, 800 ms, give or take the jitter: the pool's "now" does not skip the backoff.
+    delays.forEach((delay, i) => expect(delay).toBeGreaterThanOrEqual(0.9 * 100 * 2 ** i));
+    expect(connection.counts.connections).toBe(4);
+  });
+
+  it('keeps backing off from a pool that sends a job and hangs up, until a share is accepted', async () => {
+    const fickle = await scripted((socket, message, number) => {
+      handshake(socket, message);
+      if (message.method === 'mining.authorize' && number <= 3) socket.end();
+      if (message.method === 'mining.submit') socket.end(`${JSON.stringify({ id: message.id, result: true, error: null })}\n`);
+    });
+    const connection = client(fickle.port, { limits: { ...FAST, backoffInitialMs: 100, backoffMaxMs: 10_000 } });
+    const delays = await disconnects(connection, 3);
+    // A job each time, yet the backoff grows: getting a job is not the same as the connection working.
+    delays.forEach((delay, i) => expect(delay).toBeGreaterThanOrEqual(0.9 * 100 * 2 ** i));
+    const [work] = await next<[ShareWork]>(connection, 'work');
+    const header = withNonce(work.header(0), 1);
+    const dropped = next<[string, number]>(connection, 'disconnected');
+    expect(await connection.submit(work, { work, extranonceIndex: 0, nonce: 1, header, hash: new Uint8Array(32), hashes: 1, seconds: 0 })).toEqual({ status: 'accepted' });
+    // The accepted share showed the pool works: the next retry starts from the first step again.
+    expect((await dropped)[1]).toBeLessThanOrEqual(110);
+  });
+
+  it('starts the backoff over once a connection has stayed up', async () => {
+    const sockets: Socket[] = [];
+    const steady = await scripted((socket, message, number) => {
+      handshake(socket, message);
+      if (message.method === 'mining.authorize' && number <= 2) socket.end();
+      if (message.method === 'mining.authorize') sockets.push(socket);
+    });
+    const connection = client(steady.port, { limits: { ...FAST, backoffInitialMs: 100, backoffMaxMs: 10_000, steadyConnectionMs: 50 } });
+    expect((await disconnects(connection, 2))[1]).toBeGreaterThanOrEqual(180);
+    await next(connection, 'work');
+    // Longer than steadyConnectionMs, and set after the client's timer: the client's fires first however slow the machine.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const dropped = next<[string, number]>(connection, 'disconnected');
+    sockets.at(-1)!.end();
+    expect((await dropped)[1]).toBeLessThanOrEqual(110);
   });
 
   it('drops a pool that never answers the handshake, and one that sends an overlong line', async () => {

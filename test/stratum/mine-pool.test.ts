@@ -12,6 +12,7 @@ import { hashToDisplayHex } from '../../src/core/header.js';
 import { sha256d } from '../../src/core/sha256.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { TestPool, type PoolOptions, type ShareRecord } from './pool-server.js';
+import { scriptedPool } from './scripted-pool.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 const PASSWORD = 'hunter2-never-shown';
@@ -204,6 +205,20 @@ describe('powlab mine --pool', () => {
     }
     expect(run.summary.blocks).toBe(blocks.length);
   }, 90_000);
+
+  it('backs off from a pool that asks for a reconnect at once on every connection, and says so once', async () => {
+    const pool = await scriptedPool(() => {}, (socket) => socket.write(`${JSON.stringify({ id: null, method: 'client.reconnect', params: [] })}\n`));
+    const run = await runCli(['mine', '--pool', `stratum+tcp://127.0.0.1:${pool.port}`, '--user', 'u', '--duration', '3', '--threads', '1', '--json', '--datadir', join(root, 'asked')]);
+    await pool.close();
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^powlab: lost the pool \\(the pool asked us to reconnect to 127\\.0\\.0\\.1:${pool.port}\\); reconnecting in \\d\\.\\d s$`)),
+      `powlab: never got work from the pool at 127.0.0.1:${pool.port} (the pool asked us to reconnect to 127.0.0.1:${pool.port})`,
+    ]);
+    // Retries 1, 2 and 4 s apart: at most 3 connections in the 3 s run (4 if the shutdown is slow), where there were hundreds.
+    expect(pool.connections).toBeLessThanOrEqual(4);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).connections).toBe(pool.connections);
+  }, 60_000);
 
   it('refuses bad options, a refused login and an unreachable pool in one line each', async () => {
     const badUrl = await runCli(['mine', '--pool', 'http://127.0.0.1:3333', '--user', 'u']);

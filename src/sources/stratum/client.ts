@@ -45,6 +45,8 @@ export interface ClientLimits {
   submitTimeoutMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
+  /** A connection authorised this long, or with a share accepted, has worked: the backoff starts over. */
+  steadyConnectionMs: number;
   /** The longest client.reconnect wait we honour. */
   maxReconnectWaitMs: number;
 }
@@ -58,6 +60,7 @@ export const DEFAULT_LIMITS: ClientLimits = {
   submitTimeoutMs: 30_000,
   backoffInitialMs: 1_000,
   backoffMaxMs: 60_000,
+  steadyConnectionMs: 30_000,
   maxReconnectWaitMs: 300_000,
 };
 
@@ -109,6 +112,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
   private connectTimer?: NodeJS.Timeout;
   private handshakeTimer?: NodeJS.Timeout;
   private stallTimer?: NodeJS.Timeout;
+  private steadyTimer?: NodeJS.Timeout;
   private versionRolling: boolean;
   private closed = false;
   private lastDifficulty?: number;
@@ -216,6 +220,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
         return;
       case 'authorized':
         clearTimeout(this.handshakeTimer);
+        this.steadyTimer = setTimeout(() => this.resetBackoff(), this.limits.steadyConnectionMs);
         this.emit('authorized');
         return;
       case 'unauthorized':
@@ -226,7 +231,6 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       case 'failed':
         return this.drop(event.reason);
       case 'work':
-        this.backoffMs = this.limits.backoffInitialMs;
         this.emit('work', event.work);
         return;
       case 'difficulty':
@@ -237,6 +241,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
         this.lastVersionMask = event.mask;
         return;
       case 'shareResult':
+        if (event.verdict.status === 'accepted') this.resetBackoff();
         return this.settleShare(event.requestId, event.verdict);
       case 'reconnect':
         return this.followReconnect(event.reconnect.host, event.reconnect.port, event.reconnect.waitSeconds);
@@ -271,8 +276,12 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     pending.resolve(outcome);
   }
 
-  /** Close the connection (if any) and schedule the next attempt. */
-  private drop(reason: string, retryMs?: number): void {
+  /**
+   * Close the connection (if any) and schedule the next attempt: after the wait the pool asked for,
+   * but never sooner than the backoff, or a pool saying "reconnect now" each time would have the
+   * client connect hundreds of times a second.
+   */
+  private drop(reason: string, requestedWaitMs = 0): void {
     const session = this.session;
     // A pool that hangs up on mining.configure may not know it: try the next connection without it.
     if (session && session.phase === 'configuring' && this.versionRolling) {
@@ -281,7 +290,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     }
     this.teardown(reason);
     if (this.closed) return;
-    const delay = retryMs ?? this.nextBackoff();
+    const delay = Math.max(requestedWaitMs, this.nextBackoff());
     this.emit('disconnected', reason, delay);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
@@ -294,8 +303,13 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     clearTimeout(this.connectTimer);
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.stallTimer);
+    clearTimeout(this.steadyTimer);
     socket?.destroy();
     for (const requestId of [...this.pendingShares.keys()]) this.settleShare(requestId, { status: 'lost', reason: `connection closed before the pool answered (${reason})` });
+  }
+
+  private resetBackoff(): void {
+    this.backoffMs = this.limits.backoffInitialMs;
   }
 
   private nextBackoff(): number {
