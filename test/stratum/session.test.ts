@@ -136,6 +136,15 @@ describe('a Stratum session', () => {
     expect(feed({ id: String(fourth), result: true, error: null })).toEqual([{ type: 'shareResult', requestId: fourth, verdict: { status: 'accepted' } }]);
   });
 
+  it('forgets the oldest of more than 1000 shares the pool has not answered', () => {
+    const { feed, session } = ready();
+    const share = (n: number) => ({ jobId: 'a', extranonce2: n.toString(16).padStart(8, '0'), ntime: '65000000', nonce: '00000000' });
+    const ids = Array.from({ length: 1001 }, (_, n) => session.submit(share(n)));
+    expect(feed({ id: ids[0], result: true, error: null })).toEqual([{ type: 'ignored', why: `an answer to no request of ours (id ${ids[0]})` }]);
+    expect(feed({ id: ids[1], result: true, error: null })).toEqual([{ type: 'shareResult', requestId: ids[1], verdict: { status: 'accepted' } }]);
+    expect(feed({ id: ids[1000], result: true, error: null })).toEqual([{ type: 'shareResult', requestId: ids[1000], verdict: { status: 'accepted' } }]);
+  });
+
   it('adds the version bits to each submit once version rolling is on, and drops shares the new mask forbids', () => {
     const { feed, session, sent } = open({ versionRolling: true });
     feed({ id: 1, result: { 'version-rolling': true, 'version-rolling.mask': '1fffe000' }, error: null });

@@ -30,6 +30,12 @@ import { ShareWork, type Share } from './work.js';
 export const VERSION_ROLLING_MASK = 0x1fffe000;
 /** The difficulty a session starts at until the pool sets one (the original protocol's default). */
 const INITIAL_DIFFICULTY = 1;
+/**
+ * Requests awaiting the pool's answer, at most: a pool that never answers submits must not grow the
+ * list for ever. The oldest is forgotten: a late answer to it is ignored, and the client counts that
+ * share as lost when its wait runs out.
+ */
+const MAX_PENDING_REQUESTS = 1000;
 /** Jobs kept as live for shares; older ones are stale even without clean_jobs. */
 const LIVE_JOBS_KEPT = 16;
 
@@ -268,6 +274,7 @@ export class StratumSession {
   private request(method: PendingMethod, params: unknown[]): number {
     const id = this.nextId++;
     this.pending.set(id, method);
+    if (this.pending.size > MAX_PENDING_REQUESTS) this.pending.delete(this.pending.keys().next().value!);
     this.send(JSON.stringify({ id, method, params }));
     return id;
   }
