@@ -28,6 +28,8 @@ export interface PoolArgs {
 const PASSWORD_ENV = 'POWLAB_POOL_PASSWORD';
 /** What most pools expect when they ignore the password. */
 const DEFAULT_PASSWORD = 'x';
+/** Different warnings shown at most: a pool sending ever-different bad messages must not flood stderr either. */
+const MAX_WARNINGS = 100;
 /** At the end, the workers' stop and the verdicts for shares already sent are awaited this long each. */
 const FINAL_WAIT_MS = 3_000;
 
@@ -92,13 +94,14 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
   const { address, user, password } = checkPoolArgs(args);
   const where = `${address.host}:${address.port}`;
   const warn = (message: string) => process.stderr.write(`powlab: ${message}\n`);
-  // A pool that keeps sending the same bad message would bury everything else: each is shown once.
+  // A pool that keeps sending the same bad message would bury everything else: each is shown once,
+  // and the one past MAX_WARNINGS gives way to a note that no more will be.
   const shownWarnings = new Set<string>();
   const warnOnce = (message: string) => {
-    if (shownWarnings.has(message)) return;
+    if (shownWarnings.has(message) || shownWarnings.size > MAX_WARNINGS) return;
     shownWarnings.add(message);
     status?.clear();
-    warn(`warning: ${message}`);
+    warn(shownWarnings.size > MAX_WARNINGS ? `warning: ${MAX_WARNINGS} different warnings shown; no more will be` : `warning: ${message}`);
   };
   const stop = stopSignal(args.duration);
   const failure = new AbortController();

@@ -13,7 +13,7 @@ import type { Solution } from '../../src/miner/work.js';
 import { parsePoolUrl, StratumClient, type ClientLimits, type StratumClientOptions } from '../../src/sources/stratum/client.js';
 import type { ShareWork } from '../../src/sources/stratum/work.js';
 import { TestPool, type PoolOptions } from './pool-server.js';
-import { scriptedPool, type ScriptedPool } from './scripted-pool.js';
+import { scriptedPool, type ClientMessage, type ScriptedPool } from './scripted-pool.js';
 
 const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
 const COINB2 = 'ffffffff0100f2052a01000000015100000000';
@@ -44,7 +44,7 @@ async function scripted(...args: Parameters<typeof scriptedPool>): Promise<Scrip
 }
 
 /** Answer the handshake and send one job, as any pool would. */
-function handshake(socket: Socket, message: { id: number; method: string }): boolean {
+function handshake(socket: Socket, message: ClientMessage): boolean {
   if (message.method === 'mining.subscribe') {
     socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
     return true;

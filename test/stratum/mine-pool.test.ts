@@ -89,6 +89,18 @@ async function mine(
   return { code, lines, shares, summary: lines.at(-1)!, stderr, stdout, pool, port };
 }
 
+/** Run the built CLI until `stop` resolves, then Ctrl-C it as a user would; its --duration of 30 s ends it if `stop` never comes. */
+async function runUntil(args: string[], stop: Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args, '--duration', '30'], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  void stop.then(() => child.kill('SIGINT'));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
 const accepted = (shares: ShareLine[]) => shares.filter((share) => share.status === 'accepted');
 
 /** What every run must show: shares the pool re-derived and accepted, nothing rejected but stale races, no password. */
@@ -207,17 +219,47 @@ describe('powlab mine --pool', () => {
   }, 90_000);
 
   it('backs off from a pool that asks for a reconnect at once on every connection, and says so once', async () => {
-    const pool = await scriptedPool(() => {}, (socket) => socket.write(`${JSON.stringify({ id: null, method: 'client.reconnect', params: [] })}\n`));
-    const run = await runCli(['mine', '--pool', `stratum+tcp://127.0.0.1:${pool.port}`, '--user', 'u', '--duration', '3', '--threads', '1', '--json', '--datadir', join(root, 'asked')]);
+    const connectedAt: number[] = [];
+    let third!: () => void;
+    const thirdConnection = new Promise<void>((resolve) => (third = resolve));
+    const pool = await scriptedPool(() => {}, (socket) => {
+      if (connectedAt.push(performance.now()) === 3) third();
+      socket.write(`${JSON.stringify({ id: null, method: 'client.reconnect', params: [] })}\n`);
+    });
+    const run = await runUntil(['mine', '--pool', `stratum+tcp://127.0.0.1:${pool.port}`, '--user', 'u', '--threads', '1', '--json', '--datadir', join(root, 'asked')], thirdConnection);
     await pool.close();
     expect(run.code).toBe(3);
+    // Retries about 1 s and then 2 s later (jitter ±10%), where there were hundreds of connections a second; a slow machine only waits longer.
+    expect(connectedAt[1] - connectedAt[0]).toBeGreaterThanOrEqual(900);
+    expect(connectedAt[2] - connectedAt[1]).toBeGreaterThanOrEqual(1800);
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^powlab: lost the pool \\(the pool asked us to reconnect to 127\\.0\\.0\\.1:${pool.port}\\); reconnecting in \\d\\.\\d s$`)),
       `powlab: never got work from the pool at 127.0.0.1:${pool.port} (the pool asked us to reconnect to 127.0.0.1:${pool.port})`,
     ]);
-    // Retries 1, 2 and 4 s apart: at most 3 connections in the 3 s run (4 if the shutdown is slow), where there were hundreds.
-    expect(pool.connections).toBeLessThanOrEqual(4);
-    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).connections).toBe(pool.connections);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toMatchObject({ stopped: 'interrupted', connections: pool.connections });
+  }, 60_000);
+
+  it('shows at most 100 different warnings, however many different bad messages the pool sends', async () => {
+    let answered!: () => void;
+    const pingAnswered = new Promise<void>((resolve) => (answered = resolve));
+    const pool = await scriptedPool((socket, message) => {
+      if (message.method === 'mining.subscribe') socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
+      if (message.id === 'after-the-noise') answered();
+      if (message.method !== 'mining.authorize') return;
+      socket.write(`${JSON.stringify({ id: message.id, result: true, error: null })}\n`);
+      for (let n = 1; n <= 150; n++) socket.write(`${JSON.stringify({ id: null, method: 'mining.set_difficulty', params: [-n] })}\n`);
+      // Its answer comes after the client has read every bad message before it.
+      socket.write(`${JSON.stringify({ id: 'after-the-noise', method: 'mining.ping', params: [] })}\n`);
+    });
+    const run = await runUntil(['mine', '--pool', `stratum+tcp://127.0.0.1:${pool.port}`, '--user', 'u', '--threads', '1', '--json', '--datadir', join(root, 'noisy')], pingAnswered);
+    await pool.close();
+    expect(run.code, run.stderr).toBe(0);
+    const warnings = run.stderr.trim().split('\n');
+    expect(warnings).toHaveLength(101);
+    expect(warnings[0]).toBe('powlab: warning: ignored a message from the pool: mining.set_difficulty: difficulty must be a positive number, got -1');
+    expect(warnings[99]).toMatch(/got -100$/);
+    expect(warnings[100]).toBe('powlab: warning: 100 different warnings shown; no more will be');
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).invalidMessages).toBe(150);
   }, 60_000);
 
   it('refuses bad options, a refused login and an unreachable pool in one line each', async () => {

@@ -5,10 +5,12 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 
+/** A line from the client: a request (method set) or an answer to one of the pool's (result set). */
 export interface ClientMessage {
-  id: number;
-  method: string;
-  params: unknown[];
+  id: number | string | null;
+  method?: string;
+  params?: unknown[];
+  result?: unknown;
 }
 
 export interface ScriptedPool {
