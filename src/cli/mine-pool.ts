@@ -52,7 +52,7 @@ export interface ShareReport {
   nonce: string;
   versionBits?: string;
   hash: string;
-  /** It also meets the network target: a block, saved to disk before it was sent. */
+  /** It also meets the network target: a block, saved to disk (if it could be) before it was sent. */
   block: boolean;
   seconds: number;
 }
@@ -136,18 +136,25 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
     const share = work.share(solution);
     if (block) {
       // Before anything is sent: a block lost with a dropped connection would be lost for good.
-      const file = saveFoundBlock(args.datadir, {
-        source: `stratum ${where}`,
-        hash,
-        header: bytesToHex(solution.header),
-        coinbase: bytesToHex(work.coinbase(solution.extranonceIndex)),
-        merkleBranch: work.job.merkleBranch.map(bytesToHex),
-        share,
-      } as Parameters<typeof saveFoundBlock>[1]);
+      let file: string | null = null;
+      try {
+        file = saveFoundBlock(args.datadir, {
+          source: `stratum ${where}`,
+          hash,
+          header: bytesToHex(solution.header),
+          coinbase: bytesToHex(work.coinbase(solution.extranonceIndex)),
+          merkleBranch: work.job.merkleBranch.map(bytesToHex),
+          share,
+        } as Parameters<typeof saveFoundBlock>[1]);
+      } catch (error) {
+        // A block not on disk is a loss; a block not sent is the whole of it.
+        status?.clear();
+        warn(`${paint('warning', 'red', process.stderr)}: ${(error as Error).message}; sending it to the pool anyway`);
+      }
       tally.blocks++;
       status?.clear();
       if (args.json) printJson({ type: 'block', hash, header: bytesToHex(solution.header), jobId: share.jobId, file });
-      else say(`${paint('block!', 'green')} ${hash} also meets the network target (bits ${work.job.bits.toString(16).padStart(8, '0')}); saved to ${file}`, false);
+      else say(`${paint('block!', 'green')} ${hash} also meets the network target (bits ${work.job.bits.toString(16).padStart(8, '0')}); ${file ? `saved to ${file}` : 'not saved'}`, false);
     }
     const outcome = await pool.submit(work, solution);
     dashboard?.state.found('share', solution, { block, verdict: outcome.status, ...('reason' in outcome ? { reason: outcome.reason } : {}) });

@@ -3,7 +3,7 @@
  * test pool on 127.0.0.1, which re-derives and checks every share it is sent.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -261,6 +261,23 @@ describe('powlab mine --pool', () => {
     expect(warnings[100]).toBe('powlab: warning: 100 different warnings shown; no more will be');
     expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).invalidMessages).toBe(150);
   }, 60_000);
+
+  it('sends a block to the pool even when it cannot be saved, and says so in one line', async () => {
+    // A file where the datadir should be: nothing can be saved under it.
+    const datadir = join(root, 'not-a-directory');
+    writeFileSync(datadir, '');
+    const run = await mine({ nbits: '1e07ffff' }, [], (shares) => shares.some((share) => share.block && share.status === 'accepted'), PATIENT_SECONDS, datadir);
+    expect(run.code, run.stderr).toBe(0);
+    const blocks = run.lines.filter((line) => line.type === 'block');
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    expect(blocks.every((block) => block.file === null)).toBe(true);
+    const unsaved = run.stderr.split('\n').filter((line) => line.includes('could not save'));
+    expect(unsaved).toHaveLength(blocks.length);
+    for (const [i, line] of unsaved.entries()) expect(line).toMatch(new RegExp(`^powlab: warning: could not save .*${blocks[i].hash}.*; sending it to the pool anyway$`));
+    // The pool has every block the miner found: none was held back for want of a file.
+    const poolBlocks = run.pool.shares.filter((share) => share.block).map((share) => share.hash);
+    for (const block of blocks) expect(poolBlocks).toContain(block.hash);
+  }, 90_000);
 
   it('refuses bad options, a refused login and an unreachable pool in one line each', async () => {
     const badUrl = await runCli(['mine', '--pool', 'http://127.0.0.1:3333', '--user', 'u']);
