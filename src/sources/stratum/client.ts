@@ -10,7 +10,6 @@ import { Errors, type PowlabError } from '../../errors.js';
 import type { Solution } from '../../miner/work.js';
 import { printable } from '../printable.js';
 import { LineBuffer } from './lines.js';
-import type { Extranonce } from './messages.js';
 import { StratumSession, type SessionEvent, type SessionOptions } from './session.js';
 import type { ShareWork } from './work.js';
 
@@ -51,7 +50,7 @@ export interface ClientLimits {
   maxReconnectWaitMs: number;
 }
 
-export const DEFAULT_LIMITS: ClientLimits = {
+const DEFAULT_LIMITS: ClientLimits = {
   maxLineBytes: 128 * 1024,
   connectTimeoutMs: 10_000,
   handshakeTimeoutMs: 20_000,
@@ -79,12 +78,9 @@ export interface ClientCounts {
 
 interface ClientEvents {
   connecting: [PoolAddress];
-  connected: [PoolAddress];
   configured: [versionMask: number | null, note: string | undefined];
-  subscribed: [Extranonce];
   authorized: [];
   work: [ShareWork];
-  difficulty: [number];
   /** The connection is gone; the next attempt starts after `retryMs`. */
   disconnected: [reason: string, retryMs: number];
   /** Text the pool asked us to show (client.show_message), made safe to print. */
@@ -100,7 +96,7 @@ interface PendingShare {
 }
 
 export class StratumClient extends EventEmitter<ClientEvents> {
-  readonly limits: ClientLimits;
+  private readonly limits: ClientLimits;
   readonly counts: ClientCounts = { connections: 0, ignoredLines: 0, invalidMessages: 0 };
   private address: PoolAddress;
   private socket?: Socket;
@@ -174,7 +170,6 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     socket.on('connect', () => {
       if (this.socket !== socket) return;
       clearTimeout(this.connectTimer);
-      this.emit('connected', address);
       this.handshakeTimer = setTimeout(() => this.drop(`the pool did not finish the handshake in ${this.limits.handshakeTimeoutMs / 1000} s`), this.limits.handshakeTimeoutMs);
       this.stallTimer = setTimeout(() => this.drop(`no message from the pool for ${this.limits.stallTimeoutMs / 1000} s`), this.limits.stallTimeoutMs);
       const session = new StratumSession({ ...this.options, versionRolling: this.versionRolling, connection: this.counts.connections }, (line) => {
@@ -213,11 +208,6 @@ export class StratumClient extends EventEmitter<ClientEvents> {
         this.lastVersionMask = event.versionMask;
         this.emit('configured', event.versionMask, event.note);
         return;
-      case 'subscribed':
-        this.emit('subscribed', event.extranonce);
-        return;
-      case 'extranonce':
-        return;
       case 'authorized':
         clearTimeout(this.handshakeTimer);
         this.steadyTimer = setTimeout(() => this.resetBackoff(), this.limits.steadyConnectionMs);
@@ -235,7 +225,6 @@ export class StratumClient extends EventEmitter<ClientEvents> {
         return;
       case 'difficulty':
         this.lastDifficulty = event.difficulty;
-        this.emit('difficulty', event.difficulty);
         return;
       case 'versionMask':
         this.lastVersionMask = event.mask;

@@ -29,12 +29,12 @@ export interface StratumJob {
   cleanJobs: boolean;
 }
 
-export const MAX_JOB_ID_CHARS = 128;
+const MAX_JOB_ID_CHARS = 128;
 /** The job id is shown in share lines and warnings: printable ASCII only, so it cannot drive the terminal. */
 const JOB_ID = new RegExp(`^[\\x20-\\x7e]{1,${MAX_JOB_ID_CHARS}}$`);
 /** 2^32 transactions would not fit in a block; a longer branch is nonsense. */
-export const MAX_MERKLE_BRANCH = 32;
-export const MAX_EXTRANONCE_BYTES = 32;
+const MAX_MERKLE_BRANCH = 32;
+const MAX_EXTRANONCE_BYTES = 32;
 
 /** Parse one line; undefined for anything that is not a JSON-RPC call or response. */
 export function parseMessage(line: string): IncomingMessage | undefined {
@@ -191,7 +191,7 @@ export function poolErrorText(error: unknown): string {
 
 
 /** Hex text of whole bytes (exactly `bytes` of them when given). */
-export function readHex(value: unknown, what: string, options: { bytes?: number } = {}): Uint8Array {
+function readHex(value: unknown, what: string, options: { bytes?: number } = {}): Uint8Array {
   if (typeof value !== 'string') throw Errors.badData(what, `must be hex text, got ${shown(value)}`);
   if (!/^(?:[0-9a-fA-F]{2})*$/.test(value)) throw Errors.badData(what, 'must be whole bytes of hex');
   if (options.bytes !== undefined && value.length !== options.bytes * 2) throw Errors.badData(what, `must be ${options.bytes} bytes (${options.bytes * 2} hex digits), got ${value.length} digits`);
@@ -199,7 +199,7 @@ export function readHex(value: unknown, what: string, options: { bytes?: number 
 }
 
 /** A 32-bit value sent as 8 hex digits, most significant first (version, nbits, ntime, masks). */
-export function readWord(value: unknown, what: string): number {
+function readWord(value: unknown, what: string): number {
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{8}$/.test(value)) throw Errors.badData(what, `must be 8 hex digits, got ${shown(value)}`);
   return parseInt(value, 16) >>> 0;
 }

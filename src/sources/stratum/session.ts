@@ -27,7 +27,7 @@ import {
 import { ShareWork, type Share } from './work.js';
 
 /** The version bits BIP 320 sets aside for miners: what powlab offers to roll. */
-export const VERSION_ROLLING_MASK = 0x1fffe000;
+const VERSION_ROLLING_MASK = 0x1fffe000;
 /** The difficulty a session starts at until the pool sets one (the original protocol's default). */
 const INITIAL_DIFFICULTY = 1;
 /**
@@ -55,8 +55,6 @@ export type ShareVerdict = { status: 'accepted' } | { status: 'rejected'; reason
 
 export type SessionEvent =
   | { type: 'configured'; versionMask: number | null; note?: string }
-  | { type: 'subscribed'; extranonce: Extranonce }
-  | { type: 'extranonce'; extranonce: Extranonce }
   | { type: 'authorized' }
   /** The pool refused the user: mining cannot go on with these credentials. */
   | { type: 'unauthorized'; reason: string }
@@ -79,7 +77,7 @@ export class StratumSession {
   phase: SessionPhase;
   difficulty = INITIAL_DIFFICULTY;
   versionMask: number | null = null;
-  extranonce?: Extranonce;
+  private extranonce?: Extranonce;
   private nextId = 1;
   private readonly pending = new Map<number, PendingMethod>();
   private readonly liveJobs: string[] = [];
@@ -108,7 +106,7 @@ export class StratumSession {
   }
 
   /** Is this job still one the pool takes shares for? */
-  isLive(jobId: string): boolean {
+  private isLive(jobId: string): boolean {
     return this.liveJobs.includes(jobId);
   }
 
@@ -187,7 +185,7 @@ export class StratumSession {
     }
     this.phase = 'authorizing';
     this.request('mining.authorize', [this.options.user, this.options.password]);
-    return [{ type: 'subscribed', extranonce: this.extranonce }];
+    return [];
   }
 
   private onAuthorized(refused: string | undefined, result: unknown): SessionEvent[] {
@@ -213,7 +211,7 @@ export class StratumSession {
       case 'mining.set_extranonce':
         // Like the difficulty, a new extranonce takes effect with the next job.
         this.extranonce = readSetExtranonce(params);
-        return [{ type: 'extranonce', extranonce: this.extranonce }];
+        return [];
       case 'mining.set_version_mask': {
         const mask = readSetVersionMask(params, VERSION_ROLLING_MASK);
         if (this.versionMask === null) return [{ type: 'ignored', why: 'mining.set_version_mask without version rolling negotiated' }];
