@@ -16,11 +16,10 @@ import { scriptedPool } from './scripted-pool.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 const PASSWORD = 'hunter2-never-shown';
-/** The bar for the plain pool: 3 accepted shares within 15 s on 2 threads. */
-const BAR_SECONDS = 15;
 /**
- * The other runs test that mining carries on (through junk, hang-ups, version rolling), not how
- * fast: they stop at 3 accepted shares too, with room for a slow machine or an unlucky streak.
+ * The runs test that mining carries on (through clean jobs, junk, hang-ups, version rolling), not how
+ * fast: each stops as soon as it has seen enough, and this --duration only ends a run that never does,
+ * with room for a slow machine or an unlucky streak.
  */
 const PATIENT_SECONDS = 45;
 
@@ -110,11 +109,12 @@ function expectHonestRun(run: Run, { lostAllowed = false } = {}): void {
   // The pool computed each hash itself, from the job it sent: the client's hashes are the same.
   const poolAccepted = run.pool.shares.filter((share) => share.accepted);
   expect(poolAccepted.map((share) => share.hash).sort()).toEqual(accepted(run.shares).map((share) => share.hash).sort());
-  // Rejected only if the share raced a clean_jobs: stale, and sent within a second of it.
+  // Rejected only if the share raced a clean_jobs: stale, and sent before the client could have read
+  // the notify (however slow the machine; a miner that kept sending dropped work would fail here).
   const rejected = run.pool.shares.filter((share) => !share.accepted);
   for (const share of rejected) {
     expect(share.reason).toBe('Job not found (=stale)');
-    expect(share.msAfterClean).toBeLessThan(1000);
+    expect(share.raced).toBe(true);
   }
   expect(run.shares.filter((share) => share.status === 'rejected').every((share) => /stale/.test(share.reason ?? ''))).toBe(true);
   // A share in flight when the pool hangs up is lost: never judged, so never counted by the pool either.
@@ -138,10 +138,12 @@ function expectHonestRun(run: Run, { lostAllowed = false } = {}): void {
 describe('powlab mine --pool', () => {
   it('mines shares the pool accepts at difficulty 0.0002 on 2 threads, dropping old work at each clean_jobs', async () => {
     // A clean job every second: a miner that kept hashing old work would send stale shares.
-    const run = await mine({ difficulty: 0.0002, jobIntervalMs: 1000, cleanEvery: 1 }, [], (shares) => accepted(shares).length >= 3, BAR_SECONDS);
+    const jobsOf = (shares: ShareLine[]) => new Set(accepted(shares).map((share) => share.jobId)).size;
+    const run = await mine({ difficulty: 0.0002, jobIntervalMs: 1000, cleanEvery: 1 }, [], (shares) => accepted(shares).length >= 3 && jobsOf(shares) >= 2);
     expectHonestRun(run);
     expect(run.shares.every((share) => share.difficulty === 0.0002 && share.versionBits === undefined && !share.block)).toBe(true);
-    expect(new Set(accepted(run.shares).map((share) => share.jobId)).size).toBeGreaterThanOrEqual(1);
+    // The miner moved to the new work at a clean_jobs and had shares accepted for it.
+    expect(jobsOf(run.shares)).toBeGreaterThanOrEqual(2);
     expect(run.pool.connections).toHaveLength(1);
     const [connection] = run.pool.connections;
     expect(connection.user).toBe('class.laptop7');

@@ -6,7 +6,9 @@
  * It makes jobs the way a pool does (a BIP 34 coinbase split around the extranonces, a merkle branch
  * over made-up transactions, the previous hash in Stratum's word-swapped order) and re-derives
  * every share from the job it sent: coinbase, merkle root (from the whole tree, not the branch),
- * header, double SHA-256, compared with the share target of the job's difficulty.
+ * header, double SHA-256, compared with the share target of the job's difficulty. Each clean_jobs
+ * notify is followed by a mining.ping, so the pool knows whether a stale share was sent before the
+ * client had read the notify (a race) or after (a client that kept mining dropped work).
  *
  * Modes: 'normal'; 'junk' (junk lines, unknown methods, a bad notify, once an oversized line);
  * 'drop' (hangs up after every 2nd accepted share); 'stall' (answers the handshake, sends one job,
@@ -51,8 +53,8 @@ export interface ShareRecord {
   accepted: boolean;
   reason?: string;
   block: boolean;
-  /** Milliseconds since this connection's latest clean_jobs notify, when the share's job was dropped by it. */
-  msAfterClean?: number;
+  /** For a share of a job a clean_jobs notify dropped: sent before the client answered the ping after that notify, so before it could know. */
+  raced?: boolean;
 }
 
 export interface TranscriptLine {
@@ -96,8 +98,10 @@ interface Connection {
   authorizedUser?: string;
   versionMask?: number;
   jobs: Map<string, Job>;
-  /** Jobs dropped by a clean_jobs notify, with the time of that notify. */
+  /** Jobs dropped by a clean_jobs notify, with the id of the mining.ping sent right after it. */
   cleanedJobs: Map<string, number>;
+  /** Ids of the pool's requests the client has answered. */
+  answeredRequests: Set<number>;
   seen: Set<string>;
   acceptedShares: number;
   nextPoolRequestId: number;
@@ -243,6 +247,7 @@ export class TestPool {
       subscribed: false,
       jobs: new Map(),
       cleanedJobs: new Map(),
+      answeredRequests: new Set(),
       seen: new Set(),
       acceptedShares: 0,
       nextPoolRequestId: 1,
@@ -338,7 +343,9 @@ export class TestPool {
   /** The client's answer to a request of ours (mining.ping, client.get_version). */
   private onAnswer(connection: Connection, message: { id?: unknown; result?: unknown }): void {
     const method = typeof message.id === 'number' ? connection.pendingPoolRequests.get(message.id) : undefined;
-    if (method) connection.record.answers[method] = message.result;
+    if (!method) return;
+    connection.record.answers[method] = message.result;
+    connection.answeredRequests.add(message.id as number);
   }
 
   private onSubmit(connection: Connection, params: unknown[], reply: (result: unknown, error?: unknown) => void): void {
@@ -352,10 +359,10 @@ export class TestPool {
     if (!new RegExp(`^[0-9a-f]{${2 * this.options.extranonce2Size}}$`).test(extranonce2)) return reject(20, 'Bad extranonce2 size');
     if (!/^[0-9a-f]{8}$/.test(ntime) || !/^[0-9a-f]{8}$/.test(nonce)) return reject(20, 'Bad ntime or nonce');
     const job = connection.jobs.get(jobId);
-    const cleanedAt = connection.cleanedJobs.get(jobId);
     if (!job) {
-      const msAfterClean = cleanedAt === undefined ? undefined : Date.now() - cleanedAt;
-      this.shares.push({ connection: connection.record.id, jobId, extranonce2, ntime, nonce, version: 0, hash: '', accepted: false, reason: 'Job not found (=stale)', block: false, msAfterClean });
+      const cleanedBy = connection.cleanedJobs.get(jobId);
+      const raced = cleanedBy !== undefined && !connection.answeredRequests.has(cleanedBy);
+      this.shares.push({ connection: connection.record.id, jobId, extranonce2, ntime, nonce, ...(typeof versionBits === 'string' ? { versionBits } : {}), version: 0, hash: '', accepted: false, reason: 'Job not found (=stale)', block: false, raced });
       return reply(null, [21, 'Job not found (=stale)', null]);
     }
     let version = job.version;
@@ -411,11 +418,7 @@ export class TestPool {
 
   /** Once per connection: the pool's own requests and a message, as real pools send now and then. */
   private sendExtras(connection: Connection): void {
-    for (const method of ['mining.ping', 'client.get_version']) {
-      const id = connection.nextPoolRequestId++;
-      connection.pendingPoolRequests.set(id, method);
-      this.send(connection, { id, method, params: [] });
-    }
+    for (const method of ['mining.ping', 'client.get_version']) this.request(connection, method);
     this.send(connection, { id: null, method: 'client.show_message', params: [`welcome to the test pool, connection ${connection.record.id}\u001b[31m`] });
     if (this.options.mode === 'junk' && !this.oversizedSent) {
       this.oversizedSent = true;
@@ -474,17 +477,26 @@ export class TestPool {
   }
 
   private sendJob(connection: Connection, job: Job, clean: boolean): void {
-    if (clean) {
-      const now = Date.now();
-      for (const id of connection.jobs.keys()) connection.cleanedJobs.set(id, now);
-      connection.jobs.clear();
-    }
+    const dropped = clean ? [...connection.jobs.keys()] : [];
+    if (clean) connection.jobs.clear();
     connection.jobs.set(job.id, job);
     this.send(connection, {
       id: null,
       method: 'mining.notify',
       params: [job.id, stratumPrevHash(job.prevHashInternal), job.coinbase1.toString('hex'), job.coinbase2.toString('hex'), coinbaseBranch(job.txids).map((h) => h.toString('hex')), hex8(job.version), hex8(job.nbits), hex8(job.ntime), clean],
     });
+    if (dropped.length === 0) return;
+    // The client reads its lines in order: once it answers this, it has read the notify too.
+    const ping = this.request(connection, 'mining.ping');
+    for (const id of dropped) connection.cleanedJobs.set(id, ping);
+  }
+
+  /** Send the client a request of the pool's own; returns its id. */
+  private request(connection: Connection, method: string): number {
+    const id = connection.nextPoolRequestId++;
+    connection.pendingPoolRequests.set(id, method);
+    this.send(connection, { id, method, params: [] });
+    return id;
   }
 
   private broadcastJob(): void {
