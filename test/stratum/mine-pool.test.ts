@@ -88,14 +88,21 @@ async function mine(
   return { code, lines, shares, summary: lines.at(-1)!, stderr, stdout, pool, port };
 }
 
-/** Run the built CLI until `stop` resolves, then Ctrl-C it as a user would; its --duration of 30 s ends it if `stop` never comes. */
-async function runUntil(args: string[], stop: Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Run the built CLI until `stop` resolves, or its stderr matches `stop`, then Ctrl-C it as a user
+ * would; its --duration of 30 s ends it if that never comes.
+ */
+async function runUntil(args: string[], stop: Promise<void> | RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args, '--duration', '30'], { env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
+  const interrupt = () => child.exitCode === null && !child.killed && child.kill('SIGINT');
   child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  void stop.then(() => child.kill('SIGINT'));
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    if (stop instanceof RegExp && stop.test(stderr)) interrupt();
+  });
+  if (stop instanceof Promise) void stop.then(interrupt);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { code, stdout, stderr };
 }
@@ -304,10 +311,11 @@ describe('powlab mine --pool', () => {
     expect(refused.stdout).not.toContain(PASSWORD);
 
     // The port the pool just left: nothing listens there now.
-    const down = await runCli(['mine', '--pool', `stratum+tcp://127.0.0.1:${port}`, '--user', 'u', '--duration', '2', '--threads', '1', '--datadir', join(root, 'down')]);
+    const lostIt = /lost the pool \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\); reconnecting in \d\.\d s/;
+    const down = await runUntil(['mine', '--pool', `stratum+tcp://127.0.0.1:${port}`, '--user', 'u', '--threads', '1', '--datadir', join(root, 'down')], lostIt);
     expect(down.code).toBe(3);
-    expect(down.stderr).toMatch(/lost the pool \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\); reconnecting in \d\.\d s/);
+    expect(down.stderr).toMatch(lostIt);
     expect(down.stderr.trim().split('\n').at(-1)).toMatch(/^powlab: never got work from the pool at 127\.0\.0\.1:\d+ \(connection to 127\.0\.0\.1:\d+ failed: ECONNREFUSED\)$/);
-    expect(down.stdout).toMatch(/^stopped \(duration reached\): 0 shares accepted/m);
+    expect(down.stdout).toMatch(/^stopped \(interrupted\): 0 shares accepted/m);
   }, 90_000);
 });
