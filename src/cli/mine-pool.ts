@@ -145,7 +145,7 @@ export async function mineInPool(args: MineArgs & PoolArgs): Promise<void> {
           coinbase: bytesToHex(work.coinbase(solution.extranonceIndex)),
           merkleBranch: work.job.merkleBranch.map(bytesToHex),
           share,
-        } as Parameters<typeof saveFoundBlock>[1]);
+        });
       } catch (error) {
         // A block not on disk is a loss; a block not sent is the whole of it.
         status?.clear();

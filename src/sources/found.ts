@@ -7,6 +7,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
+import type { Share } from './stratum/work.js';
 
 const FOUND_DIR = 'found';
 
@@ -23,7 +24,7 @@ export interface FoundBlock {
   /** A pool's block is not whole here: the coinbase (hex) and its merkle branch rebuild it, with the share as sent. */
   coinbase?: string;
   merkleBranch?: string[];
-  share?: object;
+  share?: Share;
 }
 
 /** Write a find to <datadir>/found/<hash>.json durably; returns the file's path. */
