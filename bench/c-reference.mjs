@@ -17,10 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { scalarCode, sha256dProgram } from '../scripts/generate-sha256d.mjs';
 import { filterNonces } from '../dist/hash/js-rounds.js';
 
+/** Unsigned 32-bit words: `>>` is the logical shift, and constants carry their u. */
+const C_DIALECT = { literal: (value) => `0x${value.toString(16).padStart(8, '0')}u`, shr: '>>' };
+
 function cFilter(name, lanes) {
   const program = sha256dProgram();
   const vector = lanes === 1 ? 'uint32_t' : `v${lanes}u`;
-  const statement = (type) => ({ name: defined, node }) => `${type} ${defined} = ${scalarCode(node).replaceAll('>>>', '>>').replace(/0x([0-9a-f]{8})/g, '0x$1u')};`;
+  const statement = (type) => ({ name: defined, node }) => `${type} ${defined} = ${scalarCode(node, C_DIALECT)};`;
   const laneOffsets = Array.from({ length: lanes }, (_, i) => i).join(', ');
   return `
 static int64_t ${name}(const uint32_t *midstate, const uint32_t *tail, uint32_t limit, uint32_t start, uint32_t count) {
