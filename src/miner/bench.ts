@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendName } from '../hash/backend.js';
 import { loadWasmFilter, type WasmVariant } from '../hash/wasm.js';
 import { Miner } from './miner.js';
-import { unsolvableWork } from './measure.js';
+import { hashesOver, unsolvableWork } from './measure.js';
 
 export interface BenchOptions {
   backends: BackendName[];
@@ -91,11 +91,9 @@ const median = (values: number[]) => {
 async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
   miner.setWork(unsolvableWork());
   await sleep(ROUND_START_MS);
-  const before = miner.stats();
-  await sleep(milliseconds);
-  const after = miner.stats();
+  const { hashes, seconds } = await hashesOver(miner, milliseconds);
   await miner.pause();
-  return (after.hashes - before.hashes) / (after.elapsedSeconds - before.elapsedSeconds);
+  return hashes / seconds;
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {

@@ -1,6 +1,7 @@
 /** A short, honest hashrate measurement: real workers hashing a job that can never be solved. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendName } from '../hash/backend.js';
+import type { Miner } from './miner.js';
 import type { Work } from './work.js';
 
 export interface Measurement {
@@ -32,6 +33,14 @@ export const DEFAULT_MEASURE_SECONDS = 2;
 /** Longer tells nothing more; it only keeps a person waiting. */
 export const MAX_MEASURE_SECONDS = 60;
 
+/** The hashes a running miner does over the next `milliseconds`, counted from its workers' own counters. */
+export async function hashesOver(miner: Miner, milliseconds: number): Promise<{ hashes: number; seconds: number }> {
+  const before = miner.stats();
+  await sleep(milliseconds);
+  const after = miner.stats();
+  return { hashes: after.hashes - before.hashes, seconds: after.elapsedSeconds - before.elapsedSeconds };
+}
+
 export async function measureHashrate(options: { seconds?: number; threads?: number; backend?: BackendName | 'auto' } = {}): Promise<Measurement> {
   const seconds = options.seconds ?? DEFAULT_MEASURE_SECONDS;
   // Loaded here, not at the top, so that the constants above cost a command's --help nothing.
@@ -39,11 +48,7 @@ export async function measureHashrate(options: { seconds?: number; threads?: num
   const miner = await Miner.start({ threads: options.threads, backend: options.backend });
   try {
     miner.setWork(unsolvableWork());
-    const before = miner.stats();
-    await sleep(seconds * 1000);
-    const after = miner.stats();
-    const elapsed = after.elapsedSeconds - before.elapsedSeconds;
-    const hashes = after.hashes - before.hashes;
+    const { hashes, seconds: elapsed } = await hashesOver(miner, seconds * 1000);
     return { hashrate: hashes / elapsed, hashes, seconds: elapsed, backend: miner.backend, threads: miner.threads };
   } finally {
     await miner.close();
