@@ -5,7 +5,7 @@
  */
 import { sha256dFromMidstate } from '../core/sha256.js';
 import { digestMeetsTarget } from '../core/target.js';
-import type { ScanJob } from './backend.js';
+import type { BackendName, HashBackend, ScanJob } from './backend.js';
 
 /** Hash nonces start..start+count-1 (count <= FILTER_MAX_COUNT); the offset of the first that passes, or -1. */
 export type NonceFilter = (start: number, count: number) => number;
@@ -55,4 +55,19 @@ export function filteredScan(job: JobWords, filter: NonceFilter, start: number, 
     left -= offset + 1;
   }
   return -1;
+}
+
+/** A backend made of a filter over the job's words: what js and wasm differ in is only the filter. */
+export function filteredBackend(name: BackendName, filterFor: (job: JobWords) => NonceFilter): HashBackend {
+  const job = new JobWords();
+  const filter = filterFor(job);
+  return {
+    name,
+    setJob(next: ScanJob) {
+      job.set(next);
+    },
+    scan(start: number, count: number): number {
+      return filteredScan(job, filter, start, count);
+    },
+  };
 }

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Errors } from '../errors.js';
-import type { HashBackend, ScanJob } from './backend.js';
-import { filteredScan, JobWords } from './filtered-scan.js';
+import type { HashBackend } from './backend.js';
+import { filteredBackend } from './filtered-scan.js';
 
 type WasmFilter = (
   m0: number, m1: number, m2: number, m3: number, m4: number, m5: number, m6: number, m7: number,
@@ -38,18 +38,9 @@ export function loadWasmFilter(only?: WasmVariant): { variant: WasmVariant; filt
 
 export function createWasmBackend(only?: WasmVariant): HashBackend & { variant: WasmVariant } {
   const { variant, filterNonces } = loadWasmFilter(only);
-  const job = new JobWords();
-  const { midstate: m, tail } = job;
-  const filter = (start: number, count: number) =>
-    filterNonces(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], tail[0], tail[1], tail[2], job.topLimb, start, count);
-  return {
-    name: 'wasm',
-    variant,
-    setJob(next: ScanJob) {
-      job.set(next);
-    },
-    scan(start: number, count: number): number {
-      return filteredScan(job, filter, start, count);
-    },
-  };
+  const backend = filteredBackend('wasm', (job) => {
+    const { midstate: m, tail } = job;
+    return (start, count) => filterNonces(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], tail[0], tail[1], tail[2], job.topLimb, start, count);
+  });
+  return { ...backend, variant };
 }
