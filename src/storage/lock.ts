@@ -85,7 +85,9 @@ function reapDeadLock(lockPath: string, owner: Owner): void {
   try {
     createFileExclusively(token, String(process.pid));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return; // another process is reaping it: start over
+    // EEXIST: another process is reaping it. ENOENT: the lock's new owner cleared tokens meanwhile. Either way, start over.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOENT') return;
     throw Errors.store(`cannot lock the datadir: cannot create ${token}: ${describeFsError(error)}`);
   }
   try {
@@ -105,14 +107,14 @@ function sameOwner(a: Owner, b: Owner): boolean {
  * owner the lock no longer has, so none can be in use for a removal: all may go.
  */
 function removeLeftoverTokens(lockPath: string): void {
-  const prefix = `${basename(lockPath)}.reap-`;
+  const token = new RegExp(`^${basename(lockPath).replace(/\W/g, '\\$&')}\\.reap-(\\d+|unknown)$`);
   let names: string[];
   try {
     names = readdirSync(dirname(lockPath));
   } catch {
     return;
   }
-  for (const name of names) if (name.startsWith(prefix)) removeFile(join(dirname(lockPath), name));
+  for (const name of names) if (token.test(name)) removeFile(join(dirname(lockPath), name));
 }
 
 function isAlive(pid: number): boolean {

@@ -67,5 +67,5 @@ describe('the datadir lock under racing starts', () => {
       const verified = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
       expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, blocks: 0 });
     }
-  });
+  }, TRIALS * 10_000);
 });
