@@ -10,8 +10,12 @@ import { Errors, PowlabError } from '../../errors.js';
 import { describeFsError, readSmallRegularFile } from '../../storage/durable.js';
 import { printable } from '../printable.js';
 
-/** Core's limit on a block is 4 MB of weight; its template in hex with JSON around it fits well inside this. */
-const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/**
+ * The largest answer a node gives is a full template: at most 4 MB of transactions (4,000,000 weight),
+ * 8 MB as hex, and about 250 bytes of JSON (txid, hash, fee, sigops, weight) for each of the at most
+ * 16,633 transactions that fit: some 12 MB. A little over that is all the memory a node can make us spend.
+ */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export type RpcCredentials = { user: string; password: string } | { cookieFile: string };
