@@ -33,7 +33,7 @@ export function lockDatadir(lockPath: string): DatadirLock {
     const owner = readOwner(lockPath);
     if (owner === undefined) continue; // released between our create and our read: try again
     if (owner.pid !== null && owner.pid !== process.pid && isAlive(owner.pid)) {
-      throw Errors.store(`the datadir is in use by process ${owner.pid} (${lockPath})`);
+      throw Errors.store(`datadir is in use by process ${owner.pid} (${lockPath})`);
     }
     reapDeadLock(lockPath, owner);
   }
