@@ -317,6 +317,8 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     if (this.closed) return;
     const delay = Math.max(requestedWaitMs, this.nextBackoff());
     this.emit('disconnected', reason, delay);
+    // A listener may have closed the client: then no retry may keep the process alive.
+    if (this.closed) return;
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
