@@ -184,7 +184,12 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       line.clear();
       run.found(found);
     });
-    dashboard = await openDashboard(args, session, run.source);
+    try {
+      dashboard = await openDashboard(args, session, run.source);
+    } catch (error) {
+      await session.abandon();
+      throw error;
+    }
     if (!args.json && run.headline) say(run.headline(session), false);
     line.start();
     summary = await session.run();

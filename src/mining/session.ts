@@ -112,6 +112,12 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     return this.miner.stats();
   }
 
+  /** End a session that will not run after all (its printers could not start): workers and source closed. */
+  async abandon(): Promise<void> {
+    await this.source.close();
+    await this.miner.close();
+  }
+
   /** Mine until a stop condition; resolves with the summary once every worker is closed. */
   async run(): Promise<SessionSummary> {
     const { miner, source, options } = this;
