@@ -176,6 +176,10 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       line.clear();
       process.stderr.write(`powlab: warning: ${text}\n`);
     });
+    session.on('told', (text) => {
+      line.clear();
+      process.stderr.write(`powlab: ${text}\n`);
+    });
     session.on('notice', (text) => {
       line.clear();
       say(text, args.json);

@@ -45,6 +45,7 @@ export interface SessionEvents<W extends Work, R> {
   best: [BestHash];
   notice: [string];
   warning: [string];
+  told: [string];
   workerReplaced: [number];
 }
 
@@ -158,6 +159,7 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
       pause: () => void miner.pause(),
       notice: (text) => this.emit('notice', text),
       warning: (text) => this.emit('warning', text),
+      tell: (text) => this.emit('told', text),
       fail: (error) => this.finish('failed', error),
       exhausted: () => this.finish('exhausted'),
     };
