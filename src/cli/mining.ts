@@ -122,17 +122,26 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
   };
 }
 
-/** Aborts on Ctrl-C (SIGINT) or SIGTERM; `dispose` removes the handlers. */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+/** Aborts on Ctrl-C (SIGINT) or SIGTERM, or when the reader of stdout goes away; `dispose` removes the handlers. */
+export function interruptSignal(): { signal: AbortSignal; outputClosed: () => boolean; dispose: () => void } {
   const controller = new AbortController();
+  let closed = false;
   const onSignal = () => controller.abort();
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return;
+    closed = true;
+    controller.abort();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onOutputError);
   return {
     signal: controller.signal,
+    outputClosed: () => closed,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.stdout.off('error', onOutputError);
     },
   };
 }
@@ -202,6 +211,8 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
     await dashboard?.close();
     interrupt.dispose();
   }
+  // Nobody reads the output any more (`| head -1`): a quiet stop, the store already whole and unlocked.
+  if (interrupt.outputClosed()) return;
   run.summary(summary);
   if (summary.reason === 'failed' && summary.error) throw summary.error;
   run.after?.(summary);
