@@ -60,15 +60,17 @@ describe('mining command faults', () => {
   });
 
   it('Ctrl-C while waiting for a node that never answers: one line, exit 130', async () => {
-    // A node that takes the connection and never says a word.
-    const silent = createServer(() => {});
+    // A node that takes the connection and never says a word; Ctrl-C comes once powlab is waiting on it.
+    let connected: () => void = () => {};
+    const asked = new Promise<void>((resolve) => (connected = resolve));
+    const silent = createServer(() => connected());
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
     try {
       const child = spawn(process.execPath, [BIN, 'mine', '--rpc', `http://127.0.0.1:${port}`, '--datadir', join(root, 'rpc')], { env: { ...process.env, NO_COLOR: '1' } });
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
-      setTimeout(() => child.kill('SIGINT'), 1_000);
+      void asked.then(() => child.kill('SIGINT'));
       const [code] = await once(child, 'exit');
       expect(code).toBe(130);
       expect(stderr).toMatch(/^powlab: stopped \(interrupted\) before the node at http:\/\/127\.0\.0\.1:\d+ answered\n$/);
