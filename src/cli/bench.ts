@@ -5,7 +5,8 @@ import { Errors } from '../errors.js';
 import { runBench, type BenchReport } from '../miner/bench.js';
 import type { BenchArgs } from './commands/bench.js';
 import { stopSignal } from './mining.js';
-import { formatHashrate, paint, printJson, StatusLine } from './output.js';
+import { formatHashrate } from '../format/numbers.js';
+import { paint, printJson, StatusLine } from './output.js';
 
 function parseList<T>(option: string, text: string, parse: (item: string) => T): T[] {
   const items = text.split(',').map((item) => item.trim());

@@ -8,7 +8,8 @@ import { Miner } from '../miner/miner.js';
 import type { Solution } from '../miner/work.js';
 import type { GrindArgs } from './commands/grind.js';
 import { checkEngineArgs, MiningStatus, nextEvent, say, stopSignal } from './mining.js';
-import { formatCount, formatDuration, formatHashrate, printJson } from './output.js';
+import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
 

@@ -9,7 +9,8 @@ import type { DashboardSource } from '../dashboard/state.js';
 import type { Miner, MinerStats } from '../miner/miner.js';
 import { oddsAt } from '../core/odds.js';
 import { Errors } from '../errors.js';
-import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from './output.js';
+import { formatChance, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { paint, printJson, StatusLine } from './output.js';
 
 export const engineOptions = {
   threads: { type: 'number', describe: 'worker threads (default: every core)', group: 'Engine:' },
@@ -79,12 +80,6 @@ export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string 
   if (!(stats.expectedHashes > 0) || !(stats.meanHashrate > 0)) return '';
   const odds = oddsAt(stats.expectedHashes, stats.meanHashrate);
   return `; next ${find} expected in ${formatDuration(odds.expectedSeconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(odds.chanceWithinHour)} chance within an hour)`;
-}
-
-/** A chance in percent; the dashboard's page words it the same (formatChance in src/dashboard/page/figures.js). */
-export function formatChance(p: number): string {
-  if (p >= 0.995) return '>99%';
-  return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
 }
 
 export function checkBlockCount(blocks: number): void {

@@ -89,7 +89,21 @@ export function formatChance(p: number): string {
   return '>99%';
 }
 
-/** Difficulty as explorers show it: four significant digits, exponent form when huge or tiny. */
+/** Difficulty as explorers show it: 14,484.2, then 148.18T; the demo targets' tiny ones in exponent form (4.657e-10). */
 export function formatDifficulty(d: number | null): string {
-  return d === null ? '∞' : d >= 1e6 || d < 1e-3 ? d.toExponential(3) : d.toPrecision(4);
+  if (d === null || !Number.isFinite(d)) return '∞';
+  if (d === 0) return '0';
+  if (d < 1e-3) return d.toExponential(3);
+  if (d < 1e6) return Number(d.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+  const { value, unit } = scaleByThousands(d, SI_PREFIXES);
+  return `${value.toFixed(2)}${unit}`;
+}
+
+const SATOSHIS_PER_BTC = 100_000_000;
+
+/** Satoshis as bitcoin, every digit kept: 50.00000000 BTC. */
+export function formatBtc(satoshis: number): string {
+  const sign = satoshis < 0 ? '-' : '';
+  const magnitude = Math.abs(satoshis);
+  return `${sign}${formatInteger(Math.floor(magnitude / SATOSHIS_PER_BTC))}.${String(magnitude % SATOSHIS_PER_BTC).padStart(8, '0')} BTC`;
 }

@@ -2,7 +2,7 @@ import type { CommandModule, Options } from 'yargs';
 import { DEFAULTS, PRESETS } from '../../economics/figures.js';
 import { DEFAULT_HOURS } from '../../economics/inputs.js';
 import { DEFAULT_MEASURE_SECONDS } from '../../miner/measure.js';
-import type { EconomicsCommandArgs } from '../../economics/run.js';
+import type { EconomicsCommandArgs } from '../economics.js';
 
 // Numbers arrive as text so a bad one can be quoted back; src/economics/inputs.ts parses them.
 const machineOptions = {
@@ -41,7 +41,7 @@ export const economicsCommand: CommandModule<object, EconomicsCommandArgs> = {
       .example('$0 economics --preset national-100mw --efficiency 21.5', '100 MW of S19 XP-class machines')
       .example('$0 economics --hashrate 200TH/s --watts 3500 --kwh-price 0.06 --json', 'one S21 at your own price'),
   handler: async (argv) => {
-    const { runEconomics } = await import('../../economics/run.js');
+    const { runEconomics } = await import('../economics.js');
     await runEconomics(argv);
   },
 };

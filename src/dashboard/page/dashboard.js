@@ -362,9 +362,9 @@ function explanation(facts) {
     el(
       'div',
       { class: 'steps' },
-      step('first 64 bytes (never change while the nonce turns): compressed once into the midstate', facts.messageBlocks[0]),
+      step('first 64 bytes (never change while the nonce turns): compressed once into the midstate', facts.chunks[0]),
       step('midstate', facts.midstate),
-      step('last 16 bytes, with the nonce, padded to a second block: compressed from the midstate for each nonce', facts.messageBlocks[1]),
+      step('last 16 bytes, with the nonce, padded to a second chunk: compressed from the midstate for each nonce', facts.chunks[1]),
       step('first SHA-256', facts.firstHash),
       step('its SHA-256 (internal order)', facts.hashInternal),
       step('reversed: the block hash as explorers show it', facts.hash),
