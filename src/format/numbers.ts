@@ -51,7 +51,7 @@ export function formatNumber(value: number): string {
 export function formatLarge(n: number): string {
   if (!Number.isFinite(n)) return '∞';
   if (n < 1e6) return formatInteger(Number(n.toPrecision(3)));
-  const words: [number, string][] = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']];
+  const words: [number, string][] = [[1e6, 'million'], [1e9, 'billion'], [1e12, 'trillion']];
   for (const [size, word] of words) if (n < size * 1000) return `${Number((n / size).toPrecision(3))} ${word}`;
   return n.toPrecision(3);
 }

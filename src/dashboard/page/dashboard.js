@@ -1,7 +1,8 @@
 // The powlab dashboard page: live figures from /api/events (Server-Sent Events), a hashrate chart
 // and nonce maps drawn by hand on canvas, and a header explained from /api/explain. No libraries.
 
-import { addSample, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate, furthestNonce, highestRate } from './figures.js';
+import { addSample, furthestNonce, highestRate } from './figures.js';
+import { formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from './format/numbers.js';
 
 const NONCE_SPACE = 2 ** 32;
 const BANNER_MS = 10_000;
