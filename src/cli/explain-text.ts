@@ -106,7 +106,7 @@ export function renderExplanation(e: Explanation): string {
     `${INDENT}A block takes expected hashes / 2^32 = ${formatNumber(e.expectedHeaders)} headers' worth of nonces on average: one header`,
     `${INDENT}holds a winning nonce with a chance of 1 - (1 - p)^(2^32) = ${formatChance(e.probabilityHeaderWins)}, so all of them fail with ${formatChance(e.probabilityNoncesRunOut)}.`,
     `${INDENT}Then the miner changes the extranonce in the coinbase transaction: a new txid, so a new merkle`,
-    `${INDENT}root, so a new block 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
+    `${INDENT}root, so a new chunk 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
   );
   const next = e.block?.nextExtranonce;
   if (next) {
