@@ -51,12 +51,23 @@ function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Me
     ['break-even price', `${formatUsd(result.breakEvenKwhPrice)} per kWh`, 'revenue per day / kWh per day'],
     ['network share', formatPercent(result.networkShare), 'hashrate / network hashrate'],
   ];
-  const title = preset ? `powlab economics: ${preset.name}, ${preset.describe}` : 'powlab economics';
+  const title = preset ? `powlab economics: ${presetTitle(preset, inputs)}` : 'powlab economics';
   const verdict =
     result.breakEvenKwhPrice > inputs.kwhPrice
       ? `Pays at ${formatUsd(inputs.kwhPrice)} per kWh: it would keep paying up to ${formatUsd(result.breakEvenKwhPrice)}.`
       : `Does not pay at ${formatUsd(inputs.kwhPrice)} per kWh: it would need electricity under ${formatUsd(result.breakEvenKwhPrice)}.`;
   return `${paint(title, 'bold')}\n\n${table(rows)}\n${verdict}\n`;
+}
+
+/** The preset's own words, unless flags replaced its machine: then what was given comes first. */
+function presetTitle(preset: { name: string; describe: string }, inputs: ResolvedInputs): string {
+  const given = [
+    inputs.from.hashrate === 'flag' ? `hashrate ${formatHashrate(inputs.hashrate)}` : '',
+    inputs.from.watts === 'flag' ? `power ${formatPower(inputs.watts)}` : '',
+    inputs.from.efficiency === 'flag' ? `efficiency ${formatNumber(inputs.efficiency)} J/TH` : '',
+  ].filter(Boolean);
+  if (given.length === 0) return `${preset.name}, ${preset.describe}`;
+  return `${preset.name} with ${given.join(' and ')} given, in place of the preset's machine (${preset.describe})`;
 }
 
 type Row = [label: string, value: string, note: string];
