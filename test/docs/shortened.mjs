@@ -2,7 +2,11 @@
 // document shows against the built CLI, shortened where it would mine for long. The rules are general
 // (by option, not by document), so a command a new page shows is shortened the same way; each says why.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const CLI = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const BLOCK_TIMES = fileURLToPath(new URL('../../docs/lab/block-times.mjs', import.meta.url));
@@ -12,6 +16,7 @@ const A_HEADER =
 
 /** Rules: [what they shorten, applies to argv, rewrite]. */
 export const RULES = [
+  ['a file of the repository a page names (a fixture block) is found from anywhere', () => true, (args) => args.map((a) => (!isAbsolute(a) && a.includes('/') && !existsSync(a) && existsSync(join(ROOT, a)) ? join(ROOT, a) : a))],
   ['a header elided with … becomes a whole one', () => true, (args) => args.map((a) => (a.includes('…') ? A_HEADER : a))],
   ['targets of more than 12 zero bits take seconds to minutes a block: 12', (args) => ['mine', 'grind'].includes(args[0]), (args) => cap(args, '--zeros', 12)],
   ['the built-in chain mines at 12 zero bits unless told', (args) => args[0] === 'mine' && !has(args, '--rpc') && !has(args, '--pool'), (args) => (has(args, '--zeros') || has(args, '--bits') ? args : [...args, '--zeros', '12'])],
