@@ -2,7 +2,7 @@
 // and nonce maps drawn by hand on canvas, and a header explained from /api/explain. No libraries.
 
 import { addSample, furthestNonce, highestRate } from './figures.js';
-import { formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from './format/numbers.js';
+import { formatBtc, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from './format/numbers.js';
 
 const NONCE_SPACE = 2 ** 32;
 const BANNER_MS = 10_000;
@@ -123,6 +123,12 @@ function renderScoreboard(scores) {
 }
 
 let shownFinds = '';
+/** One coinbase output as the terminal words it: 50.00000000 BTC to bcrt1q… */
+function payoutWords(output) {
+  const to = output.address ? `${output.address}${output.type === 'p2pk' ? ' (a bare public key)' : ''}` : output.type === 'nulldata' ? 'no one (data)' : output.type === 'anyone' ? 'anyone (OP_TRUE)' : 'a script';
+  return `coinbase pays ${formatBtc(output.value)} to ${to}`;
+}
+
 function renderFinds(finds) {
   const key = finds.map((find) => find.hash).join();
   if (key === shownFinds) return;
@@ -140,6 +146,7 @@ function renderFinds(finds) {
           { onclick: () => explain(find), title: 'take this header apart' },
           el('div', {}, `${findName(find)}: ${find.zeros} zero bits, nonce ${find.nonce}, after ${formatCount(find.hashes)} hashes in ${formatDuration(find.seconds)}${find.verdict && find.verdict !== 'accepted' ? ` (${find.verdict}: ${find.reason})` : ''}`),
           el('div', { class: 'hash' }, find.hash),
+          ...(find.payout ?? []).map((output) => el('div', { class: 'payout' }, payoutWords(output))),
         ),
       ),
     ),
