@@ -77,8 +77,9 @@ function mine() {
       pending = lines.pop();
       for (const line of lines.filter(Boolean)) {
         const result = JSON.parse(line);
-        // One object per block, then (from powlab versions that print one) a summary: only blocks count.
-        if (typeof result.height === 'number' && typeof result.seconds === 'number') found.push(result);
+        // One object per block, then a summary: only the blocks count.
+        if (result.type === 'summary') continue;
+        found.push(result);
         if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2Kmined ${found.length} of ${blocks} blocks`);
       }
     });
