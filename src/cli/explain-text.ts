@@ -1,9 +1,24 @@
 /** The walk-through `powlab explain` prints: the facts of src/explain in the order a miner meets them. */
 import type { BlockExplanation, OutputFacts } from '../explain/block.js';
-import type { FieldName, HeaderField } from '../explain/header.js';
-import type { Explanation } from './explain.js';
+import type { explainHeader, FieldName, HeaderField, timeAtHashrate } from '../explain/header.js';
+import type { Measurement } from '../miner/measure.js';
 import { formatBtc, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate, formatInteger, formatLarge, formatNumber } from '../format/numbers.js';
 import { paint, type Colour } from './output.js';
+
+/** Where the header explained came from. */
+export type ExplainSource =
+  | { kind: 'header' }
+  | { kind: 'genesis'; chain: 'regtest' }
+  | { kind: 'store'; datadir: string; height: number; tip: boolean }
+  | { kind: 'block'; file: string | null };
+
+/** Everything `powlab explain` says, as `--json` prints it and the walk-through below words it. */
+export type Explanation = { source: ExplainSource } & ReturnType<typeof explainHeader> &
+  ReturnType<typeof timeAtHashrate> & {
+    hashrateSource: 'given' | 'measured';
+    measurement?: Omit<Measurement, 'hashrate'>;
+    block?: BlockExplanation;
+  };
 
 const FIELD_STYLE: Record<FieldName, { label: string; colour: Colour }> = {
   version: { label: 'version', colour: 'magenta' },

@@ -10,27 +10,18 @@ import { parseHashrate, parseMeasureSeconds } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import { BLOCKS_FILE, readStore, storedBlockBytes } from '../sources/chain-store.js';
 import type { Measurement } from '../miner/measure.js';
+import { BLOCKS_FILE, readStore, storedBlockBytes } from '../sources/chain-store.js';
 import type { ExplainArgs } from './commands/explain.js';
-import { renderExplanation } from './explain-text.js';
+import { renderExplanation, type Explanation, type ExplainSource } from './explain-text.js';
 import { measureThisMachine } from './measuring.js';
 import { printJson } from './output.js';
-
-export type ExplainSource =
-  | { kind: 'header' }
-  | { kind: 'genesis'; chain: 'regtest' }
-  | { kind: 'store'; datadir: string; height: number; tip: boolean }
-  | { kind: 'block'; file: string | null };
 
 interface Subject {
   source: ExplainSource;
   header: Uint8Array;
   block?: BlockExplanation;
 }
-
-export type Explanation = { source: ExplainSource } & ReturnType<typeof explainHeader> &
-  ReturnType<typeof timeAtHashrate> & { hashrateSource: 'given' | 'measured'; measurement?: Omit<Measurement, 'hashrate'>; block?: BlockExplanation };
 
 export async function explain(args: ExplainArgs): Promise<void> {
   const { hashrate: given, seconds } = checkArgs(args);

@@ -51,7 +51,11 @@ export function formatNumber(value: number): string {
 export function formatLarge(n: number): string {
   if (!Number.isFinite(n)) return '∞';
   if (n < 1e6) return formatInteger(Number(n.toPrecision(3)));
-  const words: [number, string][] = [[1e6, 'million'], [1e9, 'billion'], [1e12, 'trillion']];
+  const words: [number, string][] = [
+    [1e6, 'million'],
+    [1e9, 'billion'],
+    [1e12, 'trillion'],
+  ];
   for (const [size, word] of words) if (n < size * 1000) return `${Number((n / size).toPrecision(3))} ${word}`;
   return n.toPrecision(3);
 }
@@ -67,7 +71,8 @@ export function formatDuration(seconds: number | null): string {
   if (seconds < 1e-3) return `${Number((seconds * 1e6).toPrecision(3))} µs`;
   if (seconds < 1) return `${Number((seconds * 1e3).toPrecision(3))} ms`;
   if (seconds < MINUTE) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
-  if (seconds < HOUR) return `${Math.floor(seconds / MINUTE)} min ${String(Math.floor(seconds % MINUTE)).padStart(2, '0')} s`;
+  if (seconds < HOUR)
+    return `${Math.floor(seconds / MINUTE)} min ${String(Math.floor(seconds % MINUTE)).padStart(2, '0')} s`;
   if (seconds < 2 * DAY) return `${(seconds / HOUR).toFixed(1)} hours`;
   if (seconds < 2 * YEAR) return `${(seconds / DAY).toFixed(1)} days`;
   return `${formatLarge(seconds / YEAR)} years`;

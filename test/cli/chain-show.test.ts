@@ -16,9 +16,26 @@ describe('powlab chain list and chain show', () => {
   let mined: MinedBlock[];
 
   beforeAll(async () => {
-    const result = await runCli(['mine', '--zeros', '8', '--blocks', '2', '--json', '--threads', '1', '--address', PAYEE, '--datadir', datadir]);
+    const result = await runCli([
+      'mine',
+      '--zeros',
+      '8',
+      '--blocks',
+      '2',
+      '--json',
+      '--threads',
+      '1',
+      '--address',
+      PAYEE,
+      '--datadir',
+      datadir,
+    ]);
     expect(result.code).toBe(0);
-    mined = result.stdout.trim().split('\n').map((line) => JSON.parse(line)).filter((o) => 'block' in o) as MinedBlock[];
+    mined = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((o) => 'block' in o) as MinedBlock[];
     expect(mined).toHaveLength(2);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,14 +52,22 @@ describe('powlab chain list and chain show', () => {
     expect(shown.block.coinbase.outputs[0]).toMatchObject({ value: Number(out.value), type: 'p2wpkh', address: PAYEE });
     expect(bitcoin.address.fromOutputScript(out.script, bitcoin.networks.regtest)).toBe(PAYEE);
     expect(shown.block.reward).toEqual({ coinbaseValue: 5_000_000_000, subsidy: 5_000_000_000, claimedFees: 0 });
-    expect(shown.block.transactionList.map((tx: { txid: string }) => tx.txid)).toEqual(reference.transactions!.map((tx) => tx.getId()));
+    expect(shown.block.transactionList.map((tx: { txid: string }) => tx.txid)).toEqual(
+      reference.transactions!.map((tx) => tx.getId()),
+    );
   });
 
   it('show as text: header fields, what the coinbase pays and to whom, every transaction', async () => {
     const result = await runCli(['chain', 'show', '1', '--datadir', datadir]);
     expect(result.code).toBe(0);
-    for (const expected of [`hash         ${mined[0].hash}`, `prev hash    ${REGTEST.genesisHashHex}`, `nonce        ${mined[0].nonce}`,
-      'BIP 34 height 1', `50.00000000 BTC  to ${PAYEE} (P2WPKH)`, 'transactions (1)']) {
+    for (const expected of [
+      `hash         ${mined[0].hash}`,
+      `prev hash    ${REGTEST.genesisHashHex}`,
+      `nonce        ${mined[0].nonce}`,
+      'BIP 34 height 1',
+      `50.00000000 BTC  to ${PAYEE} (P2WPKH)`,
+      'transactions (1)',
+    ]) {
       expect(result.stdout).toContain(expected);
     }
   });
@@ -50,9 +75,15 @@ describe('powlab chain list and chain show', () => {
   it('list: the genesis and each block, with its coinbase value and payee', async () => {
     const result = await runCli(['chain', 'list', '--json', '--datadir', datadir]);
     expect(result.code).toBe(0);
-    const rows = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const rows = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows.map((row) => row.hash)).toEqual([REGTEST.genesisHashHex, ...mined.map((b) => b.hash)]);
-    expect(rows.slice(1).map((row) => [row.coinbaseValue, row.payee])).toEqual([[5e9, PAYEE], [5e9, PAYEE]]);
+    expect(rows.slice(1).map((row) => [row.coinbaseValue, row.payee])).toEqual([
+      [5e9, PAYEE],
+      [5e9, PAYEE],
+    ]);
   });
 
   it.each([

@@ -50,24 +50,49 @@ export function commandsIn(file: string, markdown: string): DocCommand[] {
 }
 
 function pages(): string[] {
-  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.md')).map((name) => join('docs', name));
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join('docs', name));
   return ['README.md', ...docs.sort()];
 }
 
-function run(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('bash', ['-eo', 'pipefail', '-c', script], { env, cwd, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'bash',
+      ['-eo', 'pipefail', '-c', script],
+      { env, cwd, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** The page's form of the command, for the shims: `npx powlab` is `powlab` here (npx would only find the same link). */
-const asRun = (text: string) => text.replace(/\bnpx powlab\b/g, 'powlab').replace(/\bnode docs\/lab\/block-times\.mjs\b/g, 'block-times');
+const asRun = (text: string) =>
+  text.replace(/\bnpx powlab\b/g, 'powlab').replace(/\bnode docs\/lab\/block-times\.mjs\b/g, 'block-times');
 
 describe('the extraction', () => {
   it('finds prompt lines, plain lines and script blocks, and drops comments and output', () => {
-    const page = ['```sh', '$ npx powlab hash 00 # a comment', '0000beef', '```', '```sh', 'cd powlab', 'powlab mine --blocks 1', '```', '```sh', 'H=$(powlab explain --json)', 'echo $H', '```'].join('\n');
+    const page = [
+      '```sh',
+      '$ npx powlab hash 00 # a comment',
+      '0000beef',
+      '```',
+      '```sh',
+      'cd powlab',
+      'powlab mine --blocks 1',
+      '```',
+      '```sh',
+      'H=$(powlab explain --json)',
+      'echo $H',
+      '```',
+    ].join('\n');
     expect(commandsIn('x.md', page).map((c) => [c.line, c.text])).toEqual([
       [2, 'npx powlab hash 00'],
       [7, 'powlab mine --blocks 1'],
@@ -76,8 +101,17 @@ describe('the extraction', () => {
   });
 
   it('finds the commands of every page: README, the guides and the labs', () => {
-    const files = new Set(pages().flatMap((file) => commandsIn(file, readFileSync(join(ROOT, file), 'utf8')).map((c) => c.file)));
-    for (const file of ['README.md', 'docs/lab/0-first-block.md', 'docs/lab/3-block-times.md', 'docs/lab/4-extranonce.md', 'docs/mining-on-a-node.md']) expect(files).toContain(file);
+    const files = new Set(
+      pages().flatMap((file) => commandsIn(file, readFileSync(join(ROOT, file), 'utf8')).map((c) => c.file)),
+    );
+    for (const file of [
+      'README.md',
+      'docs/lab/0-first-block.md',
+      'docs/lab/3-block-times.md',
+      'docs/lab/4-extranonce.md',
+      'docs/mining-on-a-node.md',
+    ])
+      expect(files).toContain(file);
   });
 });
 

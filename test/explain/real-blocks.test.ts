@@ -32,7 +32,12 @@ describe('main-net block 100,000', () => {
     expect(e.coinbase.bip34Height).toBeNull();
     expect(e.nextExtranonce).toBeNull();
     expect(e.coinbase.outputs).toEqual([
-      { value: 5_000_000_000, script: Buffer.from(reference.transactions![0].outs[0].script).toString('hex'), type: 'p2pk', address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' },
+      {
+        value: 5_000_000_000,
+        script: Buffer.from(reference.transactions![0].outs[0].script).toString('hex'),
+        type: 'p2pk',
+        address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J',
+      },
     ]);
     expect(e.reward).toEqual({ coinbaseValue: 5_000_000_000, subsidy: null, claimedFees: null });
     expect(e.witnessCommitment).toBeNull();
@@ -47,9 +52,14 @@ describe('main-net block 100,000', () => {
     });
     for (const [i, tx] of e.transactionList.entries()) {
       if (i === 0) continue;
-      expect(tx.outputs.map((o) => o.address)).toEqual(reference.transactions![i].outs.map((o) => address.fromOutputScript(o.script)));
+      expect(tx.outputs.map((o) => o.address)).toEqual(
+        reference.transactions![i].outs.map((o) => address.fromOutputScript(o.script)),
+      );
     }
-    expect(e.transactionList[1].outputs.map((o) => o.address)).toEqual(['1JqDybm2nWTENrHvMyafbSXXtTk5Uv5QAn', '1EYTGtG4LnFfiMvjJdsU7GMGCQvsRSjYhx']);
+    expect(e.transactionList[1].outputs.map((o) => o.address)).toEqual([
+      '1JqDybm2nWTENrHvMyafbSXXtTk5Uv5QAn',
+      '1EYTGtG4LnFfiMvjJdsU7GMGCQvsRSjYhx',
+    ]);
   });
 
   it('with a known height, the reward splits into the subsidy and the fees claimed', () => {
