@@ -4,7 +4,7 @@ import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
 import { runBench, TRUSTED_SPREAD, type BenchReport } from '../miner/bench.js';
 import { checkThreads } from '../miner/options.js';
-import type { BenchArgs } from './commands/bench.js';
+import type { BenchArgs } from './bench-options.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { describeMachine } from './machine.js';
 import { interruptSignal } from './mining.js';
