@@ -47,4 +47,6 @@ export const Errors = {
   writeFailed: (path: string, why: string) => new PowlabError(`cannot write ${path}: ${why}`, 'ERR_WRITE', 1),
   network: (why: string, exitCode = 3) => new PowlabError(why, 'ERR_NETWORK', exitCode),
   auth: (why: string) => new PowlabError(why, 'ERR_AUTH', 4),
+  /** Ctrl-C before there was anything to show: the shell's convention for a stop by SIGINT. */
+  interrupted: (why: string) => new PowlabError(why, 'ERR_INTERRUPTED', 130),
 };

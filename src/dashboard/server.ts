@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { Errors, PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import type { Miner } from '../miner/miner.js';
+import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
 export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
@@ -18,6 +18,8 @@ export const DEFAULT_DASHBOARD_PORT = 8420;
 
 /** Copied beside this module at build time (npm run build), so it ships with dist/. */
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+/** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
+const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -45,7 +47,8 @@ const FLUSH_MS = 500;
 export interface DashboardOptions {
   host: string;
   port: number;
-  miner: Miner;
+  /** The run: its stats, its records and its finds. */
+  session: MiningView;
   source: DashboardSource;
   /** One line for the user: the dashboard is reachable from the network, or the server failed after it started. */
   warn: (message: string) => void;
@@ -74,6 +77,10 @@ function loadPage(): Map<string, Asset> {
   for (const name of names) {
     const type = CONTENT_TYPES[extname(name)];
     if (type) assets.set(name === 'index.html' ? '/' : `/${name}`, { body: readFileSync(join(PAGE_DIR, name)), type });
+  }
+  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
+  for (const name of readdirSync(FORMAT_DIR)) {
+    if (extname(name) === '.js') assets.set(`/format/${name}`, { body: readFileSync(join(FORMAT_DIR, name)), type: CONTENT_TYPES['.js'] });
   }
   return assets;
 }
@@ -105,7 +112,7 @@ const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSO
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const assets = loadPage();
-  const state = new DashboardState(options.miner, options.source);
+  const state = new DashboardState(options.session, options.source);
   const streams = new Set<ServerResponse>();
   const listeningOn = bare(options.host);
   // A web page elsewhere could reach the server through a DNS name of its own that points here (DNS

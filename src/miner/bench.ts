@@ -3,14 +3,16 @@
  * interleaved rounds so that whatever else the machine does falls on all of them alike; the median
  * round is the result. Ratios between results of one run are the honest comparison.
  */
-import { availableParallelism, cpus, platform, arch, totalmem } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendName } from '../hash/backend.js';
-import { loadWasmFilter, type WasmVariant } from '../hash/wasm.js';
+import type { WasmVariant } from '../hash/wasm.js';
 import { Miner } from './miner.js';
-import { hashesOver, unsolvableWork } from './measure.js';
+import { delay, hashesOver, unsolvableWork } from './measure.js';
+import type { ThreadHost } from './threads.js';
 
 export interface BenchOptions {
+  host: ThreadHost;
+  /** The machine measured, as its platform describes it. */
+  machine: Machine;
   backends: BackendName[];
   threads: number[];
   /** Measured seconds per backend and thread count, split across the rounds. */
@@ -45,7 +47,15 @@ export interface BenchResult {
   /** hashrate / noble's hashrate at the same thread count, when noble was measured. */
   vsNoble: number | null;
   rounds: number[];
+  /**
+   * How far the rounds disagree: their interquartile range over the median (0.05: the middle half of
+   * the rounds lie within 5% of the median's size). Null with fewer than 3 rounds, too few to say.
+   */
+  spread: number | null;
 }
+
+/** Past this spread a case's median moves by more than the ratios between backends are worth trusting. */
+export const TRUSTED_SPREAD = 0.15;
 
 export interface BenchReport {
   machine: Machine;
@@ -61,36 +71,26 @@ const WARM_UP_MS = 300;
 /** Time from new work to every worker hashing it, left out of each round. */
 const ROUND_START_MS = 40;
 
-export function describeMachine(): Machine {
-  return {
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    cores: availableParallelism(),
-    platform: platform(),
-    arch: arch(),
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    v8: process.versions.v8,
-    wasm: wasmVariant(),
-  };
-}
-
-function wasmVariant(): WasmVariant | 'unavailable' {
-  try {
-    return loadWasmFilter().variant;
-  } catch {
-    return 'unavailable';
-  }
-}
-
-const median = (values: number[]) => {
+/** The value a fraction `q` of the way through the sorted values, interpolating between neighbours. */
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+  const at = q * (sorted.length - 1);
+  const below = Math.floor(at);
+  return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (at - below);
+}
+
+const median = (values: number[]) => quantile(values, 0.5);
+
+/** Interquartile range over median: robust to the odd round a busy machine ruins. */
+export function roundSpread(rounds: number[]): number | null {
+  if (rounds.length < 3) return null;
+  const middle = median(rounds);
+  return middle > 0 ? (quantile(rounds, 0.75) - quantile(rounds, 0.25)) / middle : null;
+}
 
 async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
   miner.setWork(unsolvableWork());
-  await sleep(ROUND_START_MS);
+  await delay(ROUND_START_MS);
   const { hashes, seconds } = await hashesOver(miner, milliseconds);
   await miner.pause();
   return hashes / seconds;
@@ -105,10 +105,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     for (const { backend, threads } of cases) {
       if (options.signal?.aborted) break;
-      const miner = await Miner.start({ backend, threads });
+      const miner = await Miner.start({ host: options.host, backend, threads });
       miners.push(miner);
       miner.setWork(unsolvableWork());
-      await sleep(WARM_UP_MS);
+      await delay(WARM_UP_MS);
       await miner.pause();
     }
     const roundMs = (options.seconds * 1000) / options.rounds;
@@ -131,7 +131,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     .filter((result) => result.rounds.length > 0);
   const rateOf = (backend: BackendName, threads: number) => results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
   return {
-    machine: describeMachine(),
+    machine: options.machine,
     seconds: options.seconds,
     rounds: options.rounds,
     complete: done === total,
@@ -146,6 +146,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         scaling: oneThread ? result.hashrate / (result.threads * oneThread) : null,
         vsNoble: noble ? result.hashrate / noble : null,
         rounds: result.rounds,
+        spread: roundSpread(result.rounds),
       };
     }),
   };

@@ -12,6 +12,7 @@ import { bytesToHex } from '../core/bytes.js';
 import { BlockNotStoredError, Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
+import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
 import { readFileIfPresent, writeFileAtomically } from '../storage/durable.js';
 import { ChainStore } from './chain-store.js';
 import { saveFoundBlock } from './found.js';
@@ -41,12 +42,16 @@ export interface ChainOptions {
   warn?: (message: string) => void;
 }
 
-interface ChainWork extends Work {
+export interface ChainWork extends Work {
   readonly height: number;
   readonly template: Omit<BlockHeader, 'merkleRoot' | 'nonce'>;
 }
 
-export class BuiltInChain {
+export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
+  readonly name = 'the built-in regtest chain';
+  readonly finds = 'block';
+  private sink?: WorkSink<ChainWork>;
+
   private constructor(
     readonly store: ChainStore,
     private readonly payoutScript: Uint8Array,
@@ -89,13 +94,34 @@ export class BuiltInChain {
     };
   }
 
+  label(): string {
+    return `block ${this.store.height + 1}`;
+  }
+
+  open(sink: WorkSink<ChainWork>): void {
+    this.sink = sink;
+    sink.work(this.nextWork());
+  }
+
+  async solve(solution: Solution<ChainWork>): Promise<MinedBlock> {
+    return this.accept(solution);
+  }
+
+  outcome(block: MinedBlock): FindOutcome {
+    return { kind: 'block', block: true, height: block.height, counts: true };
+  }
+
+  next(): void {
+    this.sink?.work(this.nextWork());
+  }
+
   /**
    * Turn a solution into a block, store it durably, and describe it. A block the store cannot take
    * (a full disk) throws BlockNotStoredError, after a copy is saved in found/ if there is room: it
    * must not be reported as mined.
    */
-  accept(solution: Solution): MinedBlock {
-    const work = solution.work as ChainWork;
+  accept(solution: Solution<ChainWork>): MinedBlock {
+    const work = solution.work;
     const coinbase = this.coinbase(work.height, solution.extranonceIndex);
     const block = serializeBlock(solution.header, [serializeTx(coinbase)]);
     let stored;
@@ -134,7 +160,7 @@ export class BuiltInChain {
   }
 
   /** The best hash of all runs on this datadir. */
-  loadBest(): BestHash | null {
+  knownBest(): BestHash | null {
     try {
       const bytes = readFileIfPresent(join(this.store.datadir, BEST_FILE));
       if (!bytes) return null;
@@ -146,7 +172,11 @@ export class BuiltInChain {
   }
 
   saveBest(best: BestHash): void {
-    writeFileAtomically(join(this.store.datadir, BEST_FILE), `${JSON.stringify(best)}\n`);
+    try {
+      writeFileAtomically(join(this.store.datadir, BEST_FILE), `${JSON.stringify(best)}\n`);
+    } catch (error) {
+      throw new Error(`could not save the best hash in ${this.store.datadir}: ${(error as Error).message}`);
+    }
   }
 
   close(): void {

@@ -57,6 +57,8 @@ describe('the dashboard in Chromium', () => {
     const origin = new URL(run.url).origin;
     expect(requests.length).toBeGreaterThanOrEqual(3);
     for (const url of requests) expect(new URL(url).origin).toBe(origin);
+    // The numbers on the page are worded by the module the terminal uses, served as built.
+    expect(requests.map((url) => new URL(url).pathname)).toContain('/format/numbers.js');
   });
 
   it('shows a non-zero hashrate in #hashrate that changes over time', async () => {
@@ -158,7 +160,7 @@ describe('the dashboard in Chromium', () => {
   it('logged no errors (a blocked asset or script would show here), and says the run ended when powlab stops', async () => {
     // Checked before the stop: once the server is gone, the browser logs its attempts to reconnect.
     expect(problems).toEqual([]);
-    expect(await run.stop()).toBe(0);
+    expect(await run.stop()).toBe(130);
     await page.waitForSelector('#connection.ended', { timeout: 10_000 });
     await expect(page.locator('#hashrate').textContent()).resolves.toMatch(/H\/s$/);
   });
