@@ -12,7 +12,7 @@ import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import type { Measurement } from '../miner/measure.js';
 import { BLOCKS_FILE, readStore, storedBlockBytes } from '../sources/chain-store.js';
-import type { ExplainArgs } from './commands/explain.js';
+import type { ExplainArgs } from './explain-options.js';
 import { renderExplanation, type Explanation, type ExplainSource } from './explain-text.js';
 import { measureThisMachine } from './measuring.js';
 import { printJson } from './output.js';
@@ -43,7 +43,6 @@ export async function explain(args: ExplainArgs): Promise<void> {
 /** Every option checked before anything is read or measured, so bad input never waits on the miner. */
 function checkArgs(args: ExplainArgs): { hashrate?: number; seconds: number } {
   if (args.height !== undefined && (!Number.isInteger(args.height) || args.height < 0)) throw Errors.badOption('height', `must be a whole number from 0 up, got ${args.height}`);
-  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 1024)) throw Errors.badOption('threads', `must be a whole number from 1 to 1024, got ${args.threads}`);
   return { hashrate: parseHashrate('hashrate', args.hashrate), seconds: parseMeasureSeconds(args.seconds) };
 }
 
