@@ -68,10 +68,18 @@ interface Dawn {
 /** The objects Dawn must keep alive: a GPU object that is garbage-collected takes the process down. */
 const keptAlive: GPU[] = [];
 
+/**
+ * Mesa's EGL looks for a display server unless told there is none; a user should not have to say it.
+ * Call it on the main thread before a worker loads Dawn: a worker's process.env is its own copy, and
+ * what it sets never reaches the C library that EGL reads.
+ */
+export function prepareGpuEnvironment(): void {
+  if (process.platform === 'linux') process.env.EGL_PLATFORM ??= 'surfaceless';
+}
+
 async function loadDawn(): Promise<Dawn> {
   if (process.env[TEST_HOOK] === 'no-package') throw new Error(`the webgpu package is hidden by ${TEST_HOOK}`);
-  // Mesa's EGL looks for a display server unless told there is none; a user should not have to say it.
-  if (process.platform === 'linux') process.env.EGL_PLATFORM ??= 'surfaceless';
+  prepareGpuEnvironment();
   const dawn = (await import('webgpu')) as unknown as Dawn;
   return dawn;
 }

@@ -3,6 +3,10 @@
  * that must be fast (stop, progress, position) live in shared memory; messages carry work and results.
  */
 import type { BackendName } from '../hash/backend.js';
+import type { GpuAdapterInfo } from '../hash/webgpu.js';
+
+/** A CPU backend, or the GPU (whose worker is src/worker/gpu-entry.ts). */
+export type WorkerBackend = BackendName | 'webgpu';
 
 /** Slots of the shared Int32Array `control`. */
 export const CONTROL_EPOCH = 0; // bumped by the controller to stop every range dispatched before it
@@ -11,7 +15,7 @@ export const CONTROL_SLOTS = 2;
 
 export interface WorkerInit {
   index: number;
-  backend: BackendName;
+  backend: WorkerBackend;
   /** Int32Array(CONTROL_SLOTS) */
   control: SharedArrayBuffer;
   /** BigInt64Array(threads): hashes done by each worker, ever. */
@@ -44,7 +48,9 @@ export interface RangeMessage {
 export type ToWorker = JobMessage | RangeMessage;
 
 export type FromWorker =
-  | { type: 'ready'; backend: BackendName }
+  | { type: 'ready'; backend: WorkerBackend; adapter?: GpuAdapterInfo }
+  /** The GPU worker found no device to run on (the reason is one line); it ends after saying so. */
+  | { type: 'unavailable'; reason: string }
   /** A nonce whose hash meets the job's target. */
   | { type: 'found'; jobKey: number; rangeId: number; nonce: number }
   /** A nonce whose hash beats the best so far without meeting the target. */
