@@ -26,4 +26,6 @@ export const Errors = {
   store: (why: string) => new PowlabError(why, 'ERR_STORE'),
   network: (why: string, exitCode = 3) => new PowlabError(why, 'ERR_NETWORK', exitCode),
   auth: (why: string) => new PowlabError(why, 'ERR_AUTH', 4),
+  /** Ctrl-C before there was anything to show: the shell's convention for a stop by SIGINT. */
+  interrupted: (why: string) => new PowlabError(why, 'ERR_INTERRUPTED', 130),
 };

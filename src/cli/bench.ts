@@ -4,7 +4,9 @@ import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
 import { runBench, type BenchReport } from '../miner/bench.js';
 import type { BenchArgs } from './commands/bench.js';
-import { stopSignal } from './mining.js';
+import { nodeThreads } from '../worker/node-threads.js';
+import { describeMachine } from './machine.js';
+import { interruptSignal } from './mining.js';
 import { formatHashrate, paint, printJson, StatusLine } from './output.js';
 
 function parseList<T>(option: string, text: string, parse: (item: string) => T): T[] {
@@ -54,11 +56,13 @@ function printTable(report: BenchReport): void {
 
 export async function bench(args: BenchArgs): Promise<void> {
   const plan = benchPlan(args);
-  const stop = stopSignal();
+  const stop = interruptSignal();
   const status = new StatusLine();
   try {
     const report = await runBench({
       ...plan,
+      host: nodeThreads(),
+      machine: describeMachine(),
       signal: stop.signal,
       onRound: (done, total, backend, threads) => status.update(`bench ${done + 1}/${total}: ${backend} on ${threads} thread${threads === 1 ? '' : 's'}…`),
     });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { Errors, PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import type { Miner } from '../miner/miner.js';
+import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
 export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
@@ -45,7 +45,8 @@ const FLUSH_MS = 500;
 export interface DashboardOptions {
   host: string;
   port: number;
-  miner: Miner;
+  /** The run: its stats, its records and its finds. */
+  session: MiningView;
   source: DashboardSource;
   /** One line for the user: the dashboard is reachable from the network, or the server failed after it started. */
   warn: (message: string) => void;
@@ -105,7 +106,7 @@ const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSO
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const assets = loadPage();
-  const state = new DashboardState(options.miner, options.source);
+  const state = new DashboardState(options.session, options.source);
   const streams = new Set<ServerResponse>();
   const listeningOn = bare(options.host);
   // A web page elsewhere could reach the server through a DNS name of its own that points here (DNS

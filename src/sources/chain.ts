@@ -13,6 +13,7 @@ import { bytesToHex } from '../core/bytes.js';
 import { Errors } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
+import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
 import { ChainStore } from './chain-store.js';
 
 /** BIP 9 version bits with no deployment signalled. */
@@ -40,12 +41,16 @@ export interface ChainOptions {
   warn?: (message: string) => void;
 }
 
-interface ChainWork extends Work {
+export interface ChainWork extends Work {
   readonly height: number;
   readonly template: Omit<BlockHeader, 'merkleRoot' | 'nonce'>;
 }
 
-export class BuiltInChain {
+export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
+  readonly name = 'the built-in regtest chain';
+  readonly finds = 'block';
+  private sink?: WorkSink<ChainWork>;
+
   private constructor(
     readonly store: ChainStore,
     private readonly payoutScript: Uint8Array,
@@ -88,9 +93,30 @@ export class BuiltInChain {
     };
   }
 
+  label(): string {
+    return `block ${this.store.height + 1}`;
+  }
+
+  open(sink: WorkSink<ChainWork>): void {
+    this.sink = sink;
+    sink.work(this.nextWork());
+  }
+
+  async solve(solution: Solution<ChainWork>): Promise<MinedBlock> {
+    return this.accept(solution);
+  }
+
+  outcome(block: MinedBlock): FindOutcome {
+    return { kind: 'block', block: true, height: block.height, counts: true };
+  }
+
+  next(): void {
+    this.sink?.work(this.nextWork());
+  }
+
   /** Turn a solution into a block, store it durably, and describe it. */
-  accept(solution: Solution): MinedBlock {
-    const work = solution.work as ChainWork;
+  accept(solution: Solution<ChainWork>): MinedBlock {
+    const work = solution.work;
     const coinbase = this.coinbase(work.height, solution.extranonceIndex);
     const block = serializeBlock(solution.header, [serializeTx(coinbase)]);
     const stored = this.store.append(block);
@@ -108,7 +134,7 @@ export class BuiltInChain {
   }
 
   /** The best hash of all runs on this datadir. */
-  loadBest(): BestHash | null {
+  knownBest(): BestHash | null {
     try {
       const best = JSON.parse(readFileSync(join(this.store.datadir, BEST_FILE), 'utf8')) as BestHash;
       return typeof best.hash === 'string' && /^[0-9a-f]{64}$/.test(best.hash) ? best : null;
@@ -119,8 +145,12 @@ export class BuiltInChain {
 
   saveBest(best: BestHash): void {
     const file = join(this.store.datadir, BEST_FILE);
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(best)}\n`);
-    renameSync(`${file}.tmp`, file);
+    try {
+      writeFileSync(`${file}.tmp`, `${JSON.stringify(best)}\n`);
+      renameSync(`${file}.tmp`, file);
+    } catch (error) {
+      throw new Error(`could not save the best hash in ${this.store.datadir}: ${(error as Error).message}`);
+    }
   }
 
   close(): void {

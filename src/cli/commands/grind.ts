@@ -1,26 +1,34 @@
-import type { CommandModule } from 'yargs';
-import { engineOptions, type EngineArgs } from '../mining.js';
-import { targetOptions, type TargetArgs } from '../targets.js';
+import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
+import { NONCE_SPACE } from '../../core/header.js';
+import { Errors } from '../../errors.js';
+import { engineOptions, numberArg } from '../mining.js';
+import { targetOptions } from '../targets.js';
 
-export interface GrindArgs extends EngineArgs, TargetArgs {
-  header: string;
-  start: number;
-  count?: number;
+function checkStart(start: number): number {
+  if (!Number.isInteger(start) || start < 0 || start >= NONCE_SPACE) throw Errors.badOption('start', `must be a nonce from 0 to 4294967295, got ${start}`);
+  return start;
 }
 
-export const grindCommand: CommandModule<object, GrindArgs> = {
+function checkCount(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > NONCE_SPACE) throw Errors.badOption('count', `must be a whole number from 1 to ${NONCE_SPACE}, got ${count}`);
+  return count;
+}
+
+const grindOptions = {
+  ...engineOptions,
+  ...targetOptions,
+  header: { type: 'string', requiresArg: true, demandOption: true, describe: 'the header, 160 hex digits (its nonce is ignored)' },
+  start: { type: 'string', requiresArg: true, default: '0', coerce: numberArg('start', checkStart), describe: 'first nonce to try' },
+  count: { type: 'string', requiresArg: true, coerce: numberArg('count', checkCount), describe: 'how many nonces to try (default: to the end of the nonce space)' },
+} as const satisfies Record<string, Options>;
+
+type GrindOptionTypes = InferredOptionTypes<typeof grindOptions>;
+export type GrindArgs = ArgumentsCamelCase<GrindOptionTypes>;
+
+export const grindCommand: CommandModule<object, GrindOptionTypes> = {
   command: 'grind',
   describe: "Search one header's nonces for a hash that meets a target (like bitcoin-util grind)",
-  builder: (y) =>
-    y
-      .options(engineOptions)
-      .options(targetOptions)
-      .options({
-        header: { type: 'string', requiresArg: true, demandOption: true, describe: 'the header, 160 hex digits (its nonce is ignored)' },
-        start: { type: 'number', requiresArg: true, default: 0, describe: 'first nonce to try' },
-        count: { type: 'number', requiresArg: true, describe: 'how many nonces to try (default: to the end of the nonce space)' },
-      })
-      .example('$0 grind --header 0100…1d00000000 --zeros 20', 'find a nonce giving 20 leading zero bits'),
+  builder: (y) => y.options(grindOptions).example('$0 grind --header 0100…1d00000000 --zeros 20', 'find a nonce giving 20 leading zero bits'),
   handler: async (argv) => {
     const { grind } = await import('../grind.js');
     await grind(argv);

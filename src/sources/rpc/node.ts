@@ -125,8 +125,8 @@ export class NodeSource {
   }
 
   /** Save the block, submit it, read the verdict and the node's tip. */
-  async submit(solution: Solution): Promise<NodeBlock> {
-    const work = solution.work as TemplateWork;
+  async submit(solution: Solution<TemplateWork>): Promise<NodeBlock> {
+    const work = solution.work;
     const blockBytes = work.block(solution);
     const fault = checkBlock(parseBlock(blockBytes));
     if (fault) throw new Error(`powlab assembled a block that fails its own check (${fault}); not submitting it`);
