@@ -4,26 +4,15 @@
  * `webgpu` package (Google's Dawn). Thousands of invocations hash one nonce range side by side; each
  * appends the nonces that pass the filter to an output buffer, and the CPU re-checks every one with
  * the reference hash, as for every backend. A GPU scan is asynchronous (the readback is mapAsync),
- * so this backend offers the scan-a-range interface as promises and has its own worker glue
- * (src/worker/gpu-entry.ts).
+ * so this backend offers the scan-a-range interface as promises and has its own worker life
+ * (src/worker/gpu-runner.ts).
  *
- * The package is optional and loaded only when a GPU is asked for. Without it, or without an
- * adapter, openWebGpu() throws one line saying why.
+ * Nothing here is Node's: the scanner runs on any GPUDevice. Finding one is the platform's part, in
+ * Node src/hash/webgpu-node.ts (the optional `webgpu` package, loaded only when a GPU is asked for).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { Errors } from '../errors.js';
 import type { ScanJob } from './backend.js';
 import { JobWords } from './filtered-scan.js';
 import { KERNEL_PARAM_WORDS, KERNEL_START_WORD, KERNEL_WGSL, writeKernelJob } from './webgpu-kernel.js';
-
-export const GPU_BACKEND_NAME = 'webgpu';
-
-/**
- * Test-only: POWLAB_TEST_WEBGPU=no-adapter makes every adapter request come back empty, and
- * POWLAB_TEST_WEBGPU=no-package makes the package fail to load, so that a machine with a GPU can
- * show what a machine without one does. Not for users: it only takes the GPU away.
- */
-const TEST_HOOK = 'POWLAB_TEST_WEBGPU';
 
 /** Which adapter the backend got, in the words the driver uses. */
 export interface GpuAdapterInfo {
@@ -50,55 +39,17 @@ export interface KernelShape {
 
 // Measured on llvmpipe (bench/README.md): few nonces per invocation and full workgroups; a real GPU
 // wants the same, since thousands of invocations hide the latency one loop would not.
-export const DEFAULT_KERNEL_SHAPE: KernelShape = { workgroupSize: 256, noncesPerInvocation: 4 };
+export const DEFAULT_KERNEL_SHAPE: KernelShape = { workgroupSize: 256, noncesPerInvocation: 8 };
 
 /** WebGPU's guaranteed limits: 65,535 workgroups per dimension, 256 invocations per workgroup. */
 const MAX_WORKGROUPS_PER_DIMENSION = 65_535;
-const MAX_WORKGROUP_SIZE = 256;
+export const MAX_WORKGROUP_SIZE = 256;
 /** The largest range one dispatch takes; the kernel's u32 offsets stay exact far beyond it. */
 export const MAX_DISPATCH_NONCES = 1 << 30;
 /** Candidates one dispatch can hand back; a dispatch that finds more is redone in halves. */
 const DEFAULT_CAPACITY = 4096;
 
-interface Dawn {
-  create(flags: string[]): GPU;
-  globals: Record<string, unknown>;
-}
-
-/** The objects Dawn must keep alive: a GPU object that is garbage-collected takes the process down. */
-const keptAlive: GPU[] = [];
-
-/**
- * Mesa's EGL looks for a display server unless told there is none; a user should not have to say it.
- * Call it on the main thread before a worker loads Dawn: a worker's process.env is its own copy, and
- * what it sets never reaches the C library that EGL reads.
- */
-export function prepareGpuEnvironment(): void {
-  if (process.platform === 'linux') process.env.EGL_PLATFORM ??= 'surfaceless';
-}
-
-async function loadDawn(): Promise<Dawn> {
-  if (process.env[TEST_HOOK] === 'no-package') throw new Error(`the webgpu package is hidden by ${TEST_HOOK}`);
-  prepareGpuEnvironment();
-  const dawn = (await import('webgpu')) as unknown as Dawn;
-  return dawn;
-}
-
-/** Dawn warns on stderr when it tries Vulkan without a loader: skip the try where there is none. */
-function vulkanLoaderPresent(): boolean {
-  if (process.platform !== 'linux') return true;
-  try {
-    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1') || existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1');
-  } catch {
-    return true;
-  }
-}
-
-const ATTEMPTS = [
-  { via: 'default', flags: [], options: {} },
-  { via: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility' } },
-] as const;
-
+/** A device to run on, with the platform's usage flags (globals in a browser, Dawn's own in Node). */
 export interface OpenedGpu {
   device: GPUDevice;
   adapter: GpuAdapterInfo;
@@ -106,52 +57,12 @@ export interface OpenedGpu {
   maxWorkgroupSize: number;
 }
 
-/** Find an adapter, the platform's default first, then OpenGL ES; throws one line when there is none. */
-export async function openWebGpu(): Promise<OpenedGpu> {
-  let dawn: Dawn;
-  try {
-    dawn = await loadDawn();
-  } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw Errors.badOption('backend', `webgpu is unavailable: the webgpu package cannot load (${why})`);
-  }
-  const tried: string[] = [];
-  for (const attempt of ATTEMPTS) {
-    if (attempt.via === 'default' && !vulkanLoaderPresent()) {
-      tried.push('default (no Vulkan loader)');
-      continue;
-    }
-    const gpu = dawn.create([...attempt.flags]);
-    keptAlive.push(gpu);
-    const adapter = process.env[TEST_HOOK] === 'no-adapter' ? null : await gpu.requestAdapter(attempt.options as GPURequestAdapterOptions);
-    if (!adapter) {
-      tried.push(attempt.via);
-      continue;
-    }
-    // Compatibility mode starts at 128 invocations per workgroup; ask for the 256 a kernel may count on.
-    const maxWorkgroupSize = Math.min(MAX_WORKGROUP_SIZE, adapter.limits.maxComputeWorkgroupSizeX, adapter.limits.maxComputeInvocationsPerWorkgroup);
-    const device = await adapter.requestDevice({
-      requiredLimits: { maxComputeWorkgroupSizeX: maxWorkgroupSize, maxComputeInvocationsPerWorkgroup: maxWorkgroupSize },
-    });
-    const info = adapter.info;
-    const buffer = dawn.globals.GPUBufferUsage as OpenedGpu['usage']['buffer'];
-    const mapRead = (dawn.globals.GPUMapMode as { READ: number }).READ;
-    return {
-      device,
-      adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, via: attempt.via },
-      usage: { buffer, mapRead },
-      maxWorkgroupSize,
-    };
-  }
-  throw Errors.badOption('backend', `webgpu is unavailable: no GPU adapter (tried ${tried.join(', ')})`);
-}
-
 /**
  * The kernel on one device. `candidates` hands back every nonce of a range whose hash's top 32 bits
  * pass the job's bound; `scan` is the scan-a-range interface, asynchronous.
  */
 export class WebGpuScanner {
-  readonly name = GPU_BACKEND_NAME;
+  readonly name = 'webgpu';
   readonly adapter: GpuAdapterInfo;
   readonly shape: KernelShape;
   private readonly job = new JobWords();
@@ -186,10 +97,9 @@ export class WebGpuScanner {
     });
   }
 
-  static async open(shape: KernelShape = DEFAULT_KERNEL_SHAPE, capacity = DEFAULT_CAPACITY, gpu?: OpenedGpu): Promise<WebGpuScanner> {
+  static async open(opened: OpenedGpu, shape: KernelShape = DEFAULT_KERNEL_SHAPE, capacity = DEFAULT_CAPACITY): Promise<WebGpuScanner> {
     checkShape(shape);
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive whole number, got ${capacity}`);
-    const opened = gpu ?? (await openWebGpu());
     if (shape.workgroupSize > opened.maxWorkgroupSize) throw new RangeError(`this adapter runs at most ${opened.maxWorkgroupSize} invocations per workgroup`);
     const module = opened.device.createShaderModule({ code: KERNEL_WGSL });
     const pipeline = await opened.device.createComputePipelineAsync({
@@ -201,11 +111,6 @@ export class WebGpuScanner {
       },
     });
     return new WebGpuScanner(opened, pipeline, shape, capacity);
-  }
-
-  /** The device this scanner runs on, for another scanner of another shape (tuning). */
-  get opened(): OpenedGpu {
-    return this.gpu;
   }
 
   setJob(job: ScanJob): void {

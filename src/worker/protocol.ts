@@ -5,9 +5,6 @@
 import type { BackendName } from '../hash/backend.js';
 import type { GpuAdapterInfo } from '../hash/webgpu.js';
 
-/** A CPU backend, or the GPU (whose worker is src/worker/gpu-entry.ts). */
-export type WorkerBackend = BackendName | 'webgpu';
-
 /** Slots of the shared Int32Array `control`. */
 export const CONTROL_EPOCH = 0; // bumped by the controller to stop every range dispatched before it
 export const CONTROL_THROTTLE = 1; // percent of each core a worker may use, 1..100
@@ -15,7 +12,7 @@ export const CONTROL_SLOTS = 2;
 
 export interface WorkerInit {
   index: number;
-  backend: WorkerBackend;
+  backend: BackendName;
   /** Int32Array(CONTROL_SLOTS) */
   control: SharedArrayBuffer;
   /** BigInt64Array(threads): hashes done by each worker, ever. */
@@ -48,7 +45,8 @@ export interface RangeMessage {
 export type ToWorker = JobMessage | RangeMessage;
 
 export type FromWorker =
-  | { type: 'ready'; backend: WorkerBackend; adapter?: GpuAdapterInfo }
+  /** The GPU worker also names its adapter and the hashrate it measured on starting. */
+  | { type: 'ready'; backend: BackendName; adapter?: GpuAdapterInfo; hashrate?: number }
   /** The GPU worker found no device to run on (the reason is one line); it ends after saying so. */
   | { type: 'unavailable'; reason: string }
   /** A nonce whose hash meets the job's target. */

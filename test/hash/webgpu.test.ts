@@ -9,7 +9,8 @@ import { headerBytesFromHex } from '../../src/core/header.js';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
 import { bitsToTarget, digestMeetsTarget, hashToBigInt, targetToLimbs } from '../../src/core/target.js';
 import type { ScanJob } from '../../src/hash/backend.js';
-import { openWebGpu, WebGpuScanner, type OpenedGpu } from '../../src/hash/webgpu.js';
+import { WebGpuScanner, type OpenedGpu } from '../../src/hash/webgpu.js';
+import { openWebGpu } from '../../src/hash/webgpu-node.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
 
 const packageMissing = await import('webgpu').then(
@@ -56,7 +57,7 @@ describe.skipIf(packageMissing !== undefined)('webgpu backend', () => {
     } catch (error) {
       throw new Error(`no WebGPU adapter: on Linux .ci/run installs Mesa's llvmpipe (libegl-mesa0, libgles2, libgl1-mesa-dri); ${(error as Error).message}`);
     }
-    scanner = await WebGpuScanner.open(undefined, undefined, gpu);
+    scanner = await WebGpuScanner.open(gpu);
   });
   afterAll(() => scanner?.close());
 
@@ -126,7 +127,7 @@ describe.skipIf(packageMissing !== undefined)('webgpu backend', () => {
   });
 
   it('loses no candidate when a dispatch finds more than its output buffer holds', async () => {
-    const small = await WebGpuScanner.open({ workgroupSize: 64, noncesPerInvocation: 3 }, 50, gpu);
+    const small = await WebGpuScanner.open(gpu, { workgroupSize: 64, noncesPerInvocation: 3 }, 50);
     try {
       const job = jobFor(randomHeader(), (1n << 254n) - 1n); // one hash in four
       small.setJob(job);
@@ -142,7 +143,7 @@ describe.skipIf(packageMissing !== undefined)('webgpu backend', () => {
     [32, 16],
     [256, 1],
   ])('gives the same candidates with %i invocations per workgroup and %i nonces each', async (workgroupSize, noncesPerInvocation) => {
-    const other = await WebGpuScanner.open({ workgroupSize, noncesPerInvocation }, undefined, gpu);
+    const other = await WebGpuScanner.open(gpu, { workgroupSize, noncesPerInvocation });
     try {
       const job = jobFor(randomHeader(), (1n << 250n) - 1n);
       other.setJob(job);

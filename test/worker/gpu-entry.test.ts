@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
 import { digestMeetsTarget, hashToBigInt, targetToLimbs } from '../../src/core/target.js';
-import { prepareGpuEnvironment } from '../../src/hash/webgpu.js';
+import { prepareGpuEnvironment } from '../../src/hash/webgpu-node.js';
 import { CONTROL_EPOCH, CONTROL_SLOTS, CONTROL_THROTTLE, type FromWorker, type ToWorker, type WorkerInit } from '../../src/worker/protocol.js';
 
 const GPU_WORKER = fileURLToPath(new URL('../../dist/worker/gpu-entry.js', import.meta.url));
@@ -81,6 +81,7 @@ describe.skipIf(packageMissing)('GPU worker', () => {
     const ready = await gpu.next('ready');
     expect(ready.backend).toBe('webgpu');
     expect(ready.adapter?.via).toMatch(/^(default|opengles)$/);
+    expect(ready.hashrate).toBeGreaterThan(0);
 
     const header = new Uint8Array(randomBytes(80));
     const target = (1n << 246n) - 1n; // one hash in 1024
