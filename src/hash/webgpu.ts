@@ -31,6 +31,11 @@ export function describeAdapter(info: GpuAdapterInfo): string {
   return `${names || 'unnamed adapter'}${description} via ${info.via}`;
 }
 
+/** A software rasterizer: the "GPU" is these same CPU cores, so it competes with the CPU workers. */
+export function runsOnTheCpu(info: GpuAdapterInfo): boolean {
+  return /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+}
+
 /** How the work of one dispatch is cut: nonces per invocation, invocations per workgroup. */
 export interface KernelShape {
   workgroupSize: number;
