@@ -29,7 +29,7 @@ export interface MinerOptions {
   backend?: BackendName | 'auto';
   /**
    * One GPU worker beside the CPU workers: true always (it fails without an adapter), false never;
-   * by default only with backend 'auto', and then only where the GPU is the faster.
+   * by default only with backend 'auto' and no thread count, and then only where the GPU is faster.
    */
   gpu?: boolean;
   /** Percent of each core to use, 1..100. */
@@ -175,7 +175,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     const calibration = requested === 'auto' ? await calibrateBackends() : undefined;
     const backend = calibration?.backend ?? (requested as BackendName);
     const cpuBackends = Array.from({ length: threads }, () => backend);
-    if (!(options.gpu ?? requested === 'auto')) return Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+    // --threads asks for CPU workers: 'auto' then chooses among CPU backends, and --gpu adds the GPU.
+    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined))) return Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
 
     const miner = new Miner<W>(options.host, ['webgpu', ...cpuBackends], throttle, best);
     const [gpuSlot] = miner.slots;
@@ -192,13 +193,15 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       const cpuRate = (calibration.rates[backend] ?? 0) * threads;
       const gpuRate = gpuSlot.rate;
       const named = `${describeAdapter(miner.gpu!)} at ${formatRate(gpuRate)}`;
-      if (runsOnTheCpu(miner.gpu!) ? gpuRate <= cpuRate : gpuRate <= cpuRate / threads) {
+      const software = runsOnTheCpu(miner.gpu!);
+      // A software GPU must beat every core it takes; a real one, the one core that feeds it.
+      if (software ? gpuRate <= cpuRate : gpuRate <= cpuRate / threads) {
         await miner.close();
         const cpuMiner = await Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
         cpuMiner.gpuNote = `not using the GPU: ${named} is slower than ${threads} × ${backend} at ${formatRate(cpuRate)}`;
         return cpuMiner;
       }
-      if (runsOnTheCpu(miner.gpu!)) {
+      if (software) {
         // A software GPU hashes on these same cores: CPU workers beside it would only take its time.
         miner.slots.splice(1);
         miner.gpuNote = `mining on the GPU alone: ${named}, faster than ${threads} × ${backend} at ${formatRate(cpuRate)} on the same cores`;
