@@ -179,6 +179,10 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       line.clear();
       process.stderr.write(`powlab: warning: ${text}\n`);
     });
+    session.on('told', (text) => {
+      line.clear();
+      process.stderr.write(`powlab: ${text}\n`);
+    });
     session.on('notice', (text) => {
       line.clear();
       say(text, args.json);
@@ -187,7 +191,12 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       line.clear();
       run.found(found);
     });
-    dashboard = await openDashboard(args, session, run.source);
+    try {
+      dashboard = await openDashboard(args, session, run.source);
+    } catch (error) {
+      await session.abandon();
+      throw error;
+    }
     if (!args.json && run.headline) say(run.headline(session), false);
     line.start();
     summary = await session.run();

@@ -25,5 +25,5 @@ export function checkThrottle(throttle: number): number {
 
 export function checkBackend(backend: string): BackendName | 'auto' {
   if (backend === 'auto' || (BACKEND_NAMES as readonly string[]).includes(backend)) return backend as BackendName | 'auto';
-  throw Errors.badOption('backend', `unknown backend ${JSON.stringify(backend)} (known: auto, ${BACKEND_NAMES.join(', ')})`);
+  throw Errors.badOption('backend', `unknown backend ${backend} (known: auto, ${BACKEND_NAMES.join(', ')})`);
 }

@@ -47,6 +47,7 @@ export interface SessionEvents<W extends Work, R> {
   best: [BestHash];
   notice: [string];
   warning: [string];
+  told: [string];
   workerReplaced: [number];
 }
 
@@ -114,6 +115,12 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     return this.miner.stats();
   }
 
+  /** End a session that will not run after all (its printers could not start): workers and source closed. */
+  async abandon(): Promise<void> {
+    await this.source.close();
+    await this.miner.close();
+  }
+
   /** Mine until a stop condition; resolves with the summary once every worker is closed. */
   async run(): Promise<SessionSummary> {
     const { miner, source, options } = this;
@@ -155,6 +162,7 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
       pause: () => void miner.pause(),
       notice: (text) => this.emit('notice', text),
       warning: (text) => this.emit('warning', text),
+      tell: (text) => this.emit('told', text),
       fail: (error) => this.finish('failed', error),
       exhausted: () => this.finish('exhausted'),
     };

@@ -31,6 +31,8 @@ export interface WorkSink<W extends Work> {
   /** Something a person should know, that is not a problem. */
   notice(text: string): void;
   warning(text: string): void;
+  /** What the other side says or does that a person watching should see (a pool's message, a lost connection). */
+  tell(text: string): void;
   /** The source cannot go on: the session stops with this error. */
   fail(error: Error): void;
   /** Every nonce the source offers has been tried, and it has no more: the session ends. */

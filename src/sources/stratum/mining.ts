@@ -132,9 +132,9 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
       this.state = 'reconnecting';
       if (reason === this.shownTrouble) return;
       this.shownTrouble = reason;
-      sink.warning(`lost the pool (${reason}); reconnecting in ${(retryMs / 1000).toFixed(1)} s`);
+      sink.tell(`lost the pool (${reason}); reconnecting in ${(retryMs / 1000).toFixed(1)} s`);
     });
-    pool.on('message', (text) => sink.notice(`the pool says: ${text}`));
+    pool.on('message', (text) => sink.tell(`the pool says: ${text}`));
     pool.on('warning', warnOnce);
     pool.on('fatal', (error) => sink.fail(error));
     pool.start();
