@@ -43,7 +43,10 @@ async function loadDawn(): Promise<Dawn> {
 function vulkanLoaderPresent(): boolean {
   if (process.platform !== 'linux') return true;
   try {
-    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1') || existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1');
+    return (
+      readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1') ||
+      existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1')
+    );
   } catch {
     return true;
   }
@@ -71,26 +74,38 @@ export async function openWebGpu(): Promise<OpenedGpu> {
     }
     const gpu = dawn.create([...attempt.flags]);
     keptAlive.push(gpu);
-    const adapter = process.env[TEST_HOOK] === 'no-adapter' ? null : await gpu.requestAdapter(attempt.options as GPURequestAdapterOptions);
+    const adapter = process.env[TEST_HOOK] === 'no-adapter' ? null : await gpu.requestAdapter(attempt.options);
     if (!adapter) {
       tried.push(attempt.via);
       continue;
     }
     // Compatibility mode starts at 128 invocations per workgroup; ask for the 256 a kernel may count on.
-    const maxWorkgroupSize = Math.min(MAX_WORKGROUP_SIZE, adapter.limits.maxComputeWorkgroupSizeX, adapter.limits.maxComputeInvocationsPerWorkgroup);
+    const maxWorkgroupSize = Math.min(
+      MAX_WORKGROUP_SIZE,
+      adapter.limits.maxComputeWorkgroupSizeX,
+      adapter.limits.maxComputeInvocationsPerWorkgroup,
+    );
     const device = await adapter.requestDevice({
-      requiredLimits: { maxComputeWorkgroupSizeX: maxWorkgroupSize, maxComputeInvocationsPerWorkgroup: maxWorkgroupSize },
+      requiredLimits: {
+        maxComputeWorkgroupSizeX: maxWorkgroupSize,
+        maxComputeInvocationsPerWorkgroup: maxWorkgroupSize,
+      },
     });
     const info = adapter.info;
     const buffer = dawn.globals.GPUBufferUsage as OpenedGpu['usage']['buffer'];
     const mapRead = (dawn.globals.GPUMapMode as { READ: number }).READ;
     return {
       device,
-      adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, via: attempt.via },
+      adapter: {
+        vendor: info.vendor,
+        architecture: info.architecture,
+        device: info.device,
+        description: info.description,
+        via: attempt.via,
+      },
       usage: { buffer, mapRead },
       maxWorkgroupSize,
     };
   }
   throw Errors.badOption('backend', `webgpu is unavailable: no GPU adapter (tried ${tried.join(', ')})`);
 }
-

@@ -33,7 +33,9 @@ export function describeAdapter(info: GpuAdapterInfo): string {
 
 /** A software rasterizer: the "GPU" is these same CPU cores, so it competes with the CPU workers. */
 export function runsOnTheCpu(info: GpuAdapterInfo): boolean {
-  return /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+  return /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render/i.test(
+    `${info.vendor} ${info.architecture} ${info.device} ${info.description}`,
+  );
 }
 
 /** How the work of one dispatch is cut: nonces per invocation, invocations per workgroup. */
@@ -91,7 +93,10 @@ export class WebGpuScanner {
     const usage = gpu.usage.buffer;
     this.paramBuffer = device.createBuffer({ size: KERNEL_PARAM_WORDS * 4, usage: usage.UNIFORM | usage.COPY_DST });
     const foundBytes = (capacity + 1) * 4;
-    this.foundBuffer = device.createBuffer({ size: foundBytes, usage: usage.STORAGE | usage.COPY_SRC | usage.COPY_DST });
+    this.foundBuffer = device.createBuffer({
+      size: foundBytes,
+      usage: usage.STORAGE | usage.COPY_SRC | usage.COPY_DST,
+    });
     this.readBuffer = device.createBuffer({ size: foundBytes, usage: usage.MAP_READ | usage.COPY_DST });
     this.bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
@@ -102,10 +107,16 @@ export class WebGpuScanner {
     });
   }
 
-  static async open(opened: OpenedGpu, shape: KernelShape = DEFAULT_KERNEL_SHAPE, capacity = DEFAULT_CAPACITY): Promise<WebGpuScanner> {
+  static async open(
+    opened: OpenedGpu,
+    shape: KernelShape = DEFAULT_KERNEL_SHAPE,
+    capacity = DEFAULT_CAPACITY,
+  ): Promise<WebGpuScanner> {
     checkShape(shape);
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive whole number, got ${capacity}`);
-    if (shape.workgroupSize > opened.maxWorkgroupSize) throw new RangeError(`this adapter runs at most ${opened.maxWorkgroupSize} invocations per workgroup`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive whole number, got ${capacity}`);
+    if (shape.workgroupSize > opened.maxWorkgroupSize)
+      throw new RangeError(`this adapter runs at most ${opened.maxWorkgroupSize} invocations per workgroup`);
     const module = opened.device.createShaderModule({ code: KERNEL_WGSL });
     const pipeline = await opened.device.createComputePipelineAsync({
       layout: 'auto',
@@ -137,7 +148,7 @@ export class WebGpuScanner {
   /** Every nonce of start..start+count-1 (start + count <= 2^32) whose hash's top 32 bits are at most the bound, ascending. */
   async candidates(start: number, count: number): Promise<number[]> {
     const found: number[] = [];
-    for (let next = start, end = start + count; next < end; ) {
+    for (let next = start, end = start + count; next < end;) {
       const chunk = Math.min(end - next, MAX_DISPATCH_NONCES);
       await this.dispatchInto(found, next, chunk);
       next += chunk;

@@ -5,7 +5,11 @@ import { startGpuWorker } from './gpu-runner.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 const port = parentPort!;
-const handle = await startGpuWorker(workerData as WorkerInit, (message: FromWorker) => port.postMessage(message), openWebGpu);
+const handle = await startGpuWorker(
+  workerData as WorkerInit,
+  (message: FromWorker) => port.postMessage(message),
+  openWebGpu,
+);
 // Without a device the worker has said why; it ends, and the Miner decides what that means.
 if (handle) port.on('message', (message: ToWorker) => handle(message));
 else port.close();

@@ -10,7 +10,15 @@ import type { ScanJob } from '../hash/backend.js';
 import { WebGpuScanner, type OpenedGpu } from '../hash/webgpu.js';
 import { limbsJustBelow, scanLimbsFor } from './best-bar.js';
 import { GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
-import { CONTROL_EPOCH, CONTROL_THROTTLE, type FromWorker, type JobMessage, type RangeMessage, type ToWorker, type WorkerInit } from './protocol.js';
+import {
+  CONTROL_EPOCH,
+  CONTROL_THROTTLE,
+  type FromWorker,
+  type JobMessage,
+  type RangeMessage,
+  type ToWorker,
+  type WorkerInit,
+} from './protocol.js';
 import { ChunkSizer } from './scan.js';
 
 /** How long the worker hashes a throwaway job on starting, to tell the Miner its speed. */
@@ -18,7 +26,12 @@ const MEASURE_MS = 150;
 
 /** Hashes per second on a job no hash meets, in dispatches that double until MEASURE_MS has passed. */
 async function measureHashrate(scanner: WebGpuScanner): Promise<number> {
-  scanner.setJob({ header: new Uint8Array(80), midstate: new Uint32Array(8), tail: new Uint32Array(3), targetLimbs: new Uint32Array(8) });
+  scanner.setJob({
+    header: new Uint8Array(80),
+    midstate: new Uint32Array(8),
+    tail: new Uint32Array(3),
+    targetLimbs: new Uint32Array(8),
+  });
   await scanner.candidates(0, GPU_CHUNKS.initial); // the first dispatch compiles and uploads
   let hashes = 0;
   let chunk = GPU_CHUNKS.initial;
@@ -59,7 +72,14 @@ export async function startGpuWorker(
   function setJob(message: JobMessage): void {
     const midstate = headerMidstate(message.header);
     const tail = headerTailWords(message.header);
-    job = { key: message.jobKey, header: message.header, midstate, tail, targetLimbs: message.targetLimbs, bestLimbs: message.bestLimbs };
+    job = {
+      key: message.jobKey,
+      header: message.header,
+      midstate,
+      tail,
+      targetLimbs: message.targetLimbs,
+      bestLimbs: message.bestLimbs,
+    };
     scanner.setJob({ ...job, targetLimbs: scanLimbsFor(message.targetLimbs, message.bestLimbs) });
   }
 
@@ -101,7 +121,13 @@ export async function startGpuWorker(
       },
       sizer,
     );
-    post({ type: 'rangeDone', rangeId: message.rangeId, next: outcome.next, hashes: outcome.hashes, stopped: outcome.stopped });
+    post({
+      type: 'rangeDone',
+      rangeId: message.rangeId,
+      next: outcome.next,
+      hashes: outcome.hashes,
+      stopped: outcome.stopped,
+    });
   }
 
   let queue = Promise.resolve();

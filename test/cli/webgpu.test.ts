@@ -31,7 +31,18 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe.skipIf(packageMissing)('powlab on the GPU', () => {
   it('grind --backend webgpu finds the true nonce of the main-net genesis block', async () => {
     const start = genesis.nonce - 1_000_000;
-    const result = await runCli(['grind', '--backend', 'webgpu', '--header', withZeroNonce(genesis.hex), '--start', String(start), '--count', '1500000', '--json']);
+    const result = await runCli([
+      'grind',
+      '--backend',
+      'webgpu',
+      '--header',
+      withZeroNonce(genesis.hex),
+      '--start',
+      String(start),
+      '--count',
+      '1500000',
+      '--json',
+    ]);
     expect(withoutDawnWarnings(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ nonce: genesis.nonce, hash: genesis.hash, header: genesis.hex });
@@ -39,17 +50,44 @@ describe.skipIf(packageMissing)('powlab on the GPU', () => {
 
   it('mine --backend webgpu --blocks 2 mines two blocks on the built-in chain', async () => {
     const datadir = join(root, 'mine');
-    const result = await runCli(['mine', '--backend', 'webgpu', '--blocks', '2', '--zeros', '16', '--json', '--datadir', datadir]);
+    const result = await runCli([
+      'mine',
+      '--backend',
+      'webgpu',
+      '--blocks',
+      '2',
+      '--zeros',
+      '16',
+      '--json',
+      '--datadir',
+      datadir,
+    ]);
     expect(withoutDawnWarnings(result.stderr)).toBe('');
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines.filter((line) => line.height !== undefined && line.block !== undefined).map((line) => line.height)).toEqual([1, 2]);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(
+      lines.filter((line) => line.height !== undefined && line.block !== undefined).map((line) => line.height),
+    ).toEqual([1, 2]);
     const verified = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
     expect(verified.code).toBe(0);
   });
 
   it('bench --backends wasm,webgpu --json names the adapter and measures both', async () => {
-    const result = await runCli(['bench', '--backends', 'wasm,webgpu', '--threads', '1', '--seconds', '0.4', '--rounds', '2', '--json']);
+    const result = await runCli([
+      'bench',
+      '--backends',
+      'wasm,webgpu',
+      '--threads',
+      '1',
+      '--seconds',
+      '0.4',
+      '--rounds',
+      '2',
+      '--json',
+    ]);
     expect(withoutDawnWarnings(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -61,7 +99,9 @@ describe.skipIf(packageMissing)('powlab on the GPU', () => {
   it('--backend auto without --threads says in one line what it does with the GPU', async () => {
     const result = await runCli(['mine', '--blocks', '1', '--zeros', '8', '--datadir', join(root, 'auto')]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^(mining on the GPU (alone|too): .+ via (default|opengles) at |not using the GPU: .+ is slower than )/m);
+    expect(result.stdout).toMatch(
+      /^(mining on the GPU (alone|too): .+ via (default|opengles) at |not using the GPU: .+ is slower than )/m,
+    );
   });
 });
 
@@ -72,7 +112,10 @@ describe.each([
   const env = { POWLAB_TEST_WEBGPU: hook };
 
   it('--backend webgpu fails in one line with exit 2', async () => {
-    const result = await runCli(['grind', '--backend', 'webgpu', '--header', withZeroNonce(genesis.hex), '--count', '1000'], { env });
+    const result = await runCli(
+      ['grind', '--backend', 'webgpu', '--header', withZeroNonce(genesis.hex), '--count', '1000'],
+      { env },
+    );
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd()).toMatch(why);

@@ -15,12 +15,19 @@ import vectors from '../vectors/headers.json' with { type: 'json' };
 
 const packageMissing = await import('webgpu').then(
   () => undefined,
-  (error: NodeJS.ErrnoException) => (error.code === 'ERR_MODULE_NOT_FOUND' ? String(error.message).split('\n')[0] : undefined),
+  (error: NodeJS.ErrnoException) =>
+    error.code === 'ERR_MODULE_NOT_FOUND' ? String(error.message).split('\n')[0] : undefined,
 );
-if (packageMissing) console.warn(`webgpu tests skipped: the optional webgpu package is not installed (${packageMissing})`);
+if (packageMissing)
+  console.warn(`webgpu tests skipped: the optional webgpu package is not installed (${packageMissing})`);
 
 function jobFor(header: Uint8Array, target: bigint): ScanJob {
-  return { header, midstate: headerMidstate(header), tail: headerTailWords(header), targetLimbs: targetToLimbs(target) };
+  return {
+    header,
+    midstate: headerMidstate(header),
+    tail: headerTailWords(header),
+    targetLimbs: targetToLimbs(target),
+  };
 }
 
 const byteSwap = (x: number) => ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
@@ -55,7 +62,9 @@ describe.skipIf(packageMissing !== undefined)('webgpu backend', () => {
     try {
       gpu = await openWebGpu();
     } catch (error) {
-      throw new Error(`no WebGPU adapter: on Linux .ci/run installs Mesa's llvmpipe (libegl-mesa0, libgles2, libgl1-mesa-dri); ${(error as Error).message}`);
+      throw new Error(
+        `no WebGPU adapter: on Linux .ci/run installs Mesa's llvmpipe (libegl-mesa0, libgles2, libgl1-mesa-dri); ${(error as Error).message}`,
+      );
     }
     scanner = await WebGpuScanner.open(gpu);
   });
@@ -67,21 +76,24 @@ describe.skipIf(packageMissing !== undefined)('webgpu backend', () => {
   });
 
   const mainNet = vectors.valid.filter((v) => v.chain === 'main');
-  it.each(mainNet.map((v) => [v.description, v] as const))('finds the true nonce of %s, its nonce zeroed, in a window around it', async (_d, vector) => {
-    const header = headerBytesFromHex(vector.hex);
-    const view = new DataView(header.buffer);
-    const nonce = view.getUint32(76, true);
-    view.setUint32(76, 0, true);
-    const job = jobFor(header, bitsToTarget(view.getUint32(72, true)));
-    scanner.setJob(job);
-    const start = Math.max(0, nonce - 20_000);
-    const count = Math.min(2 ** 32 - start, nonce - start + 20_000);
-    const expected = reference(job, start, count);
-    expect(expected.meeting).toEqual([nonce]);
-    expect(await scanner.candidates(start, count)).toEqual(expected.candidates);
-    expect(await scanner.scan(start, count)).toBe(nonce);
-    expect(await scanner.scan(nonce + 1, 20_000)).toBe(-1);
-  });
+  it.each(mainNet.map((v) => [v.description, v] as const))(
+    'finds the true nonce of %s, its nonce zeroed, in a window around it',
+    async (_d, vector) => {
+      const header = headerBytesFromHex(vector.hex);
+      const view = new DataView(header.buffer);
+      const nonce = view.getUint32(76, true);
+      view.setUint32(76, 0, true);
+      const job = jobFor(header, bitsToTarget(view.getUint32(72, true)));
+      scanner.setJob(job);
+      const start = Math.max(0, nonce - 20_000);
+      const count = Math.min(2 ** 32 - start, nonce - start + 20_000);
+      const expected = reference(job, start, count);
+      expect(expected.meeting).toEqual([nonce]);
+      expect(await scanner.candidates(start, count)).toEqual(expected.candidates);
+      expect(await scanner.scan(start, count)).toBe(nonce);
+      expect(await scanner.scan(nonce + 1, 20_000)).toBe(-1);
+    },
+  );
 
   it('hands back the same candidates as the reference over whole ranges of random headers at easy targets', async () => {
     for (let round = 0; round < 12; round++) {
@@ -93,7 +105,10 @@ describe.skipIf(packageMissing !== undefined)('webgpu backend', () => {
       const expected = reference(job, start, count);
       const candidates = await scanner.candidates(start, count);
       expect(candidates, `round ${round}`).toEqual(expected.candidates);
-      expect(candidates.filter((nonce) => scanner.meetsTarget(nonce)), `round ${round}`).toEqual(expected.meeting);
+      expect(
+        candidates.filter((nonce) => scanner.meetsTarget(nonce)),
+        `round ${round}`,
+      ).toEqual(expected.meeting);
       expect(await scanner.scan(start, count)).toBe(expected.meeting[0] ?? -1);
     }
   });
@@ -142,17 +157,20 @@ describe.skipIf(packageMissing !== undefined)('webgpu backend', () => {
     [1, 1],
     [32, 16],
     [256, 1],
-  ])('gives the same candidates with %i invocations per workgroup and %i nonces each', async (workgroupSize, noncesPerInvocation) => {
-    const other = await WebGpuScanner.open(gpu, { workgroupSize, noncesPerInvocation });
-    try {
-      const job = jobFor(randomHeader(), (1n << 250n) - 1n);
-      other.setJob(job);
-      const start = randomWord() % 2 ** 31;
-      expect(await other.candidates(start, 7777)).toEqual(reference(job, start, 7777).candidates);
-    } finally {
-      other.close();
-    }
-  });
+  ])(
+    'gives the same candidates with %i invocations per workgroup and %i nonces each',
+    async (workgroupSize, noncesPerInvocation) => {
+      const other = await WebGpuScanner.open(gpu, { workgroupSize, noncesPerInvocation });
+      try {
+        const job = jobFor(randomHeader(), (1n << 250n) - 1n);
+        other.setJob(job);
+        const start = randomWord() % 2 ** 31;
+        expect(await other.candidates(start, 7777)).toEqual(reference(job, start, 7777).candidates);
+      } finally {
+        other.close();
+      }
+    },
+  );
 
   it('reports a machine without an adapter in one line (test hook POWLAB_TEST_WEBGPU=no-adapter)', async () => {
     process.env.POWLAB_TEST_WEBGPU = 'no-adapter';

@@ -9,7 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
 import { digestMeetsTarget, hashToBigInt, targetToLimbs } from '../../src/core/target.js';
 import { prepareGpuEnvironment } from '../../src/hash/webgpu-node.js';
-import { CONTROL_EPOCH, CONTROL_SLOTS, CONTROL_THROTTLE, type FromWorker, type ToWorker, type WorkerInit } from '../../src/worker/protocol.js';
+import {
+  CONTROL_EPOCH,
+  CONTROL_SLOTS,
+  CONTROL_THROTTLE,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInit,
+} from '../../src/worker/protocol.js';
 
 const GPU_WORKER = fileURLToPath(new URL('../../dist/worker/gpu-entry.js', import.meta.url));
 const packageMissing = await import('webgpu').then(
@@ -111,7 +118,13 @@ describe.skipIf(packageMissing)('GPU worker', () => {
     await gpu.next('ready');
     const header = new Uint8Array(randomBytes(80));
     // Target zero: nothing is found, so every report is a new best, each better than the last.
-    post(gpu, { type: 'job', jobKey: 1, header, targetLimbs: new Uint32Array(8), bestLimbs: targetToLimbs((1n << 256n) - 1n) });
+    post(gpu, {
+      type: 'job',
+      jobKey: 1,
+      header,
+      targetLimbs: new Uint32Array(8),
+      bestLimbs: targetToLimbs((1n << 256n) - 1n),
+    });
     post(gpu, { type: 'range', jobKey: 1, rangeId: 1, start: 0, count: 200_000, epoch: 0, stopOnFind: true });
     await gpu.next('rangeDone');
     const bests = gpu.messages.flatMap((m) => (m.type === 'best' ? [m.nonce] : []));
@@ -136,7 +149,13 @@ describe.skipIf(packageMissing)('GPU worker', () => {
   it('abandons a range once the epoch moves', async () => {
     const gpu = startGpuWorker();
     await gpu.next('ready');
-    post(gpu, { type: 'job', jobKey: 1, header: new Uint8Array(80), targetLimbs: new Uint32Array(8), bestLimbs: new Uint32Array(8) });
+    post(gpu, {
+      type: 'job',
+      jobKey: 1,
+      header: new Uint8Array(80),
+      targetLimbs: new Uint32Array(8),
+      bestLimbs: new Uint32Array(8),
+    });
     Atomics.store(gpu.control, CONTROL_EPOCH, 1);
     post(gpu, { type: 'range', jobKey: 1, rangeId: 5, start: 0, count: 2 ** 32, epoch: 0, stopOnFind: true });
     expect(await gpu.next('rangeDone')).toEqual({ type: 'rangeDone', rangeId: 5, next: 0, hashes: 0, stopped: true });
