@@ -206,7 +206,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
         miner.slots.splice(1);
         miner.gpuNote = `mining on the GPU alone: ${named}, faster than ${threads} × ${backend} at ${formatRate(cpuRate)} on the same cores`;
       } else miner.gpuNote = `mining on the GPU too: ${named}`;
-    }
+    } else miner.gpuNote = `mining on the GPU too: ${describeAdapter(miner.gpu!)}`;
     return Miner.launch<W>(miner);
   }
 
