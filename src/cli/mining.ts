@@ -14,7 +14,8 @@ import type { Work } from '../miner/work.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
-import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from './output.js';
+import { formatChance, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { paint, printJson, StatusLine } from './output.js';
 
 /** A number option as typed, checked strictly: '' or 'abc' is named as given, not read as 0 or NaN. */
 export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
@@ -82,9 +83,10 @@ export function checkDuration(duration: number): number {
 /** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
 export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
   const session = stats.sessionBest;
-  if (!session) return '';
+  const replaced = stats.workersReplaced ? `; ${stats.workersReplaced} worker${stats.workersReplaced === 1 ? '' : 's'} replaced after dying` : '';
+  if (!session) return replaced;
   const allTime = !keepsAllTime || !stats.best ? '' : stats.best.hash === session.hash ? ', the best ever here' : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
-  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}`;
+  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}${replaced}`;
 }
 
 /** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */
@@ -92,12 +94,6 @@ export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string 
   if (!(stats.expectedHashes > 0) || !(stats.meanHashrate > 0)) return '';
   const odds = oddsAt(stats.expectedHashes, stats.meanHashrate);
   return `; next ${find} expected in ${formatDuration(odds.expectedSeconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(odds.chanceWithinHour)} chance within an hour)`;
-}
-
-/** A chance in percent; the dashboard's page words it the same (formatChance in src/dashboard/page/figures.js). */
-export function formatChance(p: number): string {
-  if (p >= 0.995) return '>99%';
-  return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
 }
 
 /** "stopped (why): " before a summary, or nothing when the run did what it was asked. */
@@ -124,17 +120,26 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
   };
 }
 
-/** Aborts on Ctrl-C (SIGINT) or SIGTERM; `dispose` removes the handlers. */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+/** Aborts on Ctrl-C (SIGINT) or SIGTERM, or when the reader of stdout goes away; `dispose` removes the handlers. */
+export function interruptSignal(): { signal: AbortSignal; outputClosed: () => boolean; dispose: () => void } {
   const controller = new AbortController();
+  let closed = false;
   const onSignal = () => controller.abort();
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return;
+    closed = true;
+    controller.abort();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onOutputError);
   return {
     signal: controller.signal,
+    outputClosed: () => closed,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.stdout.off('error', onOutputError);
     },
   };
 }
@@ -205,6 +210,8 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
     await dashboard?.close();
     interrupt.dispose();
   }
+  // Nobody reads the output any more (`| head -1`): a quiet stop, the store already whole and unlocked.
+  if (interrupt.outputClosed()) return;
   run.summary(summary);
   if (summary.reason === 'failed' && summary.error) throw summary.error;
   run.after?.(summary);

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DashboardState, FINDS_KEPT, HISTORY_KEPT, type DashboardStatus, type Find } from '../../src/dashboard/state.js';
+import { hexToBytes } from '../../src/core/bytes.js';
+import { MAINNET } from '../../src/core/params.js';
+import { coinbasePayout, DashboardState, FINDS_KEPT, HISTORY_KEPT, type DashboardStatus, type Find } from '../../src/dashboard/state.js';
 import { fakeMiner, fakeSolution, fakeStats } from './fake-miner.js';
 
 const chain = { name: 'a test chain', finds: 'block' as const, label: () => 'block 1' };
@@ -40,6 +43,22 @@ describe('DashboardState', () => {
     expect(state.status().workers.map((w) => w.covered)).toEqual([9_000_000, 9_000_000]);
   });
 
+  it('shows how many workers died and were replaced', () => {
+    expect(open(fakeMiner(() => fakeStats({ workersReplaced: 3 })), chain).status().workersReplaced).toBe(3);
+  });
+
+  it('takes a find from the session’s found event, with its outcome', () => {
+    const miner = fakeMiner();
+    const state = open(miner, pool);
+    (miner as unknown as { emit: (event: string, value: unknown) => void }).emit('found', {
+      solution: fakeSolution(1),
+      outcome: { kind: 'share', block: true, verdict: 'accepted', counts: false },
+    });
+    vi.advanceTimersByTime(1000);
+    expect(state.status()).toMatchObject({ sharesFound: 1, blocksFound: 1 });
+    expect(state.status().shares[0]).toMatchObject({ kind: 'share', block: true, verdict: 'accepted' });
+  });
+
   it('lists only the latest finds in each snapshot, and sends every one whole as it is found', () => {
     const state = open(fakeMiner(), chain);
     const found: Find[] = [];
@@ -52,6 +71,16 @@ describe('DashboardState', () => {
     expect(status.blocks.map((b) => b.height)).toEqual(found.slice(-FINDS_KEPT).map((b) => b.height).reverse());
     expect(found).toHaveLength(FINDS_KEPT + 15);
     expect(found[0]).toMatchObject({ kind: 'block', block: true, height: 1, nonce: 0, header: expect.stringMatching(/^[0-9a-f]{160}$/) });
+  });
+
+  it('carries what a found block’s coinbase pays and to whom, read from the whole block', () => {
+    const state = open(fakeMiner(), chain);
+    const block = readFileSync(new URL('../vectors/blocks/mainnet-100000.hex', import.meta.url), 'utf8').trim();
+    const payout = coinbasePayout(hexToBytes(block), MAINNET);
+    expect(payout).toEqual([{ value: 5_000_000_000, type: 'p2pk', address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' }]);
+    state.found('block', fakeSolution(1), { height: 1, payout });
+    vi.advanceTimersByTime(1000);
+    expect(state.status().blocks[0].payout).toEqual(payout);
   });
 
   it('counts a pool’s share that is also a block as both, and keeps the pool’s verdict as it was', () => {

@@ -4,6 +4,7 @@ import { DEFAULT_DATADIR } from '../mine-options.js';
 
 export interface ExplainArgs {
   header?: string;
+  block?: string;
   height?: number;
   datadir: string;
   json: boolean;
@@ -21,6 +22,7 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
     y
       .options({
         header: { type: 'string', requiresArg: true, describe: 'explain this header (160 hex digits)' },
+        block: { type: 'string', requiresArg: true, describe: 'explain this whole block: hex, or a file of hex or raw bytes (addresses as on main-net)' },
         height: { type: 'number', requiresArg: true, describe: 'explain the block at this height of the built-in chain (0: regtest genesis)' },
         datadir: { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)' },
         json: { type: 'boolean', default: false, describe: 'print the same facts as one JSON object' },
@@ -29,11 +31,13 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
         seconds: { type: 'string', requiresArg: true, describe: `how long to measure (default: ${DEFAULT_MEASURE_SECONDS})` },
         threads: { type: 'number', requiresArg: true, describe: 'worker threads for the measurement (default: every core)' },
       })
-      .conflicts('header', 'height')
+      .conflicts('header', ['height', 'block'])
+      .conflicts('height', 'block')
       .conflicts('hashrate', ['measure', 'seconds'])
       .example('$0 explain', 'the tip of the built-in chain, or the regtest genesis')
       .example('$0 explain --height 3 --hashrate 2.5MH/s', 'block 3, predicting at 2.5 MH/s')
-      .example('$0 explain --header 0100…7c --json', 'a main-net header, as data'),
+      .example('$0 explain --header 0100…7c --json', 'a main-net header, as data')
+      .example('$0 explain --block block.hex', 'a whole block: its transactions, merkle tree, reward and coinbase'),
   handler: async (argv) => {
     const { explain } = await import('../explain.js');
     await explain(argv);
