@@ -85,10 +85,15 @@ describe.skipIf(packageMissing)('powlab on the GPU', () => {
       '--seconds',
       '0.4',
       '--rounds',
-      '2',
+      '3',
       '--json',
     ]);
-    expect(withoutDawnWarnings(result.stderr)).toBe('');
+    // bench may warn that a busy machine spread its rounds: a warning, not a failure.
+    expect(
+      withoutDawnWarnings(result.stderr)
+        .replace(/^powlab: warning: .*$/gm, '')
+        .trim(),
+    ).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.gpu.name).toMatch(/ via (default|opengles)$/);
