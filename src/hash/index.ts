@@ -15,6 +15,11 @@ export async function loadBackend(name: BackendName): Promise<HashBackend> {
       return createJsBackend();
     case 'wasm':
       return createWasmBackend();
+    case 'webgpu':
+      throw Errors.badOption(
+        'backend',
+        'webgpu scans asynchronously, in its own worker (src/worker/gpu-runner.ts), not as a HashBackend',
+      );
     default:
       throw Errors.badOption('backend', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
   }
