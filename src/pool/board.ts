@@ -57,6 +57,8 @@ interface MinerRecord {
   recent: { at: number; difficulty: number }[];
   reported: number | null;
   lastShareAt: number | null;
+  /** When its last connection closed: a miner gone hashes no more, and the span of its inferred hashrate ends there. */
+  leftAt: number | null;
 }
 
 export class MinerBoard {
@@ -66,12 +68,21 @@ export class MinerBoard {
 
   connected(worker: string, nowMs: number): void {
     const miner = this.record(worker, nowMs);
-    if (miner) miner.connections++;
+    if (!miner) return;
+    // Back after a break: the span starts again, or the time away would count as hashing at zero.
+    if (miner.connections === 0 && miner.leftAt !== null) {
+      miner.since = nowMs;
+      miner.recent.length = 0;
+    }
+    miner.connections++;
+    miner.leftAt = null;
   }
 
-  disconnected(worker: string): void {
+  disconnected(worker: string, nowMs: number): void {
     const miner = this.miners.get(worker);
-    if (miner) miner.connections = Math.max(0, miner.connections - 1);
+    if (!miner) return;
+    miner.connections = Math.max(0, miner.connections - 1);
+    if (miner.connections === 0) miner.leftAt = nowMs;
   }
 
   accepted(worker: string, difficulty: number, hashDifficulty: number, nowMs: number): void {
@@ -113,7 +124,8 @@ export class MinerBoard {
   view(nowMs: number): MinerView[] {
     return [...this.miners.values()].map((miner) => {
       this.forgetOld(miner, nowMs);
-      const seconds = (nowMs - Math.max(miner.since, nowMs - INFERENCE_WINDOW_MS)) / 1000;
+      const until = miner.leftAt ?? nowMs;
+      const seconds = (until - Math.max(miner.since, nowMs - INFERENCE_WINDOW_MS)) / 1000;
       const work = miner.recent.reduce((sum, share) => sum + share.difficulty, 0);
       return {
         worker: miner.worker,
@@ -136,7 +148,7 @@ export class MinerBoard {
     let miner = this.miners.get(worker);
     if (!miner) {
       if (this.miners.size >= MAX_MINERS) return undefined;
-      miner = { worker, since: nowMs, connections: 0, accepted: 0, rejected: 0, rejects: {}, acceptedDifficulty: 0, difficulty: null, best: null, recent: [], reported: null, lastShareAt: null };
+      miner = { worker, since: nowMs, connections: 0, accepted: 0, rejected: 0, rejects: {}, acceptedDifficulty: 0, difficulty: null, best: null, recent: [], reported: null, lastShareAt: null, leftAt: null };
       this.miners.set(worker, miner);
     }
     return miner;

@@ -32,7 +32,7 @@ export interface PoolRules {
   /** The version bits miners may roll (BIP 310), at most. */
   versionMask: number;
   vardiff: Omit<VardiffOptions, 'startDifficulty'> & { startDifficulty: number };
-  /** Messages a second a connection may send on average; twice as many in a burst. */
+  /** Messages a second a connection may send on average, twice as many in a burst; accepted shares do not count. */
   maxMessagesPerSecond: number;
   /** Lines that are not Stratum requests we take, before the connection is dropped. */
   maxJunkLines: number;
@@ -311,6 +311,8 @@ export class PoolConnection {
     }
     sent.shares.add(key);
     this.rejectsInARow = 0;
+    // A share that passed cost its sender real hashes: it is work, not a flood, and takes nothing from the rate.
+    this.tokens = Math.min(2 * this.rules.maxMessagesPerSecond, this.tokens + 1);
     this.reply(id, true);
     const accepted: PoolEvent = {
       type: 'accepted',

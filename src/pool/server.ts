@@ -353,7 +353,7 @@ export class PoolServer implements JobBook {
         const left = (this.perAddress.get(address) ?? 1) - 1;
         if (left > 0) this.perAddress.set(address, left);
         else this.perAddress.delete(address);
-        for (const worker of peer.connection.authorizedWorkers) this.board.disconnected(worker);
+        for (const worker of peer.connection.authorizedWorkers) this.board.disconnected(worker, Date.now());
         if (!reason.startsWith('the miner closed') && reason !== 'the pool is stopping') this.options.log({ type: 'dropped', peer: name, reason });
         io.end();
       },
