@@ -106,6 +106,8 @@ export interface PoolSnapshot {
   };
   pplns: { formula: string; windowFactor: number; window: number | null; reward: string | null; splitIfFoundNow: Payout[] };
   miners: (MinerView & { earned: string; ledgerShares: number; blocksFound: number })[];
+  /** Every miner the ledger knows, from every run: the shares it was paid for, blocks, satoshis earned. */
+  ledger: { miner: string; shares: number; difficulty: number; blocks: number; earned: string }[];
   blocks: BlockRecord[];
 }
 
@@ -126,6 +128,8 @@ export class PoolServer implements JobBook {
   private readonly stop = new AbortController();
   /** Blocks are handled one at a time: the second at a height is judged after the first is in. */
   private blockChain: Promise<void> = Promise.resolve();
+  /** The tip a block was just found on: shares on it are stale from that moment, not from when the next job goes out. */
+  private solvedPrevHash: Uint8Array = new Uint8Array(0);
   private stratumUrl = '';
   private websocketUrl = '';
   pageUrl = '';
@@ -137,7 +141,7 @@ export class PoolServer implements JobBook {
   }
 
   isCurrent(job: PoolJob): boolean {
-    return this.job !== undefined && bytesEqual(job.template.prevHash, this.job.template.prevHash);
+    return this.job !== undefined && bytesEqual(job.template.prevHash, this.job.template.prevHash) && !bytesEqual(job.template.prevHash, this.solvedPrevHash);
   }
 
   /** Put miners on the first template, then listen. */
@@ -197,6 +201,7 @@ export class PoolServer implements JobBook {
         splitIfFoundNow: split?.split ?? [],
       },
       miners,
+      ledger: [...ledger.totals].map(([miner, totals]) => ({ miner, shares: totals.shares, difficulty: totals.difficulty, blocks: totals.blocks, earned: totals.earned.toString() })),
       blocks: [...ledger.recentBlocks].reverse(),
     };
   }
@@ -410,6 +415,7 @@ export class PoolServer implements JobBook {
 
   private foundBlock(finder: string, found: { job: PoolJob; header: Uint8Array; coinbase: Uint8Array }, hash: string): void {
     const { job, header, coinbase } = found;
+    this.solvedPrevHash = job.template.prevHash;
     this.blockChain = this.blockChain.then(async () => {
       const block = blockFromShare(job, header, coinbase);
       let file: string | null = null;

@@ -4,6 +4,7 @@
  */
 import { REGTEST, blockSubsidy } from '../core/params.js';
 import { bytesToHex } from '../core/bytes.js';
+import { HEADER_BYTES, hashToDisplayHex, headerHash } from '../core/header.js';
 import { BuiltInChain } from '../sources/chain.js';
 import { NodeRpcError, type RpcClient } from '../sources/rpc/client.js';
 import { NodeSource } from '../sources/rpc/node.js';
@@ -104,7 +105,12 @@ export class NodeFeed implements TemplateFeed {
   async submit(block: Uint8Array): Promise<Submitted> {
     try {
       const verdict = await this.client.call('submitblock', [bytesToHex(block)]);
-      if (verdict === null) return { accepted: true };
+      if (verdict === null) {
+        // A node may take a block without making it its tip (another one at this height came first).
+        const tip = await this.client.call('getbestblockhash');
+        const hash = hashToDisplayHex(headerHash(block.subarray(0, HEADER_BYTES)));
+        return tip === hash ? { accepted: true } : { accepted: false, reason: 'the node took it, but another block at this height is its tip' };
+      }
       return { accepted: false, reason: typeof verdict === 'string' ? printable(verdict) : 'the node did not say null' };
     } catch (error) {
       if (error instanceof NodeRpcError) return { accepted: false, reason: printable(error.rpcMessage) };
