@@ -201,3 +201,22 @@ describe('PoolConnection rejections and drops', () => {
     expect(link.latestWork().terms.difficulty).toBe(RULES.vardiff.minDifficulty);
   });
 });
+
+describe('the hashrate report from powlab’s client', () => {
+  const handshake = (subscriptions: unknown[]) => {
+    const sent: string[] = [];
+    const session = new StratumSession({ user: 'alice', password: 'x', userAgent: 'powlab/test', versionRolling: false, connection: 1 }, (line) => sent.push(line));
+    session.start();
+    session.receive(JSON.stringify({ id: 1, result: [subscriptions, '01020304', 4], error: null }));
+    session.receive('{"id":2,"result":true,"error":null}');
+    sent.length = 0;
+    session.reportHashrate(2.5e6);
+    return sent;
+  };
+  it('goes to a pool that lists powlab.report among its subscriptions', () => {
+    expect(handshake([['mining.notify', 'ab'], ['powlab.report', 'ab']])).toEqual(['{"id":null,"method":"powlab.report","params":[2500000]}']);
+  });
+  it('never to any other pool', () => {
+    expect(handshake([['mining.notify', 'ab']])).toEqual([]);
+  });
+});
