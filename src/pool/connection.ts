@@ -85,6 +85,8 @@ export type PoolEvent =
 /** Printable, no spaces: worker names end up in the ledger and on the page. */
 const WORKER_NAME = /^[\x21-\x7e]{1,64}$/;
 const HEX_WORD = /^[0-9a-fA-F]{8}$/;
+/** Workers one connection may authorise: names cost nothing to invent. */
+const MAX_WORKERS_PER_CONNECTION = 16;
 /** Jobs a connection can still submit to; older ones are unknown. */
 const JOBS_KEPT = 16;
 /** Shares remembered per job for the duplicate check; a job with more is refused further shares. */
@@ -223,6 +225,9 @@ export class PoolConnection {
     ];
     this.reply(id, [notices, bytesToHex(this.extranonce1), EXTRANONCE2_BYTES]);
     const agent = typeof params[0] === 'string' ? params[0].slice(0, 80) : '';
+    // Some miners authorise first: their work goes out now.
+    const current = this.jobs.current();
+    if (this.workers.size > 0 && current) this.sendJob(current, true);
     return [{ type: 'subscribed', userAgent: agent }];
   }
 
@@ -231,6 +236,10 @@ export class PoolConnection {
     if (typeof worker !== 'string' || !WORKER_NAME.test(worker)) {
       this.error(id, StratumError.other, 'a worker name is 1 to 64 printable characters without spaces');
       return this.junk('a worker name that is not 1 to 64 printable characters');
+    }
+    if (!this.workers.has(worker) && this.workers.size >= MAX_WORKERS_PER_CONNECTION) {
+      this.error(id, StratumError.other, `at most ${MAX_WORKERS_PER_CONNECTION} workers on one connection`);
+      return this.junk('one worker too many');
     }
     const first = this.workers.size === 0;
     this.workers.add(worker);

@@ -130,11 +130,14 @@ export class PoolServer implements JobBook {
   private blockChain: Promise<void> = Promise.resolve();
   /** The tip a block was just found on: shares on it are stale from that moment, not from when the next job goes out. */
   private solvedPrevHash: Uint8Array = new Uint8Array(0);
+  private readonly addressedHere: (hostHeader: string | undefined) => boolean;
   private stratumUrl = '';
   private websocketUrl = '';
   pageUrl = '';
 
-  constructor(private readonly options: PoolServerOptions) {}
+  constructor(private readonly options: PoolServerOptions) {
+    this.addressedHere = hostCheck(options.host);
+  }
 
   current(): PoolJob | undefined {
     return this.job;
@@ -459,7 +462,7 @@ export class PoolServer implements JobBook {
   }
 
   private onRequest(request: IncomingMessage, response: ServerResponse, assets: ReturnType<typeof loadPage>): void {
-    if (!hostCheck(this.options.host)(request.headers.host)) return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
+    if (!this.addressedHere(request.headers.host)) return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
       return sendJson(response, 405, { error: `${request.method} is not allowed` });

@@ -220,3 +220,18 @@ describe('the hashrate report from powlab’s client', () => {
     expect(handshake([['mining.notify', 'ab']])).toEqual([]);
   });
 });
+
+describe('PoolConnection handshakes in another order', () => {
+  it('sends work to a miner that authorises before it subscribes, and caps the workers on one connection', () => {
+    const book = new Book();
+    book.job = jobFromTemplate('1', template(), Uint8Array.of(0x51), true);
+    const sent: string[] = [];
+    const pool = new PoolConnection(Uint8Array.of(1, 2, 3, 4), RULES, book, (line) => sent.push(line), 0);
+    pool.receive('{"id":1,"method":"mining.authorize","params":["w0","x"]}', 1000);
+    expect(sent.some((line) => line.includes('mining.notify'))).toBe(false);
+    pool.receive('{"id":2,"method":"mining.subscribe","params":[]}', 2000);
+    expect(sent.some((line) => line.includes('mining.notify'))).toBe(true);
+    for (let i = 1; i < 16; i++) expect(pool.receive(`{"id":${i + 2},"method":"mining.authorize","params":["w${i}","x"]}`, 3000 + 1000 * i)).toEqual([{ type: 'authorized', worker: `w${i}` }]);
+    expect(pool.receive('{"id":99,"method":"mining.authorize","params":["w16","x"]}', 30_000)).toEqual([{ type: 'junk', why: 'one worker too many' }]);
+  });
+});
