@@ -87,8 +87,16 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
     const template = feed && (await feed.current());
     if (!feed || !template) throw Errors.network(`stopped (${stop.reason()}) before the first block template came`);
     ledger = Ledger.open(args.datadir, { windowFactor, networkDifficulty: targetToDifficulty(template.target) }, warn);
-    server = new PoolServer({ host: args.host, port, pagePort, feed, ledger, payoutScript, datadir: args.datadir, rules, limits, log: (event) => log(event, args.json) });
-    await server.start(template);
+    const candidate = new PoolServer({ host: args.host, port, pagePort, feed, ledger, payoutScript, datadir: args.datadir, rules, limits, log: (event) => log(event, args.json) });
+    try {
+      await candidate.start(template);
+    } catch (error) {
+      // It closes the feed and the ledger with it.
+      await candidate.close();
+      feed = ledger = undefined;
+      throw error;
+    }
+    server = candidate;
     if (!/^(127\.|::1$|localhost$)/.test(args.host)) warn(`the pool listens on ${args.host}: anyone who can reach it can mine for it and read its page`);
     await new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true })));
   } finally {
