@@ -12,6 +12,7 @@ import { bytesToHex, hexToBytes } from '../core/bytes.js';
 import { serializeHeader } from '../core/header.js';
 import { sha256d } from '../core/sha256.js';
 import { difficultyToTarget, hashToBigInt, targetToDifficulty } from '../core/target.js';
+import { printable } from '../sources/printable.js';
 import { parseMessage, wordToHex, type MessageId } from '../sources/stratum/messages.js';
 import { HASHRATE_REPORT_METHOD } from '../sources/stratum/session.js';
 import { EXTRANONCE2_BYTES, notifyParams, shareCoinbase, shareMerkleRoot, type PoolJob } from './jobs.js';
@@ -168,7 +169,8 @@ export class PoolConnection {
         return this.onReport(params);
       default:
         this.error(id, StratumError.other, 'unknown method');
-        return this.junk(`unknown method ${JSON.stringify(method.slice(0, 40))}`);
+        // The name goes into a drop reason, and so onto the operator's terminal.
+        return this.junk(`unknown method ${JSON.stringify(printable(method.slice(0, 40)))}`);
     }
   }
 

@@ -2,7 +2,7 @@
 // (shares ground here, judged there), and against hand-written lines for every rejection code.
 import { describe, expect, it } from 'vitest';
 import { withNonce } from '../../src/core/header.js';
-import { sha256d } from '../../src/core/sha256.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { difficultyToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/core/target.js';
 import { PoolConnection, DEFAULT_RULES, StratumError, type PoolEvent, type PoolRules } from '../../src/pool/connection.js';
 import { jobFromTemplate, type PoolJob, type PoolTemplate } from '../../src/pool/jobs.js';
@@ -53,13 +53,17 @@ function wired(options: { versionRolling?: boolean; rules?: PoolRules } = {}) {
   return { book, pool, session, pump, poolEvents, minerEvents, latestWork, toPool, toMiner, advance: (ms: number) => (now += ms), now: () => now };
 }
 
-/** The first nonce whose hash meets the work's share target. */
+/**
+ * The first nonce whose hash meets the pool's share difficulty (below the client's own floor of
+ * 2^-16, to keep the test quick); noble's SHA-256 here, powlab's own in the pool.
+ */
 function grind(work: ShareWork, extranonceIndex = 0, from = 0) {
   const header = work.header(extranonceIndex);
+  const target = difficultyToTarget(work.terms.difficulty);
   for (let nonce = from; ; nonce++) {
     const solved = withNonce(header, nonce);
-    const hash = sha256d(solved);
-    if (hashMeetsTarget(hash, work.target)) return { work, extranonceIndex, nonce, header: solved, hash, hashes: nonce + 1, seconds: 1 };
+    const hash = sha256(sha256(solved));
+    if (hashMeetsTarget(hash, target)) return { work, extranonceIndex, nonce, header: solved, hash, hashes: nonce + 1, seconds: 1 };
   }
 }
 
@@ -233,5 +237,14 @@ describe('PoolConnection handshakes in another order', () => {
     expect(sent.some((line) => line.includes('mining.notify'))).toBe(true);
     for (let i = 1; i < 16; i++) expect(pool.receive(`{"id":${i + 2},"method":"mining.authorize","params":["w${i}","x"]}`, 3000 + 1000 * i)).toEqual([{ type: 'authorized', worker: `w${i}` }]);
     expect(pool.receive('{"id":99,"method":"mining.authorize","params":["w16","x"]}', 30_000)).toEqual([{ type: 'junk', why: 'one worker too many' }]);
+  });
+});
+
+describe('PoolConnection and text meant for a terminal', () => {
+  it('names an unknown method in its reasons without the control or bidi characters it came with', () => {
+    const pool = new PoolConnection(Uint8Array.of(1, 2, 3, 4), { ...RULES, maxJunkLines: 0 }, new Book(), () => {}, 0);
+    const events = pool.receive(JSON.stringify({ id: 1, method: 'evil\u001b[2J\u202ename', params: [] }), 1);
+    for (const event of events) expect(JSON.stringify(event)).not.toMatch(/\\u001b|\u202e/);
+    expect(events.at(-1)).toEqual({ type: 'drop', reason: 'sent 1 lines that are not Stratum requests (last: unknown method "evil [2J name")' });
   });
 });
