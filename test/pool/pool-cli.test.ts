@@ -19,8 +19,8 @@ function datadir(): string {
   return dir;
 }
 
-const miner = (url: string, user: string, seconds: number) =>
-  run(['mine', '--pool', url, '--user', user, '--threads', '1', '--duration', String(seconds), '--json', '--datadir', datadir()], cleanups);
+const miner = (url: string, user: string, seconds?: number) =>
+  run(['mine', '--pool', url, '--user', user, '--threads', '1', ...(seconds ? ['--duration', String(seconds)] : []), '--json', '--datadir', datadir()], cleanups);
 
 async function getJson(url: string): Promise<any> {
   const response = await fetch(url);
@@ -33,7 +33,11 @@ describe('powlab pool with three powlab miners', () => {
     // 2^22 hashes a block: a dozen or so in 15 s from three loaded laptop threads.
     const pool = await startPool(['--datadir', dir, '--zeros', '22', '--share-seconds', '1'], cleanups);
     const names = ['alice', 'bob', 'carol'];
-    const miners = names.map((name) => miner(pool.stratum, name, 15));
+    const miners = names.map((name) => miner(pool.stratum, name));
+    // Until the pool has blocks and every miner enough shares to judge its hashrate by (not a fixed time: the machine may be slow).
+    const accepted = (name: string) => pool.lines.filter((line) => line.type === 'share' && line.accepted && line.worker === name).length;
+    await pool.waitFor(() => pool.lines.some((line) => line.type === 'block') && names.every((name) => accepted(name) >= 8), 100_000);
+    for (const m of miners) m.child.kill('SIGINT');
     const codes = await Promise.all(miners.map((m) => m.exited));
     expect(codes).toEqual([0, 0, 0]);
     // The pool has seen every connection close once the miners have exited and said so.
@@ -47,9 +51,11 @@ describe('powlab pool with three powlab miners', () => {
       for (const share of shares) {
         if (share.status !== 'accepted') expect(share.reason, JSON.stringify(share)).toMatch(/\w/);
       }
-      const summary = m.lines.find((line) => line.type === 'summary') as { hashrate: number; accepted: number };
+      const summary = m.lines.find((line) => line.type === 'summary') as { hashrate: number; accepted: number; lost: number };
       const seen = snapshot.miners.find((entry: { worker: string }) => entry.worker === names[i]);
-      expect(seen.accepted).toBe(summary.accepted);
+      // A share sent as the miner stopped may be accepted by the pool and lost to the miner, never the other way.
+      expect(seen.accepted).toBeGreaterThanOrEqual(summary.accepted);
+      expect(seen.accepted).toBeLessThanOrEqual(summary.accepted + summary.lost);
       // n shares measure a rate to about 1/√n: allow four of those, plus the few tenths of a second the two clocks disagree on.
       const spread = 4 / Math.sqrt(seen.inferenceShares) + 0.1;
       expect(Math.abs(seen.inferredHashrate - summary.hashrate) / summary.hashrate, `${names[i]}: ${seen.inferredHashrate} vs ${summary.hashrate} over ${seen.inferenceShares} shares`).toBeLessThan(spread);
@@ -62,7 +68,7 @@ describe('powlab pool with three powlab miners', () => {
     const verify = await runCli(['chain', 'verify', '--datadir', dir, '--json']);
     expect(verify.code).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, blocks: blocks.length, tip: blocks.at(-1)!.hash });
-  }, 120_000);
+  }, 150_000);
 });
 
 describe('powlab pool after kill -9', () => {
