@@ -54,7 +54,9 @@ function mine() {
       const lines = pending.split('\n');
       pending = lines.pop();
       for (const line of lines.filter(Boolean)) {
-        found.push(JSON.parse(line));
+        const result = JSON.parse(line);
+        if (result.type === 'summary') continue;
+        found.push(result);
         if (process.stderr.isTTY) process.stderr.write(`\rblock ${found.length}/${blocks}`);
       }
     });

@@ -1,41 +1,49 @@
 /**
  * What every mining command shares: the engine options, the live status line, per-result lines,
- * JSON output, and a clean stop on Ctrl-C or --duration.
+ * JSON output, and the run of one mining session with a clean stop on Ctrl-C. The session does the
+ * mining; this module only prints what it says.
  */
+import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
-import { BACKEND_NAMES } from '../hash/backend.js';
-import type { Dashboard } from '../dashboard/server.js';
-import type { DashboardSource } from '../dashboard/state.js';
-import type { Miner, MinerStats } from '../miner/miner.js';
 import { oddsAt } from '../core/odds.js';
+import type { Dashboard } from '../dashboard/server.js';
 import { Errors } from '../errors.js';
+import type { MinerStats } from '../miner/miner.js';
+import { checkBackend, checkThreads, checkThrottle } from '../miner/options.js';
+import type { Work } from '../miner/work.js';
+import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
+import type { MiningSource } from '../mining/source.js';
+import { nodeThreads } from '../worker/node-threads.js';
 import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from './output.js';
 
+/** A number option as typed, checked strictly: '' or 'abc' is named as given, not read as 0 or NaN. */
+export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
+  return (raw) => {
+    const text = String(raw).trim();
+    const value = text === '' ? NaN : Number(text);
+    if (Number.isNaN(value)) throw Errors.badOption(option, `must be a number, got ${JSON.stringify(String(raw))}`);
+    return check(value);
+  };
+}
+
 export const engineOptions = {
-  threads: { type: 'number', describe: 'worker threads (default: every core)', group: 'Engine:' },
-  backend: { type: 'string', choices: ['auto', ...BACKEND_NAMES], default: 'auto', describe: 'hashing backend (auto: the fastest, by a short calibration)', group: 'Engine:' },
-  throttle: { type: 'number', default: 100, describe: 'percent of each core to use (1-100), for a laptop on battery or running hot', group: 'Engine:' },
-  json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout' },
+  threads: { type: 'string', requiresArg: true, coerce: numberArg('threads', (n) => checkThreads(n, availableParallelism())), describe: 'worker threads (default: every core)', group: 'Engine:' },
+  backend: { type: 'string', requiresArg: true, default: 'auto', coerce: checkBackend, describe: 'hashing backend: auto (the fastest, by a short calibration), noble, js or wasm', group: 'Engine:' },
+  throttle: { type: 'string', requiresArg: true, default: '100', coerce: numberArg('throttle', checkThrottle), describe: 'percent of each core to use (1-100), for a laptop on battery or running hot', group: 'Engine:' },
+  json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout, and a summary last' },
 } as const satisfies Record<string, Options>;
 
 export interface EngineArgs {
   threads?: number;
-  backend: string;
+  backend: ReturnType<typeof checkBackend>;
   throttle: number;
   json: boolean;
 }
 
-export function checkEngineArgs(args: EngineArgs): void {
-  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 1024)) {
-    throw Errors.badOption('threads', `must be a whole number from 1 to 1024, got ${args.threads}`);
-  }
-  if (!Number.isInteger(args.throttle) || args.throttle < 1 || args.throttle > 100) throw Errors.badOption('throttle', `must be a whole percentage from 1 to 100, got ${args.throttle}`);
-}
-
 export const dashboardOptions = {
   dashboard: { type: 'boolean', default: false, describe: 'watch the run live in a browser: hashrate, nonce ranges, best hashes, finds', group: 'Dashboard:' },
-  port: { type: 'number', describe: 'dashboard port (default 8420; 0: any free port)', group: 'Dashboard:' },
-  host: { type: 'string', describe: 'dashboard address (default 127.0.0.1: this machine only)', group: 'Dashboard:' },
+  port: { type: 'string', requiresArg: true, coerce: numberArg('port', checkPort), describe: 'dashboard port (default 8420; 0: any free port)', group: 'Dashboard:' },
+  host: { type: 'string', requiresArg: true, describe: 'dashboard address (default 127.0.0.1: this machine only)', group: 'Dashboard:' },
 } as const satisfies Record<string, Options>;
 
 export interface DashboardArgs {
@@ -45,33 +53,37 @@ export interface DashboardArgs {
   json: boolean;
 }
 
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${port}`);
+  return port;
+}
+
 export function checkDashboardArgs(args: DashboardArgs): void {
   if (!args.dashboard) {
     if (args.port !== undefined) throw Errors.badOption('port', 'is the dashboard port: add --dashboard');
     if (args.host !== undefined) throw Errors.badOption('host', 'is the dashboard address: add --dashboard');
     return;
   }
-  if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${args.port}`);
-  if (args.host !== undefined && String(args.host).trim() === '') throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1');
+  if (args.host !== undefined && args.host.trim() === '') throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1');
 }
 
-/** Serve the dashboard when --dashboard asks for it, and say where: on stderr, and on stdout as JSON with --json. */
-export async function openDashboard(args: DashboardArgs, miner: Miner, source: DashboardSource): Promise<Dashboard | undefined> {
-  if (!args.dashboard) return undefined;
-  const { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboard } = await import('../dashboard/server.js');
-  const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
-  const dashboard = await startDashboard({ host: args.host ?? DEFAULT_DASHBOARD_HOST, port: args.port ?? DEFAULT_DASHBOARD_PORT, miner, source, warn });
-  if (args.json) printJson({ dashboard: dashboard.url });
-  if (!args.json || process.stderr.isTTY) process.stderr.write(`dashboard: ${dashboard.url}\n`);
-  return dashboard;
+export function checkBlockCount(blocks: number): number {
+  if (!Number.isInteger(blocks) || blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${blocks}`);
+  return blocks;
+}
+
+export function checkDuration(duration: number): number {
+  if (!(duration > 0 && Number.isFinite(duration))) throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
+  return duration;
 }
 
 /** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
 export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
   const session = stats.sessionBest;
-  if (!session) return '';
+  const replaced = stats.workersReplaced ? `; ${stats.workersReplaced} worker${stats.workersReplaced === 1 ? '' : 's'} replaced after dying` : '';
+  if (!session) return replaced;
   const allTime = !keepsAllTime || !stats.best ? '' : stats.best.hash === session.hash ? ', the best ever here' : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
-  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}`;
+  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}${replaced}`;
 }
 
 /** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */
@@ -87,59 +99,147 @@ export function formatChance(p: number): string {
   return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
 }
 
-export function checkBlockCount(blocks: number): void {
-  if (!Number.isInteger(blocks) || blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${blocks}`);
+/** "stopped (why): " before a summary, or nothing when the run did what it was asked. */
+export function stoppedPrefix(summary: SessionSummary): string {
+  if (summary.reason === 'blocks reached') return '';
+  return `stopped (${summary.reason === 'failed' ? summary.error?.message : summary.reason}): `;
 }
 
-export function checkDuration(duration: number | undefined): void {
-  if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
+/** The summary's JSON fields every mining command shares. */
+export function summaryJson(summary: SessionSummary): Record<string, unknown> {
+  const { stats } = summary;
+  return {
+    type: 'summary',
+    stopped: summary.reason === 'failed' ? (summary.error?.message ?? 'failed') : summary.reason,
+    hashes: stats.hashes,
+    seconds: Math.round(summary.seconds * 100) / 100,
+    hashrate: stats.meanHashrate,
+    bestHash: stats.sessionBest?.hash ?? null,
+    bestZeros: stats.sessionBest?.zeros ?? null,
+    bestDifficulty: stats.sessionBest?.difficulty ?? null,
+    backend: stats.backend,
+    threads: stats.threads,
+    workersReplaced: stats.workersReplaced,
+  };
 }
 
-/** Resolves when the user presses Ctrl-C or `seconds` pass; `dispose` removes the handlers. */
-export function stopSignal(seconds?: number): { signal: AbortSignal; dispose: () => void; reason: () => string } {
+/** Aborts on Ctrl-C (SIGINT) or SIGTERM, or when the reader of stdout goes away; `dispose` removes the handlers. */
+export function interruptSignal(): { signal: AbortSignal; outputClosed: () => boolean; dispose: () => void } {
   const controller = new AbortController();
-  let why = '';
-  const stop = (reason: string) => {
-    if (controller.signal.aborted) return;
-    why = reason;
+  let closed = false;
+  const onSignal = () => controller.abort();
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return;
+    closed = true;
     controller.abort();
   };
-  const onSigint = () => stop('interrupted');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  const timer = seconds === undefined ? undefined : setTimeout(() => stop('duration reached'), seconds * 1000);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onOutputError);
   return {
     signal: controller.signal,
-    reason: () => why,
+    outputClosed: () => closed,
     dispose: () => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-      if (timer) clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.stdout.off('error', onOutputError);
     },
   };
 }
 
-/** Wait for an event or the stop signal, whichever comes first. */
-export function nextEvent<T>(subscribe: (resolve: (value: T) => void) => () => void, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const unsubscribe = subscribe((value) => {
-      signal.removeEventListener('abort', onAbort);
-      unsubscribe();
-      resolve(value);
-    });
-    const onAbort = () => {
-      unsubscribe();
-      resolve(undefined);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+export interface MiningRun<W extends Work, R> {
+  args: EngineArgs & Partial<DashboardArgs> & { duration?: number; blocks?: number };
+  source: MiningSource<W, R>;
+  /** The first line, once the workers are up. */
+  headline?(session: MiningSession<W, R>): string;
+  /** Print one result. */
+  found(found: Found<W, R>): void;
+  /** Print the summary. */
+  summary(summary: SessionSummary): void;
+  /** After the summary: a last check that may fail the run. */
+  after?(summary: SessionSummary): void;
 }
 
-/** A text bar of `fraction` (may exceed 1: luck runs both ways). */
-export function ratioBar(fraction: number, width = 12): string {
-  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+/**
+ * Run one mining session and print it: the headline, notices and warnings, a status line on a
+ * terminal, the dashboard when asked, each result, and the summary. Ctrl-C ends it with exit 130.
+ */
+export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promise<void> {
+  const { args } = run;
+  const interrupt = interruptSignal();
+  let status: MiningStatus | undefined;
+  let dashboard: Dashboard | undefined;
+  let summary: SessionSummary | undefined;
+  try {
+    const session = await MiningSession.start(run.source, {
+      host: nodeThreads(),
+      threads: args.threads,
+      backend: args.backend,
+      throttle: args.throttle,
+      blocks: args.blocks,
+      duration: args.duration,
+      signal: interrupt.signal,
+    });
+    const line = new MiningStatus(session, () => run.source.label());
+    status = line;
+    session.on('warning', (text) => {
+      line.clear();
+      process.stderr.write(`powlab: warning: ${text}\n`);
+    });
+    session.on('told', (text) => {
+      line.clear();
+      process.stderr.write(`powlab: ${text}\n`);
+    });
+    session.on('notice', (text) => {
+      line.clear();
+      say(text, args.json);
+    });
+    session.on('found', (found) => {
+      line.clear();
+      run.found(found);
+    });
+    try {
+      dashboard = await openDashboard(args, session, run.source);
+    } catch (error) {
+      await session.abandon();
+      throw error;
+    }
+    if (!args.json && run.headline) say(run.headline(session), false);
+    line.start();
+    summary = await session.run();
+  } finally {
+    status?.stop();
+    await dashboard?.close();
+    interrupt.dispose();
+  }
+  // Nobody reads the output any more (`| head -1`): a quiet stop, the store already whole and unlocked.
+  if (interrupt.outputClosed()) return;
+  run.summary(summary);
+  if (summary.reason === 'failed' && summary.error) throw summary.error;
+  run.after?.(summary);
+  if (summary.reason === 'interrupted') process.exitCode = 130;
+}
+
+/** Serve the dashboard when --dashboard asks for it, and say where: on stderr, and on stdout as JSON with --json. */
+async function openDashboard<W extends Work, R>(args: Partial<DashboardArgs> & { json: boolean }, session: MiningSession<W, R>, source: MiningSource<W, R>): Promise<Dashboard | undefined> {
+  if (!args.dashboard) return undefined;
+  const { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboard } = await import('../dashboard/server.js');
+  const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
+  const dashboard = await startDashboard({
+    host: args.host ?? DEFAULT_DASHBOARD_HOST,
+    port: args.port ?? DEFAULT_DASHBOARD_PORT,
+    session,
+    source: { name: source.name, finds: source.finds, label: () => source.label() },
+    warn,
+  });
+  if (args.json) printJson({ dashboard: dashboard.url });
+  if (!args.json || process.stderr.isTTY) process.stderr.write(`dashboard: ${dashboard.url}\n`);
+  return dashboard;
+}
+
+/** What the status line reads: a session's or a Miner's stats. */
+export interface StatsView {
+  stats(): MinerStats;
 }
 
 /** The live status line on a terminal: hashrate, hashes against expected, elapsed, best. */
@@ -148,7 +248,7 @@ export class MiningStatus {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly miner: Miner,
+    private readonly view: StatsView,
     private readonly label: () => string = () => '',
   ) {}
 
@@ -159,13 +259,15 @@ export class MiningStatus {
   }
 
   render(): void {
-    const stats = this.miner.stats();
-    const fraction = stats.expectedHashes > 0 ? stats.workHashes / stats.expectedHashes : 0;
-    const best = stats.sessionBest ? ` | best ${stats.sessionBest.zeros} bits` : '';
-    const perWorker = stats.workers.length > 1 && stats.workers.length <= 4 ? ` (${stats.workers.map((w) => formatHashrate(w.hashrate).split(' ')[0]).join(' + ')})` : '';
+    const stats = this.view.stats();
+    const best = stats.sessionBest ? ` | best ${stats.sessionBest.zeros} zero bits` : '';
+    const perWorker = stats.workers.length > 1 && stats.workers.length <= 4 ? ` (${stats.workers.map((w) => formatHashrate(w.hashrate)).join(' + ')})` : '';
+    // Luck, not progress: the hashes spent on this work against the hashes a find takes on average.
+    // A find is as near after 3× the expected hashes as after none; the figure only says how lucky the wait has been.
+    const luck = stats.expectedHashes > 0 ? `, ${(stats.workHashes / stats.expectedHashes).toFixed(2)}× the ${formatCount(stats.expectedHashes)} expected` : '';
     const label = this.label();
     this.line.update(
-      `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)}${perWorker} | ${formatCount(stats.workHashes)} / ${formatCount(stats.expectedHashes)} expected ${ratioBar(fraction)} ${Math.round(fraction * 100)}% | ${formatDuration(stats.elapsedSeconds)}${best}`,
+      `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)}${perWorker} | this work: ${formatCount(stats.workHashes)} hashes in ${formatDuration(stats.workSeconds)}${luck} | run ${formatDuration(stats.elapsedSeconds)}${best}`,
     );
   }
 

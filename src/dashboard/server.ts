@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import type { Miner } from '../miner/miner.js';
 import { eventFrame, EventStreams, hostCheck, isLoopbackHost, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
+import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
 export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
@@ -22,7 +22,8 @@ const FLUSH_MS = 500;
 export interface DashboardOptions {
   host: string;
   port: number;
-  miner: Miner;
+  /** The run: its stats, its records and its finds. */
+  session: MiningView;
   source: DashboardSource;
   /** One line for the user: the dashboard is reachable from the network, or the server failed after it started. */
   warn: (message: string) => void;
@@ -37,7 +38,7 @@ export interface Dashboard {
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const assets = loadPage(PAGE_DIR, 'dashboard');
-  const state = new DashboardState(options.miner, options.source);
+  const state = new DashboardState(options.session, options.source);
   const streams = new EventStreams();
   const addressedHere = hostCheck(options.host);
 
@@ -56,6 +57,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
+      // Node would read the unread body to keep the connection alive, and a body can be endless: close it instead.
+      response.setHeader('connection', 'close');
+      response.on('finish', () => {
+        if (!request.complete) request.socket.destroy();
+      });
       return sendJson(response, 405, { error: `${request.method} is not allowed` });
     }
     if (url.pathname === '/api/status') return sendJson(response, 200, state.status(true));

@@ -8,13 +8,22 @@ import { EventEmitter } from 'node:events';
 import { bytesToHex } from '../core/bytes.js';
 import { parseHeader } from '../core/header.js';
 import { bestHashFrom, isBetter, type BestHash } from '../miner/best.js';
-import type { Miner } from '../miner/miner.js';
+import type { MinerStats } from '../miner/miner.js';
+import type { FindOutcome } from '../mining/source.js';
 import { oddsAt } from '../core/odds.js';
 import type { Solution } from '../miner/work.js';
 
-export type FindKind = 'block' | 'share';
-/** What the node or pool made of a find; a pool's share can also come back stale, or not at all (lost). */
-export type Verdict = 'accepted' | 'rejected' | 'stale' | 'lost';
+export type { FindKind, Verdict } from '../mining/source.js';
+import type { FindKind, Verdict } from '../mining/source.js';
+
+/** What the dashboard watches: a mining session's stats, its records and its finds. */
+export interface MiningView {
+  stats(): MinerStats;
+  on(event: 'record', listener: (best: BestHash) => void): unknown;
+  off(event: 'record', listener: (best: BestHash) => void): unknown;
+  on(event: 'found', listener: (found: { solution: Solution; outcome: FindOutcome }) => void): unknown;
+  off(event: 'found', listener: (found: { solution: Solution; outcome: FindOutcome }) => void): unknown;
+}
 
 export interface DashboardSource {
   /** What is mined, for the page's title: "the built-in regtest chain", a node's or pool's address. Never a credential. */
@@ -78,6 +87,8 @@ export interface DashboardStatus {
   backend: string;
   threads: number;
   throttle: number;
+  /** Workers that died and were replaced in this run. */
+  workersReplaced: number;
   elapsedSeconds: number;
   /** Hashes per second over the last five seconds. */
   hashrate: number;
@@ -128,15 +139,23 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
   private readonly finds: Record<FindKind, { latest: Find[]; count: number }> = { block: { latest: [], count: 0 }, share: { latest: [], count: 0 } };
   private readonly timer: NodeJS.Timeout;
   private readonly onRecord = (best: BestHash) => this.score({ ...best, kind: 'record', at: new Date().toISOString() });
+  private readonly onFound = ({ solution, outcome }: { solution: Solution; outcome: FindOutcome }) =>
+    this.found(outcome.kind, solution, {
+      ...(outcome.height === undefined ? {} : { height: outcome.height }),
+      block: outcome.block,
+      ...(outcome.verdict === undefined ? {} : { verdict: outcome.verdict }),
+      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    });
 
   constructor(
-    private readonly miner: Miner,
+    private readonly miner: MiningView,
     private readonly source: DashboardSource,
   ) {
     super();
     const earlier = miner.stats().best;
     if (earlier) this.score({ ...earlier, kind: 'earlier', at: null });
     miner.on('record', this.onRecord);
+    miner.on('found', this.onFound);
     this.latest = this.snapshot();
     this.timer = setInterval(() => this.emit('status', (this.latest = this.snapshot())), SNAPSHOT_MS);
     this.timer.unref();
@@ -174,6 +193,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
   stop(): DashboardStatus {
     clearInterval(this.timer);
     this.miner.off('record', this.onRecord);
+    this.miner.off('found', this.onFound);
     this.running = false;
     this.latest = this.snapshot();
     this.emit('status', this.latest);
@@ -218,6 +238,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       backend: stats.backend,
       threads: stats.threads,
       throttle: stats.throttle,
+      workersReplaced: stats.workersReplaced,
       elapsedSeconds: stats.elapsedSeconds,
       hashrate: stats.hashrate,
       meanHashrate: stats.meanHashrate,

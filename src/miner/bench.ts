@@ -3,14 +3,16 @@
  * interleaved rounds so that whatever else the machine does falls on all of them alike; the median
  * round is the result. Ratios between results of one run are the honest comparison.
  */
-import { availableParallelism, cpus, platform, arch, totalmem } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendName } from '../hash/backend.js';
-import { loadWasmFilter, type WasmVariant } from '../hash/wasm.js';
+import type { WasmVariant } from '../hash/wasm.js';
 import { Miner } from './miner.js';
-import { hashesOver, unsolvableWork } from './measure.js';
+import { delay, hashesOver, unsolvableWork } from './measure.js';
+import type { ThreadHost } from './threads.js';
 
 export interface BenchOptions {
+  host: ThreadHost;
+  /** The machine measured, as its platform describes it. */
+  machine: Machine;
   backends: BackendName[];
   threads: number[];
   /** Measured seconds per backend and thread count, split across the rounds. */
@@ -61,27 +63,6 @@ const WARM_UP_MS = 300;
 /** Time from new work to every worker hashing it, left out of each round. */
 const ROUND_START_MS = 40;
 
-export function describeMachine(): Machine {
-  return {
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    cores: availableParallelism(),
-    platform: platform(),
-    arch: arch(),
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    v8: process.versions.v8,
-    wasm: wasmVariant(),
-  };
-}
-
-function wasmVariant(): WasmVariant | 'unavailable' {
-  try {
-    return loadWasmFilter().variant;
-  } catch {
-    return 'unavailable';
-  }
-}
-
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -90,7 +71,7 @@ const median = (values: number[]) => {
 
 async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
   miner.setWork(unsolvableWork());
-  await sleep(ROUND_START_MS);
+  await delay(ROUND_START_MS);
   const { hashes, seconds } = await hashesOver(miner, milliseconds);
   await miner.pause();
   return hashes / seconds;
@@ -105,10 +86,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     for (const { backend, threads } of cases) {
       if (options.signal?.aborted) break;
-      const miner = await Miner.start({ backend, threads });
+      const miner = await Miner.start({ host: options.host, backend, threads });
       miners.push(miner);
       miner.setWork(unsolvableWork());
-      await sleep(WARM_UP_MS);
+      await delay(WARM_UP_MS);
       await miner.pause();
     }
     const roundMs = (options.seconds * 1000) / options.rounds;
@@ -131,7 +112,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     .filter((result) => result.rounds.length > 0);
   const rateOf = (backend: BackendName, threads: number) => results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
   return {
-    machine: describeMachine(),
+    machine: options.machine,
     seconds: options.seconds,
     rounds: options.rounds,
     complete: done === total,

@@ -9,6 +9,12 @@ export class NonceCoverage {
   /** The latest ranges [start, end), a range that continues the one before merged into it. */
   readonly ranges: [number, number][] = [];
 
+  /** A new header: its nonces are counted from nothing. */
+  reset(): void {
+    this.count = 0;
+    this.ranges.length = 0;
+  }
+
   add(start: number, end: number): void {
     this.count += end - start;
     const last = this.ranges[this.ranges.length - 1];

@@ -1,7 +1,7 @@
 /** A short, honest hashrate measurement: real workers hashing a job that can never be solved. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendName } from '../hash/backend.js';
 import type { Miner } from './miner.js';
+import type { ThreadHost } from './threads.js';
 import type { Work } from './work.js';
 
 export interface Measurement {
@@ -28,6 +28,11 @@ export function unsolvableWork(id = 'measure'): Work {
   };
 }
 
+/** Resolves after `milliseconds`, in any JavaScript runtime. */
+export function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
 /** Long enough for the workers to settle into their rate, short enough to wait for. */
 export const DEFAULT_MEASURE_SECONDS = 2;
 /** Longer tells nothing more; it only keeps a person waiting. */
@@ -36,16 +41,16 @@ export const MAX_MEASURE_SECONDS = 60;
 /** The hashes a running miner does over the next `milliseconds`, counted from its workers' own counters. */
 export async function hashesOver(miner: Miner, milliseconds: number): Promise<{ hashes: number; seconds: number }> {
   const before = miner.stats();
-  await sleep(milliseconds);
+  await delay(milliseconds);
   const after = miner.stats();
   return { hashes: after.hashes - before.hashes, seconds: after.elapsedSeconds - before.elapsedSeconds };
 }
 
-export async function measureHashrate(options: { seconds?: number; threads?: number; backend?: BackendName | 'auto' } = {}): Promise<Measurement> {
+export async function measureHashrate(options: { host: ThreadHost; seconds?: number; threads?: number; backend?: BackendName | 'auto' }): Promise<Measurement> {
   const seconds = options.seconds ?? DEFAULT_MEASURE_SECONDS;
   // Loaded here, not at the top, so that the constants above cost a command's --help nothing.
   const { Miner } = await import('./miner.js');
-  const miner = await Miner.start({ threads: options.threads, backend: options.backend });
+  const miner = await Miner.start({ host: options.host, threads: options.threads, backend: options.backend });
   try {
     miner.setWork(unsolvableWork());
     const { hashes, seconds: elapsed } = await hashesOver(miner, seconds * 1000);

@@ -23,8 +23,8 @@ export interface Work {
   readonly nonceCount?: number;
 }
 
-export interface Solution {
-  work: Work;
+export interface Solution<W extends Work = Work> {
+  work: W;
   extranonceIndex: number;
   nonce: number;
   /** The 80-byte header with the nonce filled in. */

@@ -3,8 +3,10 @@
  *   magic "PWLB" | length (u32 LE) | ~length (u32 LE) | block | first 4 bytes of sha256d(block)
  * so a torn write at the end (a power cut mid-append) can be told from corruption inside: a torn
  * tail is cut off at the next open with a warning; anything else is refused and left untouched.
+ * A record that runs past the end of the file is a torn tail unless a whole record (framing and
+ * checksum) follows inside it: then bytes went missing in the middle. A mere "PWLB" inside the
+ * cut record proves nothing, as a payout script may hold those bytes.
  */
-import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesEqual, concatBytes, readUint32LE, uint32LE } from '../core/bytes.js';
 import { checkBlock, parseBlock } from '../core/block.js';
@@ -14,6 +16,8 @@ import { bitsToTarget } from '../core/target.js';
 import { bip34HeightPush } from '../core/tx.js';
 import { sha256d } from '../core/sha256.js';
 import { Errors, PowlabError } from '../errors.js';
+import { AppendOnlyFile, describeFsError, ensureDirectory, readFileIfPresent, truncateFile } from '../storage/durable.js';
+import { lockDatadir, type DatadirLock } from '../storage/lock.js';
 
 const MAGIC = Uint8Array.of(0x50, 0x57, 0x4c, 0x42);
 const RECORD_HEAD = 12;
@@ -42,9 +46,15 @@ function encodeRecord(block: Uint8Array): Uint8Array {
   return concatBytes(MAGIC, uint32LE(block.length), uint32LE(~block.length >>> 0), block, sha256d(block).subarray(0, CHECKSUM));
 }
 
-function containsMagic(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i + MAGIC.length <= bytes.length; i++) {
-    if (bytes[i] === MAGIC[0] && bytes[i + 1] === MAGIC[1] && bytes[i + 2] === MAGIC[2] && bytes[i + 3] === MAGIC[3]) return true;
+/** Is there a whole record (magic, matching length pair, block, checksum) anywhere in `bytes` from `from` on? */
+function containsWholeRecord(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i + RECORD_HEAD + CHECKSUM <= bytes.length; i++) {
+    if (bytes[i] !== MAGIC[0] || bytes[i + 1] !== MAGIC[1] || bytes[i + 2] !== MAGIC[2] || bytes[i + 3] !== MAGIC[3]) continue;
+    const length = readUint32LE(bytes, i + 4);
+    if ((~length >>> 0) !== readUint32LE(bytes, i + 8) || i + RECORD_HEAD + length + CHECKSUM > bytes.length) continue;
+    const block = bytes.subarray(i + RECORD_HEAD, i + RECORD_HEAD + length);
+    const checksum = bytes.subarray(i + RECORD_HEAD + length, i + RECORD_HEAD + length + CHECKSUM);
+    if (bytesEqual(sha256d(block).subarray(0, CHECKSUM), checksum)) return true;
   }
   return false;
 }
@@ -64,7 +74,7 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
     if (!bytesEqual(rest.subarray(0, 4), MAGIC)) return rest.every((b) => b === 0) ? torn() : fail('record magic damaged');
     const length = readUint32LE(rest, 4);
     if ((~length >>> 0) !== readUint32LE(rest, 8)) return fail('record length damaged');
-    if (RECORD_HEAD + length + CHECKSUM > rest.length) return containsMagic(rest, RECORD_HEAD) ? fail('record cut short inside the store') : torn();
+    if (RECORD_HEAD + length + CHECKSUM > rest.length) return containsWholeRecord(rest, RECORD_HEAD) ? fail('record cut short inside the store') : torn();
     const block = rest.subarray(RECORD_HEAD, RECORD_HEAD + length);
     if (!bytesEqual(sha256d(block).subarray(0, CHECKSUM), rest.subarray(RECORD_HEAD + length, RECORD_HEAD + length + CHECKSUM))) return fail('checksum mismatch (the block bytes changed on disk)');
     let parsed;
@@ -93,8 +103,8 @@ export class ChainStore {
     readonly datadir: string,
     readonly params: ChainParams,
     readonly blocks: StoredBlock[],
-    private fd: number,
-    private readonly lockPath: string,
+    private readonly file: AppendOnlyFile,
+    private readonly lock: DatadirLock,
   ) {}
 
   /**
@@ -102,27 +112,26 @@ export class ChainStore {
    * other damage is refused untouched.
    */
   static open(datadir: string, params: ChainParams = REGTEST, warn: (message: string) => void = () => {}): ChainStore {
-    try {
-      mkdirSync(datadir, { recursive: true });
-    } catch (error) {
-      throw Errors.store(`cannot create datadir ${datadir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const lockPath = join(datadir, LOCK_FILE);
-    takeLock(lockPath);
+    ensureDirectory(datadir, 'datadir');
+    const lock = lockDatadir(join(datadir, LOCK_FILE));
     try {
       const file = join(datadir, BLOCKS_FILE);
-      const bytes = existsSync(file) ? readFileSync(file) : new Uint8Array(0);
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileIfPresent(file) ?? new Uint8Array(0);
+      } catch (error) {
+        throw Errors.store(`cannot read the store ${file}: ${describeFsError(error)}`);
+      }
       const scan = scanStore(bytes, params);
       if (scan.problem) throw Errors.store(`store ${file} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (powlab chain verify --datadir ${datadir})`);
       if (scan.tornAt !== undefined) {
         warn(`store ${file} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`);
-        truncateSync(file, scan.tornAt);
+        truncateFile(file, scan.tornAt);
       }
-      const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
-      return new ChainStore(datadir, params, scan.blocks, fd, lockPath);
+      return new ChainStore(datadir, params, scan.blocks, AppendOnlyFile.open(file), lock);
     } catch (error) {
-      releaseLock(lockPath);
-      if (!(error instanceof PowlabError) && (error as NodeJS.ErrnoException).code) throw Errors.store(`cannot use datadir ${datadir}: ${(error as NodeJS.ErrnoException).code}`);
+      lock.release();
+      if (!(error instanceof PowlabError)) throw Errors.store(`cannot use datadir ${datadir}: ${describeFsError(error)}`);
       throw error;
     }
   }
@@ -142,69 +151,38 @@ export class ChainStore {
     return times.slice(-count);
   }
 
-  /** Append a block that extends the tip, and make it durable before returning. */
+  /**
+   * Append a block that extends the tip, durable before this returns. When the write fails (a full
+   * disk) it throws a WriteError and the file is cut back to the last whole record: the block is
+   * not in the store, and the store is as it was.
+   */
   append(block: Uint8Array): StoredBlock {
     const parsed = parseBlock(block);
     const hash = headerHash(serializeHeader(parsed.header));
     if (!bytesEqual(parsed.header.prevHash, this.tip().hash)) throw Errors.store('block does not extend the stored tip');
-    const record = encodeRecord(block);
-    const offset = this.blocks.length === 0 ? 0 : this.blocks[this.blocks.length - 1].offset + this.blocks[this.blocks.length - 1].length + CHECKSUM;
-    writeSync(this.fd, record);
-    fsyncSync(this.fd);
+    const offset = this.file.size;
+    this.file.append(encodeRecord(block));
     const stored = { height: this.blocks.length + 1, hash, header: parsed.header, offset: offset + RECORD_HEAD, length: block.length };
     this.blocks.push(stored);
     return stored;
   }
 
   close(): void {
-    closeSync(this.fd);
-    releaseLock(this.lockPath);
-  }
-}
-
-/** One miner per datadir: a lock file holding the owner's pid; a dead owner's lock is taken over. */
-function takeLock(lockPath: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw Errors.store(`cannot write to datadir: ${lockPath}: ${code ?? (error as Error).message}`);
-      const owner = Number(readFileSync(lockPath, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw Errors.store(`datadir is in use by process ${owner} (${lockPath})`);
-      unlinkSync(lockPath);
-    }
-  }
-  throw Errors.store(`cannot lock ${lockPath}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function releaseLock(lockPath: string): void {
-  try {
-    unlinkSync(lockPath);
-  } catch {
-    // Already gone: nothing to release.
+    this.file.close();
+    this.lock.release();
   }
 }
 
 /** Read a store without locking or changing it (for verify and explain, which may run beside a miner). */
 export function readStore(datadir: string, params: ChainParams = REGTEST): { file: string; bytes: Uint8Array; scan: StoreScan } {
   const file = join(datadir, BLOCKS_FILE);
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | undefined;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileIfPresent(file);
   } catch (error) {
-    throw Errors.store(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw Errors.store(`cannot read ${file}: ${describeFsError(error)}`);
   }
+  if (!bytes) throw Errors.store(`cannot read ${file}: ${describeFsError({ code: 'ENOENT' })}`);
   return { file, bytes, scan: scanStore(bytes, params) };
 }
 

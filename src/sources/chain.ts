@@ -2,18 +2,20 @@
  * The built-in regtest chain: blocks that start from the regtest genesis, each with a BIP 34
  * coinbase, mined at a demo target the header's own bits encode, kept in the append-only store.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeBlock } from '../core/block.js';
-import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../core/header.js';
+import { hashToDisplayHex, headerHash, serializeHeader, type BlockHeader } from '../core/header.js';
 import { blockSubsidy, REGTEST } from '../core/params.js';
 import { bitsToTarget, targetToBits } from '../core/target.js';
 import { buildCoinbase, POWLAB_TAG, serializeTx, txid } from '../core/tx.js';
 import { bytesToHex } from '../core/bytes.js';
-import { Errors } from '../errors.js';
+import { BlockNotStoredError, Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
+import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
+import { readFileIfPresent, writeFileAtomically } from '../storage/durable.js';
 import { ChainStore } from './chain-store.js';
+import { saveFoundBlock } from './found.js';
 
 /** BIP 9 version bits with no deployment signalled. */
 const BLOCK_VERSION = 0x20000000;
@@ -40,12 +42,16 @@ export interface ChainOptions {
   warn?: (message: string) => void;
 }
 
-interface ChainWork extends Work {
+export interface ChainWork extends Work {
   readonly height: number;
   readonly template: Omit<BlockHeader, 'merkleRoot' | 'nonce'>;
 }
 
-export class BuiltInChain {
+export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
+  readonly name = 'the built-in regtest chain';
+  readonly finds = 'block';
+  private sink?: WorkSink<ChainWork>;
+
   private constructor(
     readonly store: ChainStore,
     private readonly payoutScript: Uint8Array,
@@ -88,12 +94,43 @@ export class BuiltInChain {
     };
   }
 
-  /** Turn a solution into a block, store it durably, and describe it. */
-  accept(solution: Solution): MinedBlock {
-    const work = solution.work as ChainWork;
+  label(): string {
+    return `block ${this.store.height + 1}`;
+  }
+
+  open(sink: WorkSink<ChainWork>): void {
+    this.sink = sink;
+    sink.work(this.nextWork());
+  }
+
+  async solve(solution: Solution<ChainWork>): Promise<MinedBlock> {
+    return this.accept(solution);
+  }
+
+  outcome(block: MinedBlock): FindOutcome {
+    return { kind: 'block', block: true, height: block.height, counts: true };
+  }
+
+  next(): void {
+    this.sink?.work(this.nextWork());
+  }
+
+  /**
+   * Turn a solution into a block, store it durably, and describe it. A block the store cannot take
+   * (a full disk) throws BlockNotStoredError, after a copy is saved in found/ if there is room: it
+   * must not be reported as mined.
+   */
+  accept(solution: Solution<ChainWork>): MinedBlock {
+    const work = solution.work;
     const coinbase = this.coinbase(work.height, solution.extranonceIndex);
     const block = serializeBlock(solution.header, [serializeTx(coinbase)]);
-    const stored = this.store.append(block);
+    let stored;
+    try {
+      stored = this.store.append(block);
+    } catch (error) {
+      if (error instanceof PowlabError && error.code === 'ERR_WRITE') throw this.notStored(error, work.height, solution.header, block);
+      throw error;
+    }
     return {
       height: stored.height,
       hash: hashToDisplayHex(stored.hash),
@@ -107,10 +144,27 @@ export class BuiltInChain {
     };
   }
 
-  /** The best hash of all runs on this datadir. */
-  loadBest(): BestHash | null {
+  /** The store refused the block: keep a copy in found/ if there is room, and say where the block is. */
+  private notStored(error: PowlabError, height: number, header: Uint8Array, block: Uint8Array): BlockNotStoredError {
+    const hash = hashToDisplayHex(headerHash(header));
+    const blockHex = bytesToHex(block);
+    let savedTo: string | null = null;
     try {
-      const best = JSON.parse(readFileSync(join(this.store.datadir, BEST_FILE), 'utf8')) as BestHash;
+      savedTo = saveFoundBlock(this.store.datadir, { source: 'the built-in regtest chain', height, hash, header: bytesToHex(header), block: blockHex });
+    } catch {
+      // The same full disk, most likely: the block goes into the message instead.
+    }
+    const kept = `the store still ends at block ${this.store.height}`;
+    const where = savedTo ? `a copy is in ${savedTo}` : `it could not be saved anywhere; the block: ${blockHex}`;
+    return new BlockNotStoredError(`block ${height} (${hash}) was found but not stored: ${error.message}; ${kept}; ${where}`, height, hash, blockHex, savedTo);
+  }
+
+  /** The best hash of all runs on this datadir. */
+  knownBest(): BestHash | null {
+    try {
+      const bytes = readFileIfPresent(join(this.store.datadir, BEST_FILE));
+      if (!bytes) return null;
+      const best = JSON.parse(new TextDecoder().decode(bytes)) as BestHash;
       return typeof best.hash === 'string' && /^[0-9a-f]{64}$/.test(best.hash) ? best : null;
     } catch {
       return null;
@@ -118,9 +172,11 @@ export class BuiltInChain {
   }
 
   saveBest(best: BestHash): void {
-    const file = join(this.store.datadir, BEST_FILE);
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(best)}\n`);
-    renameSync(`${file}.tmp`, file);
+    try {
+      writeFileAtomically(join(this.store.datadir, BEST_FILE), `${JSON.stringify(best)}\n`);
+    } catch (error) {
+      throw new Error(`could not save the best hash in ${this.store.datadir}: ${(error as Error).message}`);
+    }
   }
 
   close(): void {

@@ -110,7 +110,7 @@ describe('powlab explain on the built-in chain', () => {
     datadir = join(root, 'regtest');
     const result = await runCli(['mine', '--zeros', '8', '--blocks', '2', '--json', '--threads', '1', '--datadir', datadir]);
     expect(result.code).toBe(0);
-    mined = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as MinedBlock);
+    mined = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as MinedBlock & { type?: string }).filter((line) => line.type !== 'summary');
   });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));

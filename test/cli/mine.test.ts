@@ -26,7 +26,9 @@ describe('powlab mine on the built-in chain', () => {
     const result = await runCli(['mine', '--blocks', '3', '--zeros', '16', '--json', '--threads', '2', '--datadir', datadir]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    blocks = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as MinedBlock);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as MinedBlock & { type?: string });
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', stopped: 'blocks reached', blocks: 3 });
+    blocks = lines.slice(0, -1);
   });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -109,7 +111,7 @@ describe('powlab mine on the built-in chain', () => {
     const result = await runCli(['mine', '--blocks', '1', '--zeros', '8', '--json', '--datadir', datadir]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/torn write .* cut off; 3 blocks kept/);
-    expect(JSON.parse(result.stdout)).toMatchObject({ height: 4 });
+    expect(JSON.parse(result.stdout.split('\n')[0])).toMatchObject({ height: 4 });
     const verified = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, blocks: 4 });
     expect(readFileSync(file).subarray(0, original.length).equals(original)).toBe(true);

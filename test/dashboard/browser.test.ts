@@ -158,7 +158,7 @@ describe('the dashboard in Chromium', () => {
   it('logged no errors (a blocked asset or script would show here), and says the run ended when powlab stops', async () => {
     // Checked before the stop: once the server is gone, the browser logs its attempts to reconnect.
     expect(problems).toEqual([]);
-    expect(await run.stop()).toBe(0);
+    expect(await run.stop()).toBe(130);
     await page.waitForSelector('#connection.ended', { timeout: 10_000 });
     await expect(page.locator('#hashrate').textContent()).resolves.toMatch(/H\/s$/);
   });

@@ -16,6 +16,7 @@ export function fakeStats(overrides: Partial<MinerStats> = {}): MinerStats {
     hashrate: 1_000_000,
     meanHashrate: 1_000_000,
     workHashes: 40_000,
+    workSeconds: 0.04,
     expectedHashes: 65_537,
     difficulty: 1 / 65_536,
     extranonceIndex: 0,

@@ -13,7 +13,7 @@ const open: Dashboard[] = [];
 const warnings: string[] = [];
 
 async function start(options: Partial<DashboardOptions> = {}): Promise<Dashboard & { port: number }> {
-  const dashboard = await startDashboard({ host: '127.0.0.1', port: 0, miner: fakeMiner(), source, warn: (message) => warnings.push(message), ...options });
+  const dashboard = await startDashboard({ host: '127.0.0.1', port: 0, session: fakeMiner(), source, warn: (message) => warnings.push(message), ...options });
   open.push(dashboard);
   return Object.assign(dashboard, { port: Number(new URL(dashboard.url).port) });
 }
@@ -63,7 +63,7 @@ describe('the dashboard server', () => {
   it('survives a stream that fails before its first event: a 500, and the server goes on', async () => {
     // A BigInt cannot be written as JSON: the snapshot fails to serialise, as a bug in it would.
     let broken = true;
-    const { port } = await start({ miner: fakeMiner(() => fakeStats(broken ? { hashes: 1n as unknown as number } : {})) });
+    const { port } = await start({ session: fakeMiner(() => fakeStats(broken ? { hashes: 1n as unknown as number } : {})) });
     expect((await ask(port, '/api/events')).status).toBe(500);
     expect((await ask(port, '/api/status')).status).toBe(500);
     expect((await ask(port, '/favicon.svg')).status).toBe(200);

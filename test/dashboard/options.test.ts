@@ -16,7 +16,7 @@ describe('mine --dashboard options', () => {
     [['--dashboard', '--port', '65536'], /^powlab: --port: must be a whole number from 0 to 65535, got 65536\n$/],
     [['--dashboard', '--port', '-1'], /^powlab: --port: must be a whole number from 0 to 65535, got -1\n$/],
     [['--dashboard', '--port', '80.5'], /^powlab: --port: must be a whole number from 0 to 65535, got 80.5\n$/],
-    [['--dashboard', '--port', 'http'], /^powlab: --port: must be a whole number from 0 to 65535, got NaN\n$/],
+    [['--dashboard', '--port', 'http'], /^powlab: --port: must be a number, got "http"\n$/],
     [['--port', '8000'], /^powlab: --port: is the dashboard port: add --dashboard\n$/],
     [['--host', '0.0.0.0'], /^powlab: --host: is the dashboard address: add --dashboard\n$/],
     [['--dashboard', '--host', ''], /^powlab: --host: must name an address, e\.g\. 127\.0\.0\.1\n$/],

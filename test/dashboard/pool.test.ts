@@ -62,7 +62,7 @@ describe('mine --pool --dashboard', () => {
       expect(JSON.stringify(events.events)).not.toContain(PASSWORD);
     } finally {
       events.close();
-      expect(await run.stop()).toBe(0);
+      expect(await run.stop()).toBe(130);
       await pool.close();
     }
     expect(run.stderr()).not.toContain(PASSWORD);

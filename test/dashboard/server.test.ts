@@ -222,7 +222,7 @@ describe('the end of a dashboard run', () => {
     try {
       await events.next('status');
       const code = await run.stop();
-      expect(code).toBe(0);
+      expect(code).toBe(130);
       expect(run.stderr()).toBe('');
       const end = (await events.next('end', 5000)) as unknown as Status;
       expect(end.running).toBe(false);
@@ -246,7 +246,7 @@ describe('the end of a dashboard run', () => {
       expect(BigInt(`0x${s.best.allTime!.hash}`)).toBeLessThanOrEqual(BigInt(`0x${saved.hash}`));
       expect(s.scoreboard.find((entry) => entry.kind === 'earlier')).toMatchObject({ hash: saved.hash, zeros: saved.zeros, at: null });
     } finally {
-      expect(await again.stop()).toBe(0);
+      expect(await again.stop()).toBe(130);
     }
   });
 });

@@ -1,10 +1,11 @@
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headerBytesFromHex, hashToDisplayHex, withNonce } from '../../src/core/header.js';
 import { sha256d } from '../../src/core/sha256.js';
 import { bitsToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/core/target.js';
 // Workers run compiled JavaScript, so the engine is tested as built (npm test builds first).
 import { Miner } from '../../dist/miner/miner.js';
+import { nextOf } from '../../dist/events.js';
+import { nodeThreads } from '../../dist/worker/node-threads.js';
 import { unsolvableWork } from '../../dist/miner/measure.js';
 import type { Solution, Work } from '../../dist/miner/work.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
@@ -12,7 +13,7 @@ import vectors from '../vectors/headers.json' with { type: 'json' };
 const block100000 = vectors.valid.find((v) => v.height === 100000)!;
 const open: Miner[] = [];
 async function startMiner(threads = 2, backend: 'noble' | 'js' | 'wasm' = 'noble'): Promise<Miner> {
-  const miner = await Miner.start({ threads, backend });
+  const miner = await Miner.start({ host: nodeThreads(), threads, backend });
   open.push(miner);
   return miner;
 }
@@ -32,7 +33,7 @@ describe('Miner', () => {
     const base = unsolvableWork();
     const work: Work = { ...base, extranonceCount: 3, nonceStart: 1000, nonceCount: 150_000, header: (index) => (asked.push(index), base.header(index)) };
     miner.setWork(work);
-    const [exhausted] = await once(miner, 'exhausted');
+    const [exhausted] = await nextOf(miner, 'exhausted');
     expect(exhausted).toBe(work);
     expect(asked).toEqual([0, 1, 2]);
     expect(miner.stats().workHashes).toBe(3 * 150_000);
@@ -42,7 +43,7 @@ describe('Miner', () => {
     const miner = await startMiner(2);
     const work: Work = { ...unsolvableWork(), extranonceCount: 2, nonceStart: 0, nonceCount: 300_000 };
     miner.setWork(work);
-    await once(miner, 'exhausted');
+    await nextOf(miner, 'exhausted');
     const stats = miner.stats();
     expect(stats.extranonceIndex).toBe(1);
     expect(stats.workHashes).toBe(2 * 300_000);
@@ -56,7 +57,7 @@ describe('Miner', () => {
   it('finds the true nonce of a real main-net header and stops every worker', async () => {
     const miner = await startMiner();
     miner.setWork(grindWork(block100000.hex, block100000.nonce, 200_000, 100_000));
-    const [solution] = (await once(miner, 'found')) as [Solution];
+    const [solution] = (await nextOf(miner, 'found')) as [Solution];
     expect(solution.nonce).toBe(block100000.nonce);
     expect(hashToDisplayHex(solution.hash)).toBe(block100000.hash);
     const stopMs = await miner.whenIdle();
@@ -68,7 +69,7 @@ describe('Miner', () => {
     const miner = await startMiner(2, backend);
     expect(miner.backend).toBe(backend);
     miner.setWork(grindWork(block100000.hex, block100000.nonce, 3_000_000, 1_000_000));
-    const [solution] = (await once(miner, 'found')) as [Solution];
+    const [solution] = (await nextOf(miner, 'found')) as [Solution];
     expect(solution.nonce).toBe(block100000.nonce);
     expect(hashToDisplayHex(solution.hash)).toBe(block100000.hash);
   });
@@ -83,7 +84,7 @@ describe('Miner', () => {
     const found: number[] = [];
     miner.on('found', (solution) => found.push(solution.nonce));
     miner.setWork(work);
-    await once(miner, 'exhausted');
+    await nextOf(miner, 'exhausted');
     expect(expected.length).toBeGreaterThan(20);
     expect(found.sort((a, b) => a - b)).toEqual(expected);
   });
@@ -95,9 +96,9 @@ describe('Miner', () => {
     const replaced: number[] = [];
     miner.on('workerReplaced', (index) => replaced.push(index));
     miner.setWork(work);
-    await once(miner, 'best'); // hashing has begun
+    await nextOf(miner, 'best'); // hashing has begun
     await miner.crashWorker(0);
-    await once(miner, 'exhausted');
+    await nextOf(miner, 'exhausted');
     expect(replaced).toEqual([0]);
     expect(miner.stats().workersReplaced).toBe(1);
     // The dead worker's range was handed out again whole: nothing is lost, some may be hashed twice.
@@ -107,9 +108,9 @@ describe('Miner', () => {
   it('still finds the block when the worker holding it is killed', async () => {
     const miner = await startMiner(1);
     miner.setWork(grindWork(block100000.hex, block100000.nonce, 30_000, 1_000));
-    await once(miner, 'best');
+    await nextOf(miner, 'best');
     await miner.crashWorker(0);
-    const [solution] = (await once(miner, 'found')) as [Solution];
+    const [solution] = (await nextOf(miner, 'found')) as [Solution];
     expect(solution.nonce).toBe(block100000.nonce);
     expect(miner.stats().workersReplaced).toBe(1);
   });
@@ -117,17 +118,17 @@ describe('Miner', () => {
   it('switches every worker to new work', async () => {
     const miner = await startMiner();
     miner.setWork(unsolvableWork('first'));
-    await once(miner, 'best');
+    await nextOf(miner, 'best');
     const second = grindWork(block100000.hex, block100000.nonce, 100_000, 10);
     miner.setWork(second);
-    const [solution] = (await once(miner, 'found')) as [Solution];
+    const [solution] = (await nextOf(miner, 'found')) as [Solution];
     expect(solution.work).toBe(second);
   });
 
   it('tracks the best hash as leading zero bits and difficulty', async () => {
     const miner = await startMiner();
     miner.setWork(grindWork(block100000.hex, block100000.nonce, 50_000, 10));
-    await once(miner, 'found');
+    await nextOf(miner, 'found');
     const best = miner.stats().best!;
     expect(best.hash).toBe(block100000.hash);
     expect(best.zeros).toBe(46); // 000000000003ba27…: eleven zero hex digits, then 0b0011
@@ -140,6 +141,6 @@ describe('Miner', () => {
     [{ throttle: 101 }, /--throttle/],
     [{ backend: 'gpu' as never }, /--backend: unknown backend gpu/],
   ])('rejects %j', async (options, message) => {
-    await expect(Miner.start(options)).rejects.toThrow(message);
+    await expect(Miner.start({ host: nodeThreads(), ...options })).rejects.toThrow(message);
   });
 });

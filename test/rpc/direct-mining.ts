@@ -13,7 +13,7 @@ import type { TemplateWork } from '../../src/sources/rpc/work.js';
 import { hexToBytes } from '../../src/core/bytes.js';
 
 /** Try nonces from 0 on the work's first header until one meets its target. */
-export function solve(work: TemplateWork): Solution {
+export function solve(work: TemplateWork): Solution<TemplateWork> {
   const header = work.header(0);
   for (let nonce = 0; nonce < 2 ** 32; nonce++) {
     const candidate = withNonce(header, nonce);

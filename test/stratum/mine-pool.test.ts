@@ -111,7 +111,7 @@ const accepted = (shares: ShareLine[]) => shares.filter((share) => share.status 
 
 /** What every run must show: shares the pool re-derived and accepted, nothing rejected but stale races, no password. */
 function expectHonestRun(run: Run, { lostAllowed = false } = {}): void {
-  expect(run.code, run.stderr).toBe(0);
+  expect(run.code, run.stderr).toBe(130);
   expect(accepted(run.shares).length).toBeGreaterThanOrEqual(3);
   // The pool computed each hash itself, from the job it sent: the client's hashes are the same.
   const poolAccepted = run.pool.shares.filter((share) => share.accepted);
@@ -212,7 +212,7 @@ describe('powlab mine --pool', () => {
       PATIENT_SECONDS,
       datadir,
     );
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(130);
     const blocks = run.lines.filter((line) => line.type === 'block');
     expect(blocks.length).toBeGreaterThanOrEqual(1);
     expect(seenOnDisk.length).toBeGreaterThanOrEqual(1);
@@ -262,7 +262,7 @@ describe('powlab mine --pool', () => {
     });
     const run = await runUntil(['mine', '--pool', `stratum+tcp://127.0.0.1:${pool.port}`, '--user', 'u', '--threads', '1', '--json', '--datadir', join(root, 'noisy')], pingAnswered);
     await pool.close();
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(130);
     const warnings = run.stderr.trim().split('\n');
     expect(warnings).toHaveLength(101);
     expect(warnings[0]).toBe('powlab: warning: ignored a message from the pool: mining.set_difficulty: difficulty must be a positive number, got -1');
@@ -276,7 +276,7 @@ describe('powlab mine --pool', () => {
     const datadir = join(root, 'not-a-directory');
     writeFileSync(datadir, '');
     const run = await mine({ nbits: '1e07ffff' }, [], (shares) => shares.some((share) => share.block && share.status === 'accepted'), PATIENT_SECONDS, datadir);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(130);
     const blocks = run.lines.filter((line) => line.type === 'block');
     expect(blocks.length).toBeGreaterThanOrEqual(1);
     expect(blocks.every((block) => block.file === null)).toBe(true);

@@ -10,7 +10,7 @@ import { MIN_MINING_DIFFICULTY, ShareWork, type PoolTerms } from '../../src/sour
 const fromHex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
-function solve(work: ShareWork, extranonceIndex: number, nonce: number): Solution {
+function solve(work: ShareWork, extranonceIndex: number, nonce: number): Solution<ShareWork> {
   const header = withNonce(work.header(extranonceIndex), nonce);
   return { work, extranonceIndex, nonce, header, hash: sha256d(header), hashes: 0, seconds: 0 };
 }

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_DATADIR } from './mine.js';
+import { DEFAULT_DATADIR } from '../mine-options.js';
 
 interface ChainVerifyArgs {
   datadir: string;

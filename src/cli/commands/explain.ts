@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_MEASURE_SECONDS } from '../../miner/measure.js';
-import { DEFAULT_DATADIR } from './mine.js';
+import { DEFAULT_DATADIR } from '../mine-options.js';
 
 export interface ExplainArgs {
   header?: string;
