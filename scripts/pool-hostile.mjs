@@ -38,7 +38,11 @@ function hostile(port, stop) {
     () => '{"id":1,"method":"mining.configure","params":[[],{}]}\n'.repeat(1000),
     () =>
       '{"id":1,"method":"mining.subscribe","params":[]}\n{"id":2,"method":"mining.authorize","params":["evil","x"]}\n' +
-      Array.from({ length: 30 }, (_, i) => `{"id":${i + 3},"method":"mining.submit","params":["evil","1.1","00000000","00000000","${String(i).padStart(8, '0')}"]}\n`).join(''),
+      Array.from(
+        { length: 30 },
+        (_, i) =>
+          `{"id":${i + 3},"method":"mining.submit","params":["evil","1.1","00000000","00000000","${String(i).padStart(8, '0')}"]}\n`,
+      ).join(''),
     () => 'x'.repeat(100_000),
   ];
   const loop = () => {
@@ -61,26 +65,74 @@ function hostile(port, stop) {
 
 async function runOnce(withHostile) {
   const datadir = mkdtempSync(join(tmpdir(), 'powlab-hostile-'));
-  const pool = start(['pool', '--datadir', datadir, '--port', '0', '--page-port', '0', '--zeros', '30', '--share-seconds', '0.2', '--json', '--duration', String(seconds + 3)]);
+  const pool = start([
+    'pool',
+    '--datadir',
+    datadir,
+    '--port',
+    '0',
+    '--page-port',
+    '0',
+    '--zeros',
+    '30',
+    '--share-seconds',
+    '0.2',
+    '--json',
+    '--duration',
+    String(seconds + 3),
+  ]);
   while (!pool.lines.some((line) => line.type === 'listening')) await new Promise((resolve) => setTimeout(resolve, 50));
   const url = pool.lines.find((line) => line.type === 'listening').stratum;
   const port = Number(url.split(':').pop());
-  const miners = ['honest1', 'honest2'].map((user) => start(['mine', '--pool', url, '--user', user, '--threads', '1', '--duration', String(seconds), '--json', '--datadir', datadir + '-' + user]));
-  const stop = new AbortController();
-  const tally = withHostile ? hostile(port, stop.signal) : undefined;
+  const miners = ['honest1', 'honest2'].map((user) =>
+    start([
+      'mine',
+      '--pool',
+      url,
+      '--user',
+      user,
+      '--threads',
+      '1',
+      '--duration',
+      String(seconds),
+      '--json',
+      '--datadir',
+      datadir + '-' + user,
+    ]),
+  );
+  const stop = { aborted: false };
+  const tally = withHostile ? hostile(port, stop) : undefined;
   await Promise.all(miners.map((miner) => miner.exited));
-  const measured = miners.map((miner) => miner.lines.find((line) => line.type === 'summary')?.hashrate ?? 0).reduce((a, b) => a + b, 0);
-  stop.abort();
+  const measured = miners
+    .map((miner) => miner.lines.find((line) => line.type === 'summary')?.hashrate ?? 0)
+    .reduce((a, b) => a + b, 0);
+  stop.aborted = true;
   await pool.exited;
-  for (const dir of [datadir, datadir + '-honest1', datadir + '-honest2']) rmSync(dir, { recursive: true, force: true });
-  const honest = pool.lines.filter((line) => line.type === 'share' && line.accepted && line.worker.startsWith('honest'));
+  for (const dir of [datadir, datadir + '-honest1', datadir + '-honest2'])
+    rmSync(dir, { recursive: true, force: true });
+  const honest = pool.lines.filter(
+    (line) => line.type === 'share' && line.accepted && line.worker.startsWith('honest'),
+  );
   const work = honest.reduce((sum, line) => sum + line.difficulty, 0);
-  const rejected = pool.lines.filter((line) => line.type === 'share' && !line.accepted && String(line.worker).startsWith('honest')).length;
-  const drops = pool.lines.filter((line) => line.type === 'dropped').map((line) => line.reason.replace(/\d+/g, 'N').replace(/ \(last.*$/, ''));
+  const rejected = pool.lines.filter(
+    (line) => line.type === 'share' && !line.accepted && String(line.worker).startsWith('honest'),
+  ).length;
+  const drops = pool.lines
+    .filter((line) => line.type === 'dropped')
+    .map((line) => line.reason.replace(/\d+/g, 'N').replace(/ \(last.*$/, ''));
   const reasons = {};
   for (const reason of drops) reasons[reason] = (reasons[reason] ?? 0) + 1;
   const hashrate = (work * 2 ** 32) / seconds;
-  return { shares: honest.length, sharesPerSecond: honest.length / seconds, hashrate, minersMeasured: measured, acceptedPerHash: hashrate / measured, rejected, hostileConnections: tally?.connections ?? 0, dropReasons: reasons };
+  return {
+    shares: honest.length,
+    sharesPerSecond: honest.length / seconds,
+    hashrate,
+    minersMeasured: measured,
+    acceptedPerHash: hashrate / measured,
+    rejected,
+    hostileConnections: tally?.connections ?? 0,
+    dropReasons: reasons,
+  };
 }
 
 // Interleaved, so a change in what else the machine does falls on both.

@@ -148,7 +148,21 @@ export class MinerBoard {
     let miner = this.miners.get(worker);
     if (!miner) {
       if (this.miners.size >= MAX_MINERS) return undefined;
-      miner = { worker, since: nowMs, connections: 0, accepted: 0, rejected: 0, rejects: {}, acceptedDifficulty: 0, difficulty: null, best: null, recent: [], reported: null, lastShareAt: null, leftAt: null };
+      miner = {
+        worker,
+        since: nowMs,
+        connections: 0,
+        accepted: 0,
+        rejected: 0,
+        rejects: {},
+        acceptedDifficulty: 0,
+        difficulty: null,
+        best: null,
+        recent: [],
+        reported: null,
+        lastShareAt: null,
+        leftAt: null,
+      };
       this.miners.set(worker, miner);
     }
     return miner;

@@ -28,7 +28,6 @@ export const StratumError = {
   notSubscribed: 25,
 } as const;
 
-
 export interface PoolRules {
   /** The version bits miners may roll (BIP 310), at most. */
   versionMask: number;
@@ -145,7 +144,10 @@ export class PoolConnection {
   /** Handle one line from the miner. */
   receive(line: string, nowMs: number): PoolEvent[] {
     if (this.phase === 'dropped') return [];
-    this.tokens = Math.min(2 * this.rules.maxMessagesPerSecond, this.tokens + ((nowMs - this.lastMessageMs) / 1000) * this.rules.maxMessagesPerSecond);
+    this.tokens = Math.min(
+      2 * this.rules.maxMessagesPerSecond,
+      this.tokens + ((nowMs - this.lastMessageMs) / 1000) * this.rules.maxMessagesPerSecond,
+    );
     this.lastMessageMs = nowMs;
     if (this.tokens < 1) return this.drop(`sent more than ${this.rules.maxMessagesPerSecond} messages a second`);
     this.tokens--;
@@ -201,7 +203,8 @@ export class PoolConnection {
       if (typeof extension !== 'string') continue;
       if (extension === 'version-rolling') {
         const asked = isRecord(options) ? options['version-rolling.mask'] : undefined;
-        const mask = typeof asked === 'string' && HEX_WORD.test(asked) ? parseInt(asked, 16) >>> 0 : this.rules.versionMask;
+        const mask =
+          typeof asked === 'string' && HEX_WORD.test(asked) ? parseInt(asked, 16) >>> 0 : this.rules.versionMask;
         this.versionMask = (mask & this.rules.versionMask) >>> 0;
         result['version-rolling'] = this.versionMask !== 0;
         result['version-rolling.mask'] = wordToHex(this.versionMask);
@@ -266,7 +269,8 @@ export class PoolConnection {
 
   private onReport(params: unknown[]): PoolEvent[] {
     const [hashrate] = params;
-    if (typeof hashrate !== 'number' || !(hashrate >= 0) || hashrate > 1e21) return this.junk('a malformed powlab.report');
+    if (typeof hashrate !== 'number' || !(hashrate >= 0) || hashrate > 1e21)
+      return this.junk('a malformed powlab.report');
     return [{ type: 'report', hashrate }];
   }
 
@@ -275,7 +279,8 @@ export class PoolConnection {
     const reject = (code: number, reason: string): PoolEvent[] => {
       this.error(id, code, reason);
       const events: PoolEvent[] = [{ type: 'rejected', worker, code, reason }];
-      if (++this.rejectsInARow >= this.rules.maxRejectsInARow) events.push(...this.drop(`${this.rejectsInARow} shares rejected in a row (last: ${reason})`));
+      if (++this.rejectsInARow >= this.rules.maxRejectsInARow)
+        events.push(...this.drop(`${this.rejectsInARow} shares rejected in a row (last: ${reason})`));
       return events;
     };
     if (this.phase !== 'subscribed') return reject(StratumError.notSubscribed, 'not subscribed');
@@ -284,20 +289,29 @@ export class PoolConnection {
     const sent = typeof jobId === 'string' ? this.sentJobs.get(jobId) : undefined;
     if (!sent) return reject(StratumError.jobNotFound, 'job not found');
     if (!this.jobs.isCurrent(sent.job)) return reject(StratumError.jobNotFound, 'stale share (the chain moved on)');
-    if (typeof extranonce2Hex !== 'string' || !new RegExp(`^[0-9a-fA-F]{${2 * EXTRANONCE2_BYTES}}$`).test(extranonce2Hex)) {
+    if (
+      typeof extranonce2Hex !== 'string' ||
+      !new RegExp(`^[0-9a-fA-F]{${2 * EXTRANONCE2_BYTES}}$`).test(extranonce2Hex)
+    ) {
       return reject(StratumError.other, `extranonce2 must be ${EXTRANONCE2_BYTES} bytes of hex`);
     }
-    if (typeof ntimeHex !== 'string' || !HEX_WORD.test(ntimeHex)) return reject(StratumError.other, 'ntime must be 8 hex digits');
-    if (typeof nonceHex !== 'string' || !HEX_WORD.test(nonceHex)) return reject(StratumError.other, 'nonce must be 8 hex digits');
+    if (typeof ntimeHex !== 'string' || !HEX_WORD.test(ntimeHex))
+      return reject(StratumError.other, 'ntime must be 8 hex digits');
+    if (typeof nonceHex !== 'string' || !HEX_WORD.test(nonceHex))
+      return reject(StratumError.other, 'nonce must be 8 hex digits');
     const ntime = parseInt(ntimeHex, 16);
     const jobTime = sent.job.template.time;
-    if (ntime < jobTime || ntime > jobTime + NTIME_AHEAD_SECONDS) return reject(StratumError.other, 'ntime out of range');
+    if (ntime < jobTime || ntime > jobTime + NTIME_AHEAD_SECONDS)
+      return reject(StratumError.other, 'ntime out of range');
     let versionBits = 0;
     if (versionBitsHex !== undefined) {
-      if (typeof versionBitsHex !== 'string' || !HEX_WORD.test(versionBitsHex)) return reject(StratumError.other, 'version bits must be 8 hex digits');
+      if (typeof versionBitsHex !== 'string' || !HEX_WORD.test(versionBitsHex))
+        return reject(StratumError.other, 'version bits must be 8 hex digits');
       versionBits = parseInt(versionBitsHex, 16) >>> 0;
-      if (this.versionMask === null && versionBits !== 0) return reject(StratumError.other, 'version rolling was not negotiated');
-      if ((versionBits & ~(this.versionMask ?? 0)) !== 0) return reject(StratumError.other, 'version bits outside the mask');
+      if (this.versionMask === null && versionBits !== 0)
+        return reject(StratumError.other, 'version rolling was not negotiated');
+      if ((versionBits & ~(this.versionMask ?? 0)) !== 0)
+        return reject(StratumError.other, 'version bits outside the mask');
     }
     const key = `${extranonce2Hex}:${ntimeHex}:${nonceHex}:${versionBits}`.toLowerCase();
     if (sent.shares.has(key)) return reject(StratumError.duplicate, 'duplicate share');
@@ -318,7 +332,10 @@ export class PoolConnection {
     const value = hashToBigInt(hash);
     const hashDifficulty = value === 0n ? Infinity : targetToDifficulty(value);
     if (value > difficultyToTarget(sent.difficulty)) {
-      return reject(StratumError.lowDifficulty, `low difficulty share (${hashDifficulty.toPrecision(3)} < ${sent.difficulty})`);
+      return reject(
+        StratumError.lowDifficulty,
+        `low difficulty share (${hashDifficulty.toPrecision(3)} < ${sent.difficulty})`,
+      );
     }
     sent.shares.add(key);
     this.rejectsInARow = 0;
@@ -362,7 +379,8 @@ export class PoolConnection {
 
   private junk(why: string): PoolEvent[] {
     const events: PoolEvent[] = [{ type: 'junk', why }];
-    if (++this.junkLines > this.rules.maxJunkLines) events.push(...this.drop(`sent ${this.junkLines} lines that are not Stratum requests (last: ${why})`));
+    if (++this.junkLines > this.rules.maxJunkLines)
+      events.push(...this.drop(`sent ${this.junkLines} lines that are not Stratum requests (last: ${why})`));
     return events;
   }
 

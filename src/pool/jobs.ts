@@ -54,7 +54,12 @@ export interface PoolJob {
 }
 
 /** Cut a template into a job whose coinbase pays `payoutScript`. */
-export function jobFromTemplate(id: string, template: PoolTemplate, payoutScript: Uint8Array, cleanJobs: boolean): PoolJob {
+export function jobFromTemplate(
+  id: string,
+  template: PoolTemplate,
+  payoutScript: Uint8Array,
+  cleanJobs: boolean,
+): PoolJob {
   const placeholder = new Uint8Array(32);
   const witnessCommitment = template.segwit
     ? witnessCommitmentScript(merkleRoot([placeholder, ...template.transactions.map((tx) => tx.wtxid)]))
@@ -124,6 +129,7 @@ export function blockFromShare(job: PoolJob, header: Uint8Array, coinbase: Uint8
   const tx = parseTx(coinbase);
   if (job.template.segwit) tx.inputs[0].witness = [WITNESS_RESERVED_VALUE];
   const serialized = serializeTx(tx);
-  if (!job.template.segwit && !bytesEqual(serialized, coinbase)) throw new Error('the coinbase does not serialise back to itself');
+  if (!job.template.segwit && !bytesEqual(serialized, coinbase))
+    throw new Error('the coinbase does not serialise back to itself');
   return serializeBlock(header, [serialized, ...job.template.transactions.map((t) => t.data)]);
 }

@@ -78,7 +78,11 @@ export class Ledger {
    * Open (creating) the ledger in `datadir`, replaying every line into the totals and the window;
    * `networkDifficulty` is the block difficulty miners are on now.
    */
-  static open(datadir: string, options: { windowFactor: number; networkDifficulty: number }, warn: (message: string) => void): Ledger {
+  static open(
+    datadir: string,
+    options: { windowFactor: number; networkDifficulty: number },
+    warn: (message: string) => void,
+  ): Ledger {
     const ledger = new Ledger(join(datadir, LEDGER_FILE), options.windowFactor, options.networkDifficulty);
     const text = existsSync(ledger.file) ? readFileSync(ledger.file, 'utf8') : '';
     const lastNewline = text.lastIndexOf('\n');
@@ -97,7 +101,9 @@ export class Ledger {
     try {
       ledger.fd = openSync(ledger.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
     } catch (error) {
-      throw Errors.store(`cannot write the ledger ${ledger.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw Errors.store(
+        `cannot write the ledger ${ledger.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     return ledger;
   }
@@ -117,7 +123,11 @@ export class Ledger {
 
   /** Record a block with its split, synced to disk. */
   block(found: Omit<BlockRecord, 'type' | 'window' | 'split'>): BlockRecord {
-    const record: BlockRecord = { type: 'block', ...found, ...this.split(BigInt(found.reward), found.networkDifficulty) };
+    const record: BlockRecord = {
+      type: 'block',
+      ...found,
+      ...this.split(BigInt(found.reward), found.networkDifficulty),
+    };
     this.write(record);
     fsyncSync(this.fd);
     this.apply(record);
@@ -171,7 +181,8 @@ export class Ledger {
     this.windowSum += latest;
     const keep = this.windowFactor * this.hardestNetworkDifficulty;
     while (this.window.length - this.windowHead > MAX_WINDOW_SHARES) this.dropOldest();
-    while (this.window.length - this.windowHead > 1 && this.windowSum - this.window[this.windowHead].difficulty >= keep) this.dropOldest();
+    while (this.window.length - this.windowHead > 1 && this.windowSum - this.window[this.windowHead].difficulty >= keep)
+      this.dropOldest();
     if (this.windowHead > 1024 && this.windowHead * 2 > this.window.length) {
       this.window = this.window.slice(this.windowHead);
       this.windowHead = 0;
@@ -200,7 +211,9 @@ function parseRecord(line: string): LedgerRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Partial<LedgerRecord>;
   if (record.type === 'share') {
-    return typeof record.miner === 'string' && typeof record.difficulty === 'number' && typeof record.time === 'number' ? (record as ShareRecord) : undefined;
+    return typeof record.miner === 'string' && typeof record.difficulty === 'number' && typeof record.time === 'number'
+      ? (record as ShareRecord)
+      : undefined;
   }
   if (record.type === 'block') {
     const ok =

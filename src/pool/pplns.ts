@@ -38,7 +38,11 @@ export function pplnsSplit(shares: readonly WindowShare[], window: number, rewar
   }
   const total = window - left;
   if (total <= 0) return [];
-  const parts = [...byMiner.entries()].map(([miner, difficulty]) => ({ miner, difficulty, amount: BigInt(Math.floor((Number(reward) * difficulty) / total)) }));
+  const parts = [...byMiner.entries()].map(([miner, difficulty]) => ({
+    miner,
+    difficulty,
+    amount: BigInt(Math.floor((Number(reward) * difficulty) / total)),
+  }));
   parts.sort((a, b) => b.difficulty - a.difficulty || (a.miner < b.miner ? -1 : 1));
   const paid = parts.reduce((sum, part) => sum + part.amount, 0n);
   parts[0].amount += reward - paid;

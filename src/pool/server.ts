@@ -9,7 +9,12 @@
  * PoolConnection drops (floods, junk, bad shares) is closed here without touching the others.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +74,15 @@ export type PoolLogEvent =
   | { type: 'listening'; stratum: string; page: string; websocket: string }
   | { type: 'job'; height: number; jobId: string; clean: boolean; networkDifficulty: number }
   | { type: 'authorized'; peer: string; worker: string; userAgent: string }
-  | { type: 'share'; peer: string; worker: string; accepted: true; difficulty: number; hashDifficulty: number; hash: string }
+  | {
+      type: 'share';
+      peer: string;
+      worker: string;
+      accepted: true;
+      difficulty: number;
+      hashDifficulty: number;
+      hash: string;
+    }
   | { type: 'share'; peer: string; worker: string | null; accepted: false; code: number; reason: string }
   | { type: 'dropped'; peer: string; reason: string }
   | { type: 'refused'; peer: string; reason: string }
@@ -104,7 +117,13 @@ export interface PoolSnapshot {
     roundEffort: number | null;
     anonymousRejects: number;
   };
-  pplns: { formula: string; windowFactor: number; window: number | null; reward: string | null; splitIfFoundNow: Payout[] };
+  pplns: {
+    formula: string;
+    windowFactor: number;
+    window: number | null;
+    reward: string | null;
+    splitIfFoundNow: Payout[];
+  };
   miners: (MinerView & { earned: string; ledgerShares: number; blocksFound: number })[];
   /** Every miner the ledger knows, from every run: the shares it was paid for, blocks, satoshis earned. */
   ledger: { miner: string; shares: number; difficulty: number; blocks: number; earned: string }[];
@@ -144,7 +163,11 @@ export class PoolServer implements JobBook {
   }
 
   isCurrent(job: PoolJob): boolean {
-    return this.job !== undefined && bytesEqual(job.template.prevHash, this.job.template.prevHash) && !bytesEqual(job.template.prevHash, this.solvedPrevHash);
+    return (
+      this.job !== undefined &&
+      bytesEqual(job.template.prevHash, this.job.template.prevHash) &&
+      !bytesEqual(job.template.prevHash, this.solvedPrevHash)
+    );
   }
 
   /** Put miners on the first template, then listen. */
@@ -152,7 +175,9 @@ export class PoolServer implements JobBook {
     this.setJob(template);
     this.tcp = createTcpServer((socket) => this.onSocket(socket));
     const port = await listen(this.tcp, this.options.host, this.options.port, 'the pool');
-    this.tcp.on('error', (error) => this.options.log({ type: 'warning', message: `the pool's listener: ${error.message}` }));
+    this.tcp.on('error', (error) =>
+      this.options.log({ type: 'warning', message: `the pool's listener: ${error.message}` }),
+    );
     const assets = loadPage(PAGE_DIR, 'the pool page');
     this.http = createHttpServer((request, response) => this.onRequest(request, response, assets));
     this.websockets = new WebSocketServer({ noServer: true, maxPayload: this.options.limits.maxLineBytes });
@@ -176,7 +201,12 @@ export class PoolServer implements JobBook {
     const ledger = this.options.ledger;
     const miners = this.board.view(nowMs).map((view) => {
       const totals = ledger.totals.get(view.worker);
-      return { ...view, earned: (totals?.earned ?? 0n).toString(), ledgerShares: totals?.shares ?? 0, blocksFound: totals?.blocks ?? 0 };
+      return {
+        ...view,
+        earned: (totals?.earned ?? 0n).toString(),
+        ledgerShares: totals?.shares ?? 0,
+        blocksFound: totals?.blocks ?? 0,
+      };
     });
     const job = this.job;
     const reward = job?.template.reward;
@@ -190,7 +220,10 @@ export class PoolServer implements JobBook {
         networkDifficulty: job?.networkDifficulty ?? null,
         connections: this.peers.size,
         inferredHashrate: miners.reduce((sum, miner) => sum + (miner.connections > 0 ? miner.inferredHashrate : 0), 0),
-        reportedHashrate: miners.reduce((sum, miner) => sum + (miner.connections > 0 ? (miner.reportedHashrate ?? 0) : 0), 0),
+        reportedHashrate: miners.reduce(
+          (sum, miner) => sum + (miner.connections > 0 ? (miner.reportedHashrate ?? 0) : 0),
+          0,
+        ),
         blocks: ledger.blocks,
         luck: ledger.totalDifficulty > 0 ? ledger.blockDifficulty / ledger.totalDifficulty : null,
         roundEffort: job ? ledger.roundDifficulty / job.networkDifficulty : null,
@@ -204,7 +237,13 @@ export class PoolServer implements JobBook {
         splitIfFoundNow: split?.split ?? [],
       },
       miners,
-      ledger: [...ledger.totals].map(([miner, totals]) => ({ miner, shares: totals.shares, difficulty: totals.difficulty, blocks: totals.blocks, earned: totals.earned.toString() })),
+      ledger: [...ledger.totals].map(([miner, totals]) => ({
+        miner,
+        shares: totals.shares,
+        difficulty: totals.difficulty,
+        blocks: totals.blocks,
+        earned: totals.earned.toString(),
+      })),
       blocks: [...ledger.recentBlocks].reverse(),
     };
   }
@@ -235,7 +274,13 @@ export class PoolServer implements JobBook {
     const job = jobFromTemplate((++this.jobCount).toString(16), template, this.options.payoutScript, clean);
     this.job = job;
     this.options.ledger.networkDifficulty(job.networkDifficulty);
-    this.options.log({ type: 'job', height: template.height, jobId: job.id, clean, networkDifficulty: job.networkDifficulty });
+    this.options.log({
+      type: 'job',
+      height: template.height,
+      jobId: job.id,
+      clean,
+      networkDifficulty: job.networkDifficulty,
+    });
     for (const peer of this.peers) {
       peer.connection.notify(job);
       peer.flush();
@@ -268,7 +313,8 @@ export class PoolServer implements JobBook {
 
   /** Room for one more peer from `address`? Refusals say why. */
   private admit(address: string, kind: string): string | undefined {
-    if (this.peers.size >= this.options.limits.maxConnections) return `${this.options.limits.maxConnections} connections already`;
+    if (this.peers.size >= this.options.limits.maxConnections)
+      return `${this.options.limits.maxConnections} connections already`;
     if ((this.perAddress.get(address) ?? 0) >= this.options.limits.maxConnectionsPerAddress) {
       return `${this.options.limits.maxConnectionsPerAddress} ${kind} connections from ${address} already`;
     }
@@ -312,13 +358,18 @@ export class PoolServer implements JobBook {
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const address = request.socket.remoteAddress ?? 'unknown';
     const path = (request.url ?? '').split('?')[0];
-    const refusal = path !== WEBSOCKET_PATH ? `no WebSocket endpoint at ${printable(path.slice(0, 60))}` : this.admit(address, 'WebSocket');
+    const refusal =
+      path !== WEBSOCKET_PATH
+        ? `no WebSocket endpoint at ${printable(path.slice(0, 60))}`
+        : this.admit(address, 'WebSocket');
     if (refusal) {
       this.options.log({ type: 'refused', peer: address, reason: refusal });
       socket.destroy();
       return;
     }
-    this.websockets!.handleUpgrade(request, socket, head, (ws) => this.onWebSocket(ws, address, request.socket.remotePort ?? 0));
+    this.websockets!.handleUpgrade(request, socket, head, (ws) =>
+      this.onWebSocket(ws, address, request.socket.remotePort ?? 0),
+    );
   }
 
   private onWebSocket(ws: WebSocket, address: string, port: number): void {
@@ -333,7 +384,8 @@ export class PoolServer implements JobBook {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return peer.close('sent a binary WebSocket message (Stratum is text)');
       // A message carries one Stratum line, or several separated by newlines.
-      for (const line of data.toString().split('\n')) {
+      const text = Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(new Uint8Array(data)).toString();
+      for (const line of text.split('\n')) {
         if (!this.peers.has(peer)) return;
         if (line.trim() !== '') this.receive(peer, line);
       }
@@ -349,12 +401,19 @@ export class PoolServer implements JobBook {
       address,
       userAgent: '',
       outbox,
-      connection: new PoolConnection(this.nextExtranonce1(), this.options.rules, this, (line) => outbox.push(line), Date.now()),
+      connection: new PoolConnection(
+        this.nextExtranonce1(),
+        this.options.rules,
+        this,
+        (line) => outbox.push(line),
+        Date.now(),
+      ),
       flush: () => {
         if (outbox.length === 0 || !this.peers.has(peer)) return;
         const text = `${outbox.join('\n')}\n`;
         outbox.length = 0;
-        if (!io.write(text)) peer.close(`does not read what the pool sends (over ${this.options.limits.maxOutputBytes} bytes waiting)`);
+        if (!io.write(text))
+          peer.close(`does not read what the pool sends (over ${this.options.limits.maxOutputBytes} bytes waiting)`);
       },
       close: (reason) => {
         if (!this.peers.delete(peer)) return;
@@ -362,7 +421,8 @@ export class PoolServer implements JobBook {
         if (left > 0) this.perAddress.set(address, left);
         else this.perAddress.delete(address);
         for (const worker of peer.connection.authorizedWorkers) this.board.disconnected(worker, Date.now());
-        if (!reason.startsWith('the miner closed') && reason !== 'the pool is stopping') this.options.log({ type: 'dropped', peer: name, reason });
+        if (!reason.startsWith('the miner closed') && reason !== 'the pool is stopping')
+          this.options.log({ type: 'dropped', peer: name, reason });
         io.end();
       },
     };
@@ -392,12 +452,27 @@ export class PoolServer implements JobBook {
           // On disk before the miner hears "accepted": the flush below comes after.
           this.options.ledger.share(event.worker, event.difficulty, now);
           this.board.accepted(event.worker, event.difficulty, event.hashDifficulty, now);
-          this.options.log({ type: 'share', peer: peer.name, worker: event.worker, accepted: true, difficulty: event.difficulty, hashDifficulty: event.hashDifficulty, hash: event.hash });
+          this.options.log({
+            type: 'share',
+            peer: peer.name,
+            worker: event.worker,
+            accepted: true,
+            difficulty: event.difficulty,
+            hashDifficulty: event.hashDifficulty,
+            hash: event.hash,
+          });
           if (event.block) this.foundBlock(event.worker, event.block, event.hash);
           break;
         case 'rejected':
           this.board.rejected(event.worker, event.code);
-          this.options.log({ type: 'share', peer: peer.name, worker: event.worker, accepted: false, code: event.code, reason: event.reason });
+          this.options.log({
+            type: 'share',
+            peer: peer.name,
+            worker: event.worker,
+            accepted: false,
+            code: event.code,
+            reason: event.reason,
+          });
           break;
         case 'difficulty':
           this.board.difficulty(peer.connection.authorizedWorkers, event.difficulty);
@@ -416,7 +491,11 @@ export class PoolServer implements JobBook {
     if (drop !== undefined) peer.close(drop);
   }
 
-  private foundBlock(finder: string, found: { job: PoolJob; header: Uint8Array; coinbase: Uint8Array }, hash: string): void {
+  private foundBlock(
+    finder: string,
+    found: { job: PoolJob; header: Uint8Array; coinbase: Uint8Array },
+    hash: string,
+  ): void {
     const { job, header, coinbase } = found;
     this.solvedPrevHash = job.template.prevHash;
     this.blockChain = this.blockChain.then(async () => {
@@ -424,7 +503,13 @@ export class PoolServer implements JobBook {
       let file: string | null = null;
       try {
         // Whole on disk before it is appended or sent: a crash from here on loses nothing.
-        file = saveFoundBlock(this.options.datadir, { source: `pool ${this.options.feed.display}`, height: job.template.height, hash, header: bytesToHex(header), block: bytesToHex(block) });
+        file = saveFoundBlock(this.options.datadir, {
+          source: `pool ${this.options.feed.display}`,
+          height: job.template.height,
+          hash,
+          header: bytesToHex(header),
+          block: bytesToHex(block),
+        });
       } catch (error) {
         this.options.log({ type: 'warning', message: `${(error as Error).message}; submitting the block anyway` });
       }
@@ -451,18 +536,22 @@ export class PoolServer implements JobBook {
         if (next && !bytesEqual(next.prevHash, this.job?.template.prevHash ?? new Uint8Array(0))) this.setJob(next);
       }
     });
-    this.blockChain = this.blockChain.catch((error: Error) => this.options.log({ type: 'warning', message: `a block: ${error.message}` }));
+    this.blockChain = this.blockChain.catch((error: Error) =>
+      this.options.log({ type: 'warning', message: `a block: ${error.message}` }),
+    );
   }
 
   private tick(): void {
     const now = Date.now();
     for (const peer of [...this.peers]) this.handle(peer, peer.connection.tick(now), now);
     this.options.ledger.sync();
-    if (++this.ticks % SNAPSHOT_EVERY_TICKS === 0 && this.streams.open.size > 0) this.streams.broadcast(eventFrame('status', this.snapshot(now)));
+    if (++this.ticks % SNAPSHOT_EVERY_TICKS === 0 && this.streams.open.size > 0)
+      this.streams.broadcast(eventFrame('status', this.snapshot(now)));
   }
 
   private onRequest(request: IncomingMessage, response: ServerResponse, assets: ReturnType<typeof loadPage>): void {
-    if (!this.addressedHere(request.headers.host)) return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
+    if (!this.addressedHere(request.headers.host))
+      return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
       return sendJson(response, 405, { error: `${request.method} is not allowed` });
@@ -470,7 +559,8 @@ export class PoolServer implements JobBook {
     const path = (request.url ?? '/').split('?')[0];
     try {
       if (path === '/api/pool') return sendJson(response, 200, this.snapshot());
-      if (path === '/api/events') return this.streams.add(response, eventFrame('status', this.snapshot()), request.method === 'HEAD');
+      if (path === '/api/events')
+        return this.streams.add(response, eventFrame('status', this.snapshot()), request.method === 'HEAD');
       const asset = assets.get(path);
       if (asset) return send(response, 200, asset.type, asset.body);
       sendJson(response, 404, { error: 'no such page' });

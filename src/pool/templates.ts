@@ -38,9 +38,9 @@ export class ChainFeed implements TemplateFeed {
     this.display = `the built-in chain in ${chain.store.datadir}`;
   }
 
-  async current(): Promise<PoolTemplate> {
+  current(): Promise<PoolTemplate> {
     const work = this.chain.nextWork();
-    return {
+    return Promise.resolve({
       height: work.height,
       prevHash: work.template.prevHash,
       version: work.template.version,
@@ -50,19 +50,21 @@ export class ChainFeed implements TemplateFeed {
       reward: blockSubsidy(work.height, REGTEST),
       transactions: [],
       segwit: false,
-    };
+    });
   }
 
   changed(_template: PoolTemplate, signal: AbortSignal): Promise<undefined> {
-    return new Promise((resolve) => (signal.aborted ? resolve(undefined) : signal.addEventListener('abort', () => resolve(undefined), { once: true })));
+    return new Promise((resolve) =>
+      signal.aborted ? resolve(undefined) : signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+    );
   }
 
-  async submit(block: Uint8Array): Promise<Submitted> {
+  submit(block: Uint8Array): Promise<Submitted> {
     try {
       this.chain.store.append(block);
-      return { accepted: true };
+      return Promise.resolve({ accepted: true });
     } catch (error) {
-      return { accepted: false, reason: (error as Error).message };
+      return Promise.resolve({ accepted: false, reason: (error as Error).message });
     }
   }
 
@@ -95,7 +97,8 @@ export class NodeFeed implements TemplateFeed {
   }
 
   async changed(template: PoolTemplate, signal: AbortSignal): Promise<PoolTemplate | undefined> {
-    const from = this.latest && this.latest.template.height === template.height ? this.latest : await this.source.nextWork(signal);
+    const from =
+      this.latest && this.latest.template.height === template.height ? this.latest : await this.source.nextWork(signal);
     if (!from) return undefined;
     const next = await this.source.changedWork(from, signal);
     if (next) this.latest = next;
@@ -109,9 +112,14 @@ export class NodeFeed implements TemplateFeed {
         // A node may take a block without making it its tip (another one at this height came first).
         const tip = await this.client.call('getbestblockhash');
         const hash = hashToDisplayHex(headerHash(block.subarray(0, HEADER_BYTES)));
-        return tip === hash ? { accepted: true } : { accepted: false, reason: 'the node took it, but another block at this height is its tip' };
+        return tip === hash
+          ? { accepted: true }
+          : { accepted: false, reason: 'the node took it, but another block at this height is its tip' };
       }
-      return { accepted: false, reason: typeof verdict === 'string' ? printable(verdict) : 'the node did not say null' };
+      return {
+        accepted: false,
+        reason: typeof verdict === 'string' ? printable(verdict) : 'the node did not say null',
+      };
     } catch (error) {
       if (error instanceof NodeRpcError) return { accepted: false, reason: printable(error.rpcMessage) };
       throw error;

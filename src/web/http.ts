@@ -18,7 +18,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 export const SECURITY_HEADERS = {
   // Only this server's own assets: the page works offline and nothing it shows leaves the machine.
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -102,7 +103,11 @@ export class EventStreams {
 
   /** Begin a stream on `response` with its first frame; HEAD gets the headers only. */
   add(response: ServerResponse, first: string, headOnly: boolean): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      ...SECURITY_HEADERS,
+    });
     if (headOnly) {
       response.end();
       return;
@@ -141,10 +146,18 @@ export async function listen(server: Server, host: string, port: number, what: s
   return typeof address === 'object' && address ? address.port : port;
 }
 
-export function listenError(error: NodeJS.ErrnoException, host: string, port: number, what: string, option = 'port'): PowlabError {
+export function listenError(
+  error: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  what: string,
+  option = 'port',
+): PowlabError {
   switch (error.code) {
     case 'EADDRINUSE':
-      return Errors.network(`--${option}: ${host}:${port} is in use (choose another, or --${option} 0 for any free port)`);
+      return Errors.network(
+        `--${option}: ${host}:${port} is in use (choose another, or --${option} 0 for any free port)`,
+      );
     case 'EACCES':
       return Errors.network(`--${option}: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`);
     case 'EADDRNOTAVAIL':

@@ -4,12 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { withNonce } from '../../src/core/header.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { difficultyToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/core/target.js';
-import { PoolConnection, DEFAULT_RULES, StratumError, type PoolEvent, type PoolRules } from '../../src/pool/connection.js';
+import {
+  PoolConnection,
+  DEFAULT_RULES,
+  StratumError,
+  type PoolEvent,
+  type PoolRules,
+} from '../../src/pool/connection.js';
 import { jobFromTemplate, type PoolJob, type PoolTemplate } from '../../src/pool/jobs.js';
 import { StratumSession, type SessionEvent } from '../../src/sources/stratum/session.js';
 import type { ShareWork } from '../../src/sources/stratum/work.js';
 
-const RULES: PoolRules = { ...DEFAULT_RULES, vardiff: { ...DEFAULT_RULES.vardiff, minDifficulty: 2 ** -24, startDifficulty: 2 ** -20 } };
+const RULES: PoolRules = {
+  ...DEFAULT_RULES,
+  vardiff: { ...DEFAULT_RULES.vardiff, minDifficulty: 2 ** -24, startDifficulty: 2 ** -20 },
+};
 
 function template(overrides: Partial<PoolTemplate> = {}): PoolTemplate {
   return {
@@ -29,7 +38,8 @@ function template(overrides: Partial<PoolTemplate> = {}): PoolTemplate {
 class Book {
   job?: PoolJob;
   current = () => this.job;
-  isCurrent = (job: PoolJob) => this.job !== undefined && job.template.prevHash.every((b, i) => b === this.job!.template.prevHash[i]);
+  isCurrent = (job: PoolJob) =>
+    this.job !== undefined && job.template.prevHash.every((b, i) => b === this.job!.template.prevHash[i]);
 }
 
 /** A pool connection and a powlab client session wired to each other, lines pumped by hand. */
@@ -41,16 +51,44 @@ function wired(options: { versionRolling?: boolean; rules?: PoolRules } = {}) {
   const toMiner: string[] = [];
   const poolEvents: PoolEvent[] = [];
   const minerEvents: SessionEvent[] = [];
-  const pool = new PoolConnection(Uint8Array.of(1, 2, 3, 4), options.rules ?? RULES, book, (line) => toMiner.push(line), now);
-  const session = new StratumSession({ user: 'alice', password: 'x', userAgent: 'powlab/test', versionRolling: options.versionRolling ?? false, connection: 1 }, (line) => toPool.push(line));
+  const pool = new PoolConnection(
+    Uint8Array.of(1, 2, 3, 4),
+    options.rules ?? RULES,
+    book,
+    (line) => toMiner.push(line),
+    now,
+  );
+  const session = new StratumSession(
+    {
+      user: 'alice',
+      password: 'x',
+      userAgent: 'powlab/test',
+      versionRolling: options.versionRolling ?? false,
+      connection: 1,
+    },
+    (line) => toPool.push(line),
+  );
   const pump = () => {
     while (toPool.length || toMiner.length) {
       while (toPool.length) poolEvents.push(...pool.receive(toPool.shift()!, (now += 10)));
       while (toMiner.length) minerEvents.push(...session.receive(toMiner.shift()!));
     }
   };
-  const latestWork = () => [...minerEvents].reverse().find((e): e is { type: 'work'; work: ShareWork } => e.type === 'work')!.work;
-  return { book, pool, session, pump, poolEvents, minerEvents, latestWork, toPool, toMiner, advance: (ms: number) => (now += ms), now: () => now };
+  const latestWork = () =>
+    [...minerEvents].reverse().find((e): e is { type: 'work'; work: ShareWork } => e.type === 'work')!.work;
+  return {
+    book,
+    pool,
+    session,
+    pump,
+    poolEvents,
+    minerEvents,
+    latestWork,
+    toPool,
+    toMiner,
+    advance: (ms: number) => (now += ms),
+    now: () => now,
+  };
 }
 
 /**
@@ -63,7 +101,8 @@ function grind(work: ShareWork, extranonceIndex = 0, from = 0) {
   for (let nonce = from; ; nonce++) {
     const solved = withNonce(header, nonce);
     const hash = sha256(sha256(solved));
-    if (hashMeetsTarget(hash, target)) return { work, extranonceIndex, nonce, header: solved, hash, hashes: nonce + 1, seconds: 1 };
+    if (hashMeetsTarget(hash, target))
+      return { work, extranonceIndex, nonce, header: solved, hash, hashes: nonce + 1, seconds: 1 };
   }
 }
 
@@ -96,12 +135,20 @@ describe('PoolConnection with powlab’s client session', () => {
     link.session.submit(work.share(solution));
     link.pump();
     expect(link.poolEvents.filter((e) => e.type === 'accepted')).toHaveLength(1);
-    expect(link.poolEvents.find((e) => e.type === 'rejected')).toMatchObject({ code: StratumError.duplicate, reason: 'duplicate share' });
+    expect(link.poolEvents.find((e) => e.type === 'rejected')).toMatchObject({
+      code: StratumError.duplicate,
+      reason: 'duplicate share',
+    });
   });
 
   it('a share meeting the block target comes out as a block with its header and coinbase', () => {
     const link = wired();
-    link.book.job = jobFromTemplate('2', template({ target: targetFromZeroBits(1), bits: 0x207fffff }), Uint8Array.of(0x51), true);
+    link.book.job = jobFromTemplate(
+      '2',
+      template({ target: targetFromZeroBits(1), bits: 0x207fffff }),
+      Uint8Array.of(0x51),
+      true,
+    );
     link.session.start();
     link.pump();
     const work = link.latestWork();
@@ -148,7 +195,9 @@ describe('PoolConnection rejections and drops', () => {
 
   it('25 before subscribing, 24 for a worker not authorised, 21 for an unknown job', () => {
     const fresh = new PoolConnection(Uint8Array.of(0, 0, 0, 1), RULES, new Book(), () => {}, 0);
-    expect(fresh.receive('{"id":1,"method":"mining.submit","params":["alice","1.1","00000000","6553f100","00000000"]}', 1)).toMatchObject([{ type: 'rejected', code: 25 }]);
+    expect(
+      fresh.receive('{"id":1,"method":"mining.submit","params":["alice","1.1","00000000","6553f100","00000000"]}', 1),
+    ).toMatchObject([{ type: 'rejected', code: 25 }]);
     const link = ready();
     const work = link.latestWork();
     const { answer } = submit(link, ['mallory', work.job.jobId, '00000000', '6553f100', '00000000']);
@@ -160,31 +209,55 @@ describe('PoolConnection rejections and drops', () => {
     const link = ready();
     const work = link.latestWork();
     const time = (t: number) => t.toString(16).padStart(8, '0');
-    expect(submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time - 1), '00000000']).answer.error).toEqual([20, 'ntime out of range', null]);
-    expect(submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time + 8000), '00000000']).answer.error[1]).toBe('ntime out of range');
-    expect(submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time), '00000000', '00002000']).answer.error[1]).toBe('version rolling was not negotiated');
+    expect(
+      submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time - 1), '00000000']).answer.error,
+    ).toEqual([20, 'ntime out of range', null]);
+    expect(
+      submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time + 8000), '00000000']).answer.error[1],
+    ).toBe('ntime out of range');
+    expect(
+      submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time), '00000000', '00002000']).answer.error[1],
+    ).toBe('version rolling was not negotiated');
     expect(submit(link, ['alice', work.job.jobId, '0000', time(work.job.time), '00000000']).answer.error[0]).toBe(20);
     // A nonce whose hash misses the share target: the first nonce that does, minus one, if that misses.
     const good = grind(work);
     const bad = good.nonce === 0 ? 1 : good.nonce - 1;
-    expect(submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time), bad.toString(16).padStart(8, '0')]).answer.error[0]).toBe(23);
+    expect(
+      submit(link, ['alice', work.job.jobId, '00000000', time(work.job.time), bad.toString(16).padStart(8, '0')]).answer
+        .error[0],
+    ).toBe(23);
     link.book.job = jobFromTemplate('9', template({ prevHash: new Uint8Array(32).fill(9) }), Uint8Array.of(0x51), true);
     const share = work.share(good);
-    expect(submit(link, ['alice', share.jobId, share.extranonce2, share.ntime, share.nonce]).answer.error).toEqual([21, 'stale share (the chain moved on)', null]);
+    expect(submit(link, ['alice', share.jobId, share.extranonce2, share.ntime, share.nonce]).answer.error).toEqual([
+      21,
+      'stale share (the chain moved on)',
+      null,
+    ]);
   });
 
   it('drops a flooder, a junk talker and a stream of bad shares, each with its reason', () => {
     const flood = ready();
-    const flooded = Array.from({ length: 100 }, () => flood.pool.receive('{"id":5,"method":"mining.configure","params":[[],{}]}', flood.now())).flat();
-    expect(flooded.find((e) => e.type === 'drop')).toEqual({ type: 'drop', reason: 'sent more than 20 messages a second' });
+    const flooded = Array.from({ length: 100 }, () =>
+      flood.pool.receive('{"id":5,"method":"mining.configure","params":[[],{}]}', flood.now()),
+    ).flat();
+    expect(flooded.find((e) => e.type === 'drop')).toEqual({
+      type: 'drop',
+      reason: 'sent more than 20 messages a second',
+    });
 
     const junk = ready();
     const junked = Array.from({ length: 12 }, () => junk.pool.receive('GET / HTTP/1.1', junk.advance(1000))).flat();
-    expect(junked.find((e) => e.type === 'drop')?.type === 'drop' && (junked.find((e) => e.type === 'drop') as { reason: string }).reason).toMatch(/^sent 11 lines that are not Stratum requests/);
+    expect(
+      junked.find((e) => e.type === 'drop')?.type === 'drop' &&
+        (junked.find((e) => e.type === 'drop') as { reason: string }).reason,
+    ).toMatch(/^sent 11 lines that are not Stratum requests/);
 
     const bad = ready();
     const work = bad.latestWork();
-    const events = Array.from({ length: 20 }, () => submit(bad, ['alice', work.job.jobId, '00000000', '00000000', '00000000']).events).flat();
+    const events = Array.from(
+      { length: 20 },
+      () => submit(bad, ['alice', work.job.jobId, '00000000', '00000000', '00000000']).events,
+    ).flat();
     expect(events.at(-1)).toEqual({ type: 'drop', reason: '20 shares rejected in a row (last: ntime out of range)' });
     expect(bad.pool.receive('{"id":1,"method":"mining.subscribe","params":[]}', bad.advance(1000))).toEqual([]);
   });
@@ -209,7 +282,10 @@ describe('PoolConnection rejections and drops', () => {
 describe('the hashrate report from powlab’s client', () => {
   const handshake = (subscriptions: unknown[]) => {
     const sent: string[] = [];
-    const session = new StratumSession({ user: 'alice', password: 'x', userAgent: 'powlab/test', versionRolling: false, connection: 1 }, (line) => sent.push(line));
+    const session = new StratumSession(
+      { user: 'alice', password: 'x', userAgent: 'powlab/test', versionRolling: false, connection: 1 },
+      (line) => sent.push(line),
+    );
     session.start();
     session.receive(JSON.stringify({ id: 1, result: [subscriptions, '01020304', 4], error: null }));
     session.receive('{"id":2,"result":true,"error":null}');
@@ -218,7 +294,12 @@ describe('the hashrate report from powlab’s client', () => {
     return sent;
   };
   it('goes to a pool that lists powlab.report among its subscriptions', () => {
-    expect(handshake([['mining.notify', 'ab'], ['powlab.report', 'ab']])).toEqual(['{"id":null,"method":"powlab.report","params":[2500000]}']);
+    expect(
+      handshake([
+        ['mining.notify', 'ab'],
+        ['powlab.report', 'ab'],
+      ]),
+    ).toEqual(['{"id":null,"method":"powlab.report","params":[2500000]}']);
   });
   it('never to any other pool', () => {
     expect(handshake([['mining.notify', 'ab']])).toEqual([]);
@@ -235,8 +316,13 @@ describe('PoolConnection handshakes in another order', () => {
     expect(sent.some((line) => line.includes('mining.notify'))).toBe(false);
     pool.receive('{"id":2,"method":"mining.subscribe","params":[]}', 2000);
     expect(sent.some((line) => line.includes('mining.notify'))).toBe(true);
-    for (let i = 1; i < 16; i++) expect(pool.receive(`{"id":${i + 2},"method":"mining.authorize","params":["w${i}","x"]}`, 3000 + 1000 * i)).toEqual([{ type: 'authorized', worker: `w${i}` }]);
-    expect(pool.receive('{"id":99,"method":"mining.authorize","params":["w16","x"]}', 30_000)).toEqual([{ type: 'junk', why: 'one worker too many' }]);
+    for (let i = 1; i < 16; i++)
+      expect(
+        pool.receive(`{"id":${i + 2},"method":"mining.authorize","params":["w${i}","x"]}`, 3000 + 1000 * i),
+      ).toEqual([{ type: 'authorized', worker: `w${i}` }]);
+    expect(pool.receive('{"id":99,"method":"mining.authorize","params":["w16","x"]}', 30_000)).toEqual([
+      { type: 'junk', why: 'one worker too many' },
+    ]);
   });
 });
 
@@ -245,6 +331,9 @@ describe('PoolConnection and text meant for a terminal', () => {
     const pool = new PoolConnection(Uint8Array.of(1, 2, 3, 4), { ...RULES, maxJunkLines: 0 }, new Book(), () => {}, 0);
     const events = pool.receive(JSON.stringify({ id: 1, method: 'evil\u001b[2J\u202ename', params: [] }), 1);
     for (const event of events) expect(JSON.stringify(event)).not.toMatch(/\\u001b|\u202e/);
-    expect(events.at(-1)).toEqual({ type: 'drop', reason: 'sent 1 lines that are not Stratum requests (last: unknown method "evil [2J name")' });
+    expect(events.at(-1)).toEqual({
+      type: 'drop',
+      reason: 'sent 1 lines that are not Stratum requests (last: unknown method "evil [2J name")',
+    });
   });
 });

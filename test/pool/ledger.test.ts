@@ -54,29 +54,54 @@ describe('pplnsSplit', () => {
     ]);
   });
   it('pays every satoshi: what rounding leaves goes to the largest part', () => {
-    const split = pplnsSplit([{ miner: 'a', difficulty: 1 }, { miner: 'b', difficulty: 1 }, { miner: 'c', difficulty: 1 }], 10, 100n);
+    const split = pplnsSplit(
+      [
+        { miner: 'a', difficulty: 1 },
+        { miner: 'b', difficulty: 1 },
+        { miner: 'c', difficulty: 1 },
+      ],
+      10,
+      100n,
+    );
     expect(split.map((p) => p.amount)).toEqual(['34', '33', '33']);
   });
 });
 
 describe('Ledger', () => {
-  const open = (dir: string, warnings: string[] = []) => Ledger.open(dir, { windowFactor: 2, networkDifficulty: 1 }, (m) => warnings.push(m));
+  const open = (dir: string, warnings: string[] = []) =>
+    Ledger.open(dir, { windowFactor: 2, networkDifficulty: 1 }, (m) => warnings.push(m));
 
   it('replays shares and blocks into the same totals and split after a restart', () => {
     const dir = tempDir();
     const ledger = open(dir);
     ledger.share('alice', 0.5, 1);
     ledger.share('bob', 1, 2);
-    const block = ledger.block({ height: 1, hash: 'ab'.repeat(32), finder: 'bob', time: 3, reward: '3000', networkDifficulty: 1, accepted: true });
+    const block = ledger.block({
+      height: 1,
+      hash: 'ab'.repeat(32),
+      finder: 'bob',
+      time: 3,
+      reward: '3000',
+      networkDifficulty: 1,
+      accepted: true,
+    });
     expect(block.split).toEqual([
       { miner: 'bob', difficulty: 1, amount: '2000' },
       { miner: 'alice', difficulty: 0.5, amount: '1000' },
     ]);
     ledger.share('alice', 1, 4);
-    const before = { split: ledger.split(3000n, 1), totals: [...ledger.totals], luck: ledger.blockDifficulty / ledger.totalDifficulty };
+    const before = {
+      split: ledger.split(3000n, 1),
+      totals: [...ledger.totals],
+      luck: ledger.blockDifficulty / ledger.totalDifficulty,
+    };
     ledger.close();
     const again = open(dir);
-    expect({ split: again.split(3000n, 1), totals: [...again.totals], luck: again.blockDifficulty / again.totalDifficulty }).toEqual(before);
+    expect({
+      split: again.split(3000n, 1),
+      totals: [...again.totals],
+      luck: again.blockDifficulty / again.totalDifficulty,
+    }).toEqual(before);
     expect(again.recentBlocks).toEqual([block]);
     again.close();
   });

@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PoolSnapshot } from '../../src/pool/server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { residentBytes, run, startPool } from './pool-run.js';
 
@@ -20,11 +21,26 @@ function datadir(): string {
 }
 
 const miner = (url: string, user: string, seconds?: number) =>
-  run(['mine', '--pool', url, '--user', user, '--threads', '1', ...(seconds ? ['--duration', String(seconds)] : []), '--json', '--datadir', datadir()], cleanups);
+  run(
+    [
+      'mine',
+      '--pool',
+      url,
+      '--user',
+      user,
+      '--threads',
+      '1',
+      ...(seconds ? ['--duration', String(seconds)] : []),
+      '--json',
+      '--datadir',
+      datadir(),
+    ],
+    cleanups,
+  );
 
-async function getJson(url: string): Promise<any> {
+async function getJson(url: string): Promise<PoolSnapshot> {
   const response = await fetch(url);
-  return response.json();
+  return (await response.json()) as PoolSnapshot;
 }
 
 describe('powlab pool with three powlab miners', () => {
@@ -35,8 +51,12 @@ describe('powlab pool with three powlab miners', () => {
     const names = ['alice', 'bob', 'carol'];
     const miners = names.map((name) => miner(pool.stratum, name));
     // Until the pool has blocks and every miner enough shares to judge its hashrate by (not a fixed time: the machine may be slow).
-    const accepted = (name: string) => pool.lines.filter((line) => line.type === 'share' && line.accepted && line.worker === name).length;
-    await pool.waitFor(() => pool.lines.some((line) => line.type === 'block') && names.every((name) => accepted(name) >= 8), 100_000);
+    const accepted = (name: string) =>
+      pool.lines.filter((line) => line.type === 'share' && line.accepted && line.worker === name).length;
+    await pool.waitFor(
+      () => pool.lines.some((line) => line.type === 'block') && names.every((name) => accepted(name) >= 8),
+      100_000,
+    );
     for (const m of miners) m.child.kill('SIGINT');
     const codes = await Promise.all(miners.map((m) => m.exited));
     expect(codes).toEqual([0, 0, 0]);
@@ -51,14 +71,21 @@ describe('powlab pool with three powlab miners', () => {
       for (const share of shares) {
         if (share.status !== 'accepted') expect(share.reason, JSON.stringify(share)).toMatch(/\w/);
       }
-      const summary = m.lines.find((line) => line.type === 'summary') as { hashrate: number; accepted: number; lost: number };
-      const seen = snapshot.miners.find((entry: { worker: string }) => entry.worker === names[i]);
+      const summary = m.lines.find((line) => line.type === 'summary') as {
+        hashrate: number;
+        accepted: number;
+        lost: number;
+      };
+      const seen = snapshot.miners.find((entry) => entry.worker === names[i])!;
       // A share sent as the miner stopped may be accepted by the pool and lost to the miner, never the other way.
       expect(seen.accepted).toBeGreaterThanOrEqual(summary.accepted);
       expect(seen.accepted).toBeLessThanOrEqual(summary.accepted + summary.lost);
       // n shares measure a rate to about 1/√n: allow four of those, plus the few tenths of a second the two clocks disagree on.
       const spread = 4 / Math.sqrt(seen.inferenceShares) + 0.1;
-      expect(Math.abs(seen.inferredHashrate - summary.hashrate) / summary.hashrate, `${names[i]}: ${seen.inferredHashrate} vs ${summary.hashrate} over ${seen.inferenceShares} shares`).toBeLessThan(spread);
+      expect(
+        Math.abs(seen.inferredHashrate - summary.hashrate) / summary.hashrate,
+        `${names[i]}: ${seen.inferredHashrate} vs ${summary.hashrate} over ${seen.inferenceShares} shares`,
+      ).toBeLessThan(spread);
       expect(seen.reportedHashrate).toBeGreaterThan(0);
     }
 
@@ -77,7 +104,13 @@ describe('powlab pool after kill -9', () => {
     const first = await startPool(['--datadir', dir, '--zeros', '20', '--share-seconds', '1'], cleanups);
     miner(first.stratum, 'alice', 30);
     const block = await first.waitFor((line) => line.type === 'block');
-    await first.waitFor((line) => line.type === 'share' && line.accepted === true && line !== block && first.lines.indexOf(line) > first.lines.indexOf(block));
+    await first.waitFor(
+      (line) =>
+        line.type === 'share' &&
+        line.accepted === true &&
+        line !== block &&
+        first.lines.indexOf(line) > first.lines.indexOf(block),
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const acceptedBeforeKill = first.lines.filter((line) => line.type === 'share' && line.accepted).length;
@@ -85,10 +118,10 @@ describe('powlab pool after kill -9', () => {
     const second = await startPool(['--datadir', dir, '--zeros', '20'], cleanups);
     const snapshot = await getJson(`${second.page}api/pool`);
     expect(snapshot.pool.blocks).toBeGreaterThanOrEqual(1);
-    const kept = snapshot.blocks.find((entry: { hash: string }) => entry.hash === block.hash);
+    const kept = snapshot.blocks.find((entry) => entry.hash === block.hash);
     expect(kept).toMatchObject({ finder: 'alice', split: block.split, window: block.window });
     // A share is in the ledger before the pool logs it or answers: every one logged, and at most the one being logged when killed.
-    const alice = snapshot.ledger.find((entry: { miner: string }) => entry.miner === 'alice');
+    const alice = snapshot.ledger.find((entry) => entry.miner === 'alice')!;
     expect(alice.shares).toBeGreaterThanOrEqual(acceptedBeforeKill);
     expect(alice.shares).toBeLessThanOrEqual(acceptedBeforeKill + 1);
     expect(BigInt(alice.earned)).toBeGreaterThan(0n);
@@ -107,7 +140,8 @@ function stratumSocket(port: number): Promise<Socket & { text: () => string }> {
   });
 }
 
-const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
 
 describe('powlab pool and hostile clients', () => {
   it('drops junk, a flood, bad shares and an endless line, each with its reason, while an honest miner keeps getting shares accepted', async () => {
@@ -120,10 +154,15 @@ describe('powlab pool and hostile clients', () => {
     const flood = await stratumSocket(pool.port);
     flood.write('{"id":1,"method":"mining.configure","params":[[],{}]}\n'.repeat(500));
     const bad = await stratumSocket(pool.port);
-    bad.write('{"id":1,"method":"mining.subscribe","params":[]}\n{"id":2,"method":"mining.authorize","params":["bad","x"]}\n');
+    bad.write(
+      '{"id":1,"method":"mining.subscribe","params":[]}\n{"id":2,"method":"mining.authorize","params":["bad","x"]}\n',
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const job = /"mining.notify","params":\["([^"]+)"/.exec(bad.text())![1];
-    for (let i = 0; i < 20; i++) bad.write(`{"id":${10 + i},"method":"mining.submit","params":["bad","${job}","00000000","00000000","${i.toString(16).padStart(8, '0')}"]}\n`);
+    for (let i = 0; i < 20; i++)
+      bad.write(
+        `{"id":${10 + i},"method":"mining.submit","params":["bad","${job}","00000000","00000000","${i.toString(16).padStart(8, '0')}"]}\n`,
+      );
     const long = await stratumSocket(pool.port);
     long.write('{"id":1,"method":"'.padEnd(20_000, 'x'));
     await Promise.all([junk, flood, bad, long].map(closed));
@@ -138,8 +177,16 @@ describe('powlab pool and hostile clients', () => {
         'sent a line longer than 16384 bytes',
       ]),
     );
-    const before = pool.lines.filter((line) => line.type === 'share' && line.worker === 'honest' && line.accepted).length;
-    await pool.waitFor((line) => line.type === 'share' && line.worker === 'honest' && line.accepted === true && pool.lines.filter((l) => l.type === 'share' && l.worker === 'honest' && l.accepted).indexOf(line) >= before);
+    const before = pool.lines.filter(
+      (line) => line.type === 'share' && line.worker === 'honest' && line.accepted,
+    ).length;
+    await pool.waitFor(
+      (line) =>
+        line.type === 'share' &&
+        line.worker === 'honest' &&
+        line.accepted === true &&
+        pool.lines.filter((l) => l.type === 'share' && l.worker === 'honest' && l.accepted).indexOf(line) >= before,
+    );
     honest.child.kill('SIGINT');
     await honest.exited;
     const rejected = honest.lines.filter((line) => line.type === 'share' && line.status !== 'accepted');
@@ -147,18 +194,25 @@ describe('powlab pool and hostile clients', () => {
   }, 120_000);
 
   it('holds 500 idle miners with memory bounded, and refuses connections past its caps', async () => {
-    const pool = await startPool(['--datadir', datadir(), '--max-per-address', '500', '--max-connections', '600'], cleanups);
+    const pool = await startPool(
+      ['--datadir', datadir(), '--max-per-address', '500', '--max-connections', '600'],
+      cleanups,
+    );
     const pid = pool.child.pid!;
     const baseline = await residentBytes(pid);
     const sockets: (Socket & { text: () => string })[] = [];
     for (let i = 0; i < 500; i++) {
       const socket = await stratumSocket(pool.port);
-      socket.write(`{"id":1,"method":"mining.subscribe","params":[]}\n{"id":2,"method":"mining.authorize","params":["idle${i}","x"]}\n`);
+      socket.write(
+        `{"id":1,"method":"mining.subscribe","params":[]}\n{"id":2,"method":"mining.authorize","params":["idle${i}","x"]}\n`,
+      );
       sockets.push(socket);
     }
     const extra = await stratumSocket(pool.port);
     await closed(extra);
-    await pool.waitFor((line) => line.type === 'refused' && line.reason === '500 Stratum connections from 127.0.0.1 already');
+    await pool.waitFor(
+      (line) => line.type === 'refused' && line.reason === '500 Stratum connections from 127.0.0.1 already',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(sockets.filter((socket) => socket.closed)).toEqual([]);
     expect(sockets.every((socket) => socket.text().includes('mining.notify'))).toBe(true);

@@ -23,7 +23,9 @@ function get(url: string, host?: string): Promise<{ status: number; body: string
     const req = request(url, { headers: host ? { host } : {} }, (response) => {
       let body = '';
       response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, body, type: String(response.headers['content-type']) }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode!, body, type: String(response.headers['content-type']) }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -46,7 +48,7 @@ describe('the pool page', () => {
     const ws = new WebSocket(running.websocket);
     cleanups.push(() => ws.terminate());
     const received: string[] = [];
-    ws.on('message', (data) => received.push(...data.toString().split('\n')));
+    ws.on('message', (data: Buffer) => received.push(...data.toString().split('\n')));
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
@@ -56,7 +58,8 @@ describe('the pool page', () => {
     ws.send(JSON.stringify({ id: 2, method: 'mining.authorize', params: [name, 'x'] }));
     await running.waitFor((line) => line.type === 'authorized');
     const until = Date.now() + 10_000;
-    while (!received.some((line) => line.includes('mining.notify')) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!received.some((line) => line.includes('mining.notify')) && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const subscribe = JSON.parse(received[0]);
     expect(subscribe).toMatchObject({ id: 1, error: null });
     expect(subscribe.result[2]).toBe(4);

@@ -21,8 +21,14 @@ describe('powlab pool --rpc', () => {
   it("makes the blocks its miners find the node's tip", async () => {
     const node = await startBcoinNode();
     cleanups.push(() => node.close());
-    const pool = await startPool(['--rpc', node.url, '--rpc-password', node.apiKey, '--script', node.payoutScriptHex, '--datadir', datadir()], cleanups);
-    const miner = run(['mine', '--pool', pool.stratum, '--user', 'alice', '--threads', '1', '--json', '--datadir', datadir()], cleanups);
+    const pool = await startPool(
+      ['--rpc', node.url, '--rpc-password', node.apiKey, '--script', node.payoutScriptHex, '--datadir', datadir()],
+      cleanups,
+    );
+    const miner = run(
+      ['mine', '--pool', pool.stratum, '--user', 'alice', '--threads', '1', '--json', '--datadir', datadir()],
+      cleanups,
+    );
     const accepted = () => pool.lines.filter((line) => line.type === 'block' && line.accepted === true);
     await pool.waitFor(() => accepted().length >= 3);
     miner.child.kill('SIGINT');

@@ -16,14 +16,16 @@ export function run(args: string[], cleanups: (() => unknown)[]): Running {
   const lines: Record<string, unknown>[] = [];
   let partial = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     partial += chunk.toString();
     const whole = partial.split('\n');
     partial = whole.pop()!;
     for (const line of whole) if (line.startsWith('{')) lines.push(JSON.parse(line));
   });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   cleanups.push(() => child.kill('SIGKILL'));
   return {
     child,
@@ -36,7 +38,9 @@ export function run(args: string[], cleanups: (() => unknown)[]): Running {
         const found = lines.find(match);
         if (found) return found;
         if (child.exitCode !== null || Date.now() - began > timeoutMs) {
-          throw new Error(`no such line from powlab ${args[0]} in ${timeoutMs} ms (exit ${child.exitCode}); stderr: ${stderr}; last lines: ${JSON.stringify(lines.slice(-5))}`);
+          throw new Error(
+            `no such line from powlab ${args[0]} in ${timeoutMs} ms (exit ${child.exitCode}); stderr: ${stderr}; last lines: ${JSON.stringify(lines.slice(-5))}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -47,7 +51,11 @@ export function run(args: string[], cleanups: (() => unknown)[]): Running {
 /** Start a pool on free ports; resolves once it listens, with its Stratum URL and page URL. */
 export async function startPool(args: string[], cleanups: (() => unknown)[]) {
   const pool = run(['pool', '--port', '0', '--page-port', '0', '--json', ...args], cleanups);
-  const listening = (await pool.waitFor((line) => line.type === 'listening')) as { stratum: string; page: string; websocket: string };
+  const listening = (await pool.waitFor((line) => line.type === 'listening')) as {
+    stratum: string;
+    page: string;
+    websocket: string;
+  };
   return { ...pool, ...listening, port: Number(new URL(listening.stratum.replace('stratum+tcp', 'http')).port) };
 }
 

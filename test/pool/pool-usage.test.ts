@@ -15,7 +15,10 @@ describe('powlab pool usage', () => {
   it.each([
     [['--port', '70000'], /^powlab: --port: must be a whole number from 0 to 65535, got 70000$/],
     [['--start-difficulty', '0'], /^powlab: --start-difficulty: must be a positive number, got 0$/],
-    [['--min-difficulty', '1', '--max-difficulty', '0.5', '--start-difficulty', '0.7'], /^powlab: --min-difficulty: must not be above --max-difficulty/],
+    [
+      ['--min-difficulty', '1', '--max-difficulty', '0.5', '--start-difficulty', '0.7'],
+      /^powlab: --min-difficulty: must not be above --max-difficulty/,
+    ],
     [['--rpc', 'http://127.0.0.1:1', '--zeros', '20'], /^powlab: --zeros: does not apply with --rpc/],
     [['--pplns-window', '-1'], /^powlab: --pplns-window: must be a positive number/],
   ])('%j exits 2 with one line', async (args, message) => {
@@ -35,6 +38,8 @@ describe('powlab pool usage', () => {
     cleanups.push(() => rmSync(other, { recursive: true, force: true }));
     const result = await runCli(['pool', '--datadir', other, '--port', String(first.port), '--page-port', '0']);
     expect(result.code).toBe(3);
-    expect(result.stderr.trim()).toBe(`powlab: --port: 127.0.0.1:${first.port} is in use (choose another, or --port 0 for any free port)`);
+    expect(result.stderr.trim()).toBe(
+      `powlab: --port: 127.0.0.1:${first.port} is in use (choose another, or --port 0 for any free port)`,
+    );
   });
 });

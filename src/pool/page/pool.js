@@ -37,7 +37,10 @@ function draw(snapshot) {
     ['hashrate the miners report', rate(pool.reportedHashrate)],
     ['blocks found', pool.blocks],
     ['luck (Σ block difficulty / Σ share difficulty)', pool.luck === null ? '–' : `${(pool.luck * 100).toFixed(0)} %`],
-    ['this round: work / block difficulty', pool.roundEffort === null ? '–' : `${(pool.roundEffort * 100).toFixed(0)} %`],
+    [
+      'this round: work / block difficulty',
+      pool.roundEffort === null ? '–' : `${(pool.roundEffort * 100).toFixed(0)} %`,
+    ],
   ];
   $('pool').replaceChildren(
     ...facts.flatMap(([name, value]) => {
@@ -55,7 +58,13 @@ function draw(snapshot) {
         m.connections,
         number(m.difficulty),
         m.accepted,
-        `${m.rejected}${Object.keys(m.rejects).length ? ` (${Object.entries(m.rejects).map(([why, n]) => `${why} ×${n}`).join(', ')})` : ''}`,
+        `${m.rejected}${
+          Object.keys(m.rejects).length
+            ? ` (${Object.entries(m.rejects)
+                .map(([why, n]) => `${why} ×${n}`)
+                .join(', ')})`
+            : ''
+        }`,
         number(m.bestShareDifficulty),
         rate(m.inferredHashrate),
         m.inferenceShares ? `${(100 / Math.sqrt(m.inferenceShares)).toFixed(0)} %` : '–',
@@ -66,10 +75,19 @@ function draw(snapshot) {
     ),
   );
   $('formula').textContent = pplns.formula;
-  $('window').textContent = `N = ${pplns.windowFactor} × block difficulty = ${number(pplns.window)}; reward ${pplns.reward ?? '–'} sat. If a block were found now:`;
+  $('window').textContent =
+    `N = ${pplns.windowFactor} × block difficulty = ${number(pplns.window)}; reward ${pplns.reward ?? '–'} sat. If a block were found now:`;
   $('split').replaceChildren(...pplns.splitIfFoundNow.map((p) => row([p.miner, number(p.difficulty), p.amount])));
   $('blocks').replaceChildren(
-    ...blocks.map((b) => row([b.height, b.hash, b.finder, b.accepted ? 'yes' : `no: ${b.reason ?? ''}`, b.split.map((p) => `${p.miner} ${p.amount}`).join(', ')])),
+    ...blocks.map((b) =>
+      row([
+        b.height,
+        b.hash,
+        b.finder,
+        b.accepted ? 'yes' : `no: ${b.reason ?? ''}`,
+        b.split.map((p) => `${p.miner} ${p.amount}`).join(', '),
+      ]),
+    ),
   );
 }
 
