@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, PoolServer, type PoolLogEvent, type PoolSnapshot } from
 import { ChainFeed, NodeFeed, type TemplateFeed } from '../pool/templates.js';
 import { BuiltInChain } from '../sources/chain.js';
 import { RpcClient, type RpcCredentials } from '../sources/rpc/client.js';
-import type { PoolCommandArgs } from './commands/pool.js';
+import type { PoolCommandArgs } from './pool-options.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import { interruptSignal, say } from './mining.js';
 import { formatHashrate, paint, printJson } from './output.js';
