@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import { eventFrame, EventStreams, hostCheck, isLoopbackHost, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
+import { addScripts, eventFrame, EventStreams, hostCheck, isLoopbackHost, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
 import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
@@ -16,6 +16,8 @@ export const DEFAULT_DASHBOARD_PORT = 8420;
 
 /** Copied beside this module at build time (npm run build), so it ships with dist/. */
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+/** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
+const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 /** At the end, the pages get this long to receive the last snapshot before their connections are cut. */
 const FLUSH_MS = 500;
 
@@ -38,6 +40,8 @@ export interface Dashboard {
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const assets = loadPage(PAGE_DIR, 'dashboard');
+  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
+  addScripts(assets, FORMAT_DIR, '/format/');
   const state = new DashboardState(options.session, options.source);
   const streams = new EventStreams();
   const addressedHere = hostCheck(options.host);

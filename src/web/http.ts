@@ -54,6 +54,13 @@ export function loadPage(dir: string, what: string): Map<string, Asset> {
   return assets;
 }
 
+/** Add the JavaScript files in `dir` to `assets`, served under `prefix`. */
+export function addScripts(assets: Map<string, Asset>, dir: string, prefix: string): void {
+  for (const name of readdirSync(dir)) {
+    if (extname(name) === '.js') assets.set(`${prefix}${name}`, { body: readFileSync(join(dir, name)), type: CONTENT_TYPES['.js'] });
+  }
+}
+
 /** A host name or address without the brackets of an IPv6 literal, in lower case. */
 function bare(host: string): string {
   return host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
