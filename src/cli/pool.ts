@@ -151,6 +151,8 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
     }
     stop.dispose();
     if (snapshot) summarise(snapshot, stop.reason(), args.json);
+    // As for mine: a run ended by Ctrl-C says so in its exit status, after its summary.
+    if (interrupt.signal.aborted) process.exitCode = 130;
   }
 }
 

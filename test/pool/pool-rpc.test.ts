@@ -34,7 +34,7 @@ describe('powlab pool --rpc', () => {
     miner.child.kill('SIGINT');
     await miner.exited;
     pool.child.kill('SIGINT');
-    expect(await pool.exited).toBe(0);
+    expect(await pool.exited).toBe(130);
     const blocks = accepted();
     for (const block of blocks) {
       const onChain = await node.blockAt(block.height as number);
