@@ -2,14 +2,12 @@
  * The dashboard's web server, on node:http: the page (every asset from this package, nothing from a
  * CDN), GET /api/status, Server-Sent Events on /api/events, and /api/explain for one header.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BlockList, isIP } from 'node:net';
-import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
-import { Errors, PowlabError } from '../errors.js';
+import { PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
+import { addScripts, eventFrame, EventStreams, hostCheck, isLoopbackHost, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
 import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
@@ -20,27 +18,6 @@ export const DEFAULT_DASHBOARD_PORT = 8420;
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 /** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
 const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-const SECURITY_HEADERS = {
-  // Only this server's own assets: the page works offline and nothing it shows leaves the machine.
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-/** Names that always mean this machine; addresses are judged by LOOPBACK_ADDRESSES. */
-const LOOPBACK_NAMES = new Set(['localhost']);
-const LOOPBACK_ADDRESSES = new BlockList();
-LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
-/** The browser reconnects this long after the stream drops: a page left open picks up the next run. */
-const RECONNECT_MS = 2000;
-/** A page that stops reading (a laptop asleep) is dropped once this much still waits for it, rather than buffered without end. */
-const MAX_QUEUED_BYTES = 1 << 20;
 /** At the end, the pages get this long to receive the last snapshot before their connections are cut. */
 const FLUSH_MS = 500;
 
@@ -61,86 +38,16 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-interface Asset {
-  body: Buffer;
-  type: string;
-}
-
-function loadPage(): Map<string, Asset> {
-  const assets = new Map<string, Asset>();
-  let names: string[];
-  try {
-    names = readdirSync(PAGE_DIR);
-  } catch {
-    throw Errors.badData('dashboard', `its page is missing from ${PAGE_DIR} (rebuild with npm run build)`);
-  }
-  for (const name of names) {
-    const type = CONTENT_TYPES[extname(name)];
-    if (type) assets.set(name === 'index.html' ? '/' : `/${name}`, { body: readFileSync(join(PAGE_DIR, name)), type });
-  }
-  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
-  for (const name of readdirSync(FORMAT_DIR)) {
-    if (extname(name) === '.js') assets.set(`/format/${name}`, { body: readFileSync(join(FORMAT_DIR, name)), type: CONTENT_TYPES['.js'] });
-  }
-  return assets;
-}
-
-/** A host name or address without the brackets of an IPv6 literal, in lower case. */
-function bare(host: string): string {
-  return host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-}
-
-/** Whether listening on `host` keeps the dashboard to this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const name = bare(host);
-  const family = isIP(name);
-  return family === 0 ? LOOPBACK_NAMES.has(name) : LOOPBACK_ADDRESSES.check(name, family === 6 ? 'ipv6' : 'ipv4');
-}
-
-/** The name in a Host header, without its port. */
-function hostHeaderName(header: string): string {
-  return bare(header.replace(/:\d*$/, ''));
-}
-
-function urlHost(host: string): string {
-  // A wildcard address listens everywhere; this machine is the place to open it from.
-  if (host === '0.0.0.0' || host === '::') return DEFAULT_DASHBOARD_HOST;
-  return isIP(host) === 6 ? `[${host}]` : host;
-}
-
-const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const assets = loadPage();
+  const assets = loadPage(PAGE_DIR, 'dashboard');
+  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
+  addScripts(assets, FORMAT_DIR, '/format/');
   const state = new DashboardState(options.session, options.source);
-  const streams = new Set<ServerResponse>();
-  const listeningOn = bare(options.host);
-  // A web page elsewhere could reach the server through a DNS name of its own that points here (DNS
-  // rebinding): answer only requests addressed by IP, by a loopback name, or by the name we listen on.
-  const addressedHere = (host: string | undefined) => {
-    if (host === undefined) return false;
-    const name = hostHeaderName(host);
-    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || name === listeningOn;
-  };
+  const streams = new EventStreams();
+  const addressedHere = hostCheck(options.host);
 
-  const send = (response: ServerResponse, status: number, type: string, body: string | Buffer) => {
-    response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
-    response.end(body);
-  };
-  const sendJson = (response: ServerResponse, status: number, value: unknown) => send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
-  const broadcast = (frame: string) => {
-    for (const response of streams) {
-      if (response.writableLength > MAX_QUEUED_BYTES) {
-        streams.delete(response);
-        response.destroy();
-      } else {
-        response.write(frame);
-      }
-    }
-  };
-
-  const onStatus = (status: unknown) => broadcast(eventFrame('status', status));
-  const onFound = (find: unknown) => broadcast(eventFrame('found', find));
+  const onStatus = (status: unknown) => streams.broadcast(eventFrame('status', status));
+  const onFound = (find: unknown) => streams.broadcast(eventFrame('found', find));
   state.on('status', onStatus);
   state.on('found', onFound);
 
@@ -162,15 +69,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return sendJson(response, 405, { error: `${request.method} is not allowed` });
     }
     if (url.pathname === '/api/status') return sendJson(response, 200, state.status(true));
-    if (url.pathname === '/api/events') {
-      const first = eventFrame('status', state.status(true));
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
-      if (request.method === 'HEAD') return response.end();
-      response.write(`retry: ${RECONNECT_MS}\n\n${first}`);
-      streams.add(response);
-      response.on('close', () => streams.delete(response));
-      return;
-    }
+    if (url.pathname === '/api/events') return streams.add(response, eventFrame('status', state.status(true)), request.method === 'HEAD');
     if (url.pathname === '/api/explain') {
       const hex = url.searchParams.get('header') ?? '';
       if (hex.length !== HEADER_BYTES * 2) return sendJson(response, 400, { error: `header must be ${HEADER_BYTES} bytes (${HEADER_BYTES * 2} hex digits), got ${hex.length} characters` });
@@ -197,34 +96,27 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
     }
   });
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, options.host, options.port, 'the dashboard');
   } catch (error) {
     state.stop();
-    throw listenError(error as NodeJS.ErrnoException, options.host, options.port);
+    throw error;
   }
   // Mining goes on whatever befalls the dashboard after it started.
   server.on('error', (error) => options.warn(`the dashboard: ${error.message}`));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
   if (!isLoopbackHost(options.host)) options.warn(`the dashboard listens on ${options.host}: anyone who can reach port ${port} from the network can read it`);
 
   return {
-    url: `http://${urlHost(options.host)}:${port}/`,
+    url: `http://${urlHost(options.host, DEFAULT_DASHBOARD_HOST)}:${port}/`,
     state,
     close: async () => {
       // The last snapshot goes out once, as the end, to every page however far behind it is.
       state.off('status', onStatus);
       state.off('found', onFound);
       const final = eventFrame('end', state.stop());
-      const open = [...streams];
-      streams.clear();
+      const open = [...streams.open];
+      streams.open.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const delivered = Promise.all(
@@ -244,19 +136,4 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       await closed;
     },
   };
-}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): PowlabError {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return Errors.network(`--port: ${host}:${port} is in use (choose another, or --port 0 for any free port)`);
-    case 'EACCES':
-      return Errors.network(`--port: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`);
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return Errors.badOption('host', `cannot listen on ${host}: no such address on this machine`);
-    default:
-      return Errors.network(`the dashboard cannot listen on ${host}:${port}: ${error.message}`);
-  }
 }
