@@ -11,7 +11,8 @@ import { RpcClient, type RpcCredentials } from '../sources/rpc/client.js';
 import type { PoolCommandArgs } from './pool-options.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import { interruptSignal, say } from './mining.js';
-import { formatHashrate, paint, printJson } from './output.js';
+import { formatHashrate } from '../format/numbers.js';
+import { paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
 /** On the built-in chain: a block per 2^28 hashes, about half a minute for three laptops, seconds for a class. */

@@ -21,6 +21,6 @@ export async function loadBackend(name: BackendName): Promise<HashBackend> {
         'webgpu scans asynchronously, in its own worker (src/worker/gpu-runner.ts), not as a HashBackend',
       );
     default:
-      throw Errors.badOption('backend', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
+      throw Errors.badOption('backend', `unknown backend ${String(name)} (known: ${BACKEND_NAMES.join(', ')})`);
   }
 }

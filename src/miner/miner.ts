@@ -301,7 +301,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.halted = true;
     clearInterval(this.sampler);
     this.stopRanges();
-    await Promise.all(this.slots.map((slot) => slot.thread?.terminate()));
+    await Promise.all(this.slots.map((slot) => slot.thread?.terminate() ?? Promise.resolve()));
     for (const resolve of this.idleWaiters.splice(0)) resolve(0);
   }
 
