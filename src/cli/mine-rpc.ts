@@ -3,7 +3,8 @@ import { addressToScript } from '../core/address.js';
 import { MAINNET, REGTEST } from '../core/params.js';
 import { targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
-import { RpcClient, type RpcCredentials } from '../sources/rpc/client.js';
+import { RpcClient } from '../sources/rpc/client.js';
+import { rpcCredentials } from './rpc-credentials.js';
 import { NodeMining } from '../sources/rpc/mining.js';
 import type { NodeBlock } from '../sources/rpc/node.js';
 import { payoutScriptFrom } from './mine-chain.js';
@@ -13,21 +14,7 @@ import { paint, printJson } from './output.js';
 import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
-/** Keeps the password off the command line, where `ps` shows it. */
-const PASSWORD_ENV = 'POWLAB_RPC_PASSWORD';
 
-function credentialsFrom(args: MineArgs): RpcCredentials | undefined {
-  const password = args.rpcPassword ?? process.env[PASSWORD_ENV];
-  if (args.rpcCookie !== undefined) {
-    if (args.rpcUser !== undefined || args.rpcPassword !== undefined) throw Errors.badOption('rpc-cookie', 'give either a cookie file or --rpc-user/--rpc-password, not both');
-    return { cookieFile: args.rpcCookie };
-  }
-  if (password === undefined) {
-    if (args.rpcUser !== undefined) throw Errors.badOption('rpc-user', `needs --rpc-password (or ${PASSWORD_ENV} in the environment)`);
-    return undefined;
-  }
-  return { user: args.rpcUser ?? '', password };
-}
 
 function payoutFor(args: MineArgs, chain: string): Uint8Array {
   if (args.address !== undefined) {
@@ -42,7 +29,7 @@ function payoutFor(args: MineArgs, chain: string): Uint8Array {
 export async function mineOnNode(args: MineArgs): Promise<void> {
   checkDashboardArgs(args);
   const target = targetFromArgs({ zeros: args.zeros, bits: args.bits });
-  const client = new RpcClient({ url: args.rpc!, credentials: credentialsFrom(args) });
+  const client = new RpcClient({ url: args.rpc!, credentials: rpcCredentials(args) });
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
   const node = new NodeMining({ client, display: client.display, payoutScript: (chain) => payoutFor(args, chain), target, datadir: args.datadir, warn });
   await runMining({

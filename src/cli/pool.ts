@@ -7,7 +7,8 @@ import { Ledger } from '../pool/ledger.js';
 import { DEFAULT_LIMITS, PoolServer, type PoolLogEvent, type PoolSnapshot } from '../pool/server.js';
 import { ChainFeed, NodeFeed, type TemplateFeed } from '../pool/templates.js';
 import { BuiltInChain } from '../sources/chain.js';
-import { RpcClient, type RpcCredentials } from '../sources/rpc/client.js';
+import { RpcClient } from '../sources/rpc/client.js';
+import { rpcCredentials } from './rpc-credentials.js';
 import type { PoolCommandArgs } from './pool-options.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import { interruptSignal, say } from './mining.js';
@@ -17,8 +18,6 @@ import { targetFromArgs } from './targets.js';
 
 /** On the built-in chain: a block per 2^28 hashes, about half a minute for three laptops, seconds for a class. */
 const DEFAULT_POOL_ZEROS = 28;
-/** Keeps the password off the command line, where `ps` shows it. */
-const RPC_PASSWORD_ENV = 'POWLAB_RPC_PASSWORD';
 
 function whole(option: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max)
@@ -32,20 +31,6 @@ function positive(option: string, value: number): number {
   return value;
 }
 
-function rpcCredentials(args: PoolCommandArgs): RpcCredentials | undefined {
-  const password = args.rpcPassword ?? process.env[RPC_PASSWORD_ENV];
-  if (args.rpcCookie !== undefined) {
-    if (args.rpcUser !== undefined || args.rpcPassword !== undefined)
-      throw Errors.badOption('rpc-cookie', 'give either a cookie file or --rpc-user/--rpc-password, not both');
-    return { cookieFile: args.rpcCookie };
-  }
-  if (password === undefined) {
-    if (args.rpcUser !== undefined)
-      throw Errors.badOption('rpc-user', `needs --rpc-password (or ${RPC_PASSWORD_ENV} in the environment)`);
-    return undefined;
-  }
-  return { user: args.rpcUser ?? '', password };
-}
 
 function rulesFrom(args: PoolCommandArgs): PoolRules {
   const minDifficulty = positive('min-difficulty', args.minDifficulty);
