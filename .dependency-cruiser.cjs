@@ -21,7 +21,7 @@ module.exports = {
       comment:
         'The core, the Miner, the mining session and the scan code run in Node and in a browser: no node: module, except through the thread seam (src/worker/node-threads.ts, entry.ts).',
       from: {
-        path: '^src/(core|miner|mining)/|^src/worker/(scan|runner|protocol|gpu-scan|gpu-runner|best-bar)\\.ts$|^src/hash/webgpu(-kernel)?\\.ts$|^src/events\\.ts$',
+        path: '^src/(core|miner|mining)/|^src/worker/(scan|runner|protocol|gpu-scan|gpu-runner|best-bar|range-hooks)\\.ts$|^src/hash/webgpu(-kernel)?\\.ts$|^src/events\\.ts$',
       },
       to: { dependencyTypes: ['core'] },
     },

@@ -1,0 +1,71 @@
+/**
+ * What every worker does around a scan, CPU or GPU alike: the shared memory it reports through, the
+ * job it holds, and the hooks a range's scan calls (stop, progress, a candidate, rest when throttled).
+ * A candidate is re-hashed here in full: it is a find when it meets the target, a new best when it
+ * beats the best so far, and nothing otherwise (a GPU passes candidates on their top 32 bits alone).
+ */
+import { headerMidstate, headerTailWords, sha256dFromMidstate } from '../core/sha256.js';
+import { digestMeetsTarget } from '../core/target.js';
+import type { ScanJob } from '../hash/backend.js';
+import { limbsJustBelow, scanLimbsFor } from './best-bar.js';
+import { CONTROL_EPOCH, CONTROL_THROTTLE, type FromWorker, type JobMessage, type RangeMessage, type WorkerInit } from './protocol.js';
+import type { ScanHooks } from './scan.js';
+
+export interface HeldJob extends ScanJob {
+  key: number;
+  /** Hashes at or below this beat the best so far. */
+  bestLimbs: Uint32Array;
+}
+
+export interface WorkerMemory {
+  index: number;
+  control: Int32Array;
+  progress: BigInt64Array;
+  positions: Uint32Array;
+}
+
+export function workerMemory(init: WorkerInit): WorkerMemory {
+  return { index: init.index, control: new Int32Array(init.control), progress: new BigInt64Array(init.progress), positions: new Uint32Array(init.positions) };
+}
+
+export function heldJob(message: JobMessage): HeldJob {
+  return { key: message.jobKey, header: message.header, midstate: headerMidstate(message.header), tail: headerTailWords(message.header), targetLimbs: message.targetLimbs, bestLimbs: message.bestLimbs };
+}
+
+/** The limbs a scanner reports at or below: the looser of the target and the best so far. */
+export function scanLimbs(job: HeldJob): Uint32Array {
+  return scanLimbsFor(job.targetLimbs, job.bestLimbs);
+}
+
+/**
+ * The hooks for one range of `job`. `barLowered` is told when a new best lowered the job's best bar,
+ * so the scanner can report only better ones from then on.
+ */
+export function rangeHooks(memory: WorkerMemory, job: HeldJob, range: RangeMessage, post: (message: FromWorker) => void, barLowered: () => void): ScanHooks {
+  const digest = new Uint32Array(8);
+  return {
+    stopped: () => Atomics.load(memory.control, CONTROL_EPOCH) !== range.epoch,
+    progress: (hashes, next) => {
+      Atomics.add(memory.progress, memory.index, BigInt(hashes));
+      Atomics.store(memory.positions, memory.index, next >>> 0);
+    },
+    hit: (nonce) => {
+      sha256dFromMidstate(job.midstate, job.tail, nonce, digest);
+      if (digestMeetsTarget(digest, job.targetLimbs)) {
+        post({ type: 'found', jobKey: job.key, rangeId: range.rangeId, nonce });
+        return range.stopOnFind;
+      }
+      if (!digestMeetsTarget(digest, job.bestLimbs)) return false;
+      post({ type: 'best', jobKey: job.key, nonce });
+      job.bestLimbs = limbsJustBelow(digest);
+      barLowered();
+      return false;
+    },
+    rest: (busyMs) => {
+      const throttle = Atomics.load(memory.control, CONTROL_THROTTLE);
+      if (throttle >= 100) return;
+      // Wakes early when the epoch moves, so a throttled worker still stops at once.
+      Atomics.wait(memory.control, CONTROL_EPOCH, range.epoch, (busyMs * (100 - throttle)) / throttle);
+    },
+  };
+}
