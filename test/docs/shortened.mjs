@@ -25,9 +25,9 @@ export const RULES = [
       ),
   ],
   [
-    'a header elided with … becomes a whole one',
+    'a header elided with … becomes a whole one, an elided --script pays OP_TRUE (51)',
     () => true,
-    (args) => args.map((a) => (a.includes('…') ? A_HEADER : a)),
+    (args) => args.map((a, i) => (a.includes('…') ? (args[i - 1] === '--script' ? '51' : A_HEADER) : a)),
   ],
   [
     'targets of more than 12 zero bits take seconds to minutes a block: 12',
@@ -40,7 +40,12 @@ export const RULES = [
     (args) => (has(args, '--zeros') || has(args, '--bits') ? args : [...args, '--zeros', '12']),
   ],
   ['at most 3 blocks', (args) => args[0] === 'mine', (args) => cap(args, '--blocks', 3)],
-  ['at most 2 seconds of --duration', (args) => args[0] === 'mine', (args) => cap(args, '--duration', 2)],
+  ['at most 2 seconds of --duration', (args) => ['mine', 'pool'].includes(args[0]), (args) => cap(args, '--duration', 2)],
+  [
+    'a pool on any free ports, for miners and for its page',
+    (args) => args[0] === 'pool',
+    (args) => [...without(without(args, '--port'), '--page-port'), '--port', '0', '--page-port', '0'],
+  ],
   [
     'a run with no end gets one: a block, or 2 s for a pool',
     (args) => args[0] === 'mine' && !has(args, '--blocks') && !has(args, '--duration'),
