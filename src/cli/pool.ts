@@ -179,6 +179,12 @@ function log(event: PoolLogEvent, json: boolean): void {
   }
 }
 
+const SUMMARY_FIELDS = ['worker', 'accepted', 'rejected', 'rejects', 'inferredHashrate', 'inferenceShares', 'reportedHashrate', 'bestShareDifficulty', 'earned'] as const;
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
+}
+
 function summarise(snapshot: PoolSnapshot, stopped: string, json: boolean): void {
   const { pool, miners } = snapshot;
   if (json)
@@ -186,29 +192,8 @@ function summarise(snapshot: PoolSnapshot, stopped: string, json: boolean): void
       type: 'summary',
       stopped,
       ...pool,
-      miners: miners.map(
-        ({
-          worker,
-          accepted,
-          rejected,
-          rejects,
-          inferredHashrate,
-          inferenceShares,
-          reportedHashrate,
-          bestShareDifficulty,
-          earned,
-        }) => ({
-          worker,
-          accepted,
-          rejected,
-          rejects,
-          inferredHashrate,
-          inferenceShares,
-          reportedHashrate,
-          bestShareDifficulty,
-          earned,
-        }),
-      ),
+      // Each miner's figures, without what only the page draws.
+      miners: miners.map((miner) => pick(miner, SUMMARY_FIELDS)),
     });
   say(
     `stopped${stopped ? ` (${stopped})` : ''}: ${pool.blocks} blocks in the ledger, luck ${pool.luck === null ? '-' : `${(pool.luck * 100).toFixed(0)} %`}`,

@@ -13,6 +13,7 @@ import { sha256d } from '../../src/core/sha256.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { TestPool, type PoolOptions, type ShareRecord } from './pool-server.js';
 import { scriptedPool } from './scripted-pool.js';
+import type { ShareReport } from '../../src/sources/stratum/mining.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 const PASSWORD = 'hunter2-never-shown';
@@ -23,21 +24,8 @@ const PASSWORD = 'hunter2-never-shown';
  */
 const PATIENT_SECONDS = 45;
 
-interface ShareLine {
-  type: 'share';
-  status: 'accepted' | 'rejected' | 'stale' | 'lost';
-  accepted: boolean;
-  reason?: string;
-  difficulty: number;
-  shareDifficulty: number;
-  jobId: string;
-  extranonce2: string;
-  ntime: string;
-  nonce: string;
-  versionBits?: string;
-  hash: string;
-  block: boolean;
-}
+/** A share line of `mine --pool --json`: the client's own report, as printed. */
+type ShareLine = ShareReport;
 
 interface Run {
   code: number | null;
