@@ -3,9 +3,9 @@
  *   magic "PWLB" | length (u32 LE) | ~length (u32 LE) | block | first 4 bytes of sha256d(block)
  * so a torn write at the end (a power cut mid-append) can be told from corruption inside: a torn
  * tail is cut off at the next open with a warning; anything else is refused and left untouched.
+ * Where the bytes live is a seam (ChainStorage): a file in Node (chain-files.ts), IndexedDB in a
+ * browser (src/web/chain-db.ts); the format and every check are this module's alone.
  */
-import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { bytesEqual, concatBytes, readUint32LE, uint32LE } from '../core/bytes.js';
 import { checkBlock, parseBlock } from '../core/block.js';
 import { BlockHeader, hashToDisplayHex, headerHash, serializeHeader } from '../core/header.js';
@@ -13,13 +13,30 @@ import { ChainParams, genesisHash, REGTEST } from '../core/params.js';
 import { bitsToTarget } from '../core/target.js';
 import { bip34HeightPush } from '../core/tx.js';
 import { sha256d } from '../core/sha256.js';
-import { Errors, PowlabError } from '../errors.js';
+import { Errors } from '../errors.js';
+import type { BestHash } from '../miner/best.js';
 
 const MAGIC = Uint8Array.of(0x50, 0x57, 0x4c, 0x42);
 const RECORD_HEAD = 12;
 const CHECKSUM = 4;
-export const BLOCKS_FILE = 'blocks.dat';
-const LOCK_FILE = 'LOCK';
+
+/** Where a store's bytes and its best hash are kept. Reads happen at open; appends must be durable when they resolve. */
+export interface ChainStorage {
+  /** The store's name in messages: a file's path, a browser database's name. */
+  readonly name: string;
+  /** What to run to look at a damaged store, for the message that refuses it. */
+  readonly checkHint: string;
+  /** Every byte stored, as it was when the storage was opened. */
+  bytes(): Uint8Array;
+  /** Cut off everything from byte `length` on (a torn tail). */
+  truncate(length: number): void;
+  /** Add one record at the end; resolves once it is durable. */
+  append(record: Uint8Array): void | Promise<void>;
+  /** The best hash of all runs kept beside the blocks, if any. */
+  readBest(): BestHash | null;
+  writeBest(best: BestHash): void;
+  close(): void;
+}
 
 export interface StoredBlock {
   height: number;
@@ -38,7 +55,7 @@ export interface StoreScan {
   problem?: { height: number; offset: number; reason: string };
 }
 
-function encodeRecord(block: Uint8Array): Uint8Array {
+export function encodeRecord(block: Uint8Array): Uint8Array {
   return concatBytes(MAGIC, uint32LE(block.length), uint32LE(~block.length >>> 0), block, sha256d(block).subarray(0, CHECKSUM));
 }
 
@@ -90,39 +107,24 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
 
 export class ChainStore {
   private constructor(
-    readonly datadir: string,
+    readonly storage: ChainStorage,
     readonly params: ChainParams,
     readonly blocks: StoredBlock[],
-    private fd: number,
-    private readonly lockPath: string,
   ) {}
 
-  /**
-   * Open (creating if needed) the store in `datadir`, cutting off a torn tail. A store with any
-   * other damage is refused untouched.
-   */
-  static open(datadir: string, params: ChainParams = REGTEST, warn: (message: string) => void = () => {}): ChainStore {
+  /** Open a store over `storage`, cutting off a torn tail. A store with any other damage is refused untouched (and its storage closed). */
+  static open(storage: ChainStorage, params: ChainParams = REGTEST, warn: (message: string) => void = () => {}): ChainStore {
     try {
-      mkdirSync(datadir, { recursive: true });
-    } catch (error) {
-      throw Errors.store(`cannot create datadir ${datadir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const lockPath = join(datadir, LOCK_FILE);
-    takeLock(lockPath);
-    try {
-      const file = join(datadir, BLOCKS_FILE);
-      const bytes = existsSync(file) ? readFileSync(file) : new Uint8Array(0);
+      const bytes = storage.bytes();
       const scan = scanStore(bytes, params);
-      if (scan.problem) throw Errors.store(`store ${file} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (powlab chain verify --datadir ${datadir})`);
+      if (scan.problem) throw Errors.store(`store ${storage.name} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (${storage.checkHint})`);
       if (scan.tornAt !== undefined) {
-        warn(`store ${file} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`);
-        truncateSync(file, scan.tornAt);
+        warn(`store ${storage.name} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`);
+        storage.truncate(scan.tornAt);
       }
-      const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
-      return new ChainStore(datadir, params, scan.blocks, fd, lockPath);
+      return new ChainStore(storage, params, scan.blocks);
     } catch (error) {
-      releaseLock(lockPath);
-      if (!(error instanceof PowlabError) && (error as NodeJS.ErrnoException).code) throw Errors.store(`cannot use datadir ${datadir}: ${(error as NodeJS.ErrnoException).code}`);
+      storage.close();
       throw error;
     }
   }
@@ -142,73 +144,25 @@ export class ChainStore {
     return times.slice(-count);
   }
 
-  /** Append a block that extends the tip, and make it durable before returning. */
-  append(block: Uint8Array): StoredBlock {
+  /** Append a block that extends the tip, and make it durable before resolving. */
+  async append(block: Uint8Array): Promise<StoredBlock> {
     const parsed = parseBlock(block);
     const hash = headerHash(serializeHeader(parsed.header));
     if (!bytesEqual(parsed.header.prevHash, this.tip().hash)) throw Errors.store('block does not extend the stored tip');
     const record = encodeRecord(block);
     const offset = this.blocks.length === 0 ? 0 : this.blocks[this.blocks.length - 1].offset + this.blocks[this.blocks.length - 1].length + CHECKSUM;
-    writeSync(this.fd, record);
-    fsyncSync(this.fd);
+    await this.storage.append(record);
     const stored = { height: this.blocks.length + 1, hash, header: parsed.header, offset: offset + RECORD_HEAD, length: block.length };
     this.blocks.push(stored);
     return stored;
   }
 
   close(): void {
-    closeSync(this.fd);
-    releaseLock(this.lockPath);
+    this.storage.close();
   }
 }
 
-/** One miner per datadir: a lock file holding the owner's pid; a dead owner's lock is taken over. */
-function takeLock(lockPath: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw Errors.store(`cannot write to datadir: ${lockPath}: ${code ?? (error as Error).message}`);
-      const owner = Number(readFileSync(lockPath, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw Errors.store(`datadir is in use by process ${owner} (${lockPath})`);
-      unlinkSync(lockPath);
-    }
-  }
-  throw Errors.store(`cannot lock ${lockPath}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function releaseLock(lockPath: string): void {
-  try {
-    unlinkSync(lockPath);
-  } catch {
-    // Already gone: nothing to release.
-  }
-}
-
-/** Read a store without locking or changing it (for verify and explain, which may run beside a miner). */
-export function readStore(datadir: string, params: ChainParams = REGTEST): { file: string; bytes: Uint8Array; scan: StoreScan } {
-  const file = join(datadir, BLOCKS_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw Errors.store(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  return { file, bytes, scan: scanStore(bytes, params) };
-}
-
-/** The bytes of block `height` in a store read by readStore. */
+/** The bytes of block `height` in a scanned store. */
 export function storedBlockBytes(store: { bytes: Uint8Array; scan: StoreScan }, height: number): Uint8Array {
   const stored = store.scan.blocks[height - 1];
   if (!stored) throw Errors.store(`no block at height ${height} (the store holds ${store.scan.blocks.length ? `1..${store.scan.blocks.length}` : 'no blocks'})`);

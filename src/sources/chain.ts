@@ -1,9 +1,8 @@
 /**
  * The built-in regtest chain: blocks that start from the regtest genesis, each with a BIP 34
- * coinbase, mined at a demo target the header's own bits encode, kept in the append-only store.
+ * coinbase, mined at a demo target the header's own bits encode, kept in the append-only store
+ * over whatever storage the platform has (chain-files.ts in Node, IndexedDB in the web app).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { serializeBlock } from '../core/block.js';
 import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../core/header.js';
 import { blockSubsidy, REGTEST } from '../core/params.js';
@@ -14,12 +13,11 @@ import { Errors } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
 import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
-import { ChainStore } from './chain-store.js';
+import { ChainStore, type ChainStorage } from './chain-store.js';
 
 /** BIP 9 version bits with no deployment signalled. */
 const BLOCK_VERSION = 0x20000000;
 const EXTRANONCE_BYTES = 8;
-const BEST_FILE = 'best.json';
 
 export interface MinedBlock {
   height: number;
@@ -34,7 +32,8 @@ export interface MinedBlock {
 }
 
 export interface ChainOptions {
-  datadir: string;
+  /** Opened only once the target is known to be good, so a bad target leaves no trace. */
+  openStorage: () => ChainStorage;
   payoutScript: Uint8Array;
   /** Mining target; the header's bits are its compact form, and blocks are mined at what those bits say. */
   target: bigint;
@@ -63,7 +62,7 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     if (target > bitsToTarget(REGTEST.powLimitBits)) {
       throw Errors.badTarget(`easier than regtest allows (its limit is bits ${REGTEST.powLimitBits.toString(16)}, about 1 leading zero bit)`);
     }
-    return new BuiltInChain(ChainStore.open(options.datadir, REGTEST, options.warn), options.payoutScript, bits);
+    return new BuiltInChain(ChainStore.open(options.openStorage(), REGTEST, options.warn), options.payoutScript, bits);
   }
 
   get target(): bigint {
@@ -115,11 +114,11 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
   }
 
   /** Turn a solution into a block, store it durably, and describe it. */
-  accept(solution: Solution<ChainWork>): MinedBlock {
+  async accept(solution: Solution<ChainWork>): Promise<MinedBlock> {
     const work = solution.work;
     const coinbase = this.coinbase(work.height, solution.extranonceIndex);
     const block = serializeBlock(solution.header, [serializeTx(coinbase)]);
-    const stored = this.store.append(block);
+    const stored = await this.store.append(block);
     return {
       height: stored.height,
       hash: hashToDisplayHex(stored.hash),
@@ -133,24 +132,13 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     };
   }
 
-  /** The best hash of all runs on this datadir. */
+  /** The best hash of all runs on this store. */
   knownBest(): BestHash | null {
-    try {
-      const best = JSON.parse(readFileSync(join(this.store.datadir, BEST_FILE), 'utf8')) as BestHash;
-      return typeof best.hash === 'string' && /^[0-9a-f]{64}$/.test(best.hash) ? best : null;
-    } catch {
-      return null;
-    }
+    return this.store.storage.readBest();
   }
 
   saveBest(best: BestHash): void {
-    const file = join(this.store.datadir, BEST_FILE);
-    try {
-      writeFileSync(`${file}.tmp`, `${JSON.stringify(best)}\n`);
-      renameSync(`${file}.tmp`, file);
-    } catch (error) {
-      throw new Error(`could not save the best hash in ${this.store.datadir}: ${(error as Error).message}`);
-    }
+    this.store.storage.writeBest(best);
   }
 
   close(): void {
