@@ -4,16 +4,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BlockList, isIP } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { Errors, PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
+import { addressedTo, isLoopbackHost, listenOn, LOCAL_HOST, urlHost } from '../http/local.js';
 import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
-export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
+export const DEFAULT_DASHBOARD_HOST = LOCAL_HOST;
 export const DEFAULT_DASHBOARD_PORT = 8420;
 
 /** Copied beside this module at build time (npm run build), so it ships with dist/. */
@@ -30,11 +30,6 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
-/** Names that always mean this machine; addresses are judged by LOOPBACK_ADDRESSES. */
-const LOOPBACK_NAMES = new Set(['localhost']);
-const LOOPBACK_ADDRESSES = new BlockList();
-LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
 /** The browser reconnects this long after the stream drops: a page left open picks up the next run. */
 const RECONNECT_MS = 2000;
 /** A page that stops reading (a laptop asleep) is dropped once this much still waits for it, rather than buffered without end. */
@@ -79,43 +74,13 @@ function loadPage(): Map<string, Asset> {
   return assets;
 }
 
-/** A host name or address without the brackets of an IPv6 literal, in lower case. */
-function bare(host: string): string {
-  return host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-}
-
-/** Whether listening on `host` keeps the dashboard to this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const name = bare(host);
-  const family = isIP(name);
-  return family === 0 ? LOOPBACK_NAMES.has(name) : LOOPBACK_ADDRESSES.check(name, family === 6 ? 'ipv6' : 'ipv4');
-}
-
-/** The name in a Host header, without its port. */
-function hostHeaderName(header: string): string {
-  return bare(header.replace(/:\d*$/, ''));
-}
-
-function urlHost(host: string): string {
-  // A wildcard address listens everywhere; this machine is the place to open it from.
-  if (host === '0.0.0.0' || host === '::') return DEFAULT_DASHBOARD_HOST;
-  return isIP(host) === 6 ? `[${host}]` : host;
-}
-
 const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const assets = loadPage();
   const state = new DashboardState(options.session, options.source);
   const streams = new Set<ServerResponse>();
-  const listeningOn = bare(options.host);
-  // A web page elsewhere could reach the server through a DNS name of its own that points here (DNS
-  // rebinding): answer only requests addressed by IP, by a loopback name, or by the name we listen on.
-  const addressedHere = (host: string | undefined) => {
-    if (host === undefined) return false;
-    const name = hostHeaderName(host);
-    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || name === listeningOn;
-  };
+  const addressedHere = addressedTo(options.host);
 
   const send = (response: ServerResponse, status: number, type: string, body: string | Buffer) => {
     response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
@@ -186,22 +151,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
     }
   });
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listenOn(server, options.host, options.port, 'the dashboard');
   } catch (error) {
     state.stop();
-    throw listenError(error as NodeJS.ErrnoException, options.host, options.port);
+    throw error;
   }
   // Mining goes on whatever befalls the dashboard after it started.
   server.on('error', (error) => options.warn(`the dashboard: ${error.message}`));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
   if (!isLoopbackHost(options.host)) options.warn(`the dashboard listens on ${options.host}: anyone who can reach port ${port} from the network can read it`);
 
   return {
@@ -233,19 +191,4 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       await closed;
     },
   };
-}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): PowlabError {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return Errors.network(`--port: ${host}:${port} is in use (choose another, or --port 0 for any free port)`);
-    case 'EACCES':
-      return Errors.network(`--port: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`);
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return Errors.badOption('host', `cannot listen on ${host}: no such address on this machine`);
-    default:
-      return Errors.network(`the dashboard cannot listen on ${host}:${port}: ${error.message}`);
-  }
 }

@@ -19,7 +19,11 @@ const MODULE_FILES: Record<WasmVariant, URL> = {
   scalar: new URL('./sha256d-scalar.wasm', import.meta.url),
 };
 
-export type WasmModuleBytes = Record<WasmVariant, Uint8Array>;
+export type WasmModuleBytes = Record<WasmVariant, Uint8Array<ArrayBuffer>>;
+
+/** Node's fs, where this runs in Node; the part of it read here. */
+type FileReader = { readFileSync(file: URL): Uint8Array<ArrayBuffer> };
+const runtime = globalThis as unknown as { process?: { getBuiltinModule?(id: 'node:fs'): FileReader | undefined } };
 
 let givenModules: WasmModuleBytes | undefined;
 
@@ -31,10 +35,10 @@ export function useWasmModules(modules: WasmModuleBytes): void {
   givenModules = modules;
 }
 
-function moduleBytes(variant: WasmVariant): Uint8Array {
+function moduleBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
   if (givenModules) return givenModules[variant];
   // Node's fs through the runtime, not an import, so that this module bundles for a browser unchanged.
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  const fs = runtime.process?.getBuiltinModule?.('node:fs');
   try {
     if (!fs) throw new Error('no files here');
     return fs.readFileSync(MODULE_FILES[variant]);

@@ -6,6 +6,7 @@ import { explainCommand } from './explain.js';
 import { grindCommand } from './grind.js';
 import { hashCommand } from './hash.js';
 import { mineCommand } from './mine.js';
+import { serveCommand } from './serve.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [hashCommand, mineCommand, grindCommand, chainCommand, benchCommand, explainCommand, economicsCommand];
+export const commands: CommandModule<any, any>[] = [hashCommand, mineCommand, grindCommand, chainCommand, benchCommand, explainCommand, economicsCommand, serveCommand];

@@ -1,0 +1,23 @@
+// Builds the static web app in dist/web/: the page, its two bundles (the app and the Web Worker),
+// the service worker that isolates it, and the wasm modules `npm run build:wasm` made. Every path
+// in it is relative, so the folder works from any static host.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+
+const OUT = 'dist/web';
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+await build({
+  entryPoints: { app: 'src/web/app.ts', worker: 'src/web/worker.ts', 'coi-sw': 'src/web/coi-sw.ts' },
+  outdir: OUT,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(`src/web/${file}`, `${OUT}/${file}`);
+for (const file of ['sha256d-simd.wasm', 'sha256d-scalar.wasm']) copyFileSync(`dist/hash/${file}`, `${OUT}/${file}`);

@@ -1,0 +1,46 @@
+/**
+ * The thread seam in a browser: one module Web Worker per thread, running the same worker life
+ * (src/worker/runner.ts) as Node's worker_threads. The wasm module bytes go with each worker's
+ * start, since a browser worker has no files to read them from.
+ */
+import type { WasmModuleBytes } from '../hash/wasm.js';
+import type { MinerThread, ThreadEvents, ThreadHost } from '../miner/threads.js';
+import type { FromWorker, WorkerInit } from '../worker/protocol.js';
+
+/** The first message a web worker gets; every later one is a ToWorker. */
+export interface WebWorkerStart {
+  init: WorkerInit;
+  wasm: WasmModuleBytes;
+}
+
+export function webThreads(workerUrl: URL, wasm: WasmModuleBytes): ThreadHost {
+  return {
+    defaultThreads: Math.max(1, navigator.hardwareConcurrency || 1),
+    spawn: async (init: WorkerInit, events: ThreadEvents): Promise<MinerThread> => {
+      const worker = new Worker(workerUrl, { type: 'module', name: `powlab worker ${init.index}` });
+      let ended: Promise<void> | undefined;
+      // A browser tells no one when a worker ends: the exit Node would report is reported here.
+      const end = () =>
+        (ended ??= new Promise<void>((resolve) => {
+          worker.terminate();
+          setTimeout(() => {
+            events.exit();
+            resolve();
+          });
+        }));
+      worker.onmessage = (event: MessageEvent<FromWorker>) => events.message(event.data);
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        events.error(new Error(event.message || 'the worker script could not load'));
+        void end();
+      };
+      worker.onmessageerror = () => {
+        events.error(new Error('a message from the worker could not be read'));
+        void end();
+      };
+      const start: WebWorkerStart = { init, wasm };
+      worker.postMessage(start);
+      return { post: (message) => worker.postMessage(message), terminate: end };
+    },
+  };
+}
