@@ -13,6 +13,25 @@ export class PowlabError extends Error {
   }
 }
 
+/**
+ * A block was found but could not be stored (a full disk, most often): it is not mined until it is.
+ * The store is as it was before; `blockHex` is the block itself, and `savedTo` the found/ file that
+ * holds a copy when there was room for one (else null), so the caller can print or send it.
+ */
+export class BlockNotStoredError extends PowlabError {
+  constructor(
+    message: string,
+    readonly height: number,
+    /** Display order. */
+    readonly hash: string,
+    readonly blockHex: string,
+    readonly savedTo: string | null,
+  ) {
+    super(message, 'ERR_BLOCK_NOT_STORED', 1);
+    this.name = 'BlockNotStoredError';
+  }
+}
+
 export const Errors = {
   badHex: (what: string, detail: string) => new PowlabError(`${what}: ${detail}`, 'ERR_BAD_HEX'),
   badLength: (what: string, expected: number, got: number) =>
@@ -24,6 +43,8 @@ export const Errors = {
   badAddress: (address: string, why: string) => new PowlabError(`invalid address ${address}: ${why}`, 'ERR_BAD_ADDRESS'),
   badData: (what: string, why: string) => new PowlabError(`${what}: ${why}`, 'ERR_BAD_DATA'),
   store: (why: string) => new PowlabError(why, 'ERR_STORE'),
+  /** A write that did not reach the disk whole; what was there before is kept. Not the user's doing: exit 1. */
+  writeFailed: (path: string, why: string) => new PowlabError(`cannot write ${path}: ${why}`, 'ERR_WRITE', 1),
   network: (why: string, exitCode = 3) => new PowlabError(why, 'ERR_NETWORK', exitCode),
   auth: (why: string) => new PowlabError(why, 'ERR_AUTH', 4),
   /** Ctrl-C before there was anything to show: the shell's convention for a stop by SIGINT. */

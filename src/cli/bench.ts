@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
 import { runBench, type BenchReport } from '../miner/bench.js';
+import { checkThreads } from '../miner/options.js';
 import type { BenchArgs } from './commands/bench.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { describeMachine } from './machine.js';
@@ -21,9 +22,8 @@ export function benchPlan(args: BenchArgs): { backends: BackendName[]; threads: 
     return name as BackendName;
   });
   const threads = parseList('threads', args.threads ?? `1,${availableParallelism()}`, (item) => {
-    const count = Number(item);
-    if (!/^\d+$/.test(item) || count < 1 || count > 1024) throw Errors.badOption('threads', `each thread count must be a whole number from 1 to 1024, got "${item}"`);
-    return count;
+    if (!/^\d+$/.test(item)) throw Errors.badOption('threads', `each thread count must be a whole number, got "${item}"`);
+    return checkThreads(Number(item), availableParallelism());
   });
   if (!(args.seconds > 0 && args.seconds <= 3600)) throw Errors.badOption('seconds', `must be more than 0 and at most 3600, got ${args.seconds}`);
   if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 100) throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${args.rounds}`);

@@ -4,7 +4,7 @@ import { headerBytesFromHex, hashToDisplayHex, NONCE_SPACE, parseHeader } from '
 import { bitsToTarget } from '../core/target.js';
 import { nonceWindow } from '../miner/ranges.js';
 import { HeaderGrind } from '../sources/grind.js';
-import type { GrindArgs } from './commands/grind.js';
+import type { GrindArgs } from './grind-options.js';
 import { runMining, say } from './mining.js';
 import { formatCount, formatDuration, formatHashrate, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';

@@ -20,11 +20,11 @@ export const mineOptions = {
   duration: { type: 'string', requiresArg: true, coerce: numberArg('duration', checkDuration), describe: 'stop after this many seconds' },
   rpc: { type: 'string', requiresArg: true, describe: "mine on a node's block templates (getblocktemplate), e.g. http://127.0.0.1:18443", group: 'Node:' },
   'rpc-user': { type: 'string', requiresArg: true, describe: 'RPC user name', group: 'Node:' },
-  'rpc-password': { type: 'string', requiresArg: true, describe: 'RPC password (or set POWLAB_RPC_PASSWORD)', group: 'Node:' },
+  'rpc-password': { type: 'string', requiresArg: true, describe: 'RPC password; other users see flags in the process list (ps): prefer POWLAB_RPC_PASSWORD or --rpc-cookie', group: 'Node:' },
   'rpc-cookie': { type: 'string', requiresArg: true, describe: "the node's cookie file (Bitcoin Core: <datadir>/regtest/.cookie)", group: 'Node:' },
   pool: { type: 'string', requiresArg: true, describe: 'mine shares for a Stratum v1 pool: stratum+tcp://HOST:PORT', group: 'Pool:' },
   user: { type: 'string', requiresArg: true, describe: 'pool user name (often ADDRESS.WORKER)', group: 'Pool:' },
-  password: { type: 'string', requiresArg: true, describe: 'pool password (or set POWLAB_POOL_PASSWORD; default x)', group: 'Pool:' },
+  password: { type: 'string', requiresArg: true, describe: 'pool password (default x); other users see flags in the process list (ps): prefer POWLAB_POOL_PASSWORD', group: 'Pool:' },
   'version-rolling': { type: 'boolean', default: false, describe: 'negotiate version rolling with the pool (BIP 310)', group: 'Pool:' },
   'suggest-difficulty': { type: 'string', requiresArg: true, coerce: numberArg('suggest-difficulty', checkSuggestedDifficulty), describe: 'ask the pool for this share difficulty', group: 'Pool:' },
 } as const satisfies Record<string, Options>;

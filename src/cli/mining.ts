@@ -80,9 +80,10 @@ export function checkDuration(duration: number): number {
 /** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
 export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
   const session = stats.sessionBest;
-  if (!session) return '';
+  const replaced = stats.workersReplaced ? `; ${stats.workersReplaced} worker${stats.workersReplaced === 1 ? '' : 's'} replaced after dying` : '';
+  if (!session) return replaced;
   const allTime = !keepsAllTime || !stats.best ? '' : stats.best.hash === session.hash ? ', the best ever here' : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
-  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}`;
+  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}${replaced}`;
 }
 
 /** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */
@@ -122,17 +123,26 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
   };
 }
 
-/** Aborts on Ctrl-C (SIGINT) or SIGTERM; `dispose` removes the handlers. */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+/** Aborts on Ctrl-C (SIGINT) or SIGTERM, or when the reader of stdout goes away; `dispose` removes the handlers. */
+export function interruptSignal(): { signal: AbortSignal; outputClosed: () => boolean; dispose: () => void } {
   const controller = new AbortController();
+  let closed = false;
   const onSignal = () => controller.abort();
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return;
+    closed = true;
+    controller.abort();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onOutputError);
   return {
     signal: controller.signal,
+    outputClosed: () => closed,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.stdout.off('error', onOutputError);
     },
   };
 }
@@ -202,6 +212,8 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
     await dashboard?.close();
     interrupt.dispose();
   }
+  // Nobody reads the output any more (`| head -1`): a quiet stop, the store already whole and unlocked.
+  if (interrupt.outputClosed()) return;
   run.summary(summary);
   if (summary.reason === 'failed' && summary.error) throw summary.error;
   run.after?.(summary);

@@ -29,9 +29,9 @@ export function targetFromArgs(args: TargetArgs): bigint | undefined {
     if (!Number.isInteger(args.zeros) || args.zeros < 0 || args.zeros > 255) throw Errors.badOption('zeros', `must be a whole number from 0 to 255, got ${args.zeros}`);
     return targetFromZeroBits(args.zeros);
   }
-  if (args.bits !== undefined) return bitsToTarget(parseBits(String(args.bits)));
+  if (args.bits !== undefined) return bitsToTarget(parseBits(args.bits));
   if (args.target !== undefined) {
-    const text = String(args.target).replace(/^0x/i, '');
+    const text = args.target.replace(/^0x/i, '');
     if (text.length === 0 || text.length > 64) throw Errors.badOption('target', `must be 1 to 64 hex digits, got ${text.length}`);
     hexToBytes(text.length % 2 ? `0${text}` : text, '--target');
     const target = BigInt(`0x${text}`);

@@ -113,6 +113,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
+      // Node would read the unread body to keep the connection alive, and a body can be endless: close it instead.
+      response.setHeader('connection', 'close');
+      response.on('finish', () => {
+        if (!request.complete) request.socket.destroy();
+      });
       return sendJson(response, 405, { error: `${request.method} is not allowed` });
     }
     if (url.pathname === '/api/status') return sendJson(response, 200, state.status(true));

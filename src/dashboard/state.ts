@@ -87,6 +87,8 @@ export interface DashboardStatus {
   backend: string;
   threads: number;
   throttle: number;
+  /** Workers that died and were replaced in this run. */
+  workersReplaced: number;
   elapsedSeconds: number;
   /** Hashes per second over the last five seconds. */
   hashrate: number;
@@ -236,6 +238,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       backend: stats.backend,
       threads: stats.threads,
       throttle: stats.throttle,
+      workersReplaced: stats.workersReplaced,
       elapsedSeconds: stats.elapsedSeconds,
       hashrate: stats.hashrate,
       meanHashrate: stats.meanHashrate,

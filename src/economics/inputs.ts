@@ -64,6 +64,16 @@ export function parsePositive(option: string, value: unknown): number | undefine
   return mustBePositive(option, text, Number(text));
 }
 
+/** Zero or a positive decimal number: a price that may be nothing (free power: solar, or a landlord's). */
+export function parseNonNegative(option: string, value: unknown): number | undefined {
+  const text = single(value);
+  if (text === undefined) return undefined;
+  if (!PLAIN_NUMBER.test(text)) throw Errors.badOption(option, `not a number: "${text}"`);
+  const number = Number(text);
+  if (!(number >= 0) || !Number.isFinite(number)) throw Errors.badOption(option, `must be a finite number, zero or more, got ${text}`);
+  return number;
+}
+
 /** Hashes per second from "5e6", "120TH/s", "1.5 EH/s", "500kH" (a prefix needs its H). */
 export function parseHashrate(option: string, value: unknown): number | undefined {
   const text = single(value);
@@ -111,7 +121,7 @@ export async function resolveInputs(args: EconomicsArgs, measure: (seconds: numb
   const { difficulty, networkHashrate } = networkFromArgs(args);
   const reward = flagOr(parsePositive('reward', args.reward), DEFAULTS.reward, 'default');
   const btcPrice = flagOr(parsePositive('btc-price', args.btcPrice), DEFAULTS.btcPrice, 'default');
-  const kwhPrice = flagOr(parsePositive('kwh-price', args.kwhPrice), preset?.kwhPrice ?? DEFAULTS.kwhPrice, preset ? 'preset' : 'default');
+  const kwhPrice = flagOr(parseNonNegative('kwh-price', args.kwhPrice), preset?.kwhPrice ?? DEFAULTS.kwhPrice, preset ? 'preset' : 'default');
   const hoursFlag = parsePositive('hours', args.hours);
   const hours: Input = hoursFlag === undefined ? { value: DEFAULT_HOURS, origin: 'default' } : { value: hoursFlag, origin: 'flag' };
   const seconds = parseMeasureSeconds(args.seconds);

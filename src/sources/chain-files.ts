@@ -1,15 +1,17 @@
 /**
- * The built-in chain's storage in Node: <datadir>/blocks.dat appended and fsynced, best.json beside
- * it, and a lock file so that one miner at a time writes a datadir. The record format and the checks
- * are chain-store.ts's.
+ * The built-in chain's storage in Node: <datadir>/blocks.dat, appended durably; best.json beside it;
+ * found/ for a block the store could not take; a lock so that one miner at a time writes a datadir.
+ * The record format and the checks are chain-store.ts's.
  */
-import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { REGTEST, type ChainParams } from '../core/params.js';
 import { Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
+import { AppendOnlyFile, describeFsError, ensureDirectory, readFileIfPresent, truncateFile, writeFileAtomically } from '../storage/durable.js';
+import { lockDatadir } from '../storage/lock.js';
 import { BuiltInChain, type ChainOptions } from './chain.js';
 import { scanStore, type ChainStorage, type StoreScan } from './chain-store.js';
+import { saveFoundBlock } from './found.js';
 
 export const BLOCKS_FILE = 'blocks.dat';
 const LOCK_FILE = 'LOCK';
@@ -20,29 +22,23 @@ export function openBuiltInChain(options: Omit<ChainOptions, 'openStorage'> & { 
   return BuiltInChain.open({ ...options, openStorage: () => openChainFiles(options.datadir) });
 }
 
-const errnoCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
-
-/** Lock `datadir` and read its blocks; the lock is held until close. */
+/** Lock `datadir` (creating it if needed) and read its blocks; the lock is held until close. */
 export function openChainFiles(datadir: string): ChainStorage {
-  try {
-    mkdirSync(datadir, { recursive: true });
-  } catch (error) {
-    throw Errors.store(`cannot create datadir ${datadir}: ${errnoCode(error) ?? (error as Error).message}`);
-  }
-  const lockPath = join(datadir, LOCK_FILE);
-  takeLock(lockPath);
+  ensureDirectory(datadir, 'datadir');
+  const lock = lockDatadir(join(datadir, LOCK_FILE));
   const file = join(datadir, BLOCKS_FILE);
-  const cannotUse = (error: unknown) => {
-    if (!(error instanceof PowlabError) && errnoCode(error)) return Errors.store(`cannot use datadir ${datadir}: ${errnoCode(error)}`);
-    return error;
-  };
+  const cannotUse = (error: unknown) => (error instanceof PowlabError ? error : Errors.store(`cannot use datadir ${datadir}: ${describeFsError(error)}`));
   let bytes: Uint8Array;
-  let fd: number;
+  let appender: AppendOnlyFile;
   try {
-    bytes = existsSync(file) ? readFileSync(file) : new Uint8Array(0);
-    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+    try {
+      bytes = readFileIfPresent(file) ?? new Uint8Array(0);
+    } catch (error) {
+      throw Errors.store(`cannot read the store ${file}: ${describeFsError(error)}`);
+    }
+    appender = AppendOnlyFile.open(file);
   } catch (error) {
-    releaseLock(lockPath);
+    lock.release();
     throw cannotUse(error);
   }
   return {
@@ -51,81 +47,49 @@ export function openChainFiles(datadir: string): ChainStorage {
     bytes: () => bytes,
     truncate: (length) => {
       try {
-        truncateSync(file, length);
+        // The appender knows the file's length: it is reopened on the cut file.
+        appender.close();
+        truncateFile(file, length);
+        appender = AppendOnlyFile.open(file);
       } catch (error) {
         throw cannotUse(error);
       }
     },
-    append: (record) => {
-      writeSync(fd, record);
-      fsyncSync(fd);
-    },
+    append: (record) => appender.append(record),
     readBest: () => {
       try {
-        const best = JSON.parse(readFileSync(join(datadir, BEST_FILE), 'utf8')) as BestHash;
-        return typeof best.hash === 'string' && /^[0-9a-f]{64}$/.test(best.hash) ? best : null;
+        const best = readFileIfPresent(join(datadir, BEST_FILE));
+        if (!best) return null;
+        const parsed = JSON.parse(new TextDecoder().decode(best)) as BestHash;
+        return typeof parsed.hash === 'string' && /^[0-9a-f]{64}$/.test(parsed.hash) ? parsed : null;
       } catch {
         return null;
       }
     },
     writeBest: (best) => {
-      const bestFile = join(datadir, BEST_FILE);
       try {
-        writeFileSync(`${bestFile}.tmp`, `${JSON.stringify(best)}\n`);
-        renameSync(`${bestFile}.tmp`, bestFile);
+        writeFileAtomically(join(datadir, BEST_FILE), `${JSON.stringify(best)}\n`);
       } catch (error) {
         throw new Error(`could not save the best hash in ${datadir}: ${(error as Error).message}`);
       }
     },
+    saveRefusedBlock: (refused) => saveFoundBlock(datadir, { source: 'the built-in regtest chain', ...refused }),
     close: () => {
-      closeSync(fd);
-      releaseLock(lockPath);
+      appender.close();
+      lock.release();
     },
   };
-}
-
-/** One miner per datadir: a lock file holding the owner's pid; a dead owner's lock is taken over. */
-function takeLock(lockPath: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code !== 'EEXIST') throw Errors.store(`cannot write to datadir: ${lockPath}: ${code ?? (error as Error).message}`);
-      const owner = Number(readFileSync(lockPath, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw Errors.store(`datadir is in use by process ${owner} (${lockPath})`);
-      unlinkSync(lockPath);
-    }
-  }
-  throw Errors.store(`cannot lock ${lockPath}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
-}
-
-function releaseLock(lockPath: string): void {
-  try {
-    unlinkSync(lockPath);
-  } catch {
-    // Already gone: nothing to release.
-  }
 }
 
 /** Read a store without locking or changing it (for verify and explain, which may run beside a miner). */
 export function readStore(datadir: string, params: ChainParams = REGTEST): { file: string; bytes: Uint8Array; scan: StoreScan } {
   const file = join(datadir, BLOCKS_FILE);
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | undefined;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileIfPresent(file);
   } catch (error) {
-    throw Errors.store(`cannot read ${file}: ${errnoCode(error) ?? (error as Error).message}`);
+    throw Errors.store(`cannot read ${file}: ${describeFsError(error)}`);
   }
+  if (!bytes) throw Errors.store(`cannot read ${file}: ${describeFsError({ code: 'ENOENT' })}`);
   return { file, bytes, scan: scanStore(bytes, params) };
 }

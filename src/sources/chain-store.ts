@@ -3,6 +3,9 @@
  *   magic "PWLB" | length (u32 LE) | ~length (u32 LE) | block | first 4 bytes of sha256d(block)
  * so a torn write at the end (a power cut mid-append) can be told from corruption inside: a torn
  * tail is cut off at the next open with a warning; anything else is refused and left untouched.
+ * A record that runs past the end of the file is a torn tail unless a whole record (framing and
+ * checksum) follows inside it: then bytes went missing in the middle. A mere "PWLB" inside the
+ * cut record proves nothing, as a payout script may hold those bytes.
  * Where the bytes live is a seam (ChainStorage): a file in Node (chain-files.ts), IndexedDB in a
  * browser (src/web/chain-db.ts); the format and every check are this module's alone.
  */
@@ -20,6 +23,23 @@ const MAGIC = Uint8Array.of(0x50, 0x57, 0x4c, 0x42);
 const RECORD_HEAD = 12;
 const CHECKSUM = 4;
 
+export interface StoredBlock {
+  height: number;
+  /** Internal byte order. */
+  hash: Uint8Array;
+  header: BlockHeader;
+  offset: number;
+  length: number;
+}
+
+export interface StoreScan {
+  blocks: StoredBlock[];
+  /** Where a torn final record starts, if the file ends in one. */
+  tornAt?: number;
+  /** The first problem that is not a torn tail. */
+  problem?: { height: number; offset: number; reason: string };
+}
+
 /** Where a store's bytes and its best hash are kept. Reads happen at open; appends must be durable when they resolve. */
 export interface ChainStorage {
   /** The store's name in messages: a file's path, a browser database's name. */
@@ -35,6 +55,8 @@ export interface ChainStorage {
   /** The best hash of all runs kept beside the blocks, if any. */
   readBest(): BestHash | null;
   writeBest(best: BestHash): void;
+  /** Keep a copy of a block the store could not take (a full disk) somewhere else; returns where. */
+  saveRefusedBlock?(refused: { height: number; hash: string; header: string; block: string }): string;
   close(): void;
 }
 
@@ -59,9 +81,15 @@ export function encodeRecord(block: Uint8Array): Uint8Array {
   return concatBytes(MAGIC, uint32LE(block.length), uint32LE(~block.length >>> 0), block, sha256d(block).subarray(0, CHECKSUM));
 }
 
-function containsMagic(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i + MAGIC.length <= bytes.length; i++) {
-    if (bytes[i] === MAGIC[0] && bytes[i + 1] === MAGIC[1] && bytes[i + 2] === MAGIC[2] && bytes[i + 3] === MAGIC[3]) return true;
+/** Is there a whole record (magic, matching length pair, block, checksum) anywhere in `bytes` from `from` on? */
+function containsWholeRecord(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i + RECORD_HEAD + CHECKSUM <= bytes.length; i++) {
+    if (bytes[i] !== MAGIC[0] || bytes[i + 1] !== MAGIC[1] || bytes[i + 2] !== MAGIC[2] || bytes[i + 3] !== MAGIC[3]) continue;
+    const length = readUint32LE(bytes, i + 4);
+    if ((~length >>> 0) !== readUint32LE(bytes, i + 8) || i + RECORD_HEAD + length + CHECKSUM > bytes.length) continue;
+    const block = bytes.subarray(i + RECORD_HEAD, i + RECORD_HEAD + length);
+    const checksum = bytes.subarray(i + RECORD_HEAD + length, i + RECORD_HEAD + length + CHECKSUM);
+    if (bytesEqual(sha256d(block).subarray(0, CHECKSUM), checksum)) return true;
   }
   return false;
 }
@@ -81,7 +109,7 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
     if (!bytesEqual(rest.subarray(0, 4), MAGIC)) return rest.every((b) => b === 0) ? torn() : fail('record magic damaged');
     const length = readUint32LE(rest, 4);
     if ((~length >>> 0) !== readUint32LE(rest, 8)) return fail('record length damaged');
-    if (RECORD_HEAD + length + CHECKSUM > rest.length) return containsMagic(rest, RECORD_HEAD) ? fail('record cut short inside the store') : torn();
+    if (RECORD_HEAD + length + CHECKSUM > rest.length) return containsWholeRecord(rest, RECORD_HEAD) ? fail('record cut short inside the store') : torn();
     const block = rest.subarray(RECORD_HEAD, RECORD_HEAD + length);
     if (!bytesEqual(sha256d(block).subarray(0, CHECKSUM), rest.subarray(RECORD_HEAD + length, RECORD_HEAD + length + CHECKSUM))) return fail('checksum mismatch (the block bytes changed on disk)');
     let parsed;
@@ -144,7 +172,10 @@ export class ChainStore {
     return times.slice(-count);
   }
 
-  /** Append a block that extends the tip, and make it durable before resolving. */
+  /**
+   * Append a block that extends the tip, durable before this resolves. When the write fails (a full
+   * disk) the storage throws a WriteError and is as it was: the block is not in the store.
+   */
   async append(block: Uint8Array): Promise<StoredBlock> {
     const parsed = parseBlock(block);
     const hash = headerHash(serializeHeader(parsed.header));

@@ -4,12 +4,12 @@
  * over whatever storage the platform has (chain-files.ts in Node, IndexedDB in the web app).
  */
 import { serializeBlock } from '../core/block.js';
-import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../core/header.js';
+import { hashToDisplayHex, headerHash, serializeHeader, type BlockHeader } from '../core/header.js';
 import { blockSubsidy, REGTEST } from '../core/params.js';
 import { bitsToTarget, targetToBits } from '../core/target.js';
 import { buildCoinbase, POWLAB_TAG, serializeTx, txid } from '../core/tx.js';
 import { bytesToHex } from '../core/bytes.js';
-import { Errors } from '../errors.js';
+import { BlockNotStoredError, Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
 import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
@@ -113,12 +113,22 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     this.sink?.work(this.nextWork());
   }
 
-  /** Turn a solution into a block, store it durably, and describe it. */
+  /**
+   * Turn a solution into a block, store it durably, and describe it. A block the store cannot take
+   * (a full disk) throws BlockNotStoredError, after the storage keeps a copy elsewhere if it can: it
+   * must not be reported as mined.
+   */
   async accept(solution: Solution<ChainWork>): Promise<MinedBlock> {
     const work = solution.work;
     const coinbase = this.coinbase(work.height, solution.extranonceIndex);
     const block = serializeBlock(solution.header, [serializeTx(coinbase)]);
-    const stored = await this.store.append(block);
+    let stored;
+    try {
+      stored = await this.store.append(block);
+    } catch (error) {
+      if (error instanceof PowlabError && error.code === 'ERR_WRITE') throw this.notStored(error, work.height, solution.header, block);
+      throw error;
+    }
     return {
       height: stored.height,
       hash: hashToDisplayHex(stored.hash),
@@ -130,6 +140,21 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
       hashrate: solution.seconds > 0 ? solution.hashes / solution.seconds : 0,
       extranonce: solution.extranonceIndex,
     };
+  }
+
+  /** The store refused the block: keep a copy elsewhere if the storage can (found/ in Node), and say where the block is. */
+  private notStored(error: PowlabError, height: number, header: Uint8Array, block: Uint8Array): BlockNotStoredError {
+    const hash = hashToDisplayHex(headerHash(header));
+    const blockHex = bytesToHex(block);
+    let savedTo: string | null = null;
+    try {
+      savedTo = this.store.storage.saveRefusedBlock?.({ height, hash, header: bytesToHex(header), block: blockHex }) ?? null;
+    } catch {
+      // The same full disk, most likely: the block goes into the message instead.
+    }
+    const kept = `the store still ends at block ${this.store.height}`;
+    const where = savedTo ? `a copy is in ${savedTo}` : `it could not be saved anywhere; the block: ${blockHex}`;
+    return new BlockNotStoredError(`block ${height} (${hash}) was found but not stored: ${error.message}; ${kept}; ${where}`, height, hash, blockHex, savedTo);
   }
 
   /** The best hash of all runs on this store. */

@@ -4,9 +4,9 @@
  * One JSON file per find in <datadir>/found/, written to a temporary name, synced, then renamed, so
  * a crash leaves either the whole file or none.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
+import { describeFsError, ensureDirectory, writeFileAtomically } from '../storage/durable.js';
 import type { Share } from './stratum/work.js';
 
 const FOUND_DIR = 'found';
@@ -32,35 +32,11 @@ export function saveFoundBlock(datadir: string, found: FoundBlock): string {
   if (!/^[0-9a-f]{64}$/.test(found.hash)) throw new RangeError(`a found block's hash must be 64 lower-case hex digits, got ${JSON.stringify(found.hash)}`);
   const dir = join(datadir, FOUND_DIR);
   const file = join(dir, `${found.hash}.json`);
-  const temporary = `${file}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, `${JSON.stringify({ ...found, foundAt: new Date().toISOString() })}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-    syncDirectory(dir);
+    ensureDirectory(dir, 'found-blocks folder');
+    writeFileAtomically(file, `${JSON.stringify({ ...found, foundAt: new Date().toISOString() })}\n`);
   } catch (error) {
-    throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${(error as Error).message}`);
+    throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${error instanceof Error ? error.message : describeFsError(error)}`);
   }
   return file;
-}
-
-/** A rename is durable only once the directory holding it is synced (POSIX); where a directory cannot be opened for that (Windows), the file's own sync is what there is. */
-function syncDirectory(dir: string): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -40,6 +40,22 @@ describe('DashboardState', () => {
     expect(state.status().workers.map((w) => w.covered)).toEqual([9_000_000, 9_000_000]);
   });
 
+  it('shows how many workers died and were replaced', () => {
+    expect(open(fakeMiner(() => fakeStats({ workersReplaced: 3 })), chain).status().workersReplaced).toBe(3);
+  });
+
+  it('takes a find from the session’s found event, with its outcome', () => {
+    const miner = fakeMiner();
+    const state = open(miner, pool);
+    (miner as unknown as { emit: (event: string, value: unknown) => void }).emit('found', {
+      solution: fakeSolution(1),
+      outcome: { kind: 'share', block: true, verdict: 'accepted', counts: false },
+    });
+    vi.advanceTimersByTime(1000);
+    expect(state.status()).toMatchObject({ sharesFound: 1, blocksFound: 1 });
+    expect(state.status().shares[0]).toMatchObject({ kind: 'share', block: true, verdict: 'accepted' });
+  });
+
   it('lists only the latest finds in each snapshot, and sends every one whole as it is found', () => {
     const state = open(fakeMiner(), chain);
     const found: Find[] = [];

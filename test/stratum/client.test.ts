@@ -127,7 +127,7 @@ describe('the pool connection', () => {
     connection.start();
     await next(connection, 'work');
     const [reason] = await next<[string, number]>(connection, 'disconnected');
-    expect(reason).toBe('no message from the pool for 0.3 s');
+    expect(reason).toBe('no work or answers from the pool for 0.3 s');
     await next(connection, 'work');
     expect(testPool.connections.length).toBe(2);
   });
@@ -141,7 +141,7 @@ describe('the pool connection', () => {
     const connection = client(trickling.port, { limits: { ...FAST, stallTimeoutMs: 300 } });
     connection.start();
     await next(connection, 'work');
-    expect((await next<[string]>(connection, 'disconnected'))[0]).toBe('no message from the pool for 0.3 s');
+    expect((await next<[string]>(connection, 'disconnected'))[0]).toBe('no work or answers from the pool for 0.3 s');
   }, 10_000);
 
   it('backs off while the pool is gone, comes back with it, and stops at once when closed', async () => {

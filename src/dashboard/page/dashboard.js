@@ -78,7 +78,7 @@ function render(status) {
   $('#elapsed').textContent = `in ${formatDuration(status.elapsedSeconds)}`;
   const found = finds === 'block' ? status.blocksFound : status.sharesFound;
   setFigure('#found-count', found, String(found));
-  $('#engine').textContent = `${status.threads} worker${status.threads === 1 ? '' : 's'} × ${status.backend}${status.throttle < 100 ? ` at ${status.throttle}%` : ''}`;
+  $('#engine').textContent = `${status.threads} worker${status.threads === 1 ? '' : 's'} × ${status.backend}${status.throttle < 100 ? ` at ${status.throttle}%` : ''}${status.workersReplaced ? `, ${status.workersReplaced} replaced after dying` : ''}`;
   renderBest('#best-session', status.best.session);
   renderBest('#best-all', status.best.allTime);
 

@@ -4,14 +4,18 @@
  * anything reads them. Credentials go into one header and nowhere else: never into a message, a
  * log line or an error.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { Errors, PowlabError } from '../../errors.js';
+import { describeFsError, readSmallRegularFile } from '../../storage/durable.js';
 import { printable } from '../printable.js';
 
-/** Core's limit on a block is 4 MB of weight; its template in hex with JSON around it fits well inside this. */
-const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/**
+ * The largest answer a node gives is a full template: at most 4 MB of transactions (4,000,000 weight),
+ * 8 MB as hex, and about 250 bytes of JSON (txid, hash, fee, sigops, weight) for each of the at most
+ * 16,633 transactions that fit: some 12 MB. A little over that is all the memory a node can make us spend.
+ */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export type RpcCredentials = { user: string; password: string } | { cookieFile: string };
@@ -75,21 +79,41 @@ export function parseRpcUrl(text: string): { url: URL; credentials?: RpcCredenti
   return { url, credentials };
 }
 
-/** Bitcoin Core's cookie file: one line `__cookie__:<password>`, rewritten at every node start. */
+/** A cookie is `__cookie__:` and 64 hex digits; a file far larger is not one. */
+const MAX_COOKIE_BYTES = 1024;
+
+/**
+ * Bitcoin Core's cookie file: one line `__cookie__:<password>`, rewritten at every node start. Only
+ * a small regular file is read: a FIFO would block for ever and /dev/zero never ends.
+ */
 function readCookie(file: string): { user: string; password: string } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = new TextDecoder().decode(readSmallRegularFile(file, MAX_COOKIE_BYTES));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Core deletes its cookie when it stops: a missing cookie usually means a node not (yet) running.
-    if (code === 'ENOENT') throw Errors.network(`cookie file ${file} does not exist (is the node running?)`);
-    throw Errors.auth(`cannot read the cookie file ${file}: ${code ?? (error as Error).message}`);
+    throw cookieError(file, error);
   }
   const line = text.split(/\r?\n/)[0];
   const colon = line.indexOf(':');
-  if (text.length > 1024 || colon <= 0 || colon === line.length - 1) throw Errors.auth(`the cookie file ${file} is not in the user:password form`);
+  if (colon <= 0 || colon === line.length - 1) throw Errors.auth(`the cookie file ${file} is not in the user:password form`);
   return { user: line.slice(0, colon), password: line.slice(colon + 1) };
+}
+
+function cookieError(file: string, error: unknown): PowlabError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOTREGULAR' || code === 'ETOOBIG') return Errors.badOption('rpc-cookie', `${(error as Error).message}; give the node's .cookie file`);
+  // Core deletes its cookie when it stops: a missing cookie usually means a node not (yet) running.
+  if (code === 'ENOENT') return Errors.network(`cookie file ${file} does not exist (is the node running?)`);
+  return Errors.auth(`cannot read the cookie file ${file}: ${describeFsError(error)}`);
+}
+
+/** Refuse at once a cookie path that can never be a cookie; a missing one may yet appear when the node starts. */
+function checkCookieFile(file: string): void {
+  try {
+    readCookie(file);
+  } catch (error) {
+    if (error instanceof PowlabError && error.code === 'ERR_BAD_OPTION') throw error;
+  }
 }
 
 function describeRequestError(error: NodeJS.ErrnoException): string {
@@ -127,6 +151,7 @@ export class RpcClient {
     this.url = parsed.url;
     this.display = displayUrl(this.url);
     this.credentials = options.credentials ?? parsed.credentials;
+    if (this.credentials && 'cookieFile' in this.credentials) checkCookieFile(this.credentials.cookieFile);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.agent = this.url.protocol === 'https:' ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });

@@ -62,6 +62,8 @@ export class NodeSource {
   private works = 0;
   private readonly runTag = newRunTag();
   private failing = false;
+  /** The template's previous hash and the node's best, when they last differed. */
+  private offTip?: string;
 
   private constructor(
     private readonly options: NodeSourceOptions,
@@ -119,9 +121,26 @@ export class NodeSource {
       const tip = await this.persist(() => this.options.client.call('getbestblockhash', [], { signal }), signal);
       if (tip === undefined) return undefined;
       if (typeof tip !== 'string' || !/^[0-9a-f]{64}$/i.test(tip)) throw Errors.badData("the node's getbestblockhash", 'is not a block hash');
-      if (tip.toLowerCase() !== current.template.previousBlockHashHex) return this.nextWork(signal);
+      const best = tip.toLowerCase();
+      if (best === current.template.previousBlockHashHex) continue;
+      const template = await this.persist(() => this.fetchTemplate({ signal }), signal);
+      if (template === undefined) return undefined;
+      this.noteTemplateOffTip(template, best);
+      if (template.previousBlockHashHex === best || this.moved(current.template, template)) return this.workFor(template);
     }
     return undefined;
+  }
+
+  /**
+   * A node whose templates do not build on its own best block (mid-reorg, or not a node we should
+   * trust) is asked again each second, and said so once for each such pair of hashes.
+   */
+  private noteTemplateOffTip(template: BlockTemplate, best: string): void {
+    const pair = template.previousBlockHashHex === best ? undefined : `${template.previousBlockHashHex} ${best}`;
+    if (pair !== undefined && pair !== this.offTip) {
+      this.options.warn(`the node's template builds on ${template.previousBlockHashHex}, not on its best block ${best}; mining it anyway and asking again each second`);
+    }
+    this.offTip = pair;
   }
 
   /** Save the block, submit it, read the verdict and the node's tip. */

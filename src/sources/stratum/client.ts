@@ -2,6 +2,9 @@
  * The connection to a pool: a StratumSession over TCP, kept alive. Lines are capped; the pool must
  * answer the handshake and keep talking within time limits; when it goes away, stalls or misbehaves
  * the client drops the connection and reconnects with exponential backoff, subscribing afresh.
+ * What we send is bounded too: a pool that does not read our replies stops being read (its
+ * requests wait in the kernel, not in our memory), and past a cap on queued bytes, or a wait for it
+ * to read, the connection is dropped.
  * Nothing the pool sends (or fails to send) throws out of here: only a refused login is fatal.
  */
 import { EventEmitter } from 'node:events';
@@ -38,8 +41,15 @@ export interface ClientLimits {
   connectTimeoutMs: number;
   /** From connecting to being authorised. */
   handshakeTimeoutMs: number;
-  /** No whole line from the pool for this long means it has stalled. */
+  /**
+   * No work and no answer from the pool for this long means it has stalled. Its own requests
+   * (mining.ping, client.get_version) do not count: a flood of them is not mining.
+   */
   stallTimeoutMs: number;
+  /** Bytes queued to the pool and not yet taken by it, at most; past this the connection is dropped. */
+  maxQueuedBytes: number;
+  /** A pool that takes nothing of what we queued for this long is not reading: the connection is dropped. */
+  drainTimeoutMs: number;
   /** A share the pool has not judged in this time is counted as lost. */
   submitTimeoutMs: number;
   backoffInitialMs: number;
@@ -56,6 +66,9 @@ const DEFAULT_LIMITS: ClientLimits = {
   handshakeTimeoutMs: 20_000,
   // Pools send a new job every 30-60 s even when the chain is quiet.
   stallTimeoutMs: 180_000,
+  // A share is about 200 bytes: this is thousands of them, far more than a reading pool ever leaves queued.
+  maxQueuedBytes: 1024 * 1024,
+  drainTimeoutMs: 30_000,
   submitTimeoutMs: 30_000,
   backoffInitialMs: 1_000,
   backoffMaxMs: 60_000,
@@ -109,6 +122,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
   private handshakeTimer?: NodeJS.Timeout;
   private stallTimer?: NodeJS.Timeout;
   private steadyTimer?: NodeJS.Timeout;
+  private drainTimer?: NodeJS.Timeout;
   private versionRolling: boolean;
   private closed = false;
   private lastDifficulty?: number;
@@ -171,14 +185,18 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       if (this.socket !== socket) return;
       clearTimeout(this.connectTimer);
       this.handshakeTimer = setTimeout(() => this.drop(`the pool did not finish the handshake in ${this.limits.handshakeTimeoutMs / 1000} s`), this.limits.handshakeTimeoutMs);
-      this.stallTimer = setTimeout(() => this.drop(`no message from the pool for ${this.limits.stallTimeoutMs / 1000} s`), this.limits.stallTimeoutMs);
-      const session = new StratumSession({ ...this.options, versionRolling: this.versionRolling, connection: this.counts.connections }, (line) => {
-        if (this.socket === socket) socket.write(`${line}\n`);
-      });
+      this.stallTimer = setTimeout(() => this.drop(`no work or answers from the pool for ${this.limits.stallTimeoutMs / 1000} s`), this.limits.stallTimeoutMs);
+      const session = new StratumSession({ ...this.options, versionRolling: this.versionRolling, connection: this.counts.connections }, (line) => this.send(socket, line));
       this.session = session;
       session.start();
     });
     socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on('drain', () => {
+      if (this.socket !== socket) return;
+      clearTimeout(this.drainTimer);
+      this.drainTimer = undefined;
+      socket.resume();
+    });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (this.socket === socket) this.drop(`connection to ${address.host}:${address.port} failed: ${error.code ?? error.message}`);
     });
@@ -187,16 +205,34 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     });
   }
 
+  /**
+   * Queue a line to the pool. Once the socket holds more than its high-water mark we stop reading
+   * the pool (each request it sends makes a reply) until it takes what we sent; a pool that does not
+   * within drainTimeoutMs, or lets maxQueuedBytes pile up, is dropped.
+   */
+  private send(socket: Socket, line: string): void {
+    if (this.socket !== socket) return;
+    const bytes = Buffer.byteLength(line) + 1;
+    if (socket.writableLength + bytes > this.limits.maxQueuedBytes) {
+      this.drop(`the pool is not reading what we send (over ${Math.round(this.limits.maxQueuedBytes / 1024)} KiB waiting)`);
+      return;
+    }
+    if (socket.write(`${line}\n`) || this.drainTimer) return;
+    socket.pause();
+    this.drainTimer = setTimeout(() => this.drop(`the pool read nothing of what we sent for ${this.limits.drainTimeoutMs / 1000} s`), this.limits.drainTimeoutMs);
+  }
+
   private onData(socket: Socket, chunk: Buffer): void {
     if (this.socket !== socket || !this.session || !this.lines) return;
     const buffer = this.lines;
-    const lines = buffer.push(chunk);
-    // Only whole lines count as the pool talking: one that trickles a line it never ends has stalled all the same.
-    if (lines.length > 0) this.stallTimer?.refresh();
-    for (const line of lines) {
+    for (const line of buffer.push(chunk)) {
       // A handler below may have dropped this connection; the rest of its lines mean nothing now.
       if (this.socket !== socket) return;
-      for (const event of this.session.receive(line)) this.onSessionEvent(event);
+      const events = this.session.receive(line);
+      // Only whole lines with work or answers count as the pool talking: a line trickled and never
+      // ended, or a stream of pings, has stalled all the same.
+      if (events.some((event) => event.type !== 'ignored' && event.type !== 'invalid')) this.stallTimer?.refresh();
+      for (const event of events) this.onSessionEvent(event);
     }
     if (this.socket === socket && buffer.overflowed) this.drop(`the pool sent a line longer than ${buffer.maxLineBytes} bytes`);
   }
@@ -293,6 +329,8 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.stallTimer);
     clearTimeout(this.steadyTimer);
+    clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
     socket?.destroy();
     for (const requestId of [...this.pendingShares.keys()]) this.settleShare(requestId, { status: 'lost', reason: `connection closed before the pool answered (${reason})` });
   }
