@@ -31,7 +31,11 @@ const median = (values) => {
 
 function cliRun() {
   const report = JSON.parse(
-    execFileSync(process.execPath, [BIN, 'bench', '--backends', 'wasm', '--threads', counts.join(','), '--seconds', String(seconds), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+    execFileSync(
+      process.execPath,
+      [BIN, 'bench', '--backends', 'wasm', '--threads', counts.join(','), '--seconds', String(seconds), '--json'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    ),
   );
   return { machine: report.machine, rates: Object.fromEntries(report.results.map((r) => [r.threads, r.hashrate])) };
 }
@@ -41,19 +45,26 @@ async function pageRun(browser, url) {
   try {
     await page.goto(`${url}?bench=1&threads=${threads}&seconds=${seconds}`);
     await page.waitForSelector('#bench-status[data-done]', { timeout: (seconds * threads + 60) * 1000 });
-    const rows = await page.$$eval('#bench-table tbody tr[data-threads]', (trs) => trs.map((tr) => [Number(tr.dataset.threads), Number(tr.dataset.hashrate)]));
+    const rows = await page.$$eval('#bench-table tbody tr[data-threads]', (trs) =>
+      trs.map((tr) => [Number(tr.dataset.threads), Number(tr.dataset.hashrate)]),
+    );
     return Object.fromEntries(rows);
   } finally {
     await page.close();
   }
 }
 
-const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise((resolve, reject) => {
   createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line).url));
   server.once('exit', () => reject(new Error('powlab serve exited before it printed its address')));
 });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 const cli = [];
 const web = [];
 let machine;
@@ -83,8 +94,15 @@ const results = counts.map((count) => {
 if (json) {
   process.stdout.write(`${JSON.stringify({ machine, chromium: browser.version(), seconds, pairs, results })}\n`);
 } else {
-  process.stdout.write(`Machine: ${machine.cpu}, ${machine.cores} cores; Node ${machine.node}; Chromium ${browser.version()}.\n`);
-  process.stdout.write(`Method: ${pairs} alternating pairs of the page's benchmark and powlab bench --backends wasm, ${seconds} s per thread count each; the median pair.\n\n`);
+  process.stdout.write(
+    `Machine: ${machine.cpu}, ${machine.cores} cores; Node ${machine.node}; Chromium ${browser.version()}.\n`,
+  );
+  process.stdout.write(
+    `Method: ${pairs} alternating pairs of the page's benchmark and powlab bench --backends wasm, ${seconds} s per thread count each; the median pair.\n\n`,
+  );
   process.stdout.write('| threads | page MH/s | powlab bench MH/s | page / bench |\n| ---: | ---: | ---: | ---: |\n');
-  for (const r of results) process.stdout.write(`| ${r.threads} | ${(r.page / 1e6).toFixed(2)} | ${(r.cli / 1e6).toFixed(2)} | ${r.ratio.toFixed(2)}x |\n`);
+  for (const r of results)
+    process.stdout.write(
+      `| ${r.threads} | ${(r.page / 1e6).toFixed(2)} | ${(r.cli / 1e6).toFixed(2)} | ${r.ratio.toFixed(2)}x |\n`,
+    );
 }

@@ -23,7 +23,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const HEADERS = {
   // Its own files only; WebAssembly compiled from them; downloads made in the page (blob:).
-  'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-embedder-policy': 'require-corp',
   'cross-origin-resource-policy': 'same-origin',
@@ -48,20 +49,38 @@ function loadFiles(dir: string): Map<string, { body: Buffer; type: string }> {
     const type = CONTENT_TYPES[extname(name)];
     if (type) files.set(`/${name}`, { body: readFileSync(join(dir, name)), type });
   }
-  if (!files.has('/index.html')) throw Errors.badData('web app', `${dir} has no index.html (build it with npm run build)`);
+  if (!files.has('/index.html'))
+    throw Errors.badData('web app', `${dir} has no index.html (build it with npm run build)`);
   return files;
 }
 
-export async function serveWebApp(options: { host: string; port: number; dir?: string; warn: (message: string) => void }): Promise<StaticServer> {
+export async function serveWebApp(options: {
+  host: string;
+  port: number;
+  dir?: string;
+  warn: (message: string) => void;
+}): Promise<StaticServer> {
   const files = loadFiles(options.dir ?? WEB_APP_DIR);
   const addressedHere = addressedTo(options.host);
   const send = (response: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean) => {
-    response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache', ...HEADERS });
+    response.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-cache',
+      ...HEADERS,
+    });
     response.end(head ? undefined : body);
   };
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const head = request.method === 'HEAD';
-    if (!addressedHere(request.headers.host)) return send(response, 403, 'text/plain; charset=utf-8', 'this server answers only requests addressed to this machine\n', head);
+    if (!addressedHere(request.headers.host))
+      return send(
+        response,
+        403,
+        'text/plain; charset=utf-8',
+        'this server answers only requests addressed to this machine\n',
+        head,
+      );
     if (request.method !== 'GET' && !head) {
       response.setHeader('allow', 'GET, HEAD');
       return send(response, 405, 'text/plain; charset=utf-8', `${request.method} is not allowed\n`, false);
@@ -79,7 +98,8 @@ export async function serveWebApp(options: { host: string; port: number; dir?: s
   const server = createServer(handle);
   const port = await listenOn(server, options.host, options.port, 'powlab serve');
   server.on('error', (error) => options.warn(`the web server: ${error.message}`));
-  if (!isLoopbackHost(options.host)) options.warn(`serving on ${options.host}: anyone who can reach port ${port} from the network can open the app`);
+  if (!isLoopbackHost(options.host))
+    options.warn(`serving on ${options.host}: anyone who can reach port ${port} from the network can open the app`);
   return {
     url: `http://${urlHost(options.host)}:${port}/`,
     close: async () => {

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { REGTEST, type ChainParams } from '../core/params.js';
 import { Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
-import { AppendOnlyFile, describeFsError, ensureDirectory, readFileIfPresent, truncateFile, writeFileAtomically } from '../storage/durable.js';
+import {
+  AppendOnlyFile,
+  describeFsError,
+  ensureDirectory,
+  readFileIfPresent,
+  truncateFile,
+  writeFileAtomically,
+} from '../storage/durable.js';
 import { lockDatadir } from '../storage/lock.js';
 import { BuiltInChain, type ChainOptions } from './chain.js';
 import { scanStore, type ChainStorage, type StoreScan } from './chain-store.js';
@@ -27,7 +34,8 @@ export function openChainFiles(datadir: string): ChainStorage {
   ensureDirectory(datadir, 'datadir');
   const lock = lockDatadir(join(datadir, LOCK_FILE));
   const file = join(datadir, BLOCKS_FILE);
-  const cannotUse = (error: unknown) => (error instanceof PowlabError ? error : Errors.store(`cannot use datadir ${datadir}: ${describeFsError(error)}`));
+  const cannotUse = (error: unknown) =>
+    error instanceof PowlabError ? error : Errors.store(`cannot use datadir ${datadir}: ${describeFsError(error)}`);
   let bytes: Uint8Array;
   let appender: AppendOnlyFile;
   try {
@@ -82,7 +90,10 @@ export function openChainFiles(datadir: string): ChainStorage {
 }
 
 /** Read a store without locking or changing it (for verify and explain, which may run beside a miner). */
-export function readStore(datadir: string, params: ChainParams = REGTEST): { file: string; bytes: Uint8Array; scan: StoreScan } {
+export function readStore(
+  datadir: string,
+  params: ChainParams = REGTEST,
+): { file: string; bytes: Uint8Array; scan: StoreScan } {
   const file = join(datadir, BLOCKS_FILE);
   let bytes: Uint8Array | undefined;
   try {

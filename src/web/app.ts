@@ -9,7 +9,13 @@ import { bytesToHex, hexToBytes } from '../core/bytes.js';
 import { hashToDisplayHex, headerBytesFromHex, parseHeader, serializeHeader } from '../core/header.js';
 import { oddsAt } from '../core/odds.js';
 import { bitsToTarget, expectedHashes, targetFromZeroBits } from '../core/target.js';
-import { formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../dashboard/page/figures.js';
+import {
+  formatChance,
+  formatCount,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+} from '../dashboard/page/figures.js';
 import { findPreset } from '../economics/figures.js';
 import { explainBlock } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
@@ -48,7 +54,8 @@ function warn(message: string): void {
 }
 
 function setBusy(busy: boolean): void {
-  for (const id of ['start', 'bench-start', 'grind-button', 'forget-chain']) $<HTMLButtonElement>(id).disabled = busy || !host;
+  for (const id of ['start', 'bench-start', 'grind-button', 'forget-chain'])
+    $<HTMLButtonElement>(id).disabled = busy || !host;
   $<HTMLButtonElement>('stop').disabled = !busy;
 }
 
@@ -91,7 +98,13 @@ class HashrateChart {
     this.began = performance.now();
     const container = $('hashrate-chart');
     const series: uPlot.Series[] = [{ label: 'seconds' }];
-    for (let i = 0; i < threads; i++) series.push({ label: `worker ${i + 1}`, stroke: WORKER_COLOURS[i % WORKER_COLOURS.length], width: 2, value: (_, v) => (v == null ? '–' : formatHashrate(v)) });
+    for (let i = 0; i < threads; i++)
+      series.push({
+        label: `worker ${i + 1}`,
+        stroke: WORKER_COLOURS[i % WORKER_COLOURS.length],
+        width: 2,
+        value: (_, v) => (v == null ? '–' : formatHashrate(v)),
+      });
     this.plot = new uPlot(
       {
         width: Math.max(280, container.clientWidth),
@@ -113,7 +126,9 @@ class HashrateChart {
       for (const list of this.rates) list.shift();
     }
     this.plot?.setData([this.times, ...this.rates]);
-    const words = stats.workers.map((worker) => `worker ${worker.index + 1} ${formatHashrate(worker.hashrate)}`).join(', ');
+    const words = stats.workers
+      .map((worker) => `worker ${worker.index + 1} ${formatHashrate(worker.hashrate)}`)
+      .join(', ');
     say('hashrate-text', `Hashrate per worker now: ${words}; ${formatHashrate(stats.hashrate)} in all.`);
   }
 
@@ -133,19 +148,27 @@ function drawNonceMap(stats: MinerStats): void {
     for (const [start, end] of worker.ranges) {
       const x = (start / NONCE_SPACE) * 1000;
       const width = Math.max(0.5, ((end - start) / NONCE_SPACE) * 1000);
-      parts.push(`<rect x="${x}" y="${worker.index * rowHeight}" width="${width}" height="${rowHeight}" fill="${colour}"/>`);
+      parts.push(
+        `<rect x="${x}" y="${worker.index * rowHeight}" width="${width}" height="${rowHeight}" fill="${colour}"/>`,
+      );
     }
   }
   svg.innerHTML = parts.join('');
   const covered = stats.workers.reduce((sum, worker) => sum + worker.covered, 0);
   const words = stats.workers.map((worker) => `worker ${worker.index + 1} ${formatCount(worker.covered)}`).join(', ');
-  say('nonce-text', `Nonce map of the current header (extranonce ${stats.extranonceIndex}): ${formatCount(covered)} of 4.29G nonces hashed (${((covered / NONCE_SPACE) * 100).toPrecision(2)}%): ${words}.`);
+  say(
+    'nonce-text',
+    `Nonce map of the current header (extranonce ${stats.extranonceIndex}): ${formatCount(covered)} of 4.29G nonces hashed (${((covered / NONCE_SPACE) * 100).toPrecision(2)}%): ${words}.`,
+  );
 }
 
 function showOdds(expected: number, hashrate: number, where: string): void {
   if (!(hashrate > 0)) return;
   const odds = oddsAt(expected, hashrate);
-  say(where, `At ${formatHashrate(hashrate)}, a block at this target takes ${formatDuration(odds.expectedSeconds)} on average (half come within ${formatDuration(odds.medianSeconds)}); the chance of one within an hour is ${formatChance(odds.chanceWithinHour)}.`);
+  say(
+    where,
+    `At ${formatHashrate(hashrate)}, a block at this target takes ${formatDuration(odds.expectedSeconds)} on average (half come within ${formatDuration(odds.medianSeconds)}); the chance of one within an hour is ${formatChance(odds.chanceWithinHour)}.`,
+  );
 }
 
 // ---- the chain ----------------------------------------------------------------------------------
@@ -191,13 +214,19 @@ function blockItem(height: number, block: Uint8Array): HTMLLIElement {
     facts([
       ['hash', header.hash],
       ['previous block', field('prevHash')],
-      ['merkle root', `${parts.merkleRoot}${parts.merkleRootMatchesHeader ? ' (matches the coinbase txid: one transaction)' : ' (does NOT match)'}`],
+      [
+        'merkle root',
+        `${parts.merkleRoot}${parts.merkleRootMatchesHeader ? ' (matches the coinbase txid: one transaction)' : ' (does NOT match)'}`,
+      ],
       ['time', `${field('time')} (${new Date(Number(field('time')) * 1000).toISOString()})`],
       ['bits', `${header.bits.hex}: target ${header.target}`],
       ['nonce', field('nonce')],
       ['leading zero bits', `${header.leadingZeroBits} (the target asks for ${header.targetLeadingZeroBits})`],
       ['midstate', header.midstate],
-      ['coinbase', `height ${parts.coinbase.bip34Height} (BIP 34), extranonce ${parts.coinbase.extranonceIndex}, tag ${JSON.stringify(parts.coinbase.tag)}, txid ${parts.coinbase.txid}`],
+      [
+        'coinbase',
+        `height ${parts.coinbase.bip34Height} (BIP 34), extranonce ${parts.coinbase.extranonceIndex}, tag ${JSON.stringify(parts.coinbase.tag)}, txid ${parts.coinbase.txid}`,
+      ],
     ]),
     hex,
     download,
@@ -213,10 +242,19 @@ async function showChain(): Promise<void> {
     const bytes = storage.bytes();
     const scan = scanStore(bytes);
     const list = $('block-list');
-    list.replaceChildren(...scan.blocks.map((stored) => blockItem(stored.height, storedBlockBytes({ bytes, scan }, stored.height))).reverse());
+    list.replaceChildren(
+      ...scan.blocks
+        .map((stored) => blockItem(stored.height, storedBlockBytes({ bytes, scan }, stored.height)))
+        .reverse(),
+    );
     const tip = scan.blocks[scan.blocks.length - 1];
     $('chain-summary').dataset.height = String(scan.blocks.length);
-    say('chain-summary', scan.problem ? `The stored chain is damaged at block ${scan.problem.height}: ${scan.problem.reason}.` : `${scan.blocks.length} block${scan.blocks.length === 1 ? '' : 's'} on top of the regtest genesis; tip ${tip ? hashToDisplayHex(tip.hash) : 'genesis'}.`);
+    say(
+      'chain-summary',
+      scan.problem
+        ? `The stored chain is damaged at block ${scan.problem.height}: ${scan.problem.reason}.`
+        : `${scan.blocks.length} block${scan.blocks.length === 1 ? '' : 's'} on top of the regtest genesis; tip ${tip ? hashToDisplayHex(tip.hash) : 'genesis'}.`,
+    );
     if (chainDownload) URL.revokeObjectURL(chainDownload);
     chainDownload = URL.createObjectURL(new Blob([storage.storeBytes().slice()], { type: 'application/octet-stream' }));
     $<HTMLAnchorElement>('download-chain').href = chainDownload;
@@ -231,7 +269,8 @@ function showStats(stats: MinerStats, chart: HashrateChart, expected: number): v
   rate.textContent = formatHashrate(stats.hashrate);
   rate.dataset.value = String(stats.hashrate);
   say('hashes', formatCount(stats.hashes));
-  if (stats.sessionBest) say('best', `${stats.sessionBest.zeros} zero bits (difficulty ${formatDifficulty(stats.sessionBest.difficulty)})`);
+  if (stats.sessionBest)
+    say('best', `${stats.sessionBest.zeros} zero bits (difficulty ${formatDifficulty(stats.sessionBest.difficulty)})`);
   chart.add(stats);
   drawNonceMap(stats);
   showOdds(expected, stats.hashrate, 'odds');
@@ -254,7 +293,13 @@ async function mine(zeros: number, blocks: number, threads: number, chart: Hashr
       storage.close();
       throw error;
     }
-    const session = await MiningSession.start(chain, { host: host!, threads, backend: 'wasm', blocks, signal: stop.signal });
+    const session = await MiningSession.start(chain, {
+      host: host!,
+      threads,
+      backend: 'wasm',
+      blocks,
+      signal: stop.signal,
+    });
     let found = 0;
     say('found-count', '0');
     session.on('found', ({ result }: { result: MinedBlock }) => {
@@ -264,18 +309,27 @@ async function mine(zeros: number, blocks: number, threads: number, chart: Hashr
       $('block-list').prepend(blockItem(result.height, hexToBytes(result.block)));
       $('chain-summary').dataset.height = String(result.height);
       say('chain-summary', `${result.height} blocks on top of the regtest genesis; tip ${result.hash}.`);
-      say('mine-status', `Block ${result.height} found: nonce ${result.nonce} after ${formatCount(result.hashes)} hashes in ${formatDuration(result.seconds)}.`);
+      say(
+        'mine-status',
+        `Block ${result.height} found: nonce ${result.nonce} after ${formatCount(result.hashes)} hashes in ${formatDuration(result.seconds)}.`,
+      );
     });
     session.on('warning', warn);
     chart.reset(session.threads);
-    say('mine-status', `Mining ${blocks > 0 ? `${blocks} block${blocks === 1 ? '' : 's'}` : 'until stopped'} at ${zeros} zero bits on ${session.threads} × ${session.backend}…`);
+    say(
+      'mine-status',
+      `Mining ${blocks > 0 ? `${blocks} block${blocks === 1 ? '' : 's'}` : 'until stopped'} at ${zeros} zero bits on ${session.threads} × ${session.backend}…`,
+    );
     const expected = expectedHashes(chain.target);
     timer = setInterval(() => showStats(session.stats(), chart, expected), SAMPLE_MS);
     const summary = await session.run();
     showStats(summary.stats, chart, expected);
     $('mine-status').dataset.done = String(summary.counted);
     $('mine-status').dataset.reason = summary.reason;
-    say('mine-status', `Stopped (${summary.reason}${summary.error ? `: ${summary.error.message}` : ''}): ${summary.counted} block${summary.counted === 1 ? '' : 's'} in ${formatDuration(summary.seconds)}, ${formatCount(summary.stats.hashes)} hashes at ${formatHashrate(summary.stats.meanHashrate)}.`);
+    say(
+      'mine-status',
+      `Stopped (${summary.reason}${summary.error ? `: ${summary.error.message}` : ''}): ${summary.counted} block${summary.counted === 1 ? '' : 's'} in ${formatDuration(summary.seconds)}, ${formatCount(summary.stats.hashes)} hashes at ${formatHashrate(summary.stats.meanHashrate)}.`,
+    );
   } catch (error) {
     say('mine-status', `Could not mine: ${(error as Error).message}`);
   } finally {
@@ -298,13 +352,23 @@ async function bench(most: number, seconds: number): Promise<void> {
   try {
     const report = await runBench({
       host: host!,
-      machine: { cpu: navigator.userAgent, cores: navigator.hardwareConcurrency || 1, platform: 'browser', arch: '', memoryGiB: 0, node: '', v8: '', wasm: 'simd' },
+      machine: {
+        cpu: navigator.userAgent,
+        cores: navigator.hardwareConcurrency || 1,
+        platform: 'browser',
+        arch: '',
+        memoryGiB: 0,
+        node: '',
+        v8: '',
+        wasm: 'simd',
+      },
       backends: ['wasm'],
       threads,
       seconds,
       rounds: 3,
       signal: stop.signal,
-      onRound: (done, total, _backend, count) => say('bench-status', `Measuring ${count} thread${count === 1 ? '' : 's'} (round ${done + 1} of ${total})…`),
+      onRound: (done, total, _backend, count) =>
+        say('bench-status', `Measuring ${count} thread${count === 1 ? '' : 's'} (round ${done + 1} of ${total})…`),
     });
     const asic = findPreset('s21')!;
     const asicRate = asic.machine.find((figure) => figure.quantity === 'hashrate')!.figure as { value: number };
@@ -321,16 +385,40 @@ async function bench(most: number, seconds: number): Promise<void> {
     };
     const one = report.results.find((result) => result.threads === 1);
     for (const result of report.results) {
-      row([`CPU, ${result.threads} thread${result.threads === 1 ? '' : 's'} (wasm)`, formatHashrate(result.hashrate), formatHashrate(result.perThread), one && result.scaling !== null ? `${result.scaling.toFixed(2)}× of perfect scaling` : ''], { threads: String(result.threads), hashrate: String(result.hashrate) });
+      row(
+        [
+          `CPU, ${result.threads} thread${result.threads === 1 ? '' : 's'} (wasm)`,
+          formatHashrate(result.hashrate),
+          formatHashrate(result.perThread),
+          one && result.scaling !== null ? `${result.scaling.toFixed(2)}× of perfect scaling` : '',
+        ],
+        { threads: String(result.threads), hashrate: String(result.hashrate) },
+      );
     }
     row(['GPU (WebGPU)', 'not measured', '', "powlab's webgpu backend is not built into this version yet"], {});
-    const fastest = report.results.reduce((best, result) => (result.hashrate > best.hashrate ? result : best), report.results[0]);
+    const fastest = report.results.reduce(
+      (best, result) => (result.hashrate > best.hashrate ? result : best),
+      report.results[0],
+    );
     if (fastest) {
-      row([asic.describe, formatHashrate(asicRate.value), '', `${(asicRate.value / fastest.hashrate).toExponential(2)} × this device`], {});
+      row(
+        [
+          asic.describe,
+          formatHashrate(asicRate.value),
+          '',
+          `${(asicRate.value / fastest.hashrate).toExponential(2)} × this device`,
+        ],
+        {},
+      );
       lastHashrate = fastest.hashrate;
     }
     $('bench-status').dataset.done = report.complete ? 'complete' : 'stopped';
-    say('bench-status', report.complete ? `Done: ${report.rounds} rounds of ${formatDuration(seconds / report.rounds)} each, the median shown.` : 'Stopped: the rounds measured so far are shown.');
+    say(
+      'bench-status',
+      report.complete
+        ? `Done: ${report.rounds} rounds of ${formatDuration(seconds / report.rounds)} each, the median shown.`
+        : 'Stopped: the rounds measured so far are shown.',
+    );
   } catch (error) {
     say('bench-status', `Could not measure: ${(error as Error).message}`);
   } finally {
@@ -348,7 +436,10 @@ function explainPasted(hex: string): Uint8Array | undefined {
   try {
     const bytes = headerBytesFromHex(hex.replace(/\s+/g, ''));
     const explanation = explainHeader(bytes);
-    const rows: [string, string][] = explanation.fields.map((f) => [`${f.name} (bytes ${f.offset}–${f.offset + f.length - 1})`, `${f.hex} → ${f.value}`]);
+    const rows: [string, string][] = explanation.fields.map((f) => [
+      `${f.name} (bytes ${f.offset}–${f.offset + f.length - 1})`,
+      `${f.hex} → ${f.value}`,
+    ]);
     rows.push(
       ['first SHA-256 block', explanation.messageBlocks[0]],
       ['second block (holds the nonce)', explanation.messageBlocks[1]],
@@ -357,13 +448,19 @@ function explainPasted(hex: string): Uint8Array | undefined {
       ['block hash', explanation.hash],
       ['target', explanation.target],
       ['meets its target', explanation.meetsTarget ? 'yes' : 'no'],
-      ['leading zero bits', `${explanation.leadingZeroBits} (the target asks for ${explanation.targetLeadingZeroBits})`],
+      [
+        'leading zero bits',
+        `${explanation.leadingZeroBits} (the target asks for ${explanation.targetLeadingZeroBits})`,
+      ],
       ['difficulty', formatDifficulty(explanation.difficulty)],
       ['expected hashes per block', formatCount(explanation.expectedHashes)],
     );
     if (lastHashrate > 0) {
       const time = timeAtHashrate(explanation, lastHashrate);
-      rows.push([`at ${formatHashrate(lastHashrate)}`, `a block takes ${formatDuration(time.expectedSeconds)} on average; one header's 2^32 nonces last ${formatDuration(time.nonceSpaceSeconds)}; chance within an hour ${formatChance(time.chanceWithinHour)}`]);
+      rows.push([
+        `at ${formatHashrate(lastHashrate)}`,
+        `a block takes ${formatDuration(time.expectedSeconds)} on average; one header's 2^32 nonces last ${formatDuration(time.nonceSpaceSeconds)}; chance within an hour ${formatChance(time.chanceWithinHour)}`,
+      ]);
     }
     target.append(facts(rows));
     return bytes;
@@ -382,18 +479,40 @@ async function grind(header: Uint8Array, start: number, count: number): Promise<
   try {
     const template = { ...parseHeader(header), nonce: 0 };
     const bytes = serializeHeader(template);
-    const work = { id: 'search', target: bitsToTarget(template.bits), stopOnFind: true, extranonceCount: 1, nonceStart: start, nonceCount: Math.min(count, NONCE_SPACE - start), header: () => bytes };
-    const session = await MiningSession.start(new HeaderGrind(work), { host: host!, backend: 'wasm', blocks: 1, signal: stop.signal });
+    const work = {
+      id: 'search',
+      target: bitsToTarget(template.bits),
+      stopOnFind: true,
+      extranonceCount: 1,
+      nonceStart: start,
+      nonceCount: Math.min(count, NONCE_SPACE - start),
+      header: () => bytes,
+    };
+    const session = await MiningSession.start(new HeaderGrind(work), {
+      host: host!,
+      backend: 'wasm',
+      blocks: 1,
+      signal: stop.signal,
+    });
     let nonce: number | undefined;
     session.on('found', ({ solution }) => (nonce = solution.nonce));
-    say('grind-result', `Searching ${formatCount(work.nonceCount)} nonces from ${start} on ${session.threads} × ${session.backend}…`);
+    say(
+      'grind-result',
+      `Searching ${formatCount(work.nonceCount)} nonces from ${start} on ${session.threads} × ${session.backend}…`,
+    );
     const summary = await session.run();
     if (nonce !== undefined) {
       result.dataset.nonce = String(nonce);
-      say('grind-result', `Found nonce ${nonce} after ${formatCount(summary.stats.hashes)} hashes in ${formatDuration(summary.seconds)}.`);
+      say(
+        'grind-result',
+        `Found nonce ${nonce} after ${formatCount(summary.stats.hashes)} hashes in ${formatDuration(summary.seconds)}.`,
+      );
     } else {
       result.dataset.nonce = 'none';
-      say('grind-result', `No nonce in that window meets the target (${summary.reason}; ${formatCount(summary.stats.hashes)} hashes).`);
+      say(
+        'grind-result',
+        `No nonce in that window meets the target (${summary.reason}; ${formatCount(summary.stats.hashes)} hashes).`,
+      );
     }
   } catch (error) {
     say('grind-result', `Could not search: ${(error as Error).message}`);
@@ -438,7 +557,10 @@ async function main(): Promise<void> {
 
   const isolated = await ensureIsolated();
   if (!isolated) {
-    say('isolation', 'Mining needs SharedArrayBuffer, which this browser allows only to a cross-origin isolated page: open it over https (or from localhost), or from powlab serve. Taking headers apart works here all the same.');
+    say(
+      'isolation',
+      'Mining needs SharedArrayBuffer, which this browser allows only to a cross-origin isolated page: open it over https (or from localhost), or from powlab serve. Taking headers apart works here all the same.',
+    );
     return;
   }
   try {
@@ -449,7 +571,10 @@ async function main(): Promise<void> {
     say('isolation', `The wasm core could not load: ${(error as Error).message}`);
     return;
   }
-  say('isolation', `Ready: ${cores} logical cores, the wasm core in Web Workers, the chain in this browser's IndexedDB.`);
+  say(
+    'isolation',
+    `Ready: ${cores} logical cores, the wasm core in Web Workers, the chain in this browser's IndexedDB.`,
+  );
   setBusy(false);
   await showChain().catch((error: Error) => warn(error.message));
 
@@ -472,7 +597,8 @@ async function main(): Promise<void> {
       .then(showChain)
       .catch((error: Error) => warn(error.message));
   });
-  if (params.get('autostart') === '1') void mine(whole('zeros', 16), whole('blocks', 0), whole('threads', cores), chart);
+  if (params.get('autostart') === '1')
+    void mine(whole('zeros', 16), whole('blocks', 0), whole('threads', cores), chart);
   else if (params.get('bench') === '1') void bench(whole('bench-threads', cores), whole('bench-seconds', 3));
 }
 

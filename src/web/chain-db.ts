@@ -56,7 +56,8 @@ function takeLock(release: Promise<void>): Promise<boolean> {
 export async function openChainDb(warn: (message: string) => void): Promise<BrowserChainStorage> {
   let releaseLock = () => {};
   const released = new Promise<void>((resolve) => (releaseLock = resolve));
-  if (!(await takeLock(released))) throw Errors.store('this chain is being mined in another tab of this browser: close that one first');
+  if (!(await takeLock(released)))
+    throw Errors.store('this chain is being mined in another tab of this browser: close that one first');
   let db: IDBDatabase;
   let keys: IDBValidKey[];
   let records: Uint8Array[];
@@ -65,7 +66,9 @@ export async function openChainDb(warn: (message: string) => void): Promise<Brow
     db = await openDatabase();
     const reading = db.transaction([RECORDS, META], 'readonly');
     keys = (await done(reading.objectStore(RECORDS).getAllKeys())) as IDBValidKey[];
-    records = ((await done(reading.objectStore(RECORDS).getAll())) as ArrayBuffer[]).map((buffer) => new Uint8Array(buffer));
+    records = ((await done(reading.objectStore(RECORDS).getAll())) as ArrayBuffer[]).map(
+      (buffer) => new Uint8Array(buffer),
+    );
     best = await done(reading.objectStore(META).get(BEST_KEY));
   } catch (error) {
     releaseLock();
@@ -106,12 +109,14 @@ export async function openChainDb(warn: (message: string) => void): Promise<Brow
       const writing = db.transaction(RECORDS, 'readwrite', { durability: 'strict' });
       const key = writing.objectStore(RECORDS).add(record.slice().buffer);
       await committed(writing);
-      keys.push((key.result as IDBValidKey) ?? keys.length);
+      keys.push(key.result);
       records.push(record.slice());
     },
     readBest: () => {
       const candidate = best as BestHash | undefined;
-      return candidate && typeof candidate.hash === 'string' && /^[0-9a-f]{64}$/.test(candidate.hash) ? candidate : null;
+      return candidate && typeof candidate.hash === 'string' && /^[0-9a-f]{64}$/.test(candidate.hash)
+        ? candidate
+        : null;
     },
     writeBest: (next) => {
       best = next;

@@ -16,31 +16,33 @@ export interface WebWorkerStart {
 export function webThreads(workerUrl: URL, wasm: WasmModuleBytes): ThreadHost {
   return {
     defaultThreads: Math.max(1, navigator.hardwareConcurrency || 1),
-    spawn: async (init: WorkerInit, events: ThreadEvents): Promise<MinerThread> => {
-      const worker = new Worker(workerUrl, { type: 'module', name: `powlab worker ${init.index}` });
-      let ended: Promise<void> | undefined;
-      // A browser tells no one when a worker ends: the exit Node would report is reported here.
-      const end = () =>
-        (ended ??= new Promise<void>((resolve) => {
-          worker.terminate();
-          setTimeout(() => {
-            events.exit();
-            resolve();
-          });
-        }));
-      worker.onmessage = (event: MessageEvent<FromWorker>) => events.message(event.data);
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault();
-        events.error(new Error(event.message || 'the worker script could not load'));
-        void end();
-      };
-      worker.onmessageerror = () => {
-        events.error(new Error('a message from the worker could not be read'));
-        void end();
-      };
-      const start: WebWorkerStart = { init, wasm };
-      worker.postMessage(start);
-      return { post: (message) => worker.postMessage(message), terminate: end };
-    },
+    // In a promise, so that a worker that cannot even be created (a bad URL) is a rejection, not a throw.
+    spawn: (init: WorkerInit, events: ThreadEvents) =>
+      new Promise<MinerThread>((resolve) => {
+        const worker = new Worker(workerUrl, { type: 'module', name: `powlab worker ${init.index}` });
+        let ended: Promise<void> | undefined;
+        // A browser tells no one when a worker ends: the exit Node would report is reported here.
+        const end = () =>
+          (ended ??= new Promise<void>((resolve) => {
+            worker.terminate();
+            setTimeout(() => {
+              events.exit();
+              resolve();
+            });
+          }));
+        worker.onmessage = (event: MessageEvent<FromWorker>) => events.message(event.data);
+        worker.onerror = (event: ErrorEvent) => {
+          event.preventDefault();
+          events.error(new Error(event.message || 'the worker script could not load'));
+          void end();
+        };
+        worker.onmessageerror = () => {
+          events.error(new Error('a message from the worker could not be read'));
+          void end();
+        };
+        const start: WebWorkerStart = { init, wasm };
+        worker.postMessage(start);
+        resolve({ post: (message) => worker.postMessage(message), terminate: end });
+      }),
   };
 }

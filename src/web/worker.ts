@@ -5,7 +5,10 @@ import { startWorker } from '../worker/runner.js';
 import type { WebWorkerStart } from './threads.js';
 
 // The worker's global scope, as far as it is used: the project's DOM types describe a window.
-const scope = self as unknown as { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void };
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent) => void) | null;
+  postMessage(message: unknown): void;
+};
 
 let handle: ((message: ToWorker) => void) | undefined;
 const early: ToWorker[] = [];

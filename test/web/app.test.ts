@@ -15,7 +15,11 @@ const CHROMIUM = '/usr/bin/chromium';
 const WEB_DIR = 'dist/web';
 const ZEROS = 12;
 
-declare const document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; getAttribute(name: string): string | null }> };
+declare const document: {
+  querySelectorAll(
+    selector: string,
+  ): ArrayLike<{ textContent: string | null; getAttribute(name: string): string | null }>;
+};
 
 describe('the web app in Chromium', () => {
   const root = mkdtempSync(join(tmpdir(), 'powlab-web-'));
@@ -29,21 +33,33 @@ describe('the web app in Chromium', () => {
   const open = async (query: string) => {
     await page.goto(`${site.url}${query}`);
     // The first visit registers the isolating service worker and reloads once.
-    await page.waitForFunction(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated,
+      undefined,
+      { timeout: 20_000 },
+    );
     await page.waitForSelector('#isolation:text-matches("^Ready")', { timeout: 20_000 });
     await page.waitForSelector('#chain-summary[data-height]', { timeout: 20_000 });
   };
 
   const blockItems = () =>
     page.$$eval('#block-list li.block', (items) =>
-      items.map((item) => ({ height: Number(item.getAttribute('data-height')), hash: item.getAttribute('data-hash')!, hex: item.querySelector('.block-hex')!.textContent! })),
+      items.map((item) => ({
+        height: Number(item.getAttribute('data-height')),
+        hash: item.getAttribute('data-hash')!,
+        hex: item.querySelector('.block-hex')!.textContent!,
+      })),
     );
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`these tests drive Debian's Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`these tests drive Debian's Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
     if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error(`${WEB_DIR} is not built: npm run build`);
     site = await startStaticServer(WEB_DIR);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 360, height: 800 } });
     page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -58,7 +74,7 @@ describe('the web app in Chromium', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('mines the blocks a teacher\'s link asks for, on the chain in IndexedDB', async () => {
+  it("mines the blocks a teacher's link asks for, on the chain in IndexedDB", async () => {
     await open(`?zeros=${ZEROS}&blocks=3&threads=2&autostart=1`);
     await page.waitForSelector('#mine-status[data-done="3"]', { timeout: 60_000 });
     mined = (await blockItems()).sort((a, b) => a.height - b.height);
@@ -73,13 +89,22 @@ describe('the web app in Chromium', () => {
   it('downloads bytes python-bitcoinlib accepts, linked from the regtest genesis, the same as shown as hex', async () => {
     const downloaded: string[] = [];
     for (const block of mined) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#block-list li[data-height="${block.height}"] a.download-block`)]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click(`#block-list li[data-height="${block.height}"] a.download-block`),
+      ]);
       expect(download.suggestedFilename()).toBe(`regtest-block-${block.height}.bin`);
-      downloaded.push(readFileSync((await download.path())!).toString('hex'));
+      downloaded.push(readFileSync(await download.path()).toString('hex'));
     }
     expect(downloaded).toEqual(mined.map((block) => block.hex));
     const verdicts = checkBlocksWithPythonBitcoinlib(downloaded);
-    expect(verdicts).toEqual(mined.map((block, i) => ({ ok: true, hash: block.hash, prev: i === 0 ? REGTEST.genesisHashHex : mined[i - 1].hash })));
+    expect(verdicts).toEqual(
+      mined.map((block, i) => ({
+        ok: true,
+        hash: block.hash,
+        prev: i === 0 ? REGTEST.genesisHashHex : mined[i - 1].hash,
+      })),
+    );
     for (const block of mined) expect(BigInt(`0x${block.hash}`) < 1n << BigInt(256 - ZEROS)).toBe(true);
   });
 
@@ -87,8 +112,12 @@ describe('the web app in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-chain')]);
     const datadir = join(root, 'regtest');
     mkdirSync(datadir, { recursive: true });
-    writeFileSync(join(datadir, 'blocks.dat'), readFileSync((await download.path())!));
-    const verdict = JSON.parse(execFileSync(process.execPath, ['dist/cli/bin.js', 'chain', 'verify', '--json', '--datadir', datadir], { encoding: 'utf8' })) as { ok: boolean; blocks: number; tip: string };
+    writeFileSync(join(datadir, 'blocks.dat'), readFileSync(await download.path()));
+    const verdict = JSON.parse(
+      execFileSync(process.execPath, ['dist/cli/bin.js', 'chain', 'verify', '--json', '--datadir', datadir], {
+        encoding: 'utf8',
+      }),
+    ) as { ok: boolean; blocks: number; tip: string };
     expect(verdict).toEqual({ ok: true, blocks: 3, tip: mined[2].hash });
   });
 
@@ -106,7 +135,11 @@ describe('the web app in Chromium', () => {
 
   it('stops the workers at once with the Stop button', async () => {
     await open(`?zeros=40&blocks=1&threads=2&autostart=1`);
-    await page.waitForFunction(() => Number(document.querySelectorAll('#hashrate')[0].getAttribute('data-value')) > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelectorAll('#hashrate')[0].getAttribute('data-value')) > 0,
+      undefined,
+      { timeout: 20_000 },
+    );
     await page.click('#stop');
     await page.waitForSelector('#mine-status[data-reason="interrupted"]', { timeout: 10_000 });
     await expect(page.isEnabled('#start')).resolves.toBe(true);
@@ -138,7 +171,9 @@ describe('the web app in Chromium', () => {
 
   it('fits a 360 px wide screen without sideways scrolling', async () => {
     const widths = await page.evaluate(() => {
-      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+      const doc = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document;
       return { scroll: doc.documentElement.scrollWidth, client: doc.documentElement.clientWidth };
     });
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);

@@ -8,7 +8,10 @@ import { BIN, runCli } from '../helpers/run-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-function get(url: string, host?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  url: string,
+  host?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: host ? { host } : {} }, (response) => {
       let body = '';
@@ -65,7 +68,10 @@ describe('powlab serve', () => {
   it('is isolated in Chromium without the service worker, and mines there', async () => {
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
       const page = await browser.newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(error.message));
@@ -74,7 +80,9 @@ describe('powlab serve', () => {
       });
       await page.goto(`${url}?zeros=8&blocks=1&threads=1&autostart=1`);
       await page.waitForSelector('#mine-status[data-done="1"]', { timeout: 60_000 });
-      await expect(page.evaluate(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).resolves.toBe(true);
+      await expect(
+        page.evaluate(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated),
+      ).resolves.toBe(true);
       expect(problems).toEqual([]);
     } finally {
       await browser?.close();
