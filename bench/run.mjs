@@ -41,12 +41,12 @@ if (json) {
     ...bench.results.map((r) => `| ${r.backend} | ${r.threads} | ${mh(r.hashrate)} | ${mh(r.perThread)} | ${r.scaling === null ? '-' : `${(r.scaling * 100).toFixed(0)}%`} | ${ratio(r.hashrate, rate('noble', r.threads))} |`),
     ...(c ? [`| C reference, scalar | 1 | ${mh(c.scalar)} | ${mh(c.scalar)} | | ${ratio(c.scalar, rate('noble', 1))} |`, `| C reference, 8 lanes | 1 | ${mh(c.vector8)} | ${mh(c.vector8)} | | ${ratio(c.vector8, rate('noble', 1))} |`] : []),
     '',
-    'Goals (issue 4), one thread unless said:',
+    'The speed goals, one thread unless said:',
     `- js / noble: ${ratio(rate('js', 1), rate('noble', 1))} (goal 6x)`,
     `- wasm / js: ${ratio(rate('wasm', 1), rate('js', 1))} (goal 2x)`,
     `- wasm, 2 threads / 1 thread: ${ratio(rate('wasm', 2), rate('wasm', 1))} (goal 1.85x)`,
     ...(c ? [`- wasm / the same algorithm in C with 8-lane vectors: ${ratio(rate('wasm', 1), c.vector8)}`, `- js / the same algorithm in scalar C: ${ratio(rate('js', 1), c.scalar)}`] : []),
-    `- wasm / cpuminer's 12.5 MH/s per core on this class of machine (issue 4's figure; cpuminer is not packaged for Debian, so not measured here): ${ratio(rate('wasm', 1), 12.5e6)} (moonshot 0.5x)`,
+    `- wasm / cpuminer's 12.5 MH/s per core on this class of machine (the figure the goals were set against; cpuminer is not packaged for Debian, so not measured here): ${ratio(rate('wasm', 1), 12.5e6)} (moonshot 0.5x)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

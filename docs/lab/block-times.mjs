@@ -6,11 +6,11 @@
 //   node docs/lab/block-times.mjs --blocks 100 --zeros 20 --out block-times.svg [--threads N]
 //
 // It mines in a fresh temporary datadir (your own chain is not touched) and needs the built CLI
-// (npm install builds it).
+// (npm install builds it). Without --out the histogram goes to a temporary file, whose name it prints.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -23,11 +23,27 @@ try {
       blocks: { type: 'string', default: '100' },
       zeros: { type: 'string', default: '20' },
       threads: { type: 'string' },
-      out: { type: 'string', default: 'block-times.svg' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   }));
 } catch (error) {
   fail(error.message);
+}
+if (values.help) {
+  process.stdout.write(`Usage: node docs/lab/block-times.mjs [--blocks N] [--zeros Z] [--threads N] [--out FILE]
+
+Mines N blocks (default 100) at a target of Z zero bits (default 20) with powlab mine --json, in a
+fresh temporary datadir, then compares their times with the exponential distribution the hashrate
+predicts, and draws a histogram with the predicted curve over it as SVG.
+
+  --blocks N    how many blocks to mine (at least 2)
+  --zeros Z     leading zero bits of the target, 1 to 40 (each one more doubles the time per block)
+  --threads N   worker threads for powlab mine (default: every core)
+  --out FILE    where to write the SVG (default: a file in the temporary directory, named when written)
+  -h, --help    this text
+`);
+  process.exit(0);
 }
 const blocks = Number(values.blocks);
 const zeros = Number(values.zeros);
@@ -45,7 +61,13 @@ function mine() {
   const args = [CLI, 'mine', '--json', '--blocks', String(blocks), '--zeros', String(zeros), '--datadir', datadir];
   if (values.threads) args.push('--threads', values.threads);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Mine's own stderr is kept apart (it is only shown when mine fails), so that this script's counter is the only live line.
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let mineErrors = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      if (mineErrors.length < 64 * 1024) mineErrors += chunk;
+    });
     const found = [];
     let pending = '';
     child.stdout.setEncoding('utf8');
@@ -55,16 +77,17 @@ function mine() {
       pending = lines.pop();
       for (const line of lines.filter(Boolean)) {
         const result = JSON.parse(line);
+        // One object per block, then a summary: only the blocks count.
         if (result.type === 'summary') continue;
         found.push(result);
-        if (process.stderr.isTTY) process.stderr.write(`\rblock ${found.length}/${blocks}`);
+        if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2Kmined ${found.length} of ${blocks} blocks`);
       }
     });
     child.on('error', reject);
     child.on('close', (code) => {
       if (process.stderr.isTTY) process.stderr.write('\n');
       rmSync(datadir, { recursive: true, force: true });
-      if (code !== 0) reject(new Error(`powlab mine exited with status ${code}`));
+      if (code !== 0) reject(new Error(`powlab mine exited with status ${code}${mineErrors ? `: ${mineErrors.trim().split('\n').pop()}` : ''}`));
       else resolve(found);
     });
   });
@@ -80,6 +103,20 @@ const sd = (xs) => {
   const m = mean(xs);
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 };
+
+/** A tick step of 1, 2 or 5 times a power of ten, giving about `count` ticks up to `max`. */
+function niceStep(max, count) {
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= raw);
+  return step;
+}
+
+/** A number as a tick label: no more decimals than the step has. */
+function tickLabel(value, step) {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value === 0 ? '0' : value.toFixed(decimals);
+}
 
 /** A histogram of `times` with the exponential density of mean `predicted` drawn over it. */
 function histogramSvg(times, predicted, title) {
@@ -103,14 +140,20 @@ function histogramSvg(times, predicted, title) {
     const t = (i / 120) * maxTime;
     return `${x(t).toFixed(1)},${y(perBin(t)).toFixed(1)}`;
   }).join(' ');
-  // Enough decimals that the ticks differ, from milliseconds to minutes.
-  const decimals = Math.max(0, 2 - Math.floor(Math.log10(maxTime)));
-  const ticks = Array.from({ length: 6 }, (_, i) => (i / 5) * maxTime)
-    .map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${t.toFixed(decimals)}</text>`)
+  // Round ticks (0, 0.5, 1, 1.5 or 0, 10, 20), however long the blocks took.
+  const timeStep = niceStep(maxTime, 6);
+  const ticks = Array.from({ length: Math.floor(maxTime / timeStep + 1e-9) + 1 }, (_, i) => i * timeStep)
+    .map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${tickLabel(t, timeStep)}</text>`)
     .join('\n  ');
-  const countTicks = Array.from({ length: 5 }, (_, i) => Math.round((i / 4) * peak))
-    .map((c) => `<text x="${left - 8}" y="${(y(c) + 4).toFixed(1)}" text-anchor="end">${c}</text>`)
+  const countStep = Math.max(1, niceStep(peak, 4));
+  const countTicks = Array.from({ length: Math.floor(peak / countStep) + 1 }, (_, i) => i * countStep)
+    .map((c) => `<text x="${left - 8}" y="${(y(c) + 4).toFixed(1)}" text-anchor="end">${tickLabel(c, countStep)}</text>`)
     .join('\n  ');
+  const legendX = left + plotW - 250;
+  const legend = [
+    `<rect x="${legendX}" y="${top + 28}" width="14" height="10" fill="#7aa6d6"/><text x="${legendX + 20}" y="${top + 37}">blocks mined, per bin of ${binWidth.toPrecision(2)} s</text>`,
+    `<line x1="${legendX}" y1="${top + 51}" x2="${legendX + 14}" y2="${top + 51}" stroke="#c0392b" stroke-width="2"/><text x="${legendX + 20}" y="${top + 55}">predicted: exponential, mean hashes / hashrate</text>`,
+  ].join('\n  ');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
   <title>${title}</title>
   <rect width="100%" height="100%" fill="white"/>
@@ -123,6 +166,7 @@ function histogramSvg(times, predicted, title) {
   <line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#333"/>
   ${ticks}
   ${countTicks}
+  ${legend}
   <text x="${left + plotW / 2}" y="${height - 18}" text-anchor="middle">seconds to a block</text>
   <text x="16" y="${top + plotH / 2}" text-anchor="middle" transform="rotate(-90 16 ${top + plotH / 2})">blocks</text>
 </svg>
@@ -144,5 +188,6 @@ const lines = [
   `standard deviation / mean ${(sd(times) / mean(times)).toFixed(2)} (1 for an exponential); blocks slower than the predicted mean ${(100 * slower).toFixed(0)}% (e^-1 = 37% expected)`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-writeFileSync(values.out, histogramSvg(times, predicted, `${found.length} blocks at ${zeros} zero bits, ${(hashrate / 1e6).toFixed(2)} MH/s: times against the exponential`));
-process.stdout.write(`histogram written to ${values.out}\n`);
+const out = resolve(values.out ?? join(mkdtempSync(join(tmpdir(), 'powlab-lab3-')), 'block-times.svg'));
+writeFileSync(out, histogramSvg(times, predicted, `${found.length} blocks at ${zeros} zero bits, ${(hashrate / 1e6).toFixed(2)} MH/s: times against the exponential`));
+process.stdout.write(`histogram written to ${out}\n`);

@@ -2,13 +2,14 @@
 import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
-import { runBench, type BenchReport } from '../miner/bench.js';
+import { runBench, TRUSTED_SPREAD, type BenchReport } from '../miner/bench.js';
 import { checkThreads } from '../miner/options.js';
-import type { BenchArgs } from './commands/bench.js';
+import type { BenchArgs } from './bench-options.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { describeMachine } from './machine.js';
 import { interruptSignal } from './mining.js';
-import { formatHashrate, paint, printJson, StatusLine } from './output.js';
+import { formatHashrate } from '../format/numbers.js';
+import { paint, printJson, StatusLine } from './output.js';
 
 function parseList<T>(option: string, text: string, parse: (item: string) => T): T[] {
   const items = text.split(',').map((item) => item.trim());
@@ -37,7 +38,7 @@ function printTable(report: BenchReport): void {
   const out = process.stdout;
   out.write(`${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`);
   out.write(`${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`);
-  const header = ['backend', 'threads', 'hashrate', 'per thread', 'scaling', 'vs noble', 'rounds, slowest to fastest'];
+  const header = ['backend', 'threads', 'hashrate', 'per thread', 'scaling', 'vs noble', 'spread', 'rounds, slowest to fastest'];
   const rows = report.results.map((r) => [
     r.backend,
     String(r.threads),
@@ -45,6 +46,7 @@ function printTable(report: BenchReport): void {
     formatHashrate(r.perThread),
     r.scaling === null ? '-' : `${(r.scaling * 100).toFixed(0)}%`,
     ratio(r.vsNoble),
+    r.spread === null ? '-' : `${(r.spread * 100).toFixed(0)}%`,
     `${formatHashrate(Math.min(...r.rounds))} - ${formatHashrate(Math.max(...r.rounds))}`,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
@@ -52,6 +54,21 @@ function printTable(report: BenchReport): void {
   out.write(`${paint(line(header), 'bold')}\n`);
   for (const row of rows) out.write(`${line(row)}\n`);
   if (!report.complete) out.write(`\n${paint('stopped early: rows show the rounds measured so far', 'yellow')}\n`);
+  const warning = spreadWarning(report);
+  if (warning) process.stderr.write(`${paint(`powlab: warning: ${warning}`, 'yellow', process.stderr)}\n`);
+}
+
+/** One line when a case's rounds disagree too much for its median to be trusted, naming the worst. */
+export function spreadWarning(report: BenchReport): string | undefined {
+  const judged = report.results.filter((r) => r.spread !== null);
+  if (judged.length === 0) return report.results.length > 0 ? 'fewer than 3 rounds a case: no spread to judge the figures by (give --rounds 8 or more)' : undefined;
+  const worst = judged.reduce((a, b) => (b.spread! > a.spread! ? b : a));
+  if (worst.spread! <= TRUSTED_SPREAD) return undefined;
+  const wide = judged.filter((r) => r.spread! > TRUSTED_SPREAD).length;
+  return (
+    `the rounds of ${wide} case${wide === 1 ? '' : 's'} spread too wide to trust (${worst.backend} on ${worst.threads} thread${worst.threads === 1 ? '' : 's'}: ` +
+    `${(worst.spread! * 100).toFixed(0)}%, over ${(TRUSTED_SPREAD * 100).toFixed(0)}%): something else is using the CPU; close it, plug in the power, and run again, or give more --seconds`
+  );
 }
 
 export async function bench(args: BenchArgs): Promise<void> {
@@ -67,8 +84,13 @@ export async function bench(args: BenchArgs): Promise<void> {
       onRound: (done, total, backend, threads) => status.update(`bench ${done + 1}/${total}: ${backend} on ${threads} thread${threads === 1 ? '' : 's'}…`),
     });
     status.clear();
-    if (args.json) printJson(report);
-    else printTable(report);
+    if (args.json) {
+      printJson(report);
+      const warning = spreadWarning(report);
+      if (warning) process.stderr.write(`powlab: warning: ${warning}\n`);
+    } else {
+      printTable(report);
+    }
     if (!report.complete) process.exitCode = 130;
   } finally {
     status.clear();

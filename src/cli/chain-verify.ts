@@ -14,7 +14,7 @@ export function verifyChain(args: { datadir: string; json: boolean }): void {
     ...(scan.tornAt !== undefined ? { tornAt: scan.tornAt, reason: 'the store ends in a torn write (the next powlab mine cuts it off)' } : {}),
   };
   if (args.json) printJson(result);
-  else if (result.ok) process.stdout.write(`ok: ${result.blocks} blocks in ${file}, tip ${result.tip ?? 'genesis'}\n`);
+  else if (result.ok) process.stdout.write(`ok: ${result.blocks} block${result.blocks === 1 ? '' : 's'} in ${file}, tip ${result.tip ?? 'genesis'}\n`);
   if (scan.problem) {
     process.stderr.write(`powlab: block ${scan.problem.height} is bad (byte ${scan.problem.offset} of ${file}): ${scan.problem.reason}\n`);
     process.exitCode = 1;

@@ -1,8 +1,24 @@
 /** The walk-through `powlab explain` prints: the facts of src/explain in the order a miner meets them. */
-import type { BlockExplanation } from '../explain/block.js';
-import type { FieldName, HeaderField } from '../explain/header.js';
-import type { Explanation } from './explain.js';
-import { formatCount, formatDuration, formatHashrate, paint, type Colour } from './output.js';
+import type { BlockExplanation, OutputFacts } from '../explain/block.js';
+import type { explainHeader, FieldName, HeaderField, timeAtHashrate } from '../explain/header.js';
+import type { Measurement } from '../miner/measure.js';
+import { formatBtc, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate, formatInteger, formatLarge, formatNumber } from '../format/numbers.js';
+import { paint, type Colour } from './output.js';
+
+/** Where the header explained came from. */
+export type ExplainSource =
+  | { kind: 'header' }
+  | { kind: 'genesis'; chain: 'regtest' }
+  | { kind: 'store'; datadir: string; height: number; tip: boolean }
+  | { kind: 'block'; file: string | null };
+
+/** Everything `powlab explain` says, as `--json` prints it and the walk-through below words it. */
+export type Explanation = { source: ExplainSource } & ReturnType<typeof explainHeader> &
+  ReturnType<typeof timeAtHashrate> & {
+    hashrateSource: 'given' | 'measured';
+    measurement?: Omit<Measurement, 'hashrate'>;
+    block?: BlockExplanation;
+  };
 
 const FIELD_STYLE: Record<FieldName, { label: string; colour: Colour }> = {
   version: { label: 'version', colour: 'magenta' },
@@ -20,12 +36,12 @@ export function renderExplanation(e: Explanation): string {
   const out: string[] = [];
   const say = (...lines: string[]) => out.push(...lines);
   const heading = (text: string) => say('', paint(text, 'bold'));
-  let step = 0;
-  const stepHeading = (text: string) => heading(`${++step}. ${text}`);
+  // Fixed numbers, whether or not a step applies to this header, so a worksheet's "step 7" is always the odds.
+  const stepHeading = (step: number, text: string) => heading(`${step}. ${text}`);
 
   say(`${paint('powlab explain', 'bold')}: ${describeSource(e)}`, `${INDENT}block hash ${e.hash}`);
 
-  stepHeading('The 80 bytes of the header');
+  stepHeading(1, 'The 80 bytes of the header');
   say(...hexDump(e.header, e.fields));
   say('');
   for (const field of e.fields) say(...fieldLines(field));
@@ -34,41 +50,40 @@ export function renderExplanation(e: Explanation): string {
     `${INDENT}Every number in the header is little-endian: its least significant byte comes first, so the`,
     `${INDENT}bytes ${e.fields[0].hex} are the version ${e.fields[0].value}. Bitcoin was written on x86 processors, which keep`,
     `${INDENT}integers that way in memory, and it writes them out just as they sit there. The two hashes are`,
-    `${INDENT}kept in the byte order SHA-256 produced them and shown reversed, as explorers show them (step ${e.block ? 4 : 3}).`,
+    `${INDENT}kept in the byte order SHA-256 produced them and shown reversed, as explorers show them (step 4).`,
   );
 
-  if (e.block) {
-    stepHeading('Where the merkle root comes from');
-    say(...blockLines(e.block));
-  }
+  stepHeading(2, 'Where the merkle root comes from');
+  if (e.block) say(...blockLines(e.block));
+  else say(`${INDENT}(not shown: a header alone does not carry its transactions; --block or --height give a whole block)`);
 
-  stepHeading('The first SHA-256, through the midstate');
+  stepHeading(3, 'The first SHA-256, through the midstate');
   say(
-    `${INDENT}SHA-256 reads 64-byte blocks. The header is padded to two: 0x80, zeros, and its length in bits`,
-    `${INDENT}(640 = 0x280) at the end.`,
-    `${column('block 1, bytes 0..63')}${e.messageBlocks[0].slice(0, 64)}`,
-    `${column('')}${e.messageBlocks[0].slice(64)}`,
-    `${column('block 2, bytes 64..79, padding')}${e.messageBlocks[1].slice(0, 32)}${paint(e.messageBlocks[1].slice(32, 64), 'grey')}`,
-    `${column('')}${paint(e.messageBlocks[1].slice(64), 'grey')}`,
-    `${INDENT}midstate = compress(initial state, block 1)`,
+    `${INDENT}SHA-256 reads its message in 64-byte chunks. The header is padded to two: 0x80, zeros, and`,
+    `${INDENT}its length in bits (640 = 0x280) at the end.`,
+    `${column('chunk 1, bytes 0..63')}${e.chunks[0].slice(0, 64)}`,
+    `${column('')}${e.chunks[0].slice(64)}`,
+    `${column('chunk 2, bytes 64..79, padding')}${e.chunks[1].slice(0, 32)}${paint(e.chunks[1].slice(32, 64), 'grey')}`,
+    `${column('')}${paint(e.chunks[1].slice(64), 'grey')}`,
+    `${INDENT}midstate = compress(initial state, chunk 1)`,
     `${column('')}${words(e.midstate)}`,
-    `${INDENT}Block 1 holds no nonce, so it is the same for all 2^32 nonces: a miner compresses it once and`,
+    `${INDENT}Chunk 1 holds no nonce, so it is the same for all 2^32 nonces: a miner compresses it once and`,
     `${INDENT}starts every nonce from this midstate.`,
-    `${INDENT}first hash = compress(midstate, block 2)`,
+    `${INDENT}first hash = compress(midstate, chunk 2)`,
     `${column('')}${words(e.firstHash)}`,
   );
 
-  stepHeading('The second SHA-256, and the hash shown reversed');
+  stepHeading(4, 'The second SHA-256, and the hash shown reversed');
   say(
-    `${INDENT}The 32-byte first hash is hashed again, padded to one block (0x80, zeros, 256 bits = 0x100).`,
+    `${INDENT}The 32-byte first hash is hashed again, padded to one chunk (0x80, zeros, 256 bits = 0x100).`,
     `${INDENT}second hash, as SHA-256 writes it: ${e.hashInternal}`,
     `${INDENT}reversed, the block hash:          ${paint(e.hash, 'bold')}`,
     `${INDENT}Bitcoin reads the 32 bytes as one little-endian number; written most significant digit first,`,
     `${INDENT}it shows its leading zeros (${e.leadingZeroBits} zero bits here). With the midstate, each nonce costs two`,
-    `${INDENT}compressions (block 2, then this second hash) instead of three.`,
+    `${INDENT}compressions (chunk 2, then this second hash) instead of three.`,
   );
 
-  stepHeading('The target, from the compact bits');
+  stepHeading(5, 'The target, from the compact bits');
   const { exponent, mantissa } = e.bits;
   say(
     `${INDENT}bits 0x${e.bits.hex}: exponent 0x${hex2(exponent)} (${exponent}), mantissa 0x${mantissa.toString(16).padStart(6, '0')}`,
@@ -78,7 +93,7 @@ export function renderExplanation(e: Explanation): string {
     `${INDENT}       = ${e.target}`,
   );
 
-  stepHeading('The hash against the target');
+  stepHeading(6, 'The hash against the target');
   const verdict = e.meetsTarget ? paint('hash <= target: a valid proof of work', 'green') : paint('hash > target: not a valid proof of work', 'red');
   say(
     `${INDENT}hash   ${e.hash}`,
@@ -86,27 +101,27 @@ export function renderExplanation(e: Explanation): string {
     `${INDENT}${verdict} (the hash has ${e.leadingZeroBits} leading zero bits; every hash under this target has ${e.targetLeadingZeroBits})`,
   );
 
-  stepHeading('Difficulty and the odds');
+  stepHeading(7, 'Difficulty and the odds');
   const measured = e.measurement
     ? `measured here for ${e.measurement.seconds.toFixed(1)} s on ${e.measurement.threads} thread${e.measurement.threads === 1 ? '' : 's'} (${e.measurement.backend} backend)`
     : 'as given with --hashrate';
   say(
-    `${INDENT}difficulty = difficulty-1 target / target = ${formatNumber(e.difficulty)}`,
-    `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatNumber(e.probabilityPerHash)} (1 in ${formatHashes(1 / e.probabilityPerHash)})`,
-    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatHashes(e.expectedHashes)} (about difficulty x 2^32)`,
+    `${INDENT}difficulty = difficulty-1 target / target = ${formatDifficulty(e.difficulty)}`,
+    `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatChance(e.probabilityPerHash)}`,
+    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatLarge(e.expectedHashes)} (about difficulty x 2^32)`,
     `${INDENT}at ${paint(formatHashrate(e.hashrate), 'cyan')}, ${measured}:`,
-    `${INDENT}  expected time to a block ${paint(formatWait(e.expectedSeconds), 'bold')}; half of all blocks come within ${formatWait(e.medianSeconds)}`,
+    `${INDENT}  expected time to a block ${paint(formatDuration(e.expectedSeconds), 'bold')}; half of all blocks come within ${formatDuration(e.medianSeconds)}`,
     `${INDENT}  chance of a block within the next hour ${formatChance(e.chanceWithinHour)}`,
     `${INDENT}  (the wait is exponentially distributed: no memory, so time already spent does not bring a block closer)`,
   );
 
-  stepHeading('When the nonces run out');
+  stepHeading(8, 'When the nonces run out');
   say(
-    `${INDENT}The nonce is 32 bits: ${formatCount(e.nonceSpace)} tries per header, ${formatWait(e.nonceSpaceSeconds)} at this hashrate.`,
-    `${INDENT}A block takes expected hashes / 2^32 = ${formatNumber(e.expectedHeaders)} headers' worth of nonces on average, and the`,
-    `${INDENT}chance that one header has no winning nonce at all is (1 - p)^(2^32) = ${formatChance(e.probabilityNoncesRunOut, e.probabilityHeaderWins)}.`,
+    `${INDENT}The nonce is 32 bits: ${formatCount(e.nonceSpace)} tries per header, ${formatDuration(e.nonceSpaceSeconds)} at this hashrate.`,
+    `${INDENT}A block takes expected hashes / 2^32 = ${formatNumber(e.expectedHeaders)} headers' worth of nonces on average: one header`,
+    `${INDENT}holds a winning nonce with a chance of 1 - (1 - p)^(2^32) = ${formatChance(e.probabilityHeaderWins)}, so all of them fail with ${formatChance(e.probabilityNoncesRunOut)}.`,
     `${INDENT}Then the miner changes the extranonce in the coinbase transaction: a new txid, so a new merkle`,
-    `${INDENT}root, so a new block 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
+    `${INDENT}root, so a new chunk 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
   );
   const next = e.block?.nextExtranonce;
   if (next) {
@@ -128,6 +143,8 @@ function describeSource(e: Explanation): string {
       return 'the regtest genesis block';
     case 'store':
       return `block ${e.source.height}${e.source.tip ? ' (the tip)' : ''} of the built-in chain in ${e.source.datadir}`;
+    case 'block':
+      return `the block ${e.source.file === null ? 'given' : `in ${e.source.file}`}${e.block?.height === null ? '' : `, height ${e.block?.height}`}`;
   }
 }
 
@@ -155,7 +172,7 @@ function hexDump(headerHex: string, fields: HeaderField[]): string[] {
       offset = segmentEnd;
     }
     lines.push(`${INDENT}${String(row).padStart(2)}  ${bytes.join(' ')}`, `${INDENT}    ${labels.join(' ')}`);
-    if (row + BYTES_PER_ROW === 64) lines.push(`${INDENT}    ${paint('-- end of SHA-256 block 1: the midstate covers everything above --', 'grey')}`);
+    if (row + BYTES_PER_ROW === 64) lines.push(`${INDENT}    ${paint('-- end of SHA-256 chunk 1: the midstate covers everything above --', 'grey')}`);
   }
   return lines;
 }
@@ -199,15 +216,61 @@ function blockLines(block: BlockExplanation): string[] {
     lines.push(`${INDENT}  ${bytes.length > 40 ? `${bytes.slice(0, 37)}...` : bytes.padEnd(40)}  ${meaning}`);
   }
   if (block.height === 0) lines.push(`${INDENT}(the genesis coinbase predates BIP 34: it carries The Times headline instead of a height)`);
+  else if (cb.bip34Height === null) lines.push(`${INDENT}(no BIP 34 height: a version 1 block, from before the height went into the coinbase at block 227,931)`);
+  lines.push(`${INDENT}it pays:`, ...cb.outputs.map((output) => `${INDENT}  ${outputLine(output)}`));
+  lines.push(...rewardLines(block));
+  const commitment = block.witnessCommitment;
+  if (commitment) {
+    lines.push(
+      `${INDENT}witness commitment (BIP 141) ${commitment.commitment}`,
+      `${INDENT}  = SHA-256d(witness merkle root ${commitment.witnessRoot}, reserved value): ${commitment.matches ? paint('matches the wtxids', 'green') : paint('does NOT match the wtxids', 'red')}`,
+    );
+  }
   if (block.transactions === 1) {
     lines.push(`${INDENT}One transaction, so the merkle tree is a single leaf: the root is the coinbase txid.`);
   } else {
-    block.merkleLevels.forEach((level, i) => lines.push(`${INDENT}level ${i}: ${level.join(' ')}`));
+    lines.push(`${INDENT}The merkle tree: each level hashes pairs of the one below (SHA-256d of the two, an odd last one paired with itself).`);
+    block.merkleLevels.forEach((level, i) => {
+      const name = i === 0 ? 'the txids' : i === block.merkleLevels.length - 1 ? 'the root' : `${level.length} hashes`;
+      lines.push(`${INDENT}level ${i}, ${name}:`, ...level.map((hash) => `${INDENT}  ${hash}`));
+    });
   }
   lines.push(
     `${INDENT}merkle root ${block.merkleRoot} ${block.merkleRootMatchesHeader ? paint('matches the header', 'green') : paint('does NOT match the header', 'red')}`,
   );
   return lines;
+}
+
+/** One output: its value and whom it pays. */
+export function outputLine(output: OutputFacts): string {
+  const payee =
+    output.type === 'nulldata'
+      ? `no one: data (OP_RETURN ${output.script.slice(2, 22)}${output.script.length > 22 ? '...' : ''})`
+      : output.type === 'anyone'
+        ? 'anyone (OP_TRUE)'
+        : output.type === 'p2pk'
+          ? `a public key (P2PK), whose address is ${output.address}`
+          : output.address
+            ? `${output.address} (${output.type.toUpperCase()})`
+            : `script ${output.script.length > 40 ? `${output.script.slice(0, 37)}...` : output.script}`;
+  return `${formatBtc(output.value).padStart(18)}  to ${payee}`;
+}
+
+/** Subsidy plus fees, as far as the block alone shows them. */
+export function rewardLines(block: BlockExplanation): string[] {
+  const { coinbaseValue, subsidy, claimedFees } = block.reward;
+  if (subsidy === null || claimedFees === null) {
+    return [
+      `${INDENT}reward: the coinbase claims ${formatBtc(coinbaseValue)}, the subsidy plus fees. Without the height the`,
+      `${INDENT}subsidy is unknown; and the fees are the inputs' values less the outputs, and the inputs' values`,
+      `${INDENT}are in the earlier transactions they spend, not in this block.`,
+    ];
+  }
+  return [
+    `${INDENT}reward: ${formatBtc(coinbaseValue)} claimed = subsidy ${formatBtc(subsidy)} at height ${formatInteger(block.height ?? 0)} + fees ${formatBtc(claimedFees)}`,
+    `${INDENT}(the fees as claimed: what each transaction paid is its inputs' values less its outputs, and the`,
+    `${INDENT}inputs' values are in the earlier transactions they spend, not in this block)`,
+  ];
 }
 
 const column = (label: string) => `${INDENT}${label.padEnd(31)}`;
@@ -217,26 +280,4 @@ const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 /** 32 bytes of hex as eight 8-digit words, as SHA-256's state is written. */
 function words(hex: string): string {
   return hex.match(/.{8}/g)!.join(' ');
-}
-
-/** Waits from microseconds (easy targets at laptop speed) to years (main-net at laptop speed). */
-function formatWait(seconds: number): string {
-  if (seconds >= 0.01) return formatDuration(seconds);
-  return seconds >= 1e-3 ? `${(seconds * 1e3).toPrecision(3)} ms` : `${(seconds * 1e6).toPrecision(3)} µs`;
-}
-
-/** Counts with a unit while they read well (62.21T), in powers of ten beyond (2.264e+20). */
-function formatHashes(n: number): string {
-  return n < 1e15 ? formatCount(n) : n.toPrecision(4);
-}
-
-/** A chance next to certainty shows how far from it: 1 - 1.9e-11, not 1. */
-/** Near certainty as 1 - x, from `complement` when the caller kept its digits. */
-function formatChance(p: number, complement = 1 - p): string {
-  return p > 0.999 && complement > 0 ? `1 - ${formatNumber(complement)}` : formatNumber(p);
-}
-
-function formatNumber(n: number): string {
-  if (n === 0) return '0';
-  return n >= 1e-3 && n < 1e6 ? String(Number(n.toPrecision(6))) : n.toExponential(3);
 }

@@ -1,35 +1,28 @@
 /** `powlab explain`: pick the header (given, stored, or the regtest genesis), find a hashrate, print the walk-through. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeBlock } from '../core/block.js';
 import { headerBytesFromHex } from '../core/header.js';
-import { REGTEST } from '../core/params.js';
+import { hexToBytes } from '../core/bytes.js';
+import { MAINNET, REGTEST } from '../core/params.js';
 import { serializeTx } from '../core/tx.js';
 import { parseHashrate, parseMeasureSeconds } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
+import type { Measurement } from '../miner/measure.js';
 import { BLOCKS_FILE, readStore } from '../sources/chain-files.js';
 import { storedBlockBytes } from '../sources/chain-store.js';
-import type { Measurement } from '../miner/measure.js';
-import type { ExplainArgs } from './commands/explain.js';
-import { renderExplanation } from './explain-text.js';
+import type { ExplainArgs } from './explain-options.js';
+import { renderExplanation, type Explanation, type ExplainSource } from './explain-text.js';
 import { measureThisMachine } from './measuring.js';
 import { printJson } from './output.js';
-
-export type ExplainSource =
-  | { kind: 'header' }
-  | { kind: 'genesis'; chain: 'regtest' }
-  | { kind: 'store'; datadir: string; height: number; tip: boolean };
 
 interface Subject {
   source: ExplainSource;
   header: Uint8Array;
   block?: BlockExplanation;
 }
-
-export type Explanation = { source: ExplainSource } & ReturnType<typeof explainHeader> &
-  ReturnType<typeof timeAtHashrate> & { hashrateSource: 'given' | 'measured'; measurement?: Omit<Measurement, 'hashrate'>; block?: BlockExplanation };
 
 export async function explain(args: ExplainArgs): Promise<void> {
   const { hashrate: given, seconds } = checkArgs(args);
@@ -51,13 +44,12 @@ export async function explain(args: ExplainArgs): Promise<void> {
 /** Every option checked before anything is read or measured, so bad input never waits on the miner. */
 function checkArgs(args: ExplainArgs): { hashrate?: number; seconds: number } {
   if (args.height !== undefined && (!Number.isInteger(args.height) || args.height < 0)) throw Errors.badOption('height', `must be a whole number from 0 up, got ${args.height}`);
-  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 1024)) throw Errors.badOption('threads', `must be a whole number from 1 to 1024, got ${args.threads}`);
   return { hashrate: parseHashrate('hashrate', args.hashrate), seconds: parseMeasureSeconds(args.seconds) };
 }
 
 function genesis(): Subject {
   const block = serializeBlock(REGTEST.genesisHeader, [serializeTx(REGTEST.genesisCoinbase)]);
-  return { source: { kind: 'genesis', chain: 'regtest' }, header: block.subarray(0, 80), block: explainBlock(block, 0) };
+  return { source: { kind: 'genesis', chain: 'regtest' }, header: block.subarray(0, 80), block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: 0 }) };
 }
 
 function stored(datadir: string, height: number | 'tip'): Subject {
@@ -69,10 +61,38 @@ function stored(datadir: string, height: number | 'tip'): Subject {
   const chosen = tip ? store.scan.blocks.length : height;
   if (chosen === 0) return genesis();
   const block = storedBlockBytes(store, chosen);
-  return { source: { kind: 'store', datadir, height: chosen, tip }, header: block.subarray(0, 80), block: explainBlock(block, chosen) };
+  return { source: { kind: 'store', datadir, height: chosen, tip }, header: block.subarray(0, 80), block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: chosen }) };
+}
+
+/** The most a block may take, as hex text: a main-net block is at most 4 MB (its weight limit), so 8 MB of hex digits. */
+const MAX_BLOCK_TEXT_BYTES = 8_000_000 + 2;
+
+/** A whole block from --block: hex on the command line, or a file of hex or raw bytes. Either is untrusted, and capped. */
+function givenBlock(text: string): Subject {
+  const isHex = /^(0x)?[0-9a-fA-F]+$/.test(text) && text.length >= 2 * (80 + 1);
+  let bytes: Uint8Array;
+  let file: string | null = null;
+  if (isHex) {
+    bytes = hexToBytes(text, 'block');
+  } else {
+    file = text;
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      throw Errors.badOption('block', `neither a block in hex nor a file that can be read: ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`);
+    }
+    if (size > MAX_BLOCK_TEXT_BYTES) throw Errors.badOption('block', `${file} holds ${size} bytes, more than a block can (at most ${MAX_BLOCK_TEXT_BYTES})`);
+    const raw = readFileSync(file);
+    const asText = raw.toString('latin1').trim();
+    bytes = /^(0x)?[0-9a-fA-F]+$/.test(asText) ? hexToBytes(asText, file) : new Uint8Array(raw);
+  }
+  // Whose block it is, the bytes do not say: its addresses are written as main-net's.
+  return { source: { kind: 'block', file }, header: bytes.subarray(0, 80), block: explainBlock(bytes, { layout: 'any', params: MAINNET }) };
 }
 
 function subjectFrom(args: ExplainArgs): Subject {
+  if (args.block !== undefined) return givenBlock(String(args.block));
   if (args.header !== undefined) return { source: { kind: 'header' }, header: headerBytesFromHex(String(args.header)) };
   if (args.height === 0) return genesis();
   if (args.height !== undefined) {

@@ -6,7 +6,8 @@ import { nonceWindow } from '../miner/ranges.js';
 import { HeaderGrind } from '../sources/grind.js';
 import type { GrindArgs } from './grind-options.js';
 import { runMining, say } from './mining.js';
-import { formatCount, formatDuration, formatHashrate, printJson } from './output.js';
+import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
 export async function grind(args: GrindArgs): Promise<void> {

@@ -14,7 +14,8 @@ import type { Work } from '../miner/work.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
-import { formatCount, formatDuration, formatHashrate, paint, printJson, StatusLine } from './output.js';
+import { formatChance, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { paint, printJson, StatusLine } from './output.js';
 
 /** A number option as typed, checked strictly: '' or 'abc' is named as given, not read as 0 or NaN. */
 export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
@@ -91,12 +92,6 @@ export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string 
   if (!(stats.expectedHashes > 0) || !(stats.meanHashrate > 0)) return '';
   const odds = oddsAt(stats.expectedHashes, stats.meanHashrate);
   return `; next ${find} expected in ${formatDuration(odds.expectedSeconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(odds.chanceWithinHour)} chance within an hour)`;
-}
-
-/** A chance in percent; the dashboard's page words it the same (formatChance in src/dashboard/page/figures.js). */
-export function formatChance(p: number): string {
-  if (p >= 0.995) return '>99%';
-  return p >= 0.01 ? `${Math.round(p * 100)}%` : `${(p * 100).toPrecision(2)}%`;
 }
 
 /** "stopped (why): " before a summary, or nothing when the run did what it was asked. */

@@ -59,31 +59,5 @@ export class StatusLine {
   }
 }
 
-/** A value scaled by thousands into the largest unit that keeps it at or above 1. */
-function scaleByThousands(value: number, units: readonly string[]): { value: number; unit: string } {
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return { value, unit: units[unit] };
-}
-
-export function formatHashrate(hashesPerSecond: number): string {
-  const { value, unit } = scaleByThousands(hashesPerSecond, ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s']);
-  return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${unit}`;
-}
-
-export function formatCount(n: number): string {
-  const { value, unit } = scaleByThousands(n, ['', 'k', 'M', 'G', 'T', 'P', 'E']);
-  return unit === '' ? String(Math.round(value)) : `${value.toFixed(2)}${unit}`;
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '∞';
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
-  if (seconds < 86400 * 2) return `${(seconds / 3600).toFixed(1)}h`;
-  if (seconds < 86400 * 365 * 2) return `${(seconds / 86400).toFixed(1)} days`;
-  return `${(seconds / (86400 * 365.25)).toExponential(2)} years`;
-}
+// The mining printers still take these from here; their one home is src/format/numbers.ts.
+export { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';

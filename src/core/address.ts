@@ -1,4 +1,6 @@
-/** Payout addresses to output scripts: bech32/bech32m segwit (BIP 173/350) and base58check P2PKH/P2SH. */
+/** Payout addresses to output scripts and back: bech32/bech32m segwit (BIP 173/350) and base58check P2PKH/P2SH. */
+import { ripemd160 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bech32, bech32m } from 'bech32';
 import bs58check from 'bs58check';
 import { Errors } from '../errors.js';
@@ -43,4 +45,41 @@ function segwitScript(text: string, params: ChainParams): Uint8Array {
   if (version === 0 && program.length !== 20 && program.length !== 32) throw Errors.badAddress(text, 'version 0 program must be 20 or 32 bytes');
   const versionOp = version === 0 ? 0x00 : 0x50 + version;
   return concatBytes(Uint8Array.of(versionOp, program.length), program);
+}
+
+export type OutputType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr' | 'witness' | 'p2pk' | 'nulldata' | 'anyone' | 'nonstandard';
+
+export interface OutputPayee {
+  type: OutputType;
+  /** The address a wallet shows; for a bare public key (P2PK), the P2PKH address of that key, as explorers show it. */
+  address: string | null;
+}
+
+/** Who an output script pays, the inverse of addressToScript for the standard forms. */
+export function describeOutputScript(script: Uint8Array, params: ChainParams): OutputPayee {
+  const base58 = (prefix: number, hash: Uint8Array) => bs58check.encode(concatBytes(Uint8Array.of(prefix), hash));
+  const n = script.length;
+  if (n === 25 && script[0] === 0x76 && script[1] === 0xa9 && script[2] === 0x14 && script[23] === 0x88 && script[24] === 0xac) {
+    return { type: 'p2pkh', address: base58(params.pubkeyHashPrefix, script.subarray(3, 23)) };
+  }
+  if (n === 23 && script[0] === 0xa9 && script[1] === 0x14 && script[22] === 0x87) {
+    return { type: 'p2sh', address: base58(params.scriptHashPrefix, script.subarray(2, 22)) };
+  }
+  const version = script[0] === 0x00 ? 0 : script[0] >= 0x51 && script[0] <= 0x60 ? script[0] - 0x50 : -1;
+  if (version >= 0 && n >= 4 && n <= 42 && script[1] === n - 2) {
+    const program = script.subarray(2);
+    const words = [version, ...bech32.toWords(program)];
+    const address = version === 0 ? bech32.encode(params.bech32Prefix, words) : bech32m.encode(params.bech32Prefix, words);
+    if (version === 0 && program.length === 20) return { type: 'p2wpkh', address };
+    if (version === 0 && program.length === 32) return { type: 'p2wsh', address };
+    if (version === 1 && program.length === 32) return { type: 'p2tr', address };
+    if (version !== 0) return { type: 'witness', address };
+  }
+  const isKey = (length: number) => n === length + 2 && script[0] === length && script[n - 1] === 0xac;
+  if ((isKey(33) && (script[1] === 0x02 || script[1] === 0x03)) || (isKey(65) && script[1] === 0x04)) {
+    return { type: 'p2pk', address: base58(params.pubkeyHashPrefix, ripemd160(sha256(script.subarray(1, n - 1)))) };
+  }
+  if (n > 0 && script[0] === 0x6a) return { type: 'nulldata', address: null };
+  if (n === 1 && script[0] === 0x51) return { type: 'anyone', address: null };
+  return { type: 'nonstandard', address: null };
 }

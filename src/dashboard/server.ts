@@ -18,6 +18,8 @@ export const DEFAULT_DASHBOARD_PORT = 8420;
 
 /** Copied beside this module at build time (npm run build), so it ships with dist/. */
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+/** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
+const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -70,6 +72,10 @@ function loadPage(): Map<string, Asset> {
   for (const name of names) {
     const type = CONTENT_TYPES[extname(name)];
     if (type) assets.set(name === 'index.html' ? '/' : `/${name}`, { body: readFileSync(join(PAGE_DIR, name)), type });
+  }
+  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
+  for (const name of readdirSync(FORMAT_DIR)) {
+    if (extname(name) === '.js') assets.set(`/format/${name}`, { body: readFileSync(join(FORMAT_DIR, name)), type: CONTENT_TYPES['.js'] });
   }
   return assets;
 }

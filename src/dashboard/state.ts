@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { bytesToHex } from '../core/bytes.js';
 import { parseHeader } from '../core/header.js';
+import type { ChainParams } from '../core/params.js';
+import { explainBlock, type OutputFacts } from '../explain/block.js';
 import { bestHashFrom, isBetter, type BestHash } from '../miner/best.js';
 import type { MinerStats } from '../miner/miner.js';
 import type { FindOutcome } from '../mining/source.js';
@@ -46,10 +48,21 @@ export interface Find extends BestHash {
   /** Hashes and seconds the work took until this find. */
   hashes: number;
   seconds: number;
+  /** What the block's coinbase pays and to whom, where the source knows the whole block (coinbasePayout). */
+  payout?: Payout[];
   /** The node's or pool's verdict, where something other than powlab judges it, and its reason when not accepted. */
   verdict?: Verdict;
   reason?: string;
   at: string;
+}
+
+/** One output of a found block's coinbase: satoshis, and the address it pays (null for data or anyone-can-spend). */
+export type Payout = Pick<OutputFacts, 'value' | 'type' | 'address'>;
+
+/** The coinbase outputs of a whole block, as Find.payout carries them to the page. */
+export function coinbasePayout(blockBytes: Uint8Array, params: ChainParams): Payout[] {
+  const { coinbase } = explainBlock(blockBytes, { layout: 'any', params });
+  return coinbase.outputs.map(({ value, type, address }) => ({ value, type, address }));
 }
 
 export interface ScoreEntry extends BestHash {
@@ -167,7 +180,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
   }
 
   /** A solution the driver accepted as a block or share, with what the node or pool said of it. */
-  found(kind: FindKind, solution: Solution, details: { height?: number; block?: boolean; verdict?: Verdict; reason?: string } = {}): void {
+  found(kind: FindKind, solution: Solution, details: { height?: number; block?: boolean; payout?: Payout[]; verdict?: Verdict; reason?: string } = {}): void {
     const at = new Date().toISOString();
     const best = bestHashFrom(solution.hash);
     const header = parseHeader(solution.header);

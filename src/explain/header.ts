@@ -29,14 +29,14 @@ export interface HeaderField {
 export interface HeaderExplanation {
   header: string;
   fields: HeaderField[];
-  /** The header padded to two 64-byte SHA-256 blocks; only the second holds the nonce. */
-  messageBlocks: [string, string];
+  /** The header padded to SHA-256's two 64-byte chunks (its message blocks); only the second holds the nonce. */
+  chunks: [string, string];
   /** SHA-256's state after the first block, as 32 bytes (8 big-endian words). */
   midstate: string;
   /** SHA-256 of the header: the midstate compressed with the second block. */
   firstHash: string;
-  /** The first hash padded to one block, for the second SHA-256. */
-  secondMessageBlock: string;
+  /** The first hash padded to one chunk, for the second SHA-256. */
+  secondChunk: string;
   /** SHA-256 of the first hash, as it comes out (internal byte order). */
   hashInternal: string;
   /** The block hash: hashInternal reversed, so the 256-bit little-endian number reads most significant first. */
@@ -98,10 +98,10 @@ export function explainHeader(headerBytes: Uint8Array): HeaderExplanation {
   return {
     header: bytesToHex(headerBytes),
     fields,
-    messageBlocks: [bytesToHex(padded.subarray(0, 64)), bytesToHex(padded.subarray(64, 128))],
+    chunks: [bytesToHex(padded.subarray(0, 64)), bytesToHex(padded.subarray(64, 128))],
     midstate: bytesToHex(digestWordsToBytes(midstate)),
     firstHash: bytesToHex(firstHash),
-    secondMessageBlock: bytesToHex(secondBlock),
+    secondChunk: bytesToHex(secondBlock),
     hashInternal: bytesToHex(hash),
     hash: hashToDisplayHex(hash),
     bits: { hex: values.bits, exponent: header.bits >>> 24, mantissa: header.bits & 0xffffff },

@@ -47,7 +47,15 @@ export interface BenchResult {
   /** hashrate / noble's hashrate at the same thread count, when noble was measured. */
   vsNoble: number | null;
   rounds: number[];
+  /**
+   * How far the rounds disagree: their interquartile range over the median (0.05: the middle half of
+   * the rounds lie within 5% of the median's size). Null with fewer than 3 rounds, too few to say.
+   */
+  spread: number | null;
 }
+
+/** Past this spread a case's median moves by more than the ratios between backends are worth trusting. */
+export const TRUSTED_SPREAD = 0.15;
 
 export interface BenchReport {
   machine: Machine;
@@ -63,11 +71,22 @@ const WARM_UP_MS = 300;
 /** Time from new work to every worker hashing it, left out of each round. */
 const ROUND_START_MS = 40;
 
-const median = (values: number[]) => {
+/** The value a fraction `q` of the way through the sorted values, interpolating between neighbours. */
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+  const at = q * (sorted.length - 1);
+  const below = Math.floor(at);
+  return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (at - below);
+}
+
+const median = (values: number[]) => quantile(values, 0.5);
+
+/** Interquartile range over median: robust to the odd round a busy machine ruins. */
+export function roundSpread(rounds: number[]): number | null {
+  if (rounds.length < 3) return null;
+  const middle = median(rounds);
+  return middle > 0 ? (quantile(rounds, 0.75) - quantile(rounds, 0.25)) / middle : null;
+}
 
 async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
   miner.setWork(unsolvableWork());
@@ -127,6 +146,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         scaling: oneThread ? result.hashrate / (result.threads * oneThread) : null,
         vsNoble: noble ? result.hashrate / noble : null,
         rounds: result.rounds,
+        spread: roundSpread(result.rounds),
       };
     }),
   };

@@ -8,14 +8,9 @@ import 'uplot/dist/uPlot.min.css';
 import { bytesToHex, hexToBytes } from '../core/bytes.js';
 import { hashToDisplayHex, headerBytesFromHex, parseHeader, serializeHeader } from '../core/header.js';
 import { oddsAt } from '../core/odds.js';
+import { REGTEST } from '../core/params.js';
 import { bitsToTarget, expectedHashes, targetFromZeroBits } from '../core/target.js';
-import {
-  formatChance,
-  formatCount,
-  formatDifficulty,
-  formatDuration,
-  formatHashrate,
-} from '../dashboard/page/figures.js';
+import { formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { findPreset } from '../economics/figures.js';
 import { explainBlock } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
@@ -189,7 +184,7 @@ function facts(rows: [string, string][]): HTMLDListElement {
 
 function blockItem(height: number, block: Uint8Array): HTMLLIElement {
   const header = explainHeader(block.subarray(0, 80));
-  const parts = explainBlock(block, height);
+  const parts = explainBlock(block, { layout: 'powlab', params: REGTEST, height });
   const field = (name: string) => String(header.fields.find((f) => f.name === name)?.value ?? '');
   const item = document.createElement('li');
   item.className = 'block';
@@ -441,8 +436,8 @@ function explainPasted(hex: string): Uint8Array | undefined {
       `${f.hex} → ${f.value}`,
     ]);
     rows.push(
-      ['first SHA-256 block', explanation.messageBlocks[0]],
-      ['second block (holds the nonce)', explanation.messageBlocks[1]],
+      ['first SHA-256 chunk', explanation.chunks[0]],
+      ['second chunk (holds the nonce)', explanation.chunks[1]],
       ['midstate', explanation.midstate],
       ['first hash', explanation.firstHash],
       ['block hash', explanation.hash],

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import * as bitcoin from 'bitcoinjs-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, readUint32BE } from '../../src/core/bytes.js';
 import { REGTEST } from '../../src/core/params.js';
@@ -11,6 +13,8 @@ import vectors from '../vectors/headers.json' with { type: 'json' };
 import { runCli } from '../helpers/run-cli.js';
 
 const BLOCK_100000 = vectors.valid[2];
+const BLOCK_FILE = fileURLToPath(new URL('../vectors/blocks/mainnet-100000.hex', import.meta.url));
+const BLOCK_HEX = readFileSync(BLOCK_FILE, 'utf8').trim();
 
 function midstateOf(header: Uint8Array): string {
   const state = Uint32Array.from(SHA256_IV);
@@ -77,18 +81,37 @@ describe('powlab explain --header', () => {
     for (const expected of [
       BLOCK_100000.hash,
       'little-endian',
-      `midstate = compress(initial state, block 1)`,
+      `midstate = compress(initial state, chunk 1)`,
+      'chunk 2, bytes 64..79, padding',
       midstateOf(hexToBytes(BLOCK_100000.hex)).match(/.{8}/g)!.join(' '),
       'bits 0x1b04864c: exponent 0x1b (27), mantissa 0x04864c',
       'target 000000000004864c000000000000000000000000000000000000000000000000',
       'a valid proof of work',
-      'difficulty = difficulty-1 target / target = 14484.2',
+      'difficulty = difficulty-1 target / target = 14,484.2',
       'at 2.00 MH/s, as given with --hashrate',
       'extranonce',
     ]) {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('\x1b[');
+    expect(text).not.toMatch(/block [12]\b/);
+  });
+
+  it('keeps every step its number when a header alone has no step 2', async () => {
+    const headerOnly = (await runCli(['explain', '--header', BLOCK_100000.hex, '--hashrate', '2e6'])).stdout;
+    const whole = (await runCli(['explain', '--block', BLOCK_HEX, '--hashrate', '2e6'])).stdout;
+    const steps = (text: string) => text.split('\n').filter((line) => /^\d\. /.test(line));
+    expect(steps(headerOnly)).toEqual(steps(whole));
+    expect(steps(headerOnly).map((line) => line.split('.')[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(steps(headerOnly)[6]).toBe('7. Difficulty and the odds');
+    expect(headerOnly).toContain('a header alone does not carry its transactions');
+  });
+
+  it('words every chance one way: 1 in N when tiny, a percent otherwise', async () => {
+    const text = (await runCli(['explain', '--header', BLOCK_100000.hex, '--hashrate', '2e6'])).stdout;
+    expect(text).toContain('chance one hash wins = (target + 1) / 2^256 = 1 in 62.2 trillion');
+    expect(text).toMatch(/holds a winning nonce with a chance of 1 - \(1 - p\)\^\(2\^32\) = 1 in 14,500, so all of them fail with >99%/);
+    expect(text).toContain('chance of a block within the next hour 0.012%');
   });
 
   it('colours the dump only when asked for and NO_COLOR is unset', async () => {
@@ -97,6 +120,51 @@ describe('powlab explain --header', () => {
     expect(forced.stdout).toContain('\x1b[35m01 00 00 00\x1b[0m');
     const refused = await runCli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
     expect(refused.stdout).not.toContain('\x1b[');
+  });
+});
+
+describe('powlab explain --block', () => {
+  it.each([
+    ['a file of hex', () => BLOCK_FILE],
+    ['hex on the command line', () => BLOCK_HEX],
+  ])('%s: main-net block 100,000, its txids and the merkle tree up to the root in its header', async (_name, block) => {
+    const e = await explainJson(['--block', block(), '--hashrate', '1e6']);
+    const reference = bitcoin.Block.fromHex(BLOCK_HEX);
+    expect(e.hash).toBe(reference.getId());
+    expect(e.block.txids).toEqual(reference.transactions!.map((tx) => tx.getId()));
+    expect(e.block.merkleLevels.at(-1)).toEqual([e.fields.find((f: { name: string }) => f.name === 'merkleRoot').value]);
+    expect(e.block.merkleRootMatchesHeader).toBe(true);
+    expect(e.block.coinbase.outputs[0]).toMatchObject({ value: 5e9, address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' });
+  });
+
+  it('as text: the txids, each level of the tree, the coinbase output, and what the block cannot say', async () => {
+    const result = await runCli(['explain', '--block', BLOCK_FILE, '--hashrate', '1e6']);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      'level 0, the txids:',
+      '8c14f0db3df150123e6f3dbbf30f8b955a8249b62ac1d1ff16284aefa3d06d87',
+      'e9a66845e05d5abc0ad04ec80f774a7e585c6e8db975962d069a522137b80c1d',
+      'level 1, 2 hashes:',
+      'level 2, the root:',
+      'merkle root f3e94742aca4b5ef85488dc37c06c3282295ffec960994b2c0d5ac2a25a95766 matches the header',
+      '50.00000000 BTC  to a public key (P2PK), whose address is 1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J',
+      'no BIP 34 height',
+      'not in this block',
+    ]) {
+      expect(result.stdout).toContain(expected);
+    }
+  });
+
+  it.each([
+    ['a missing file', ['--block', 'no-such-block.hex'], /--block: neither a block in hex nor a file that can be read/],
+    ['a truncated block', ['--block', BLOCK_HEX.slice(0, 400)], /block/],
+    ['both --block and --header', ['--block', BLOCK_HEX, '--header', BLOCK_100000.hex], /mutually exclusive/],
+  ])('%s: one line on stderr, exit 2', async (_name, args, message) => {
+    const result = await runCli(['explain', '--hashrate', '1', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -57,6 +57,8 @@ describe('the dashboard in Chromium', () => {
     const origin = new URL(run.url).origin;
     expect(requests.length).toBeGreaterThanOrEqual(3);
     for (const url of requests) expect(new URL(url).origin).toBe(origin);
+    // The numbers on the page are worded by the module the terminal uses, served as built.
+    expect(requests.map((url) => new URL(url).pathname)).toContain('/format/numbers.js');
   });
 
   it('shows a non-zero hashrate in #hashrate that changes over time', async () => {

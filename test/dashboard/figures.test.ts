@@ -1,17 +1,9 @@
 // The page's figures (src/dashboard/page/figures.js) as the browser gets them, checked in node.
 import { describe, expect, it } from 'vitest';
-import { formatChance } from '../../src/cli/mining.js';
 import { HISTORY_KEPT as SERVER_HISTORY_KEPT } from '../../src/dashboard/state.js';
-import { addSample, formatChance as pageChance, furthestNonce, highestRate, HISTORY_KEPT, type Sample } from '../../src/dashboard/page/figures.js';
+import { addSample, furthestNonce, highestRate, HISTORY_KEPT, type Sample } from '../../src/dashboard/page/figures.js';
 
 describe('the page’s figures', () => {
-  it('words a chance as the terminal summary does', () => {
-    const chances = [0, 1e-300, 1.234e-9, 0.00049, 0.005, 0.0099, 0.01, 0.125, 0.5, 0.994, 0.995, 0.9999, 1];
-    for (const p of chances) expect(pageChance(p)).toBe(formatChance(p));
-    expect(pageChance(0.999)).toBe('>99%');
-    expect(pageChance(0.125)).toBe('13%');
-  });
-
   it('keeps as much history as the server sends, dropping the oldest', () => {
     expect(HISTORY_KEPT).toBe(SERVER_HISTORY_KEPT);
     const history: Sample[] = [];

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DashboardState, FINDS_KEPT, HISTORY_KEPT, type DashboardStatus, type Find } from '../../src/dashboard/state.js';
+import { hexToBytes } from '../../src/core/bytes.js';
+import { MAINNET } from '../../src/core/params.js';
+import { coinbasePayout, DashboardState, FINDS_KEPT, HISTORY_KEPT, type DashboardStatus, type Find } from '../../src/dashboard/state.js';
 import { fakeMiner, fakeSolution, fakeStats } from './fake-miner.js';
 
 const chain = { name: 'a test chain', finds: 'block' as const, label: () => 'block 1' };
@@ -68,6 +71,16 @@ describe('DashboardState', () => {
     expect(status.blocks.map((b) => b.height)).toEqual(found.slice(-FINDS_KEPT).map((b) => b.height).reverse());
     expect(found).toHaveLength(FINDS_KEPT + 15);
     expect(found[0]).toMatchObject({ kind: 'block', block: true, height: 1, nonce: 0, header: expect.stringMatching(/^[0-9a-f]{160}$/) });
+  });
+
+  it('carries what a found block’s coinbase pays and to whom, read from the whole block', () => {
+    const state = open(fakeMiner(), chain);
+    const block = readFileSync(new URL('../vectors/blocks/mainnet-100000.hex', import.meta.url), 'utf8').trim();
+    const payout = coinbasePayout(hexToBytes(block), MAINNET);
+    expect(payout).toEqual([{ value: 5_000_000_000, type: 'p2pk', address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' }]);
+    state.found('block', fakeSolution(1), { height: 1, payout });
+    vi.advanceTimersByTime(1000);
+    expect(state.status().blocks[0].payout).toEqual(payout);
   });
 
   it('counts a pool’s share that is also a block as both, and keeps the pool’s verdict as it was', () => {

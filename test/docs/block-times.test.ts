@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('../../docs/lab/block-times.mjs', import.meta.url));
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SCRIPT, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [SCRIPT, ...args], { timeout: 60_000, cwd }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -35,6 +35,32 @@ describe('the lab 3 script, docs/lab/block-times.mjs', () => {
     // The predicted curve stays inside the plot (y from 50 down to 360), however the bars fall.
     expect(points.every(([, y]) => y >= 50 && y <= 360)).toBe(true);
     expect(svg).toContain('<title>12 blocks at 10 zero bits');
+  });
+
+  it('writes to a temporary file it names when no --out is given, never into the directory it runs in', async () => {
+    const cwd = mkdtempSync(join(root, 'cwd-'));
+    const result = await run(['--blocks', '4', '--zeros', '8', '--threads', '1'], cwd);
+    expect(result.code).toBe(0);
+    const out = /^histogram written to (.+)$/m.exec(result.stdout)![1];
+    expect(out.startsWith(tmpdir())).toBe(true);
+    expect(readdirSync(cwd)).toEqual([]);
+    const svg = readFileSync(out, 'utf8');
+    // Round ticks on the time axis: a step of 1, 2 or 5 times a power of ten, from 0.
+    const ticks = [...svg.matchAll(/text-anchor="middle">([0-9.]+)<\/text>/g)].map((m) => Number(m[1]));
+    const step = ticks[1] - ticks[0];
+    expect(ticks[0]).toBe(0);
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect([1, 2, 5]).toContain(Number((step / 10 ** Math.floor(Math.log10(step) + 1e-9)).toFixed(6)));
+    ticks.forEach((tick, i) => expect(tick).toBeCloseTo(i * step, 9));
+    expect(svg).toContain('blocks mined, per bin of');
+    expect(svg).toContain('predicted: exponential, mean hashes / hashrate');
+  });
+
+  it('--help says how to run it, on stdout, exit 0', async () => {
+    const result = await run(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: node docs\/lab\/block-times.mjs/);
+    expect(result.stdout).toContain('--out FILE');
   });
 
   it('refuses a count it cannot draw, in one line', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '../../src/hash/backend.js';
-import { formatDuration, formatHashrate } from '../../src/cli/output.js';
+import { formatDuration, formatHashrate } from '../../src/format/numbers.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const OUTPUTS = [
@@ -67,6 +67,23 @@ describe('powlab economics (built CLI)', () => {
     const out = await economicsJson(['--preset', 'laptop', '--seconds', '0.5']);
     expect(out.measurement.hashes).toBeGreaterThan(0);
     expect(out.inputs).toMatchObject({ preset: 'laptop', hashrate: out.measurement.hashrate, watts: 50, kwhPrice: 0.17 });
+  });
+
+  it('a preset whose machine a flag replaced says what was given, not only the preset\'s machine', async () => {
+    const given = await runCli(['economics', '--preset', 'national-100mw', '--efficiency', '25']);
+    expect(given.code).toBe(0);
+    expect(given.stdout.split('\n')[0]).toBe(
+      "powlab economics: national-100mw with efficiency 25 J/TH given, in place of the preset's machine (a country mining with 100 MW of surplus hydro power in S21-class machines (17.5 J/TH))",
+    );
+    const plain = await runCli(['economics', '--preset', 'national-100mw']);
+    expect(plain.stdout.split('\n')[0]).toBe('powlab economics: national-100mw, a country mining with 100 MW of surplus hydro power in S21-class machines (17.5 J/TH)');
+  });
+
+  it('--help gives each example on one line, so no description reads as the next command\'s', async () => {
+    const help = await runCli(['economics', '--help']);
+    const examples = help.stdout.slice(help.stdout.indexOf('Examples:')).trim().split('\n').slice(1);
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const line of examples) expect(line).toMatch(/^ {2}powlab economics --\S+/);
   });
 
   it('prints a readable table for people, with the hashrate and time to a block formatted', async () => {

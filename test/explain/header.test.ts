@@ -22,8 +22,8 @@ describe('explainHeader on real headers', () => {
     expect(e.midstate).toBe(midstateOf(header));
     expect(e.firstHash).toBe(bytesToHex(nobleSha256(header)));
     expect(e.hashInternal).toBe(createHash('sha256').update(createHash('sha256').update(header).digest()).digest('hex'));
-    expect(e.messageBlocks.join('').slice(0, 160)).toBe(v.hex);
-    expect(e.secondMessageBlock.slice(0, 64)).toBe(e.firstHash);
+    expect(e.chunks.join('').slice(0, 160)).toBe(v.hex);
+    expect(e.secondChunk.slice(0, 64)).toBe(e.firstHash);
     expect(e.difficulty / v.difficulty).toBeCloseTo(1, 12);
     expect(e.meetsTarget).toBe(true);
     expect(e.leadingZeroBits).toBeGreaterThanOrEqual(e.targetLeadingZeroBits);

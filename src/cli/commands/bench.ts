@@ -1,27 +1,14 @@
 import type { CommandModule } from 'yargs';
+import { benchOptions, type BenchOptionTypes } from '../bench-options.js';
 
-export interface BenchArgs {
-  backends: string;
-  threads?: string;
-  seconds: number;
-  rounds: number;
-  json: boolean;
-}
-
-export const benchCommand: CommandModule<object, BenchArgs> = {
+export const benchCommand: CommandModule<object, BenchOptionTypes> = {
   command: 'bench',
   describe: 'Measure every hashing backend at every thread count, as ratios from one run',
   builder: (y) =>
     y
-      .options({
-        backends: { type: 'string', requiresArg: true, default: 'noble,js,wasm', describe: 'comma-separated backends to measure' },
-        threads: { type: 'string', requiresArg: true, describe: 'comma-separated thread counts (default: 1 and every core)' },
-        seconds: { type: 'number', requiresArg: true, default: 3, describe: 'measured seconds per backend and thread count' },
-        rounds: { type: 'number', requiresArg: true, default: 30, describe: 'rounds per backend and thread count; the median counts' },
-        json: { type: 'boolean', default: false, describe: 'print {"machine", "results"} as JSON' },
-      })
+      .options(benchOptions)
       .example('$0 bench', 'every backend on 1 thread and on every core')
-      .example('$0 bench --backends noble,js,wasm --threads 1,2 --seconds 3 --json', 'the issue-4 run'),
+      .example('$0 bench --backends noble,js,wasm --threads 1,2 --seconds 3 --json', 'the run bench/README.md reports, as data'),
   handler: async (argv) => {
     const { bench } = await import('../bench.js');
     await bench(argv);

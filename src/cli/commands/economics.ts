@@ -2,7 +2,7 @@ import type { CommandModule, Options } from 'yargs';
 import { DEFAULTS, PRESETS } from '../../economics/figures.js';
 import { DEFAULT_HOURS } from '../../economics/inputs.js';
 import { DEFAULT_MEASURE_SECONDS } from '../../miner/measure.js';
-import type { EconomicsCommandArgs } from '../../economics/run.js';
+import type { EconomicsCommandArgs } from '../economics.js';
 
 // Numbers arrive as text so a bad one can be quoted back; src/economics/inputs.ts parses them.
 const machineOptions = {
@@ -38,10 +38,12 @@ export const economicsCommand: CommandModule<object, EconomicsCommandArgs> = {
       .conflicts('watts', 'power-mw')
       .conflicts('difficulty', 'network-hashrate')
       .example('$0 economics --preset laptop', 'this machine, measured, against the network')
-      .example('$0 economics --preset national-100mw --efficiency 21.5', '100 MW of S19 XP-class machines')
-      .example('$0 economics --hashrate 200TH/s --watts 3500 --kwh-price 0.06 --json', 'one S21 at your own price'),
+      // Short enough that yargs never wraps a command into the next example's description.
+      .example('$0 economics --preset national-100mw', "100 MW of a country's surplus hydro power")
+      .example('$0 economics --preset s21 --kwh-price 0.06', 'one S21 at your own price')
+      .example('$0 economics --hashrate 5e6 --watts 35', 'a laptop measured elsewhere, at its wall power'),
   handler: async (argv) => {
-    const { runEconomics } = await import('../../economics/run.js');
+    const { runEconomics } = await import('../economics.js');
     await runEconomics(argv);
   },
 };

@@ -1,7 +1,8 @@
 // The powlab dashboard page: live figures from /api/events (Server-Sent Events), a hashrate chart
 // and nonce maps drawn by hand on canvas, and a header explained from /api/explain. No libraries.
 
-import { addSample, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate, furthestNonce, highestRate } from './figures.js';
+import { addSample, furthestNonce, highestRate } from './figures.js';
+import { formatBtc, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from './format/numbers.js';
 
 const NONCE_SPACE = 2 ** 32;
 const BANNER_MS = 10_000;
@@ -122,6 +123,12 @@ function renderScoreboard(scores) {
 }
 
 let shownFinds = '';
+/** One coinbase output as the terminal words it: 50.00000000 BTC to bcrt1q… */
+function payoutWords(output) {
+  const to = output.address ? `${output.address}${output.type === 'p2pk' ? ' (a bare public key)' : ''}` : output.type === 'nulldata' ? 'no one (data)' : output.type === 'anyone' ? 'anyone (OP_TRUE)' : 'a script';
+  return `coinbase pays ${formatBtc(output.value)} to ${to}`;
+}
+
 function renderFinds(finds) {
   const key = finds.map((find) => find.hash).join();
   if (key === shownFinds) return;
@@ -139,6 +146,7 @@ function renderFinds(finds) {
           { onclick: () => explain(find), title: 'take this header apart' },
           el('div', {}, `${findName(find)}: ${find.zeros} zero bits, nonce ${find.nonce}, after ${formatCount(find.hashes)} hashes in ${formatDuration(find.seconds)}${find.verdict && find.verdict !== 'accepted' ? ` (${find.verdict}: ${find.reason})` : ''}`),
           el('div', { class: 'hash' }, find.hash),
+          ...(find.payout ?? []).map((output) => el('div', { class: 'payout' }, payoutWords(output))),
         ),
       ),
     ),
@@ -362,9 +370,9 @@ function explanation(facts) {
     el(
       'div',
       { class: 'steps' },
-      step('first 64 bytes (never change while the nonce turns): compressed once into the midstate', facts.messageBlocks[0]),
+      step('first 64 bytes (never change while the nonce turns): compressed once into the midstate', facts.chunks[0]),
       step('midstate', facts.midstate),
-      step('last 16 bytes, with the nonce, padded to a second block: compressed from the midstate for each nonce', facts.messageBlocks[1]),
+      step('last 16 bytes, with the nonce, padded to a second chunk: compressed from the midstate for each nonce', facts.chunks[1]),
       step('first SHA-256', facts.firstHash),
       step('its SHA-256 (internal order)', facts.hashInternal),
       step('reversed: the block hash as explorers show it', facts.hash),

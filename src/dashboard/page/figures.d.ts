@@ -5,11 +5,6 @@ export interface Sample {
   workers: number[];
 }
 export const HISTORY_KEPT: number;
-export function formatHashrate(hashesPerSecond: number): string;
-export function formatCount(n: number): string;
-export function formatDuration(seconds: number | null): string;
-export function formatChance(p: number): string;
-export function formatDifficulty(d: number | null): string;
 export function addSample(history: Sample[], sample: Sample): Sample[];
 export function highestRate(history: Sample[]): number;
 export function furthestNonce(workers: { ranges: [number, number][] }[]): number;

@@ -1,9 +1,10 @@
 /** `powlab economics`: resolve the inputs (measuring this machine when asked), apply the model, print. */
-import { formatCount, formatDuration, formatHashrate, paint, printJson } from '../cli/output.js';
+import { findPreset } from '../economics/figures.js';
+import { resolveInputs, type EconomicsArgs, type Origin, type ResolvedInputs } from '../economics/inputs.js';
+import { economics, type EconomicsResult } from '../economics/model.js';
+import { formatChance, formatCount, formatDuration, formatHashrate, formatNumber, scaleByThousands } from '../format/numbers.js';
 import type { Measurement } from '../miner/measure.js';
-import { findPreset } from './figures.js';
-import { resolveInputs, type EconomicsArgs, type Origin, type ResolvedInputs } from './inputs.js';
-import { economics, type EconomicsResult } from './model.js';
+import { paint, printJson } from './output.js';
 
 export interface EconomicsCommandArgs extends EconomicsArgs {
   json: boolean;
@@ -12,7 +13,7 @@ export interface EconomicsCommandArgs extends EconomicsArgs {
 export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
   let measurement: Measurement | null = null;
   const inputs = await resolveInputs(args, async (seconds) => {
-    const { measureThisMachine } = await import('../cli/measuring.js');
+    const { measureThisMachine } = await import('./measuring.js');
     measurement = await measureThisMachine(seconds);
     return measurement.hashrate;
   });
@@ -31,18 +32,18 @@ function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Me
     ['Inputs', '', ''],
     ['hashrate', formatHashrate(inputs.hashrate), measured || from('hashrate')],
     ['power', formatPower(inputs.watts), from('watts')],
-    ['efficiency', `${significant(inputs.efficiency)} J/TH`, from('efficiency')],
+    ['efficiency', `${formatNumber(inputs.efficiency)} J/TH`, from('efficiency')],
     ['difficulty', formatCount(inputs.difficulty), from('difficulty')],
     ['network hashrate', formatHashrate(inputs.networkHashrate), from('networkHashrate')],
-    ['reward', `${significant(inputs.reward)} BTC per block`, from('reward')],
+    ['reward', `${formatNumber(inputs.reward)} BTC per block`, from('reward')],
     ['bitcoin price', formatUsd(inputs.btcPrice), from('btcPrice')],
     ['electricity price', `${formatUsd(inputs.kwhPrice)} per kWh`, from('kwhPrice')],
     ['Expected', '', ''],
-    ['hashes per block', significant(result.expectedHashesPerBlock), 'difficulty x 2^32'],
+    ['hashes per block', formatNumber(result.expectedHashesPerBlock), 'difficulty x 2^32'],
     ['time to a block', formatDuration(result.expectedSecondsPerBlock), 'hashes per block / hashrate'],
-    ['blocks per day', significant(result.blocksPerDay), ''],
-    ['BTC per day', significant(result.btcPerDay), ''],
-    [`a block within ${significant(inputs.hours)} h`, formatPercent(result.probabilityAtLeastOneBlock), 'Poisson: 1 - e^-(expected blocks)'],
+    ['blocks per day', formatNumber(result.blocksPerDay), ''],
+    ['BTC per day', formatNumber(result.btcPerDay), ''],
+    [`a block within ${formatNumber(inputs.hours)} h`, formatChance(result.probabilityAtLeastOneBlock), 'Poisson: 1 - e^-(expected blocks)'],
     ['energy per block', formatEnergy(result.kwhPerBlock), ''],
     ['cost per day', formatUsd(result.costPerDay), 'electricity only'],
     ['revenue per day', formatUsd(result.revenuePerDay), ''],
@@ -50,12 +51,23 @@ function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Me
     ['break-even price', `${formatUsd(result.breakEvenKwhPrice)} per kWh`, 'revenue per day / kWh per day'],
     ['network share', formatPercent(result.networkShare), 'hashrate / network hashrate'],
   ];
-  const title = preset ? `powlab economics: ${preset.name}, ${preset.describe}` : 'powlab economics';
+  const title = preset ? `powlab economics: ${presetTitle(preset, inputs)}` : 'powlab economics';
   const verdict =
     result.breakEvenKwhPrice > inputs.kwhPrice
       ? `Pays at ${formatUsd(inputs.kwhPrice)} per kWh: it would keep paying up to ${formatUsd(result.breakEvenKwhPrice)}.`
       : `Does not pay at ${formatUsd(inputs.kwhPrice)} per kWh: it would need electricity under ${formatUsd(result.breakEvenKwhPrice)}.`;
   return `${paint(title, 'bold')}\n\n${table(rows)}\n${verdict}\n`;
+}
+
+/** The preset's own words, unless flags replaced its machine: then what was given comes first. */
+function presetTitle(preset: { name: string; describe: string }, inputs: ResolvedInputs): string {
+  const given = [
+    inputs.from.hashrate === 'flag' ? `hashrate ${formatHashrate(inputs.hashrate)}` : '',
+    inputs.from.watts === 'flag' ? `power ${formatPower(inputs.watts)}` : '',
+    inputs.from.efficiency === 'flag' ? `efficiency ${formatNumber(inputs.efficiency)} J/TH` : '',
+  ].filter(Boolean);
+  if (given.length === 0) return `${preset.name}, ${preset.describe}`;
+  return `${preset.name} with ${given.join(' and ')} given, in place of the preset's machine (${preset.describe})`;
 }
 
 type Row = [label: string, value: string, note: string];
@@ -80,12 +92,9 @@ function origin(from: Origin, asOf: string | undefined, preset: string | null): 
   return asOf ? `${what}, as of ${asOf}` : what;
 }
 
-/** Four significant figures, in exponent form when a number is too large or small to read. */
-function significant(value: number): string {
-  if (value === 0 || !Number.isFinite(value)) return String(value);
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e9 || magnitude < 1e-3) return value.toExponential(2);
-  return Number(value.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+/** A share of the whole, not a chance: 0.57%, 1.9e-12%. */
+function formatPercent(fraction: number): string {
+  return `${formatNumber(fraction * 100)}%`;
 }
 
 function formatUsd(value: number): string {
@@ -96,17 +105,9 @@ function formatUsd(value: number): string {
   return `${sign}$${magnitude.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-function formatPercent(fraction: number): string {
-  return `${significant(fraction * 100)}%`;
-}
-
-function byThousands(value: number, units: readonly string[]): string {
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${significant(value)} ${units[unit]}`;
+function byThousands(quantity: number, units: readonly string[]): string {
+  const { value, unit } = scaleByThousands(quantity, units);
+  return `${formatNumber(value)} ${unit}`;
 }
 
 function formatPower(watts: number): string {
