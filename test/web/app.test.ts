@@ -169,6 +169,19 @@ describe('the web app in Chromium', () => {
     await expect(page.textContent('#header-error')).resolves.toMatch(/80 bytes|160/);
   });
 
+  it('works from a sub-folder of a host too, as on GitHub Pages: every path is relative', async () => {
+    const parent = await startStaticServer('dist');
+    try {
+      const other = await context.newPage();
+      await other.goto(`${parent.url}web/?zeros=8&blocks=1&threads=1&autostart=1`);
+      await other.waitForSelector('#mine-status[data-done="1"]', { timeout: 60_000 });
+      await expect(other.getAttribute('#chain-summary', 'data-height')).resolves.toBe('1');
+      await other.close();
+    } finally {
+      await parent.close();
+    }
+  });
+
   it('fits a 360 px wide screen without sideways scrolling', async () => {
     const widths = await page.evaluate(() => {
       const doc = (
