@@ -18,8 +18,11 @@ module.exports = {
     {
       name: 'engine-runs-anywhere',
       severity: 'error',
-      comment: 'The core, the Miner, the mining session and the scan code run in Node and in a browser: no node: module, except through the thread seam (src/worker/node-threads.ts, entry.ts).',
-      from: { path: '^src/(core|miner|mining)/|^src/worker/(scan|runner|protocol)\\.ts$|^src/events\\.ts$' },
+      comment:
+        'The core, the Miner, the mining session and the scan code run in Node and in a browser: no node: module, except through the thread seam (src/worker/node-threads.ts, entry.ts).',
+      from: {
+        path: '^src/(core|miner|mining)/|^src/worker/(scan|runner|protocol|gpu-scan|gpu-runner|best-bar)\\.ts$|^src/hash/webgpu(-kernel)?\\.ts$|^src/events\\.ts$',
+      },
       to: { dependencyTypes: ['core'] },
     },
     {
@@ -27,7 +30,7 @@ module.exports = {
       severity: 'error',
       comment: 'The engine may not import the Node thread glue or Node-only sources either.',
       from: { path: '^src/(core|miner|mining)/' },
-      to: { path: '^src/(worker/(node-threads|entry)|cli|dashboard)' },
+      to: { path: '^src/(worker/(node-threads|entry|gpu-entry)|hash/webgpu-node|cli|dashboard)' },
     },
   ],
   options: {

@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'assembly/', 'src/hash/js-rounds.ts', 'coverage/'] },
+  { ignores: ['.dependency-cruiser.cjs', 'dist/', 'node_modules/', 'assembly/', 'src/hash/js-rounds.ts', 'coverage/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -11,12 +11,14 @@ export default tseslint.config(
       parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
+      // An adapter's async method may have nothing to await and still owe its interface a promise.
+      '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
   {
     // The web app is typed for a browser (DOM), by its own project.
-    files: ['src/web/**'],
+    files: ['src/browser/**'],
     languageOptions: { parserOptions: { project: './tsconfig.web.json', tsconfigRootDir: import.meta.dirname } },
   },
   {

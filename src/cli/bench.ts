@@ -37,6 +37,7 @@ function printTable(report: BenchReport): void {
   const { machine } = report;
   const out = process.stdout;
   out.write(`${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`);
+  if (report.gpu) out.write(`${paint('gpu', 'bold')}      ${report.gpu.name} (webgpu: one GPU worker, its row's threads)\n`);
   out.write(`${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`);
   const header = ['backend', 'threads', 'hashrate', 'per thread', 'scaling', 'vs noble', 'spread', 'rounds, slowest to fastest'];
   const rows = report.results.map((r) => [

@@ -7,7 +7,8 @@ import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import type { MineArgs } from './mine-options.js';
 import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
-import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
+import { paint, printJson } from './output.js';
+import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
 /** A laptop meets 2^22 expected hashes in a second or a few. */

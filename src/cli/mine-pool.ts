@@ -5,7 +5,8 @@ import { parsePoolUrl } from '../sources/stratum/client.js';
 import { PoolMining, type ShareReport } from '../sources/stratum/mining.js';
 import type { MineArgs } from './mine-options.js';
 import { checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
-import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
+import { paint, printJson } from './output.js';
+import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { version } from './version.js';
 
 /** Keeps the password off the command line, where `ps` shows it. */

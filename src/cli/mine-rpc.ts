@@ -9,7 +9,8 @@ import type { NodeBlock } from '../sources/rpc/node.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import type { MineArgs } from './mine-options.js';
 import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
-import { formatCount, formatDuration, formatHashrate, paint, printJson } from './output.js';
+import { paint, printJson } from './output.js';
+import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
 /** Keeps the password off the command line, where `ps` shows it. */

@@ -29,7 +29,8 @@ export function numberArg(option: string, check: (value: number) => number): (ra
 
 export const engineOptions = {
   threads: { type: 'string', requiresArg: true, coerce: numberArg('threads', (n) => checkThreads(n, availableParallelism())), describe: 'worker threads (default: every core)', group: 'Engine:' },
-  backend: { type: 'string', requiresArg: true, default: 'auto', coerce: checkBackend, describe: 'hashing backend: auto (the fastest, by a short calibration), noble, js or wasm', group: 'Engine:' },
+  backend: { type: 'string', requiresArg: true, default: 'auto', coerce: checkBackend, describe: 'hashing backend: auto (the fastest, by a short calibration), noble, js, wasm, or webgpu (the GPU alone)', group: 'Engine:' },
+  gpu: { type: 'boolean', describe: 'one GPU worker (WebGPU) beside the CPU workers; --no-gpu: none (default: with --backend auto and no --threads, when the GPU is faster)', group: 'Engine:' },
   throttle: { type: 'string', requiresArg: true, default: '100', coerce: numberArg('throttle', checkThrottle), describe: 'percent of each core to use (1-100), for a laptop on battery or running hot', group: 'Engine:' },
   json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout, and a summary last' },
 } as const satisfies Record<string, Options>;
@@ -37,6 +38,7 @@ export const engineOptions = {
 export interface EngineArgs {
   threads?: number;
   backend: ReturnType<typeof checkBackend>;
+  gpu?: boolean;
   throttle: number;
   json: boolean;
 }
@@ -170,6 +172,7 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       host: nodeThreads(),
       threads: args.threads,
       backend: args.backend,
+      gpu: args.gpu,
       throttle: args.throttle,
       blocks: args.blocks,
       duration: args.duration,

@@ -60,4 +60,3 @@ export class StatusLine {
 }
 
 // The mining printers still take these from here; their one home is src/format/numbers.ts.
-export { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';

@@ -1,6 +1,5 @@
 /** The options of `powlab serve`, each checked once as it is parsed, and the argv type yargs infers from them. */
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { LOCAL_HOST } from '../http/local.js';
 import { checkPort, numberArg } from './mining.js';
 
 export const DEFAULT_SERVE_PORT = 8421;
@@ -9,7 +8,7 @@ export const serveOptions = {
   host: {
     type: 'string',
     requiresArg: true,
-    default: LOCAL_HOST,
+    default: '127.0.0.1',
     describe: 'address to listen on (127.0.0.1: this machine only)',
   },
   port: {

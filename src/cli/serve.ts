@@ -1,6 +1,6 @@
 /** `powlab serve`: the web app on this machine until Ctrl-C. */
 import { Errors } from '../errors.js';
-import { serveWebApp } from '../http/static.js';
+import { serveWebApp } from '../web/static.js';
 import type { ServeArgs } from './serve-options.js';
 import { interruptSignal } from './mining.js';
 import { printJson } from './output.js';

@@ -2,40 +2,22 @@
  * The dashboard's web server, on node:http: the page (every asset from this package, nothing from a
  * CDN), GET /api/status, Server-Sent Events on /api/events, and /api/explain for one header.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
-import { Errors, PowlabError } from '../errors.js';
+import { PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import { addressedTo, isLoopbackHost, listenOn, LOCAL_HOST, urlHost } from '../http/local.js';
+import { addScripts, eventFrame, EventStreams, hostCheck, isLoopbackHost, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
 import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
-export const DEFAULT_DASHBOARD_HOST = LOCAL_HOST;
+export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
 export const DEFAULT_DASHBOARD_PORT = 8420;
 
 /** Copied beside this module at build time (npm run build), so it ships with dist/. */
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 /** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
 const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-const SECURITY_HEADERS = {
-  // Only this server's own assets: the page works offline and nothing it shows leaves the machine.
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-/** The browser reconnects this long after the stream drops: a page left open picks up the next run. */
-const RECONNECT_MS = 2000;
-/** A page that stops reading (a laptop asleep) is dropped once this much still waits for it, rather than buffered without end. */
-const MAX_QUEUED_BYTES = 1 << 20;
 /** At the end, the pages get this long to receive the last snapshot before their connections are cut. */
 const FLUSH_MS = 500;
 
@@ -56,56 +38,16 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-interface Asset {
-  body: Buffer;
-  type: string;
-}
-
-function loadPage(): Map<string, Asset> {
-  const assets = new Map<string, Asset>();
-  let names: string[];
-  try {
-    names = readdirSync(PAGE_DIR);
-  } catch {
-    throw Errors.badData('dashboard', `its page is missing from ${PAGE_DIR} (rebuild with npm run build)`);
-  }
-  for (const name of names) {
-    const type = CONTENT_TYPES[extname(name)];
-    if (type) assets.set(name === 'index.html' ? '/' : `/${name}`, { body: readFileSync(join(PAGE_DIR, name)), type });
-  }
-  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
-  for (const name of readdirSync(FORMAT_DIR)) {
-    if (extname(name) === '.js') assets.set(`/format/${name}`, { body: readFileSync(join(FORMAT_DIR, name)), type: CONTENT_TYPES['.js'] });
-  }
-  return assets;
-}
-
-const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const assets = loadPage();
+  const assets = loadPage(PAGE_DIR, 'dashboard');
+  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
+  addScripts(assets, FORMAT_DIR, '/format/');
   const state = new DashboardState(options.session, options.source);
-  const streams = new Set<ServerResponse>();
-  const addressedHere = addressedTo(options.host);
+  const streams = new EventStreams();
+  const addressedHere = hostCheck(options.host);
 
-  const send = (response: ServerResponse, status: number, type: string, body: string | Buffer) => {
-    response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
-    response.end(body);
-  };
-  const sendJson = (response: ServerResponse, status: number, value: unknown) => send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
-  const broadcast = (frame: string) => {
-    for (const response of streams) {
-      if (response.writableLength > MAX_QUEUED_BYTES) {
-        streams.delete(response);
-        response.destroy();
-      } else {
-        response.write(frame);
-      }
-    }
-  };
-
-  const onStatus = (status: unknown) => broadcast(eventFrame('status', status));
-  const onFound = (find: unknown) => broadcast(eventFrame('found', find));
+  const onStatus = (status: unknown) => streams.broadcast(eventFrame('status', status));
+  const onFound = (find: unknown) => streams.broadcast(eventFrame('found', find));
   state.on('status', onStatus);
   state.on('found', onFound);
 
@@ -127,15 +69,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return sendJson(response, 405, { error: `${request.method} is not allowed` });
     }
     if (url.pathname === '/api/status') return sendJson(response, 200, state.status(true));
-    if (url.pathname === '/api/events') {
-      const first = eventFrame('status', state.status(true));
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
-      if (request.method === 'HEAD') return response.end();
-      response.write(`retry: ${RECONNECT_MS}\n\n${first}`);
-      streams.add(response);
-      response.on('close', () => streams.delete(response));
-      return;
-    }
+    if (url.pathname === '/api/events') return streams.add(response, eventFrame('status', state.status(true)), request.method === 'HEAD');
     if (url.pathname === '/api/explain') {
       const hex = url.searchParams.get('header') ?? '';
       if (hex.length !== HEADER_BYTES * 2) return sendJson(response, 400, { error: `header must be ${HEADER_BYTES} bytes (${HEADER_BYTES * 2} hex digits), got ${hex.length} characters` });
@@ -164,7 +98,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   let port: number;
   try {
-    port = await listenOn(server, options.host, options.port, 'the dashboard');
+    port = await listen(server, options.host, options.port, 'the dashboard');
   } catch (error) {
     state.stop();
     throw error;
@@ -174,15 +108,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   if (!isLoopbackHost(options.host)) options.warn(`the dashboard listens on ${options.host}: anyone who can reach port ${port} from the network can read it`);
 
   return {
-    url: `http://${urlHost(options.host)}:${port}/`,
+    url: `http://${urlHost(options.host, DEFAULT_DASHBOARD_HOST)}:${port}/`,
     state,
     close: async () => {
       // The last snapshot goes out once, as the end, to every page however far behind it is.
       state.off('status', onStatus);
       state.off('found', onFound);
       const final = eventFrame('end', state.stop());
-      const open = [...streams];
-      streams.clear();
+      const open = [...streams.open];
+      streams.open.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const delivered = Promise.all(

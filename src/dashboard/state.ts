@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { bytesToHex } from '../core/bytes.js';
 import { parseHeader } from '../core/header.js';
-import type { ChainParams } from '../core/params.js';
+import { MAINNET, REGTEST, type ChainParams } from '../core/params.js';
 import { explainBlock, type OutputFacts } from '../explain/block.js';
 import { bestHashFrom, isBetter, type BestHash } from '../miner/best.js';
 import type { MinerStats } from '../miner/miner.js';
@@ -58,6 +58,14 @@ export interface Find extends BestHash {
 
 /** One output of a found block's coinbase: satoshis, and the address it pays (null for data or anyone-can-spend). */
 export type Payout = Pick<OutputFacts, 'value' | 'type' | 'address'>;
+
+/** The chains whose addresses powlab writes; a block for another chain shows no payout. */
+const PARAMS_BY_CHAIN: Record<string, ChainParams | undefined> = { main: MAINNET, regtest: REGTEST };
+
+function payoutOf(block: { bytes: Uint8Array; chain: string }): { payout?: Payout[] } {
+  const params = PARAMS_BY_CHAIN[block.chain];
+  return params ? { payout: coinbasePayout(block.bytes, params) } : {};
+}
 
 /** The coinbase outputs of a whole block, as Find.payout carries them to the page. */
 export function coinbasePayout(blockBytes: Uint8Array, params: ChainParams): Payout[] {
@@ -158,6 +166,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       block: outcome.block,
       ...(outcome.verdict === undefined ? {} : { verdict: outcome.verdict }),
       ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+      ...(outcome.wholeBlock ? payoutOf(outcome.wholeBlock) : {}),
     });
 
   constructor(

@@ -48,7 +48,10 @@ const DIFFICULTY = new RegExp(`^([+-]?${NUMBER})\\s*([kmgtp]?)$`, 'i');
 const SI_PREFIXES: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15, e: 1e18, z: 1e21 };
 
 function single(value: unknown): string | undefined {
-  return value === undefined ? undefined : String(value).trim();
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 function mustBePositive(option: string, text: string, value: number): number {

@@ -83,11 +83,11 @@ const ODDS_BELOW = 1e-4;
 
 /**
  * A chance in percent with the digits that matter (0.49%, 13%), as "1 in N" when it is tiny, and as
- * ">99%" near certainty, so that a rounded figure never claims 0% or 100% of something that may or may not happen.
+ * ">99%" near certainty (a Poisson chance that rounds to 1 in floating point too), so that a rounded
+ * figure never claims 0% or 100% of something that may or may not happen.
  */
 export function formatChance(p: number): string {
   if (!(p > 0)) return '0%';
-  if (p >= 1) return '100%';
   if (p < ODDS_BELOW) return `1 in ${formatLarge(1 / p)}`;
   if (p < 0.01) return `${(p * 100).toPrecision(2)}%`;
   if (p < 0.995) return `${Math.round(p * 100)}%`;

@@ -3,7 +3,8 @@
  * stop at the first nonce whose double SHA-256 meets the target.
  */
 
-export const BACKEND_NAMES = ['noble', 'js', 'wasm'] as const;
+/** webgpu scans asynchronously, so it is no HashBackend: see src/hash/webgpu.ts and src/worker/gpu-runner.ts. */
+export const BACKEND_NAMES = ['noble', 'js', 'wasm', 'webgpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface ScanJob {

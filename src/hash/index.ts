@@ -15,7 +15,12 @@ export async function loadBackend(name: BackendName): Promise<HashBackend> {
       return createJsBackend();
     case 'wasm':
       return createWasmBackend();
+    case 'webgpu':
+      throw Errors.badOption(
+        'backend',
+        'webgpu scans asynchronously, in its own worker (src/worker/gpu-runner.ts), not as a HashBackend',
+      );
     default:
-      throw Errors.badOption('backend', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
+      throw Errors.badOption('backend', `unknown backend ${String(name)} (known: ${BACKEND_NAMES.join(', ')})`);
   }
 }

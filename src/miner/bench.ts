@@ -8,6 +8,7 @@ import type { WasmVariant } from '../hash/wasm.js';
 import { Miner } from './miner.js';
 import { delay, hashesOver, unsolvableWork } from './measure.js';
 import type { ThreadHost } from './threads.js';
+import { describeAdapter, type GpuAdapterInfo } from '../hash/webgpu.js';
 
 export interface BenchOptions {
   host: ThreadHost;
@@ -59,6 +60,8 @@ export const TRUSTED_SPREAD = 0.15;
 
 export interface BenchReport {
   machine: Machine;
+  /** The adapter of the webgpu row, when there is one. */
+  gpu: (GpuAdapterInfo & { name: string }) | null;
   seconds: number;
   rounds: number;
   /** False when the run was stopped before every round was measured. */
@@ -97,7 +100,11 @@ async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
-  const cases = options.backends.flatMap((backend) => options.threads.map((threads) => ({ backend, threads })));
+  // The GPU is one worker, whatever the thread counts: one row.
+  const cases = options.backends.flatMap((backend): { backend: BackendName; threads: number }[] =>
+    backend === 'webgpu' ? [{ backend, threads: 1 }] : options.threads.map((threads) => ({ backend, threads })),
+  );
+  let gpu: GpuAdapterInfo | null = null;
   const miners: Miner[] = [];
   const rounds: number[][] = cases.map(() => []);
   const total = cases.length * options.rounds;
@@ -105,8 +112,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     for (const { backend, threads } of cases) {
       if (options.signal?.aborted) break;
-      const miner = await Miner.start({ host: options.host, backend, threads });
+      const miner = await Miner.start(backend === 'webgpu' ? { host: options.host, backend } : { host: options.host, backend, threads });
       miners.push(miner);
+      gpu ??= miner.gpu;
       miner.setWork(unsolvableWork());
       await delay(WARM_UP_MS);
       await miner.pause();
@@ -132,6 +140,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const rateOf = (backend: BackendName, threads: number) => results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
   return {
     machine: options.machine,
+    gpu: gpu && { ...gpu, name: describeAdapter(gpu) },
     seconds: options.seconds,
     rounds: options.rounds,
     complete: done === total,

@@ -50,7 +50,8 @@ export async function measureHashrate(options: { host: ThreadHost; seconds?: num
   const seconds = options.seconds ?? DEFAULT_MEASURE_SECONDS;
   // Loaded here, not at the top, so that the constants above cost a command's --help nothing.
   const { Miner } = await import('./miner.js');
-  const miner = await Miner.start({ host: options.host, threads: options.threads, backend: options.backend });
+  // The CPU's figure, as explain and economics have always given it: the GPU is measured by bench.
+  const miner = await Miner.start({ host: options.host, threads: options.threads, backend: options.backend, gpu: false });
   try {
     miner.setWork(unsolvableWork());
     const { hashes, seconds: elapsed } = await hashesOver(miner, seconds * 1000);

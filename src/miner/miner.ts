@@ -7,10 +7,11 @@
 import { withNonce } from '../core/header.js';
 import { sha256d } from '../core/sha256.js';
 import { expectedHashes, hashMeetsTarget, hashToBigInt, MAX_TARGET, targetToDifficulty, targetToLimbs } from '../core/target.js';
-import { Errors } from '../errors.js';
+import { Errors, PowlabError } from '../errors.js';
 import { Emitter } from '../events.js';
 import type { BackendName } from '../hash/backend.js';
-import { chooseFastestBackend } from '../hash/calibrate.js';
+import { calibrateBackends } from '../hash/calibrate.js';
+import { describeAdapter, runsOnTheCpu, type GpuAdapterInfo } from '../hash/webgpu.js';
 import { CONTROL_EPOCH, CONTROL_SLOTS, CONTROL_THROTTLE, type FromWorker, type ToWorker, type WorkerInit } from '../worker/protocol.js';
 import { bestHashFrom, isBetter, type BestHash } from './best.js';
 import { HashrateMeter } from './meter.js';
@@ -26,6 +27,11 @@ export interface MinerOptions {
   /** Worker threads; default: every core. */
   threads?: number;
   backend?: BackendName | 'auto';
+  /**
+   * One GPU worker beside the CPU workers: true always (it fails without an adapter), false never;
+   * by default only with backend 'auto' and no thread count, and then only where the GPU is faster.
+   */
+  gpu?: boolean;
   /** Percent of each core to use, 1..100. */
   throttle?: number;
   /** The best hash already known (from earlier runs): only better ones are reported as a new best. */
@@ -44,6 +50,8 @@ export interface WorkerStats {
 
 export interface MinerStats {
   backend: BackendName;
+  /** The GPU worker's adapter, when one hashes. */
+  gpu: GpuAdapterInfo | null;
   threads: number;
   throttle: number;
   elapsedSeconds: number;
@@ -82,6 +90,8 @@ export interface MinerEvents<W extends Work> {
 
 const SAMPLE_MS = 250;
 
+const formatRate = (hashesPerSecond: number) => `${(hashesPerSecond / 1e6).toFixed(1)} MH/s`;
+
 export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private readonly control = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * CONTROL_SLOTS);
   private readonly controlView = new Int32Array(this.control);
@@ -111,20 +121,25 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private closing = false;
   private replaced = 0;
 
+  /** The GPU worker's adapter, once it is ready. */
+  gpu: GpuAdapterInfo | null = null;
+  /** Why the GPU does or does not hash, in one line, when 'auto' decided it. */
+  gpuNote?: string;
+
+  /** `slotBackends`: one worker per entry; the GPU's ('webgpu'), when there is one, comes first. */
   private constructor(
     private readonly host: ThreadHost,
-    readonly backend: BackendName,
-    readonly threads: number,
+    slotBackends: BackendName[],
     throttle: number,
     best: BestHash | null,
   ) {
     super();
-    this.progress = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT * threads);
+    this.progress = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT * slotBackends.length);
     this.progressView = new BigInt64Array(this.progress);
-    this.positions = new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT * threads);
+    this.positions = new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT * slotBackends.length);
     this.positionsView = new Uint32Array(this.positions);
     Atomics.store(this.controlView, CONTROL_THROTTLE, throttle);
-    this.slots = Array.from({ length: threads }, (_, index) => new WorkerSlot<W>(index));
+    this.slots = slotBackends.map((backend, index) => new WorkerSlot<W>(index, backend));
     this.best = best;
     // Workers report each hash that beats this run's best, so the run's best is known as well as the all-time one.
     this.bestLimbs = targetToLimbs(MAX_TARGET);
@@ -133,15 +148,72 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     (this.sampler as { unref?: () => void }).unref?.();
   }
 
-  /** Start the workers (and calibrate the backend when asked for 'auto'); resolves once all are ready. */
+  /** The CPU workers' backend, or 'webgpu' when the GPU hashes alone. */
+  get backend(): BackendName {
+    return this.slots.find((slot) => slot.backend !== 'webgpu')?.backend ?? 'webgpu';
+  }
+
+  /** CPU worker threads, or 1 when the GPU hashes alone. */
+  get threads(): number {
+    return this.slots.filter((slot) => slot.backend !== 'webgpu').length || this.slots.length;
+  }
+
+  /**
+   * Start the workers (and calibrate the backend when asked for 'auto'); resolves once all are ready.
+   * A GPU worker starts first, alone, so that 'auto' can measure it and drop it or the CPU workers.
+   */
   static async start<W extends Work = Work>(options: MinerOptions): Promise<Miner<W>> {
-    const threads = checkThreads(options.threads ?? options.host.defaultThreads, options.host.defaultThreads);
     const throttle = checkThrottle(options.throttle ?? 100);
     const requested = checkBackend(options.backend ?? 'auto');
-    const backend = requested === 'auto' ? await chooseFastestBackend() : requested;
-    const miner = new Miner<W>(options.host, backend, threads, throttle, options.best ?? null);
+    const best = options.best ?? null;
+    if (requested === 'webgpu') {
+      if (options.gpu === false) throw Errors.badOption('no-gpu', 'contradicts --backend webgpu, which mines on the GPU alone');
+      if (options.threads !== undefined) throw Errors.badOption('threads', 'counts CPU workers; --backend webgpu mines on the GPU alone (--gpu adds it beside CPU workers)');
+      return Miner.launch<W>(new Miner<W>(options.host, ['webgpu'], throttle, best));
+    }
+    const threads = checkThreads(options.threads ?? options.host.defaultThreads, options.host.defaultThreads);
+    const calibration = requested === 'auto' ? await calibrateBackends() : undefined;
+    const backend = calibration?.backend ?? (requested as BackendName);
+    const cpuBackends = Array.from({ length: threads }, () => backend);
+    // --threads asks for CPU workers: 'auto' then chooses among CPU backends, and --gpu adds the GPU.
+    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined))) return Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+
+    const miner = new Miner<W>(options.host, ['webgpu', ...cpuBackends], throttle, best);
+    const [gpuSlot] = miner.slots;
     try {
-      await Promise.all(miner.slots.map((slot) => miner.spawn(slot)));
+      await miner.spawn(gpuSlot);
+    } catch (error) {
+      await miner.close();
+      if (options.gpu === true || !(error instanceof PowlabError)) throw error;
+      const cpuMiner = await Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+      cpuMiner.gpuNote = `not using the GPU: ${error.message.replace(/^--backend: webgpu is unavailable: /, '')}`;
+      return cpuMiner;
+    }
+    if (options.gpu === undefined && calibration) {
+      const cpuRate = (calibration.rates[backend] ?? 0) * threads;
+      const gpuRate = gpuSlot.rate;
+      const named = `${describeAdapter(miner.gpu!)} at ${formatRate(gpuRate)}`;
+      const software = runsOnTheCpu(miner.gpu!);
+      // A software GPU must beat every core it takes; a real one, the one core that feeds it.
+      if (software ? gpuRate <= cpuRate : gpuRate <= cpuRate / threads) {
+        await miner.close();
+        const cpuMiner = await Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+        cpuMiner.gpuNote = `not using the GPU: ${named} is slower than ${threads} × ${backend} at ${formatRate(cpuRate)}`;
+        return cpuMiner;
+      }
+      if (software) {
+        // A software GPU hashes on these same cores: CPU workers beside it would only take its time.
+        miner.slots.splice(1);
+        miner.gpuNote = `mining on the GPU alone: ${named}, faster than ${threads} × ${backend} at ${formatRate(cpuRate)} on the same cores`;
+      } else miner.gpuNote = `mining on the GPU too: ${named}`;
+    } else miner.gpuNote = `mining on the GPU too: ${describeAdapter(miner.gpu!)}`;
+    return Miner.launch<W>(miner);
+  }
+
+  /** Spawn every slot not yet started; on any failure, close and throw. */
+  private static async launch<W extends Work>(miner: Miner<W>): Promise<Miner<W>> {
+    try {
+      await Promise.all(miner.slots.filter((slot) => !slot.thread).map((slot) => miner.spawn(slot)));
     } catch (error) {
       await miner.close();
       throw error;
@@ -185,6 +257,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     const job = this.ranges.job;
     return {
       backend: this.backend,
+      gpu: this.gpu,
       threads: this.threads,
       throttle: Atomics.load(this.controlView, CONTROL_THROTTLE),
       elapsedSeconds: reading.elapsedSeconds,
@@ -228,7 +301,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.halted = true;
     clearInterval(this.sampler);
     this.stopRanges();
-    await Promise.all(this.slots.map((slot) => slot.thread?.terminate()));
+    await Promise.all(this.slots.map((slot) => slot.thread?.terminate() ?? Promise.resolve()));
     for (const resolve of this.idleWaiters.splice(0)) resolve(0);
   }
 
@@ -237,17 +310,24 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
    * started, a thread that dies is replaced (see replaceWorker).
    */
   private spawn(slot: WorkerSlot<W>): Promise<void> {
-    const init: WorkerInit = { index: slot.index, backend: this.backend, control: this.control, progress: this.progress, positions: this.positions };
+    const init: WorkerInit = { index: slot.index, backend: slot.backend, control: this.control, progress: this.progress, positions: this.positions };
     return new Promise((resolve, reject) => {
       let thread: MinerThread | undefined;
       let ready = false;
       let failure: Error | undefined;
+      let unavailable: PowlabError | undefined;
       const current = () => thread !== undefined && slot.thread === thread;
       this.host
         .spawn(init, {
           message: (message: FromWorker) => {
             if (!current()) return;
+            if (message.type === 'unavailable') {
+              unavailable = new PowlabError(message.reason, 'ERR_NO_GPU');
+              return;
+            }
             if (message.type !== 'ready') return this.onMessage(slot, message);
+            if (message.adapter) this.gpu = message.adapter;
+            if (message.hashrate) slot.rate = message.hashrate;
             ready = true;
             slot.ready();
             resolve();
@@ -258,6 +338,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
           },
           exit: () => {
             if (!current()) return;
+            // No GPU here: another thread would find none either.
+            if (unavailable) return reject(unavailable);
             if (!ready) reject(Errors.badOption('backend', `worker ${slot.index} could not start${failure ? `: ${failure.message}` : ' (it exited)'}`));
             this.replaceWorker(slot, failure);
           },
@@ -370,7 +452,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
 
   private dispatch(slot: WorkerSlot<W>): void {
     if (this.halted || !slot.idle) return;
-    const rate = slot.rate || this.slots.reduce((best, other) => Math.max(best, other.rate), 0);
+    // A new worker starts at the speed of its own kind: a GPU's rate would give a CPU worker minutes of work.
+    const rate = slot.rate || this.slots.reduce((best, other) => (other.backend === slot.backend ? Math.max(best, other.rate) : best), 0);
     const range = this.ranges.next(rate);
     if (!range) return this.settle();
     this.sendJob(slot, range.job);

@@ -3,6 +3,7 @@
  * threads: when one dies, a replacement takes the slot after a pause that grows with each death in a
  * row, and a slot whose threads keep dying gives up.
  */
+import type { BackendName } from '../hash/backend.js';
 import type { Work } from './work.js';
 import type { MinerThread } from './threads.js';
 import type { NonceRange } from './ranges.js';
@@ -32,7 +33,11 @@ export class WorkerSlot<W extends Work> {
   /** Deaths since this slot last finished a range. */
   deathsInARow = 0;
 
-  constructor(readonly index: number) {}
+  /** `backend` says which worker the slot runs: a CPU backend's, or the GPU's ('webgpu'). */
+  constructor(
+    readonly index: number,
+    readonly backend: BackendName,
+  ) {}
 
   get idle(): boolean {
     return this.state === 'ready' && this.range === undefined && this.thread !== undefined;

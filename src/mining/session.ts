@@ -18,6 +18,8 @@ export interface SessionOptions {
   host: ThreadHost;
   threads?: number;
   backend?: BackendName | 'auto';
+  /** A GPU worker beside the CPU workers: see MinerOptions.gpu. */
+  gpu?: boolean;
   throttle?: number;
   /** Stop after this many finds that count (blocks stored or accepted); 0 or undefined: no limit. */
   blocks?: number;
@@ -93,7 +95,7 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     const signal = options.signal ?? new AbortController().signal;
     try {
       if (source.prepare && !(await source.prepare(signal))) throw Errors.interrupted(`stopped (interrupted) before ${source.name} answered`);
-      const miner = await Miner.start<W>({ host: options.host, threads: options.threads, backend: options.backend, throttle: options.throttle, best: source.knownBest?.() ?? null });
+      const miner = await Miner.start<W>({ host: options.host, threads: options.threads, backend: options.backend, gpu: options.gpu, throttle: options.throttle, best: source.knownBest?.() ?? null });
       return new MiningSession(source, miner, options);
     } catch (error) {
       await source.close();
@@ -129,6 +131,7 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     const timer = options.duration === undefined ? undefined : setTimeout(() => this.finish('duration reached'), options.duration * 1000);
     const tooMany = threadsWarning(miner.threads, options.host.defaultThreads);
     if (tooMany) this.emit('warning', tooMany);
+    if (miner.gpuNote) this.emit('notice', miner.gpuNote);
 
     miner.on('found', (solution) => this.onSolution(solution));
     miner.on('exhausted', (work) => source.exhausted?.(work));

@@ -20,6 +20,8 @@ export interface FindOutcome {
   reason?: string;
   /** It counts towards --blocks: a block stored, or accepted by the node. */
   counts: boolean;
+  /** The whole block, where the source built it, and the chain it is for (main, regtest, …). */
+  wholeBlock?: { bytes: Uint8Array; chain: string };
 }
 
 /** Where a source sends what it has to say while it runs. */

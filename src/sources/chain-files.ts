@@ -51,6 +51,7 @@ export function openChainFiles(datadir: string): ChainStorage {
   }
   return {
     name: file,
+    place: datadir,
     checkHint: `powlab chain verify --datadir ${datadir}`,
     bytes: () => bytes,
     truncate: (length) => {

@@ -7,7 +7,7 @@
  * checksum) follows inside it: then bytes went missing in the middle. A mere "PWLB" inside the
  * cut record proves nothing, as a payout script may hold those bytes.
  * Where the bytes live is a seam (ChainStorage): a file in Node (chain-files.ts), IndexedDB in a
- * browser (src/web/chain-db.ts); the format and every check are this module's alone.
+ * browser (src/browser/chain-db.ts); the format and every check are this module's alone.
  */
 import { bytesEqual, concatBytes, readUint32LE, uint32LE } from '../core/bytes.js';
 import { checkBlock, parseBlock } from '../core/block.js';
@@ -44,6 +44,8 @@ export interface StoreScan {
 export interface ChainStorage {
   /** The store's name in messages: a file's path, a browser database's name. */
   readonly name: string;
+  /** Where the store lives, for a person: a datadir, this browser. */
+  readonly place: string;
   /** What to run to look at a damaged store, for the message that refuses it. */
   readonly checkHint: string;
   /** Every byte stored, as it was when the storage was opened. */

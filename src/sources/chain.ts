@@ -8,7 +8,7 @@ import { hashToDisplayHex, headerHash, serializeHeader, type BlockHeader } from 
 import { blockSubsidy, REGTEST } from '../core/params.js';
 import { bitsToTarget, targetToBits } from '../core/target.js';
 import { buildCoinbase, POWLAB_TAG, serializeTx, txid } from '../core/tx.js';
-import { bytesToHex } from '../core/bytes.js';
+import { bytesToHex, hexToBytes } from '../core/bytes.js';
 import { BlockNotStoredError, Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
@@ -106,7 +106,7 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
   }
 
   outcome(block: MinedBlock): FindOutcome {
-    return { kind: 'block', block: true, height: block.height, counts: true };
+    return { kind: 'block', block: true, height: block.height, counts: true, wholeBlock: { bytes: hexToBytes(block.block), chain: 'regtest' } };
   }
 
   next(): void {

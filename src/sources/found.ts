@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
-import { describeFsError, ensureDirectory, writeFileAtomically } from '../storage/durable.js';
+import { ensureDirectory, writeFileAtomically } from '../storage/durable.js';
 import type { Share } from './stratum/work.js';
 
 const FOUND_DIR = 'found';
@@ -36,7 +36,7 @@ export function saveFoundBlock(datadir: string, found: FoundBlock): string {
     ensureDirectory(dir, 'found-blocks folder');
     writeFileAtomically(file, `${JSON.stringify({ ...found, foundAt: new Date().toISOString() })}\n`);
   } catch (error) {
-    throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${error instanceof Error ? error.message : describeFsError(error)}`);
+    throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${(error as Error).message}`);
   }
   return file;
 }

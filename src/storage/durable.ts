@@ -220,7 +220,7 @@ export function createFileExclusively(path: string, data: string): void {
 }
 
 /** A rename is durable only once the folder holding it is synced (POSIX); where a folder cannot be opened for that (Windows), the file's own sync is what there is. */
-export function syncDirectory(dir: string): void {
+function syncDirectory(dir: string): void {
   let fd: number;
   try {
     fd = openSync(dir, 'r');

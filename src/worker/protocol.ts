@@ -3,6 +3,7 @@
  * that must be fast (stop, progress, position) live in shared memory; messages carry work and results.
  */
 import type { BackendName } from '../hash/backend.js';
+import type { GpuAdapterInfo } from '../hash/webgpu.js';
 
 /** Slots of the shared Int32Array `control`. */
 export const CONTROL_EPOCH = 0; // bumped by the controller to stop every range dispatched before it
@@ -44,7 +45,10 @@ export interface RangeMessage {
 export type ToWorker = JobMessage | RangeMessage;
 
 export type FromWorker =
-  | { type: 'ready'; backend: BackendName }
+  /** The GPU worker also names its adapter and the hashrate it measured on starting. */
+  | { type: 'ready'; backend: BackendName; adapter?: GpuAdapterInfo; hashrate?: number }
+  /** The GPU worker found no device to run on (the reason is one line); it ends after saying so. */
+  | { type: 'unavailable'; reason: string }
   /** A nonce whose hash meets the job's target. */
   | { type: 'found'; jobKey: number; rangeId: number; nonce: number }
   /** A nonce whose hash beats the best so far without meeting the target. */

@@ -5,9 +5,9 @@
  */
 import { headerMidstate, headerTailWords, sha256dFromMidstate } from '../core/sha256.js';
 import { digestMeetsTarget } from '../core/target.js';
-import { byteSwap32 } from '../core/bytes.js';
 import { loadBackend } from '../hash/index.js';
 import type { HashBackend, ScanJob } from '../hash/backend.js';
+import { limbsJustBelow, scanLimbsFor } from './best-bar.js';
 import { ChunkSizer, scanRange } from './scan.js';
 import { CONTROL_EPOCH, CONTROL_THROTTLE, type FromWorker, type JobMessage, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -23,14 +23,6 @@ const digest = new Uint32Array(8);
 
 const send = post;
 
-/** The backend reports hashes at or below the looser of the target and the best so far. */
-function scanLimbsFor(targetLimbs: Uint32Array, bestLimbs: Uint32Array): Uint32Array {
-  for (let i = 0; i < 8; i++) {
-    if (targetLimbs[i] !== bestLimbs[i]) return targetLimbs[i] > bestLimbs[i] ? targetLimbs : bestLimbs;
-  }
-  return targetLimbs;
-}
-
 function setJob(message: JobMessage): void {
   const midstate = headerMidstate(message.header);
   const tail = headerTailWords(message.header);
@@ -40,18 +32,8 @@ function setJob(message: JobMessage): void {
 
 /** Lower the best-so-far bar to just below this hash, so only better ones are reported next. */
 function lowerBestBar(current: typeof job & object): void {
-  const limbs = new Uint32Array(8);
-  for (let i = 0; i < 8; i++) limbs[i] = byteSwap32(digest[7 - i]) >>> 0;
-  // The hash itself is no longer "better": subtract one from the 256-bit number.
-  for (let i = 7; i >= 0; i--) {
-    if (limbs[i] !== 0) {
-      limbs[i] -= 1;
-      break;
-    }
-    limbs[i] = 0xffffffff;
-  }
-  current.bestLimbs = limbs;
-  backend.setJob({ ...current, targetLimbs: scanLimbsFor(current.targetLimbs, limbs) });
+  current.bestLimbs = limbsJustBelow(digest);
+  backend.setJob({ ...current, targetLimbs: scanLimbsFor(current.targetLimbs, current.bestLimbs) });
 }
 
 function runRange(message: Extract<ToWorker, { type: 'range' }>): void {

@@ -25,17 +25,29 @@ export interface ScanOutcome {
   stopped: boolean;
 }
 
-const TARGET_CHUNK_MS = 4;
-const MIN_CHUNK = 256;
-const MAX_CHUNK = 1 << 22;
+/** How long a chunk should take, and the sizes it may have. */
+export interface ChunkBounds {
+  targetMs: number;
+  min: number;
+  max: number;
+  initial: number;
+}
+
+/** A CPU core: chunks of a few milliseconds, so a stop or a throttle acts at once. */
+export const CPU_CHUNKS: ChunkBounds = { targetMs: 4, min: 256, max: 1 << 22, initial: 4096 };
 
 /** Chunk size carried from range to range, so a new range starts at the speed already measured. */
 export class ChunkSizer {
-  size = 4096;
+  size: number;
+
+  constructor(private readonly bounds: ChunkBounds = CPU_CHUNKS) {
+    this.size = bounds.initial;
+  }
 
   adjust(elapsedMs: number): void {
-    const scale = elapsedMs > 0 ? TARGET_CHUNK_MS / elapsedMs : 2;
-    this.size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round(this.size * Math.min(2, Math.max(0.5, scale)))));
+    const { targetMs, min, max } = this.bounds;
+    const scale = elapsedMs > 0 ? targetMs / elapsedMs : 2;
+    this.size = Math.max(min, Math.min(max, Math.round(this.size * Math.min(2, Math.max(0.5, scale)))));
   }
 }
 

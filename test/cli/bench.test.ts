@@ -14,7 +14,7 @@ describe('the spread of a case\'s rounds', () => {
 
   const result = (backend: 'noble' | 'js' | 'wasm', threads: number, spread: number | null): BenchResult =>
     ({ backend, threads, hashrate: 1, perThread: 1, scaling: null, vsNoble: null, rounds: [1, 1, 1], spread });
-  const report = (results: BenchResult[]): BenchReport => ({ machine: {} as BenchReport['machine'], seconds: 1, rounds: 3, complete: true, results });
+  const report = (results: BenchResult[]): BenchReport => ({ machine: {} as BenchReport['machine'], gpu: null, seconds: 1, rounds: 3, complete: true, results });
 
   it('warns in one line, naming the widest case and what to do, only when one is too wide', () => {
     expect(spreadWarning(report([result('js', 1, 0.02), result('wasm', 2, TRUSTED_SPREAD)]))).toBeUndefined();

@@ -21,6 +21,6 @@ describe('the command line as a whole', () => {
     expect((await runCli(['--version'])).stdout.trim()).toBe(version);
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['hash', 'mine', 'grind', 'chain', 'bench', 'explain', 'economics']) expect(help.stdout).toMatch(new RegExp(`powlab ${command}\\b`));
+    for (const command of ['hash', 'mine', 'grind', 'chain', 'bench', 'explain', 'economics', 'pool']) expect(help.stdout).toMatch(new RegExp(`powlab ${command}\\b`));
   });
 });

@@ -101,7 +101,7 @@ describe('the dashboard in Chromium', () => {
     const totalPixels = () =>
       page.evaluate((rgb) => {
         const canvas = document.querySelector('#chart')!;
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         let count = 0;
         for (let i = 0; i < data.length; i += 4) if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2] && data[i + 3] === 255) count++;
         return count;
@@ -146,7 +146,7 @@ describe('the dashboard in Chromium', () => {
     const lit = () =>
       page.evaluate(() => {
         const canvas = document.querySelector('#nonce-zoom')!;
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         let count = 0;
         // Worker colours are bright; the background and the labels' grey are not.
         for (let i = 0; i < data.length; i += 4) if (Math.max(data[i], data[i + 1], data[i + 2]) > 200) count++;

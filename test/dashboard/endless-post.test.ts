@@ -21,7 +21,7 @@ describe('the dashboard and an endless POST', () => {
     await once(socket, 'connect');
     socket.on('error', () => undefined); // a reset once the server closes on unread data is what we ask for
     let answer = '';
-    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     socket.write('POST /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n');
     const chunk = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
     let sent = 0;

@@ -9,6 +9,7 @@ import vectors from '../vectors/headers.json' with { type: 'json' };
 export function fakeStats(overrides: Partial<MinerStats> = {}): MinerStats {
   return {
     backend: 'js',
+    gpu: null,
     threads: 2,
     throttle: 100,
     elapsedSeconds: 3,

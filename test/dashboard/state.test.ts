@@ -83,6 +83,18 @@ describe('DashboardState', () => {
     expect(state.status().blocks[0].payout).toEqual(payout);
   });
 
+  it('reads the payout from the whole block a session’s found event carries', () => {
+    const miner = fakeMiner();
+    const state = open(miner, chain);
+    const bytes = hexToBytes(readFileSync(new URL('../vectors/blocks/mainnet-100000.hex', import.meta.url), 'utf8').trim());
+    (miner as unknown as { emit: (event: string, value: unknown) => void }).emit('found', {
+      solution: fakeSolution(1),
+      outcome: { kind: 'block', block: true, height: 100_000, counts: true, wholeBlock: { bytes, chain: 'main' } },
+    });
+    vi.advanceTimersByTime(1000);
+    expect(state.status().blocks[0].payout).toEqual([{ value: 5_000_000_000, type: 'p2pk', address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' }]);
+  });
+
   it('counts a pool’s share that is also a block as both, and keeps the pool’s verdict as it was', () => {
     const state = open(fakeMiner(), pool);
     state.found('share', fakeSolution(1), { verdict: 'accepted' });

@@ -96,6 +96,7 @@ describe('powlab economics (built CLI)', () => {
     for (const row of ['blocks per day', 'BTC per day', 'a block within 24 h', 'energy per block', 'cost per day', 'revenue per day', 'break-even price', 'network share']) {
       expect(result.stdout).toContain(row);
     }
+    // eslint-disable-next-line no-control-regex -- the escape character is what NO_COLOR must keep out
     expect(result.stdout).not.toMatch(/\x1b\[/); // NO_COLOR
   });
 

@@ -17,7 +17,7 @@ describe('the closed forms', () => {
     close(result.expectedSecondsPerBlock, 6e5); // 6e14 / 1e9
     close(result.blocksPerDay, 0.144); // 86,400 / 6e5
     close(result.btcPerDay, 0.288); // 0.144 x 2
-    close(result.probabilityAtLeastOneBlock, 0.13411225194079498); // 1 - e^-0.144, Python decimal at 40 digits
+    close(result.probabilityAtLeastOneBlock, 0.134112251940795); // 1 - e^-0.144, Python decimal at 40 digits
     close(result.kwhPerBlock, 1000 * 6e5 / 3.6e6); // 166.67 kWh
     close(result.costPerDay, 2.4); // 24 kWh x $0.10
     close(result.revenuePerDay, 14_400); // 0.288 BTC x $50,000
@@ -30,14 +30,14 @@ describe('the closed forms', () => {
     const result = economics({ hashrate: (100e6 / 17.5) * 1e12, watts: 100e6, difficulty: 148.2e12, reward: 3.161, btcPrice: 87_500, kwhPrice: 0.04, hours: 24 });
     close(result.expectedHashesPerBlock, 6.365141532672e23);
     close(result.expectedSecondsPerBlock, 111_389.97682176);
-    close(result.blocksPerDay, 0.77565327209154949);
-    close(result.btcPerDay, 2.4518399930813879);
-    close(result.probabilityAtLeastOneBlock, 0.53959708563904326);
-    close(result.kwhPerBlock, 3_094_166.0228266667);
+    close(result.blocksPerDay, 0.775653272091549);
+    close(result.btcPerDay, 2.45183999308139);
+    close(result.probabilityAtLeastOneBlock, 0.539597085639043);
+    close(result.kwhPerBlock, 3094166.02282667);
     close(result.costPerDay, 96_000);
-    close(result.revenuePerDay, 214_535.99939462144);
-    close(result.breakEvenKwhPrice, 0.089389999747758935);
-    close(result.networkShare, 0.0053864810561913159);
+    close(result.revenuePerDay, 214535.999394621);
+    close(result.breakEvenKwhPrice, 0.0893899997477589);
+    close(result.networkShare, 0.00538648105619132);
   });
 
   it('keep the chance of a block exact when it is tiny (100 kH/s for an hour), where 1 - exp(-λ) would be 2% off', () => {

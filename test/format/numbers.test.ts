@@ -26,7 +26,7 @@ describe('formatChance', () => {
     [0.994, '99%'],
     [0.995, '>99%'],
     [1 - 1e-12, '>99%'],
-    [1, '100%'],
+    [1, '>99%'],
   ])('%d reads %s', (p, words) => expect(formatChance(p)).toBe(words));
 
   it('never rounds a possible event to 0% or a doubtful one to 100%', () => {

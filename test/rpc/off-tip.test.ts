@@ -39,7 +39,7 @@ describe('a node whose template is not on its best block', () => {
     const warnings: string[] = [];
     try {
       const source = (await NodeSource.connect({ client, payoutScript: () => Uint8Array.of(0x51), datadir, warn: (m) => warnings.push(m), signal: stop.signal }))!;
-      let work: TemplateWork | undefined = (await source.nextWork())!;
+      let work: TemplateWork | undefined = (await source.nextWork());
       let changes = 0;
       // As the mining session does: wait for changed work, mine it, wait again.
       while (work && !stop.signal.aborted) {

@@ -23,6 +23,7 @@ function memoryStorage(initial: Uint8Array): MemoryStorage {
     cuts: [],
     closed: false,
     name: 'memory',
+    place: 'memory',
     checkHint: 'look at it',
     bytes: () => initial,
     truncate: (length) => {

@@ -39,7 +39,7 @@ function racer(datadir: string): Racer {
 
 /** A pid that belonged to a process which has exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '']).pid!;
+  return spawnSync(process.execPath, ['-e', '']).pid;
 }
 
 async function race(datadir: string): Promise<{ winners: number; refusals: string[] }> {

@@ -3,6 +3,7 @@
  * client's memory grow (what we queue is capped, and the connection dropped in one line), and a
  * stream of pings is not the pool doing its job (the stall timer runs through it).
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,4 +71,36 @@ describe('a pool that floods the client', () => {
     const [reason] = (await once(connection, 'disconnected')) as [string];
     expect(reason).toBe('no work or answers from the pool for 0.3 s');
   }, 10_000);
+});
+
+describe('closing the client from its own disconnected event', () => {
+  it('leaves nothing behind: a process that does so exits on its own', async () => {
+    // The built client, in a process of its own with a pool that hangs up after the handshake; a retry
+    // scheduled after close would hold the process for the minute of backoff.
+    const script = `
+      import { createServer } from 'node:net';
+      import { StratumClient } from ${JSON.stringify(new URL('../../dist/sources/stratum/client.js', import.meta.url).href)};
+      const sockets = new Set();
+      const server = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => {});
+        socket.once('data', () => socket.destroy());
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const client = new StratumClient({ address: { host: '127.0.0.1', port: server.address().port }, user: 'a', password: 'x', userAgent: 't', versionRolling: false, limits: { backoffInitialMs: 60_000 } });
+        client.once('disconnected', () => {
+          client.close();
+          server.close();
+          for (const socket of sockets) socket.destroy();
+          console.log('closed');
+        });
+        client.start();
+      });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(stdout.trim()).toBe('closed');
+    expect(code).toBe(0);
+  }, 20_000);
 });

@@ -114,7 +114,7 @@ describe('message parsing', () => {
     ['a non-hex ntime', broken(7, 'xxxxxxxx'), /ntime/],
     ['clean_jobs as a string', broken(8, 'true'), /clean_jobs/],
   ])('refuses a notify with %s', (_name, params, message) => {
-    expect(() => readNotify(params as unknown[])).toThrow(message);
+    expect(() => readNotify(params)).toThrow(message);
   });
 
   it.each([[0], [-1], ['0.5'], [Infinity], [NaN], [null]])('refuses difficulty %s', (value) => {

@@ -282,7 +282,7 @@ describe('powlab mine --pool', () => {
     expect(blocks.every((block) => block.file === null)).toBe(true);
     const unsaved = run.stderr.split('\n').filter((line) => line.includes('could not save'));
     expect(unsaved).toHaveLength(blocks.length);
-    for (const [i, line] of unsaved.entries()) expect(line).toMatch(new RegExp(`^powlab: warning: could not save .*${blocks[i].hash}.*; sending it to the pool anyway$`));
+    for (const [i, line] of unsaved.entries()) expect(line).toMatch(new RegExp(`^powlab: warning: could not save .*${String(blocks[i].hash)}.*; sending it to the pool anyway$`));
     // The pool has every block the miner found: none was held back for want of a file.
     const poolBlocks = run.pool.shares.filter((share) => share.block).map((share) => share.hash);
     for (const block of blocks) expect(poolBlocks).toContain(block.hash);

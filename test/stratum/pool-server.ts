@@ -300,7 +300,8 @@ export class TestPool {
       case 'mining.configure': {
         const [extensions, parameters] = params as [unknown, Record<string, unknown> | undefined];
         if (!Array.isArray(extensions) || !extensions.includes('version-rolling')) return reply({});
-        const minerMask = parseInt(String(parameters?.['version-rolling.mask'] ?? 'ffffffff'), 16);
+        const requested = parameters?.['version-rolling.mask'];
+        const minerMask = parseInt(typeof requested === 'string' ? requested : 'ffffffff', 16);
         connection.versionMask = (minerMask & this.options.serverVersionMask) >>> 0;
         connection.record.versionMask = connection.versionMask;
         return reply({ 'version-rolling': true, 'version-rolling.mask': hex8(connection.versionMask) });

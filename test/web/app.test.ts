@@ -12,7 +12,7 @@ import { startStaticServer } from './static-server.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
 
 const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = 'dist/web';
+const WEB_DIR = 'dist/app';
 const ZEROS = 12;
 
 declare const document: {
@@ -173,7 +173,7 @@ describe('the web app in Chromium', () => {
     const parent = await startStaticServer('dist');
     try {
       const other = await context.newPage();
-      await other.goto(`${parent.url}web/?zeros=8&blocks=1&threads=1&autostart=1`);
+      await other.goto(`${parent.url}app/?zeros=8&blocks=1&threads=1&autostart=1`);
       await other.waitForSelector('#mine-status[data-done="1"]', { timeout: 60_000 });
       await expect(other.getAttribute('#chain-summary', 'data-height')).resolves.toBe('1');
       await other.close();

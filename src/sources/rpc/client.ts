@@ -204,7 +204,7 @@ export class RpcClient {
   private post(body: Buffer, options: CallOptions): Promise<{ status: number; text: string }> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(asError(signal.reason));
     const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': body.length };
     const authorization = this.authorization();
     if (authorization) headers.authorization = authorization;
@@ -219,7 +219,7 @@ export class RpcClient {
         signal?.removeEventListener('abort', onAbort);
         if (error) {
           request.destroy();
-          reject(error);
+          reject(asError(error));
         } else resolve(value!);
       };
       const request = transport.request(this.url, { method: 'POST', headers, agent: this.agent }, (response) => {
@@ -247,4 +247,9 @@ export class RpcClient {
       request.end(body);
     });
   }
+}
+
+/** A rejection is an Error, whatever an abort signal or a socket gave as its reason. */
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

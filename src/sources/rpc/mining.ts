@@ -3,6 +3,7 @@
  * watched while a template is mined, every block saved and then submitted, the next template
  * fetched after each.
  */
+import { hexToBytes } from '../../core/bytes.js';
 import { Errors } from '../../errors.js';
 import type { Solution } from '../../miner/work.js';
 import type { FindOutcome, MiningSource, WorkSink } from '../../mining/source.js';
@@ -66,7 +67,7 @@ export class NodeMining implements MiningSource<TemplateWork, NodeBlock> {
   }
 
   outcome(block: NodeBlock): FindOutcome {
-    return { kind: 'block', block: true, height: block.height, verdict: block.accepted ? 'accepted' : 'rejected', ...(block.reason === null ? {} : { reason: block.reason }), counts: block.accepted };
+    return { kind: 'block', block: true, height: block.height, verdict: block.accepted ? 'accepted' : 'rejected', ...(block.reason === null ? {} : { reason: block.reason }), counts: block.accepted, wholeBlock: { bytes: hexToBytes(block.block), chain: this.chain } };
   }
 
   next(signal: AbortSignal): void {

@@ -76,7 +76,7 @@ export class NodeSource {
     const probe = new NodeSource(options, '', new Uint8Array(0));
     const info = await probe.persist(() => options.client.call('getblockchaininfo', [], { signal: options.signal }));
     if (info === undefined) return undefined;
-    const chain = (info as { chain?: unknown } | null)?.chain;
+    const chain = typeof info === 'object' && info !== null && 'chain' in info ? info.chain : undefined;
     if (typeof chain !== 'string' || !/^[a-z0-9]{1,32}$/.test(chain)) throw Errors.badData("the node's getblockchaininfo", 'has no chain name');
     return new NodeSource(options, chain, options.payoutScript(chain));
   }

@@ -157,6 +157,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     const stale = session.staleReason(work, solution);
     if (stale) return Promise.resolve({ status: 'stale', reason: stale });
     const requestId = session.submit(work.share(solution));
+    if (solution.seconds > 0) session.reportHashrate(solution.hashes / solution.seconds);
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.settleShare(requestId, { status: 'lost', reason: `no answer from the pool in ${this.limits.submitTimeoutMs / 1000} s` }), this.limits.submitTimeoutMs);
       this.pendingShares.set(requestId, { resolve, timer });
@@ -317,6 +318,8 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     if (this.closed) return;
     const delay = Math.max(requestedWaitMs, this.nextBackoff());
     this.emit('disconnected', reason, delay);
+    // A listener may have closed the client: then no retry may keep the process alive.
+    if (this.closed) return;
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -38,6 +38,11 @@ const INITIAL_DIFFICULTY = 1;
 const MAX_PENDING_REQUESTS = 1000;
 /** Jobs kept as live for shares; older ones are stale even without clean_jobs. */
 const LIVE_JOBS_KEPT = 16;
+/**
+ * powlab's pool lists this among its subscriptions; to such a pool (and to no other) a powlab miner
+ * reports the hashrate it measures, so the pool can show it beside the one it infers from shares.
+ */
+export const HASHRATE_REPORT_METHOD = 'powlab.report';
 
 export interface SessionOptions {
   user: string;
@@ -84,6 +89,7 @@ export class StratumSession {
   private latestJob?: { job: StratumJob; difficulty: number; extranonce: Extranonce };
   private workCount = 0;
   private readonly issued = new WeakSet<ShareWork>();
+  private poolTakesReports = false;
 
   constructor(
     private readonly options: SessionOptions,
@@ -129,6 +135,13 @@ export class StratumSession {
     const params: string[] = [this.options.user, share.jobId, share.extranonce2, share.ntime, share.nonce];
     if (this.versionMask !== null) params.push(share.versionBits ?? wordToHex(0));
     return this.request('mining.submit', params);
+  }
+
+  /** Tell the pool the hashrate measured, if it asked for reports in its subscription. */
+  reportHashrate(hashesPerSecond: number): void {
+    if (this.poolTakesReports && this.authorized && Number.isFinite(hashesPerSecond) && hashesPerSecond >= 0) {
+      this.send(JSON.stringify({ id: null, method: HASHRATE_REPORT_METHOD, params: [Math.round(hashesPerSecond)] }));
+    }
   }
 
   /** Handle one line from the pool. */
@@ -180,6 +193,8 @@ export class StratumSession {
     if (refused) return this.fail(`the pool refused mining.subscribe: ${refused}`);
     try {
       this.extranonce = readSubscribeResult(result);
+      const subscriptions = (result as unknown[])[0];
+      this.poolTakesReports = Array.isArray(subscriptions) && subscriptions.some((entry) => Array.isArray(entry) && entry[0] === HASHRATE_REPORT_METHOD);
     } catch (error) {
       return this.fail((error as Error).message);
     }

@@ -79,6 +79,7 @@ export async function openChainDb(warn: (message: string) => void): Promise<Brow
 
   return {
     name: `IndexedDB ${DATABASE}`,
+    place: 'this browser',
     checkHint: 'download blocks.dat and run powlab chain verify on it, or forget this chain',
     bytes: () => bytes,
     storeBytes: () => concatBytes(...records),

@@ -1,5 +1,5 @@
 /**
- * `powlab serve`'s server: the web app's files from dist/web, read once at start, and nothing else.
+ * `powlab serve`'s server: the web app's files from dist/app, read once at start, and nothing else.
  * It sends the cross-origin isolation headers itself (the page's service worker is then not needed)
  * and, like the dashboard, listens on this machine and answers only requests addressed to it.
  */
@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Errors } from '../errors.js';
-import { addressedTo, isLoopbackHost, listenOn, urlHost } from './local.js';
+import { hostCheck, isLoopbackHost, listen, urlHost } from './http.js';
 
-/** Built beside dist/http by npm run build (scripts/build-web.mjs). */
-export const WEB_APP_DIR = fileURLToPath(new URL('../web/', import.meta.url));
+/** Built by npm run build (scripts/build-web.mjs) into dist/app/, beside this module's dist/web/. */
+export const WEB_APP_DIR = fileURLToPath(new URL('../app/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -61,7 +61,7 @@ export async function serveWebApp(options: {
   warn: (message: string) => void;
 }): Promise<StaticServer> {
   const files = loadFiles(options.dir ?? WEB_APP_DIR);
-  const addressedHere = addressedTo(options.host);
+  const addressedHere = hostCheck(options.host);
   const send = (response: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean) => {
     response.writeHead(status, {
       'content-type': type,
@@ -96,7 +96,7 @@ export async function serveWebApp(options: {
     send(response, 200, file.type, file.body, head);
   };
   const server = createServer(handle);
-  const port = await listenOn(server, options.host, options.port, 'powlab serve');
+  const port = await listen(server, options.host, options.port, 'powlab serve');
   server.on('error', (error) => options.warn(`the web server: ${error.message}`));
   if (!isLoopbackHost(options.host))
     options.warn(`serving on ${options.host}: anyone who can reach port ${port} from the network can open the app`);

@@ -1,0 +1,117 @@
+/** `powlab pool`'s options, apart from the command, so its handler can take their types without an import cycle. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
+import { targetOptions } from './targets.js';
+
+export const DEFAULT_POOL_DATADIR = join(homedir(), '.powlab', 'pool');
+
+export const poolOptions = {
+  datadir: {
+    type: 'string',
+    requiresArg: true,
+    default: DEFAULT_POOL_DATADIR,
+    describe: 'the built-in chain, found blocks and the ledger',
+  },
+  host: {
+    type: 'string',
+    requiresArg: true,
+    default: '127.0.0.1',
+    describe: 'listen on this address (0.0.0.0: every network, for a class)',
+  },
+  port: { type: 'number', requiresArg: true, default: 3333, describe: 'Stratum port (0: any free one)' },
+  'page-port': {
+    type: 'number',
+    requiresArg: true,
+    default: 8421,
+    describe: 'the pool page, its API and the WebSocket endpoint (0: any free one)',
+  },
+  zeros: targetOptions.zeros,
+  bits: targetOptions.bits,
+  address: {
+    type: 'string',
+    requiresArg: true,
+    describe: "the pool's coinbase pays this regtest address",
+    group: 'Payout:',
+  },
+  script: {
+    type: 'string',
+    requiresArg: true,
+    describe: "the pool's coinbase pays this output script (hex)",
+    group: 'Payout:',
+  },
+  'pplns-window': {
+    type: 'number',
+    requiresArg: true,
+    default: 2,
+    describe: 'PPLNS: split each block over the last N share difficulty, N = this × block difficulty',
+    group: 'Payout:',
+  },
+  rpc: {
+    type: 'string',
+    requiresArg: true,
+    describe: "work on a node's block templates (getblocktemplate), e.g. http://127.0.0.1:18443",
+    group: 'Node:',
+  },
+  'rpc-user': { type: 'string', requiresArg: true, describe: 'RPC user name', group: 'Node:' },
+  'rpc-password': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'RPC password (or set POWLAB_RPC_PASSWORD)',
+    group: 'Node:',
+  },
+  'rpc-cookie': { type: 'string', requiresArg: true, describe: "the node's cookie file", group: 'Node:' },
+  'share-seconds': {
+    type: 'number',
+    requiresArg: true,
+    default: 5,
+    describe: 'vardiff aims for one share per miner this often',
+    group: 'Shares:',
+  },
+  'start-difficulty': {
+    type: 'number',
+    requiresArg: true,
+    default: 0.001,
+    describe: 'share difficulty a new miner starts at',
+    group: 'Shares:',
+  },
+  'min-difficulty': {
+    type: 'number',
+    requiresArg: true,
+    default: 2 ** -16,
+    describe: 'lowest share difficulty (suggest_difficulty included)',
+    group: 'Shares:',
+  },
+  'max-difficulty': {
+    type: 'number',
+    requiresArg: true,
+    default: 2 ** 32,
+    describe: 'highest share difficulty (never above the block difficulty)',
+    group: 'Shares:',
+  },
+  'max-connections': {
+    type: 'number',
+    requiresArg: true,
+    default: 1024,
+    describe: 'connections at most, Stratum and WebSocket together',
+    group: 'Limits:',
+  },
+  'max-per-address': {
+    type: 'number',
+    requiresArg: true,
+    default: 32,
+    describe: 'connections at most from one address',
+    group: 'Limits:',
+  },
+  'max-messages-per-second': {
+    type: 'number',
+    requiresArg: true,
+    default: 20,
+    describe: 'a connection sending more (on average) is dropped',
+    group: 'Limits:',
+  },
+  duration: { type: 'number', requiresArg: true, describe: 'stop after this many seconds' },
+  json: { type: 'boolean', default: false, describe: 'one JSON object per event, a summary last' },
+} as const;
+
+export type PoolCommandArgs = ArgumentsCamelCase<InferredOptionTypes<typeof poolOptions>>;

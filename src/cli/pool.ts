@@ -1,0 +1,239 @@
+/** `powlab pool`: a Stratum v1 pool on the built-in chain or a node, its page, its ledger. */
+import { mkdirSync } from 'node:fs';
+import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
+import { Errors } from '../errors.js';
+import { DEFAULT_RULES, type PoolRules } from '../pool/connection.js';
+import { Ledger } from '../pool/ledger.js';
+import { DEFAULT_LIMITS, PoolServer, type PoolLogEvent, type PoolSnapshot } from '../pool/server.js';
+import { ChainFeed, NodeFeed, type TemplateFeed } from '../pool/templates.js';
+import { openBuiltInChain } from '../sources/chain-files.js';
+import { RpcClient, type RpcCredentials } from '../sources/rpc/client.js';
+import type { PoolCommandArgs } from './pool-options.js';
+import { payoutScriptFrom } from './mine-chain.js';
+import { interruptSignal, say } from './mining.js';
+import { formatHashrate } from '../format/numbers.js';
+import { paint, printJson } from './output.js';
+import { targetFromArgs } from './targets.js';
+
+/** On the built-in chain: a block per 2^28 hashes, about half a minute for three laptops, seconds for a class. */
+const DEFAULT_POOL_ZEROS = 28;
+/** Keeps the password off the command line, where `ps` shows it. */
+const RPC_PASSWORD_ENV = 'POWLAB_RPC_PASSWORD';
+
+function whole(option: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw Errors.badOption(option, `must be a whole number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function positive(option: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value))
+    throw Errors.badOption(option, `must be a positive number, got ${value}`);
+  return value;
+}
+
+function rpcCredentials(args: PoolCommandArgs): RpcCredentials | undefined {
+  const password = args.rpcPassword ?? process.env[RPC_PASSWORD_ENV];
+  if (args.rpcCookie !== undefined) {
+    if (args.rpcUser !== undefined || args.rpcPassword !== undefined)
+      throw Errors.badOption('rpc-cookie', 'give either a cookie file or --rpc-user/--rpc-password, not both');
+    return { cookieFile: args.rpcCookie };
+  }
+  if (password === undefined) {
+    if (args.rpcUser !== undefined)
+      throw Errors.badOption('rpc-user', `needs --rpc-password (or ${RPC_PASSWORD_ENV} in the environment)`);
+    return undefined;
+  }
+  return { user: args.rpcUser ?? '', password };
+}
+
+function rulesFrom(args: PoolCommandArgs): PoolRules {
+  const minDifficulty = positive('min-difficulty', args.minDifficulty);
+  const maxDifficulty = positive('max-difficulty', args.maxDifficulty);
+  const startDifficulty = positive('start-difficulty', args.startDifficulty);
+  if (minDifficulty > maxDifficulty)
+    throw Errors.badOption('min-difficulty', `must not be above --max-difficulty (${maxDifficulty})`);
+  if (startDifficulty < minDifficulty || startDifficulty > maxDifficulty)
+    throw Errors.badOption(
+      'start-difficulty',
+      `must be from --min-difficulty to --max-difficulty (${minDifficulty} to ${maxDifficulty})`,
+    );
+  return {
+    ...DEFAULT_RULES,
+    vardiff: {
+      shareSeconds: positive('share-seconds', args.shareSeconds),
+      minDifficulty,
+      maxDifficulty,
+      startDifficulty,
+    },
+    maxMessagesPerSecond: positive('max-messages-per-second', args.maxMessagesPerSecond),
+  };
+}
+
+export async function runPool(args: PoolCommandArgs): Promise<void> {
+  const port = whole('port', args.port, 0, 65535);
+  const pagePort = whole('page-port', args.pagePort, 0, 65535);
+  const rules = rulesFrom(args);
+  const limits = {
+    ...DEFAULT_LIMITS,
+    maxConnections: whole('max-connections', args.maxConnections, 1, 100_000),
+    maxConnectionsPerAddress: whole('max-per-address', args.maxPerAddress, 1, 100_000),
+  };
+  const windowFactor = positive('pplns-window', args.pplnsWindow);
+  if (args.duration !== undefined) positive('duration', args.duration);
+  if (args.rpc !== undefined && (args.zeros !== undefined || args.bits !== undefined)) {
+    throw Errors.badOption(
+      args.zeros !== undefined ? 'zeros' : 'bits',
+      'does not apply with --rpc: the node sets the block target',
+    );
+  }
+  const payoutScript = payoutScriptFrom(args);
+  const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
+  const interrupt = interruptSignal();
+  const timeUp = args.duration === undefined ? undefined : AbortSignal.timeout(args.duration * 1000);
+  const stop = {
+    signal: timeUp ? AbortSignal.any([interrupt.signal, timeUp]) : interrupt.signal,
+    reason: () => (interrupt.signal.aborted ? 'interrupted' : timeUp?.aborted ? 'duration reached' : ''),
+    dispose: () => interrupt.dispose(),
+  };
+  let feed: TemplateFeed | undefined;
+  let ledger: Ledger | undefined;
+  let server: PoolServer | undefined;
+  try {
+    if (args.rpc !== undefined) {
+      mkdirSync(args.datadir, { recursive: true });
+      const client = new RpcClient({ url: args.rpc, credentials: rpcCredentials(args) });
+      feed = await NodeFeed.connect({
+        client,
+        payoutScript: () => payoutScript,
+        datadir: args.datadir,
+        warn,
+        signal: stop.signal,
+      });
+    } else {
+      const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_POOL_ZEROS);
+      feed = new ChainFeed(openBuiltInChain({ datadir: args.datadir, payoutScript, target, warn }));
+    }
+    const template = feed && (await feed.current());
+    if (!feed || !template) throw Errors.network(`stopped (${stop.reason()}) before the first block template came`);
+    ledger = Ledger.open(args.datadir, { windowFactor, networkDifficulty: targetToDifficulty(template.target) }, warn);
+    const candidate = new PoolServer({
+      host: args.host,
+      port,
+      pagePort,
+      feed,
+      ledger,
+      payoutScript,
+      datadir: args.datadir,
+      rules,
+      limits,
+      log: (event) => log(event, args.json),
+    });
+    try {
+      await candidate.start(template);
+    } catch (error) {
+      // It closes the feed and the ledger with it.
+      await candidate.close();
+      feed = ledger = undefined;
+      throw error;
+    }
+    server = candidate;
+    if (!/^(127\.|::1$|localhost$)/.test(args.host))
+      warn(`the pool listens on ${args.host}: anyone who can reach it can mine for it and read its page`);
+    await new Promise<void>((resolve) =>
+      stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  } finally {
+    const snapshot = server?.snapshot();
+    if (server) await server.close();
+    else {
+      feed?.close();
+      ledger?.close();
+    }
+    stop.dispose();
+    if (snapshot) summarise(snapshot, stop.reason(), args.json);
+    // As for mine: a run ended by Ctrl-C says so in its exit status, after its summary.
+    if (interrupt.signal.aborted) process.exitCode = 130;
+  }
+}
+
+function log(event: PoolLogEvent, json: boolean): void {
+  if (json) return printJson(event);
+  switch (event.type) {
+    case 'listening':
+      return say(`pool: Stratum on ${event.stratum}, page ${event.page}, browsers ${event.websocket}`, false);
+    case 'job':
+      return say(
+        `job ${event.jobId}: height ${event.height}, block difficulty ${event.networkDifficulty.toPrecision(3)}${event.clean ? '' : ' (same tip)'}`,
+        false,
+      );
+    case 'authorized':
+      return say(`${event.worker} joined from ${event.peer}${event.userAgent ? ` (${event.userAgent})` : ''}`, false);
+    case 'share':
+      if (event.accepted)
+        return say(
+          `share ${paint('accepted', 'green')} from ${event.worker}: difficulty ${event.difficulty} (hash ${event.hashDifficulty.toPrecision(3)})`,
+          false,
+        );
+      return say(
+        `share ${paint('rejected', 'red')} from ${event.worker ?? event.peer}: ${event.reason} (${event.code})`,
+        false,
+      );
+    case 'dropped':
+      return say(`dropped ${event.peer}: ${event.reason}`, false);
+    case 'refused':
+      return say(`refused ${event.peer}: ${event.reason}`, false);
+    case 'block':
+      return say(
+        `${paint('block!', 'green')} ${event.height} ${event.hash} found by ${event.finder}: ${event.accepted ? 'accepted' : `not accepted (${event.reason})`}; ` +
+          `split over ${event.window.toPrecision(3)} share difficulty: ${event.split.map((p) => `${p.miner} ${p.amount}`).join(', ')}`,
+        false,
+      );
+    case 'warning':
+      process.stderr.write(`powlab: warning: ${event.message}\n`);
+  }
+}
+
+function summarise(snapshot: PoolSnapshot, stopped: string, json: boolean): void {
+  const { pool, miners } = snapshot;
+  if (json)
+    return printJson({
+      type: 'summary',
+      stopped,
+      ...pool,
+      miners: miners.map(
+        ({
+          worker,
+          accepted,
+          rejected,
+          rejects,
+          inferredHashrate,
+          inferenceShares,
+          reportedHashrate,
+          bestShareDifficulty,
+          earned,
+        }) => ({
+          worker,
+          accepted,
+          rejected,
+          rejects,
+          inferredHashrate,
+          inferenceShares,
+          reportedHashrate,
+          bestShareDifficulty,
+          earned,
+        }),
+      ),
+    });
+  say(
+    `stopped${stopped ? ` (${stopped})` : ''}: ${pool.blocks} blocks in the ledger, luck ${pool.luck === null ? '-' : `${(pool.luck * 100).toFixed(0)} %`}`,
+    false,
+  );
+  for (const miner of miners) {
+    say(
+      `  ${miner.worker}: ${miner.accepted} accepted, ${miner.rejected} rejected; ${formatHashrate(miner.inferredHashrate)} from ${miner.inferenceShares} shares` +
+        `${miner.reportedHashrate === null ? '' : `, reports ${formatHashrate(miner.reportedHashrate)}`}; earned ${miner.earned} sat`,
+      false,
+    );
+  }
+}

@@ -1,0 +1,214 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The GPU: the generated WGSL kernel (src/hash/webgpu-kernel.ts) run through WebGPU, in Node by the
+ * `webgpu` package (Google's Dawn). Thousands of invocations hash one nonce range side by side; each
+ * appends the nonces that pass the filter to an output buffer, and the CPU re-checks every one with
+ * the reference hash, as for every backend. A GPU scan is asynchronous (the readback is mapAsync),
+ * so this backend offers the scan-a-range interface as promises and has its own worker life
+ * (src/worker/gpu-runner.ts).
+ *
+ * Nothing here is Node's: the scanner runs on any GPUDevice. Finding one is the platform's part, in
+ * Node src/hash/webgpu-node.ts (the optional `webgpu` package, loaded only when a GPU is asked for).
+ */
+import type { ScanJob } from './backend.js';
+import { JobWords } from './filtered-scan.js';
+import { KERNEL_PARAM_WORDS, KERNEL_START_WORD, KERNEL_WGSL, writeKernelJob } from './webgpu-kernel.js';
+
+/** Which adapter the backend got, in the words the driver uses. */
+export interface GpuAdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** How it was reached: the platform's default WebGPU backend, or OpenGL ES (compatibility mode). */
+  via: 'default' | 'opengles';
+}
+
+/** One line naming an adapter, e.g. "llvmpipe-llvm-15-0-6-256-bits (OpenGL ES 3.2 Mesa 22.3.6) via opengles". */
+export function describeAdapter(info: GpuAdapterInfo): string {
+  const names = [info.vendor, info.architecture, info.device].filter((name) => name !== '').join(' ');
+  const description = info.description !== '' && info.description !== names ? ` (${info.description})` : '';
+  return `${names || 'unnamed adapter'}${description} via ${info.via}`;
+}
+
+/** A software rasterizer: the "GPU" is these same CPU cores, so it competes with the CPU workers. */
+export function runsOnTheCpu(info: GpuAdapterInfo): boolean {
+  return /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render/i.test(
+    `${info.vendor} ${info.architecture} ${info.device} ${info.description}`,
+  );
+}
+
+/** How the work of one dispatch is cut: nonces per invocation, invocations per workgroup. */
+export interface KernelShape {
+  workgroupSize: number;
+  noncesPerInvocation: number;
+}
+
+// Measured on llvmpipe (bench/README.md): few nonces per invocation and full workgroups; a real GPU
+// wants the same, since thousands of invocations hide the latency one loop would not.
+export const DEFAULT_KERNEL_SHAPE: KernelShape = { workgroupSize: 256, noncesPerInvocation: 8 };
+
+/** WebGPU's guaranteed limits: 65,535 workgroups per dimension, 256 invocations per workgroup. */
+const MAX_WORKGROUPS_PER_DIMENSION = 65_535;
+export const MAX_WORKGROUP_SIZE = 256;
+/** The largest range one dispatch takes; the kernel's u32 offsets stay exact far beyond it. */
+export const MAX_DISPATCH_NONCES = 1 << 30;
+/** Candidates one dispatch can hand back; a dispatch that finds more is redone in halves. */
+const DEFAULT_CAPACITY = 4096;
+
+/** A device to run on, with the platform's usage flags (globals in a browser, Dawn's own in Node). */
+export interface OpenedGpu {
+  device: GPUDevice;
+  adapter: GpuAdapterInfo;
+  usage: { buffer: Record<'UNIFORM' | 'STORAGE' | 'COPY_SRC' | 'COPY_DST' | 'MAP_READ', number>; mapRead: number };
+  maxWorkgroupSize: number;
+}
+
+/**
+ * The kernel on one device. `candidates` hands back every nonce of a range whose hash's top 32 bits
+ * pass the job's bound; `scan` is the scan-a-range interface, asynchronous.
+ */
+export class WebGpuScanner {
+  readonly name = 'webgpu';
+  readonly adapter: GpuAdapterInfo;
+  readonly shape: KernelShape;
+  private readonly job = new JobWords();
+  private readonly params = new Uint32Array(KERNEL_PARAM_WORDS);
+  private readonly zero = new Uint32Array(1);
+  private readonly paramBuffer: GPUBuffer;
+  private readonly foundBuffer: GPUBuffer;
+  private readonly readBuffer: GPUBuffer;
+  private readonly bindGroup: GPUBindGroup;
+  private topLimb = 0;
+
+  private constructor(
+    private readonly gpu: OpenedGpu,
+    private readonly pipeline: GPUComputePipeline,
+    shape: KernelShape,
+    private readonly capacity: number,
+  ) {
+    this.adapter = gpu.adapter;
+    this.shape = shape;
+    const { device } = gpu;
+    const usage = gpu.usage.buffer;
+    this.paramBuffer = device.createBuffer({ size: KERNEL_PARAM_WORDS * 4, usage: usage.UNIFORM | usage.COPY_DST });
+    const foundBytes = (capacity + 1) * 4;
+    this.foundBuffer = device.createBuffer({
+      size: foundBytes,
+      usage: usage.STORAGE | usage.COPY_SRC | usage.COPY_DST,
+    });
+    this.readBuffer = device.createBuffer({ size: foundBytes, usage: usage.MAP_READ | usage.COPY_DST });
+    this.bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.paramBuffer } },
+        { binding: 1, resource: { buffer: this.foundBuffer } },
+      ],
+    });
+  }
+
+  static async open(
+    opened: OpenedGpu,
+    shape: KernelShape = DEFAULT_KERNEL_SHAPE,
+    capacity = DEFAULT_CAPACITY,
+  ): Promise<WebGpuScanner> {
+    checkShape(shape);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive whole number, got ${capacity}`);
+    if (shape.workgroupSize > opened.maxWorkgroupSize)
+      throw new RangeError(`this adapter runs at most ${opened.maxWorkgroupSize} invocations per workgroup`);
+    const module = opened.device.createShaderModule({ code: KERNEL_WGSL });
+    const pipeline = await opened.device.createComputePipelineAsync({
+      layout: 'auto',
+      compute: {
+        module,
+        entryPoint: 'main',
+        constants: { WORKGROUP_SIZE: shape.workgroupSize, NONCES_PER_INVOCATION: shape.noncesPerInvocation },
+      },
+    });
+    return new WebGpuScanner(opened, pipeline, shape, capacity);
+  }
+
+  setJob(job: ScanJob): void {
+    this.job.set(job);
+    this.topLimb = this.job.topLimb;
+    writeKernelJob(this.job.midstate, this.job.tail, this.params);
+  }
+
+  /** Loosen or tighten the filter's bound without a new job (the best-so-far bar moves). */
+  setTopLimb(topLimb: number): void {
+    this.topLimb = topLimb >>> 0;
+  }
+
+  /** True when the nonce's whole hash meets the job's target (the reference hash decides). */
+  meetsTarget(nonce: number): boolean {
+    return this.job.meetsTarget(nonce);
+  }
+
+  /** Every nonce of start..start+count-1 (start + count <= 2^32) whose hash's top 32 bits are at most the bound, ascending. */
+  async candidates(start: number, count: number): Promise<number[]> {
+    const found: number[] = [];
+    for (let next = start, end = start + count; next < end;) {
+      const chunk = Math.min(end - next, MAX_DISPATCH_NONCES);
+      await this.dispatchInto(found, next, chunk);
+      next += chunk;
+    }
+    return found.sort((a, b) => a - b);
+  }
+
+  /** The first nonce of the range whose hash meets the target, or -1: every candidate re-checked on the CPU. */
+  async scan(start: number, count: number): Promise<number> {
+    for (const nonce of await this.candidates(start, count)) if (this.meetsTarget(nonce)) return nonce;
+    return -1;
+  }
+
+  close(): void {
+    this.paramBuffer.destroy();
+    this.foundBuffer.destroy();
+    this.readBuffer.destroy();
+  }
+
+  private async dispatchInto(found: number[], start: number, count: number): Promise<void> {
+    const { device } = this.gpu;
+    this.params[KERNEL_START_WORD] = start;
+    this.params[KERNEL_START_WORD + 1] = count;
+    this.params[KERNEL_START_WORD + 2] = this.topLimb;
+    device.queue.writeBuffer(this.paramBuffer, 0, this.params);
+    device.queue.writeBuffer(this.foundBuffer, 0, this.zero);
+    const { workgroupSize, noncesPerInvocation } = this.shape;
+    const workgroups = Math.ceil(Math.ceil(count / noncesPerInvocation) / workgroupSize);
+    const x = Math.min(workgroups, MAX_WORKGROUPS_PER_DIMENSION);
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(x, Math.ceil(workgroups / x));
+    pass.end();
+    encoder.copyBufferToBuffer(this.foundBuffer, 0, this.readBuffer, 0, this.readBuffer.size);
+    device.queue.submit([encoder.finish()]);
+    await this.readBuffer.mapAsync(this.gpu.usage.mapRead);
+    const words = new Uint32Array(this.readBuffer.getMappedRange());
+    const total = words[0];
+    if (total <= this.capacity) for (let i = 1; i <= total; i++) found.push(words[i]);
+    this.readBuffer.unmap();
+    if (total <= this.capacity) return;
+    // More candidates than the buffer holds (only at targets almost every hash meets): redo in halves.
+    const half = Math.ceil(count / 2);
+    await this.dispatchInto(found, start, half);
+    await this.dispatchInto(found, start + half, count - half);
+  }
+}
+
+function checkShape(shape: KernelShape): void {
+  const { workgroupSize, noncesPerInvocation } = shape;
+  if (!Number.isInteger(workgroupSize) || workgroupSize < 1 || workgroupSize > MAX_WORKGROUP_SIZE) {
+    throw new RangeError(`workgroup size must be 1..${MAX_WORKGROUP_SIZE}, got ${workgroupSize}`);
+  }
+  if (!Number.isInteger(noncesPerInvocation) || noncesPerInvocation < 1 || noncesPerInvocation > 1024) {
+    throw new RangeError(`nonces per invocation must be 1..1024, got ${noncesPerInvocation}`);
+  }
+  // One dispatch of MAX_DISPATCH_NONCES must fit in 65,535 x 65,535 workgroups.
+  if (MAX_DISPATCH_NONCES / (workgroupSize * noncesPerInvocation) > MAX_WORKGROUPS_PER_DIMENSION ** 2) {
+    throw new RangeError('kernel shape too small for one dispatch');
+  }
+}

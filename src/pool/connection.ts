@@ -1,0 +1,403 @@
+/**
+ * One miner's Stratum v1 connection, seen from the pool, as a state machine without I/O: lines from
+ * the miner go in (with the time), lines to send and events come out. The socket edge (server.ts)
+ * feeds it TCP or WebSocket lines; tests feed it transcripts. The mirror of sources/stratum/session.ts.
+ *
+ * Every share is checked in full before it counts: subscribed, worker authorised, job known and
+ * current, extranonce2, ntime and nonce well formed, ntime in range, version bits within the mask,
+ * not a duplicate, and its hash under the share target the job was sent with. Rejections carry the
+ * usual Stratum codes. A client that floods, talks junk or keeps sending bad shares is dropped.
+ */
+import { bytesToHex, hexToBytes } from '../core/bytes.js';
+import { serializeHeader } from '../core/header.js';
+import { sha256d } from '../core/sha256.js';
+import { difficultyToTarget, hashToBigInt, targetToDifficulty } from '../core/target.js';
+import { printable } from '../sources/printable.js';
+import { parseMessage, wordToHex, type MessageId } from '../sources/stratum/messages.js';
+import { HASHRATE_REPORT_METHOD } from '../sources/stratum/session.js';
+import { EXTRANONCE2_BYTES, notifyParams, shareCoinbase, shareMerkleRoot, type PoolJob } from './jobs.js';
+import { Vardiff, type VardiffOptions } from './vardiff.js';
+
+/** Stratum's error codes, as pools since the original one send them. */
+export const StratumError = {
+  other: 20,
+  jobNotFound: 21,
+  duplicate: 22,
+  lowDifficulty: 23,
+  unauthorized: 24,
+  notSubscribed: 25,
+} as const;
+
+export interface PoolRules {
+  /** The version bits miners may roll (BIP 310), at most. */
+  versionMask: number;
+  vardiff: Omit<VardiffOptions, 'startDifficulty'> & { startDifficulty: number };
+  /** Messages a second a connection may send on average, twice as many in a burst; accepted shares do not count. */
+  maxMessagesPerSecond: number;
+  /** Lines that are not Stratum requests we take, before the connection is dropped. */
+  maxJunkLines: number;
+  /** Shares rejected one after another (none accepted in between) before the connection is dropped. */
+  maxRejectsInARow: number;
+  /** A connection must authorise a worker within this time. */
+  authorizeWithinMs: number;
+}
+
+export const DEFAULT_RULES: PoolRules = {
+  versionMask: 0x1fffe000,
+  vardiff: { shareSeconds: 5, minDifficulty: 2 ** -16, maxDifficulty: 2 ** 32, startDifficulty: 0.001 },
+  maxMessagesPerSecond: 20,
+  maxJunkLines: 10,
+  maxRejectsInARow: 20,
+  authorizeWithinMs: 60_000,
+};
+
+/** What the connection needs from the pool's jobs. */
+export interface JobBook {
+  /** The job miners should be on, if there is one yet. */
+  current(): PoolJob | undefined;
+  /** Shares for this job still count (it is on the current template). */
+  isCurrent(job: PoolJob): boolean;
+}
+
+export type PoolEvent =
+  | { type: 'subscribed'; userAgent: string }
+  | { type: 'authorized'; worker: string }
+  | {
+      type: 'accepted';
+      worker: string;
+      /** The share difficulty this share was mined at: what it is worth. */
+      difficulty: number;
+      /** The difficulty its hash would just meet. */
+      hashDifficulty: number;
+      /** Display order. */
+      hash: string;
+      /** It meets the block target too: header and coinbase make the block. */
+      block?: { job: PoolJob; header: Uint8Array; coinbase: Uint8Array };
+    }
+  | { type: 'rejected'; worker: string | null; code: number; reason: string }
+  | { type: 'difficulty'; difficulty: number }
+  /** The hashrate a powlab miner says it hashes at. */
+  | { type: 'report'; hashrate: number }
+  | { type: 'junk'; why: string }
+  /** The connection must be closed; nothing more is read from it. */
+  | { type: 'drop'; reason: string };
+
+/** Printable, no spaces: worker names end up in the ledger and on the page. */
+const WORKER_NAME = /^[\x21-\x7e]{1,64}$/;
+const HEX_WORD = /^[0-9a-fA-F]{8}$/;
+/** Workers one connection may authorise: names cost nothing to invent. */
+const MAX_WORKERS_PER_CONNECTION = 16;
+/** Jobs a connection can still submit to; older ones are unknown. */
+const JOBS_KEPT = 16;
+/** Shares remembered per job for the duplicate check; a job with more is refused further shares. */
+const SHARES_KEPT_PER_JOB = 10_000;
+/** Shares may carry a later time than the job's (a miner rolling ntime), not by more than this. */
+const NTIME_AHEAD_SECONDS = 7000;
+
+interface SentJob {
+  job: PoolJob;
+  difficulty: number;
+  shares: Set<string>;
+}
+
+type Phase = 'new' | 'subscribed' | 'dropped';
+
+export class PoolConnection {
+  private phase: Phase = 'new';
+  private readonly workers = new Set<string>();
+  private versionMask: number | null = null;
+  private readonly vardiff: Vardiff;
+  private readonly sentJobs = new Map<string, SentJob>();
+  private sentDifficulty?: number;
+  private resends = 0;
+  private tokens: number;
+  private lastMessageMs: number;
+  private readonly openedMs: number;
+  private junkLines = 0;
+  private rejectsInARow = 0;
+
+  constructor(
+    readonly extranonce1: Uint8Array,
+    private readonly rules: PoolRules,
+    private readonly jobs: JobBook,
+    private readonly send: (line: string) => void,
+    nowMs: number,
+  ) {
+    this.vardiff = new Vardiff(rules.vardiff, nowMs);
+    this.tokens = 2 * rules.maxMessagesPerSecond;
+    this.lastMessageMs = nowMs;
+    this.openedMs = nowMs;
+  }
+
+  get difficulty(): number {
+    return this.vardiff.difficulty;
+  }
+
+  get authorizedWorkers(): readonly string[] {
+    return [...this.workers];
+  }
+
+  private get ready(): boolean {
+    return this.phase === 'subscribed' && this.workers.size > 0;
+  }
+
+  /** Handle one line from the miner. */
+  receive(line: string, nowMs: number): PoolEvent[] {
+    if (this.phase === 'dropped') return [];
+    this.tokens = Math.min(
+      2 * this.rules.maxMessagesPerSecond,
+      this.tokens + ((nowMs - this.lastMessageMs) / 1000) * this.rules.maxMessagesPerSecond,
+    );
+    this.lastMessageMs = nowMs;
+    if (this.tokens < 1) return this.drop(`sent more than ${this.rules.maxMessagesPerSecond} messages a second`);
+    this.tokens--;
+    const message = parseMessage(line);
+    if (!message) return this.junk('a line that is not JSON-RPC');
+    // We send no requests, so no answer from the miner is awaited.
+    if (message.kind === 'response') return this.junk('an answer to no request');
+    const { id, method, params } = message;
+    switch (method) {
+      case 'mining.configure':
+        return this.onConfigure(id, params);
+      case 'mining.subscribe':
+        return this.onSubscribe(id, params);
+      case 'mining.authorize':
+        return this.onAuthorize(id, params, nowMs);
+      case 'mining.suggest_difficulty':
+        return this.onSuggestDifficulty(id, params, nowMs);
+      case 'mining.submit':
+        return this.onSubmit(id, params, nowMs);
+      case HASHRATE_REPORT_METHOD:
+        return this.onReport(params);
+      default:
+        this.error(id, StratumError.other, 'unknown method');
+        // The name goes into a drop reason, and so onto the operator's terminal.
+        return this.junk(`unknown method ${JSON.stringify(printable(method.slice(0, 40)))}`);
+    }
+  }
+
+  /** A new job from the pool: to every ready miner, at its current difficulty. */
+  notify(job: PoolJob): void {
+    if (this.ready) this.sendJob(job, job.cleanJobs);
+  }
+
+  /** Now and then: vardiff for miners too slow to send shares, and the authorisation deadline. */
+  tick(nowMs: number): PoolEvent[] {
+    if (this.phase === 'dropped') return [];
+    if (this.workers.size === 0 && nowMs - this.openedMs > this.rules.authorizeWithinMs) {
+      return this.drop(`authorised no worker in ${this.rules.authorizeWithinMs / 1000} s`);
+    }
+    if (!this.ready) return [];
+    const changed = this.vardiff.tick(nowMs);
+    return changed === undefined ? [] : this.resendAtNewDifficulty();
+  }
+
+  private onConfigure(id: MessageId, params: unknown[]): PoolEvent[] {
+    const [extensions, options] = params;
+    if (!Array.isArray(extensions) || extensions.length > 16) {
+      this.error(id, StratumError.other, 'mining.configure takes a list of extensions');
+      return this.junk('a malformed mining.configure');
+    }
+    const result: Record<string, unknown> = {};
+    for (const extension of extensions) {
+      if (typeof extension !== 'string') continue;
+      if (extension === 'version-rolling') {
+        const asked = isRecord(options) ? options['version-rolling.mask'] : undefined;
+        const mask =
+          typeof asked === 'string' && HEX_WORD.test(asked) ? parseInt(asked, 16) >>> 0 : this.rules.versionMask;
+        this.versionMask = (mask & this.rules.versionMask) >>> 0;
+        result['version-rolling'] = this.versionMask !== 0;
+        result['version-rolling.mask'] = wordToHex(this.versionMask);
+      } else if (extension.length <= 40) {
+        result[extension] = false;
+      }
+    }
+    this.reply(id, result);
+    return [];
+  }
+
+  private onSubscribe(id: MessageId, params: unknown[]): PoolEvent[] {
+    if (this.phase === 'subscribed') {
+      this.error(id, StratumError.other, 'already subscribed');
+      return this.junk('a second mining.subscribe');
+    }
+    this.phase = 'subscribed';
+    const subscription = bytesToHex(this.extranonce1);
+    const notices = [
+      ['mining.set_difficulty', subscription],
+      ['mining.notify', subscription],
+      [HASHRATE_REPORT_METHOD, subscription],
+    ];
+    this.reply(id, [notices, bytesToHex(this.extranonce1), EXTRANONCE2_BYTES]);
+    const agent = typeof params[0] === 'string' ? params[0].slice(0, 80) : '';
+    // Some miners authorise first: their work goes out now.
+    const current = this.jobs.current();
+    if (this.workers.size > 0 && current) this.sendJob(current, true);
+    return [{ type: 'subscribed', userAgent: agent }];
+  }
+
+  private onAuthorize(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
+    const [worker] = params;
+    if (typeof worker !== 'string' || !WORKER_NAME.test(worker)) {
+      this.error(id, StratumError.other, 'a worker name is 1 to 64 printable characters without spaces');
+      return this.junk('a worker name that is not 1 to 64 printable characters');
+    }
+    if (!this.workers.has(worker) && this.workers.size >= MAX_WORKERS_PER_CONNECTION) {
+      this.error(id, StratumError.other, `at most ${MAX_WORKERS_PER_CONNECTION} workers on one connection`);
+      return this.junk('one worker too many');
+    }
+    const first = this.workers.size === 0;
+    this.workers.add(worker);
+    this.reply(id, true);
+    // The window vardiff measures starts with the first job, not with the connection.
+    if (first) this.vardiff.restart(nowMs);
+    const current = this.jobs.current();
+    if (first && this.phase === 'subscribed' && current) this.sendJob(current, true);
+    return [{ type: 'authorized', worker }];
+  }
+
+  private onSuggestDifficulty(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
+    const [difficulty] = params;
+    if (typeof difficulty !== 'number' || !(difficulty > 0) || !Number.isFinite(difficulty)) {
+      this.error(id, StratumError.other, 'the difficulty must be a positive number');
+      return this.junk('a malformed mining.suggest_difficulty');
+    }
+    this.vardiff.suggest(difficulty, nowMs);
+    this.reply(id, true);
+    return this.ready ? this.resendAtNewDifficulty() : [];
+  }
+
+  private onReport(params: unknown[]): PoolEvent[] {
+    const [hashrate] = params;
+    if (typeof hashrate !== 'number' || !(hashrate >= 0) || hashrate > 1e21)
+      return this.junk('a malformed powlab.report');
+    return [{ type: 'report', hashrate }];
+  }
+
+  private onSubmit(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
+    const worker = typeof params[0] === 'string' && WORKER_NAME.test(params[0]) ? params[0] : null;
+    const reject = (code: number, reason: string): PoolEvent[] => {
+      this.error(id, code, reason);
+      const events: PoolEvent[] = [{ type: 'rejected', worker, code, reason }];
+      if (++this.rejectsInARow >= this.rules.maxRejectsInARow)
+        events.push(...this.drop(`${this.rejectsInARow} shares rejected in a row (last: ${reason})`));
+      return events;
+    };
+    if (this.phase !== 'subscribed') return reject(StratumError.notSubscribed, 'not subscribed');
+    if (worker === null || !this.workers.has(worker)) return reject(StratumError.unauthorized, 'unauthorized worker');
+    const [, jobId, extranonce2Hex, ntimeHex, nonceHex, versionBitsHex] = params;
+    const sent = typeof jobId === 'string' ? this.sentJobs.get(jobId) : undefined;
+    if (!sent) return reject(StratumError.jobNotFound, 'job not found');
+    if (!this.jobs.isCurrent(sent.job)) return reject(StratumError.jobNotFound, 'stale share (the chain moved on)');
+    if (
+      typeof extranonce2Hex !== 'string' ||
+      !new RegExp(`^[0-9a-fA-F]{${2 * EXTRANONCE2_BYTES}}$`).test(extranonce2Hex)
+    ) {
+      return reject(StratumError.other, `extranonce2 must be ${EXTRANONCE2_BYTES} bytes of hex`);
+    }
+    if (typeof ntimeHex !== 'string' || !HEX_WORD.test(ntimeHex))
+      return reject(StratumError.other, 'ntime must be 8 hex digits');
+    if (typeof nonceHex !== 'string' || !HEX_WORD.test(nonceHex))
+      return reject(StratumError.other, 'nonce must be 8 hex digits');
+    const ntime = parseInt(ntimeHex, 16);
+    const jobTime = sent.job.template.time;
+    if (ntime < jobTime || ntime > jobTime + NTIME_AHEAD_SECONDS)
+      return reject(StratumError.other, 'ntime out of range');
+    let versionBits = 0;
+    if (versionBitsHex !== undefined) {
+      if (typeof versionBitsHex !== 'string' || !HEX_WORD.test(versionBitsHex))
+        return reject(StratumError.other, 'version bits must be 8 hex digits');
+      versionBits = parseInt(versionBitsHex, 16) >>> 0;
+      if (this.versionMask === null && versionBits !== 0)
+        return reject(StratumError.other, 'version rolling was not negotiated');
+      if ((versionBits & ~(this.versionMask ?? 0)) !== 0)
+        return reject(StratumError.other, 'version bits outside the mask');
+    }
+    const key = `${extranonce2Hex}:${ntimeHex}:${nonceHex}:${versionBits}`.toLowerCase();
+    if (sent.shares.has(key)) return reject(StratumError.duplicate, 'duplicate share');
+    if (sent.shares.size >= SHARES_KEPT_PER_JOB) return reject(StratumError.other, 'too many shares for one job');
+
+    const template = sent.job.template;
+    const mask = this.versionMask ?? 0;
+    const coinbase = shareCoinbase(sent.job, this.extranonce1, hexToBytes(extranonce2Hex));
+    const header = serializeHeader({
+      version: ((template.version & ~mask) | (versionBits & mask)) >>> 0,
+      prevHash: template.prevHash,
+      merkleRoot: shareMerkleRoot(sent.job, coinbase),
+      time: ntime,
+      bits: template.bits,
+      nonce: parseInt(nonceHex, 16) >>> 0,
+    });
+    const hash = sha256d(header);
+    const value = hashToBigInt(hash);
+    const hashDifficulty = value === 0n ? Infinity : targetToDifficulty(value);
+    if (value > difficultyToTarget(sent.difficulty)) {
+      return reject(
+        StratumError.lowDifficulty,
+        `low difficulty share (${hashDifficulty.toPrecision(3)} < ${sent.difficulty})`,
+      );
+    }
+    sent.shares.add(key);
+    this.rejectsInARow = 0;
+    // A share that passed cost its sender real hashes: it is work, not a flood, and takes nothing from the rate.
+    this.tokens = Math.min(2 * this.rules.maxMessagesPerSecond, this.tokens + 1);
+    this.reply(id, true);
+    const accepted: PoolEvent = {
+      type: 'accepted',
+      worker,
+      difficulty: sent.difficulty,
+      hashDifficulty,
+      hash: bytesToHex(hash.slice().reverse()),
+      ...(value <= template.target ? { block: { job: sent.job, header, coinbase } } : {}),
+    };
+    const changed = this.vardiff.share(sent.difficulty, nowMs);
+    return changed === undefined ? [accepted] : [accepted, ...this.resendAtNewDifficulty()];
+  }
+
+  /** The current job again under a new name, so shares for the old one keep the difficulty they were mined at. */
+  private resendAtNewDifficulty(): PoolEvent[] {
+    const current = this.jobs.current();
+    if (!current) return [];
+    const before = this.sentDifficulty;
+    this.sendJob(current, false);
+    return this.sentDifficulty !== before ? [{ type: 'difficulty', difficulty: this.sentDifficulty! }] : [];
+  }
+
+  private sendJob(job: PoolJob, cleanJobs: boolean): void {
+    // A share difficulty above the block's would leave blocks unsubmitted.
+    const difficulty = Math.min(this.vardiff.difficulty, job.networkDifficulty);
+    if (difficulty !== this.sentDifficulty) {
+      this.sentDifficulty = difficulty;
+      this.send(JSON.stringify({ id: null, method: 'mining.set_difficulty', params: [difficulty] }));
+    }
+    const wireId = `${job.id}.${(++this.resends).toString(36)}`;
+    if (cleanJobs) this.sentJobs.clear();
+    this.sentJobs.set(wireId, { job, difficulty, shares: new Set() });
+    if (this.sentJobs.size > JOBS_KEPT) this.sentJobs.delete(this.sentJobs.keys().next().value!);
+    this.send(JSON.stringify({ id: null, method: 'mining.notify', params: notifyParams(job, wireId, cleanJobs) }));
+  }
+
+  private junk(why: string): PoolEvent[] {
+    const events: PoolEvent[] = [{ type: 'junk', why }];
+    if (++this.junkLines > this.rules.maxJunkLines)
+      events.push(...this.drop(`sent ${this.junkLines} lines that are not Stratum requests (last: ${why})`));
+    return events;
+  }
+
+  private drop(reason: string): PoolEvent[] {
+    this.phase = 'dropped';
+    return [{ type: 'drop', reason }];
+  }
+
+  private reply(id: MessageId, result: unknown): void {
+    if (id !== null) this.send(JSON.stringify({ id, result, error: null }));
+  }
+
+  private error(id: MessageId, code: number, message: string): void {
+    if (id !== null) this.send(JSON.stringify({ id, result: null, error: [code, message, null] }));
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

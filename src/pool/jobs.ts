@@ -1,0 +1,135 @@
+/**
+ * The pool's side of a Stratum job: a block template (from the built-in chain or a node) cut into
+ * what `mining.notify` sends, coinb1 | extranonce1 | extranonce2 | coinb2 and the merkle branch,
+ * and the way back from a share to a whole block. Pure: no I/O.
+ */
+import { bytesToHex, bytesEqual } from '../core/bytes.js';
+import { serializeBlock } from '../core/block.js';
+import { merkleBranch, merkleRoot, merkleRootFromBranch } from '../core/merkle.js';
+import { sha256d } from '../core/sha256.js';
+import { targetToDifficulty } from '../core/target.js';
+import {
+  buildCoinbase,
+  parseTx,
+  POWLAB_TAG,
+  serializeTx,
+  WITNESS_RESERVED_VALUE,
+  witnessCommitmentScript,
+} from '../core/tx.js';
+import { prevHashFromStratum, wordToHex } from '../sources/stratum/messages.js';
+
+/** Bytes the pool gives each connection, and bytes each miner rolls: 8 in all, inside the coinbase's extranonce push. */
+export const EXTRANONCE1_BYTES = 4;
+export const EXTRANONCE2_BYTES = 4;
+
+export interface PoolTemplate {
+  height: number;
+  /** Internal byte order. */
+  prevHash: Uint8Array;
+  version: number;
+  bits: number;
+  target: bigint;
+  /** The header time to start from (never below the chain's median time past + 1). */
+  time: number;
+  /** Satoshis: subsidy plus fees. */
+  reward: bigint;
+  /** The node's transactions after the coinbase, in its order. */
+  transactions: { data: Uint8Array; txid: Uint8Array; wtxid: Uint8Array }[];
+  /** The block must commit to its witnesses (BIP 141). */
+  segwit: boolean;
+}
+
+export interface PoolJob {
+  /** The job id on the wire: printable, short, unique within a run. */
+  id: string;
+  template: PoolTemplate;
+  coinbase1: Uint8Array;
+  coinbase2: Uint8Array;
+  /** Internal byte order, from the coinbase's sibling up. */
+  merkleBranch: Uint8Array[];
+  /** Block difficulty: no share difficulty may be above it, or blocks would go unsubmitted. */
+  networkDifficulty: number;
+  /** Miners start afresh on this job: every earlier one is stale. */
+  cleanJobs: boolean;
+}
+
+/** Cut a template into a job whose coinbase pays `payoutScript`. */
+export function jobFromTemplate(
+  id: string,
+  template: PoolTemplate,
+  payoutScript: Uint8Array,
+  cleanJobs: boolean,
+): PoolJob {
+  const placeholder = new Uint8Array(32);
+  const witnessCommitment = template.segwit
+    ? witnessCommitmentScript(merkleRoot([placeholder, ...template.transactions.map((tx) => tx.wtxid)]))
+    : undefined;
+  const coinbaseWith = (fill: number) =>
+    serializeTx(
+      buildCoinbase({
+        height: template.height,
+        extranonce: new Uint8Array(EXTRANONCE1_BYTES + EXTRANONCE2_BYTES).fill(fill),
+        value: template.reward,
+        payoutScript,
+        witnessCommitment,
+        tag: POWLAB_TAG,
+      }),
+      // Miners hash the txid form; the witness goes back in when the block is assembled.
+      { witness: false },
+    );
+  // The extranonce is where two coinbases differing only in it differ.
+  const zeros = coinbaseWith(0x00);
+  const ones = coinbaseWith(0xff);
+  let start = 0;
+  while (zeros[start] === ones[start]) start++;
+  const end = start + EXTRANONCE1_BYTES + EXTRANONCE2_BYTES;
+  return {
+    id,
+    template,
+    coinbase1: zeros.slice(0, start),
+    coinbase2: zeros.slice(end),
+    merkleBranch: merkleBranch([placeholder, ...template.transactions.map((tx) => tx.txid)], 0),
+    networkDifficulty: targetToDifficulty(template.target),
+    cleanJobs,
+  };
+}
+
+/** The `mining.notify` params for a job, under a connection's own name for it. */
+export function notifyParams(job: PoolJob, wireId: string, cleanJobs: boolean): unknown[] {
+  return [
+    wireId,
+    // Stratum's word-swapped prevhash: the swap is its own inverse.
+    bytesToHex(prevHashFromStratum(job.template.prevHash)),
+    bytesToHex(job.coinbase1),
+    bytesToHex(job.coinbase2),
+    job.merkleBranch.map(bytesToHex),
+    wordToHex(job.template.version),
+    wordToHex(job.template.bits),
+    wordToHex(job.template.time),
+    cleanJobs,
+  ];
+}
+
+/** The coinbase (txid form) a share's extranonces make. */
+export function shareCoinbase(job: PoolJob, extranonce1: Uint8Array, extranonce2: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(job.coinbase1.length + extranonce1.length + extranonce2.length + job.coinbase2.length);
+  bytes.set(job.coinbase1, 0);
+  bytes.set(extranonce1, job.coinbase1.length);
+  bytes.set(extranonce2, job.coinbase1.length + extranonce1.length);
+  bytes.set(job.coinbase2, job.coinbase1.length + extranonce1.length + extranonce2.length);
+  return bytes;
+}
+
+export function shareMerkleRoot(job: PoolJob, coinbase: Uint8Array): Uint8Array {
+  return merkleRootFromBranch(sha256d(coinbase), job.merkleBranch, 0);
+}
+
+/** The whole block for a share that met the block target: its header, the coinbase (with its witness when segwit), the template's transactions. */
+export function blockFromShare(job: PoolJob, header: Uint8Array, coinbase: Uint8Array): Uint8Array {
+  const tx = parseTx(coinbase);
+  if (job.template.segwit) tx.inputs[0].witness = [WITNESS_RESERVED_VALUE];
+  const serialized = serializeTx(tx);
+  if (!job.template.segwit && !bytesEqual(serialized, coinbase))
+    throw new Error('the coinbase does not serialise back to itself');
+  return serializeBlock(header, [serialized, ...job.template.transactions.map((t) => t.data)]);
+}

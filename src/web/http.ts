@@ -1,0 +1,177 @@
+/**
+ * What powlab's local web servers (the mining dashboard, the pool page) share, on node:http: the
+ * page's assets from this package, security headers, the Host check against DNS rebinding, JSON
+ * answers, Server-Sent Event streams that drop a reader who stops reading, and listening with
+ * errors a person can act on.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { BlockList, isIP, type Server } from 'node:net';
+import { extname, join } from 'node:path';
+import { Errors, type PowlabError } from '../errors.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+export const SECURITY_HEADERS = {
+  // Only this server's own assets: the page works offline and nothing it shows leaves the machine.
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+/** Names that always mean this machine; addresses are judged by LOOPBACK_ADDRESSES. */
+const LOOPBACK_NAMES = new Set(['localhost']);
+const LOOPBACK_ADDRESSES = new BlockList();
+LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
+/** The browser reconnects this long after the stream drops: a page left open picks up the next run. */
+const RECONNECT_MS = 2000;
+/** A page that stops reading (a laptop asleep) is dropped once this much still waits for it, rather than buffered without end. */
+const MAX_QUEUED_BYTES = 1 << 20;
+
+export interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+/** Every asset in `dir`, by the path it is served at (index.html at /). */
+export function loadPage(dir: string, what: string): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw Errors.badData(what, `its page is missing from ${dir} (rebuild with npm run build)`);
+  }
+  for (const name of names) {
+    const type = CONTENT_TYPES[extname(name)];
+    if (type) assets.set(name === 'index.html' ? '/' : `/${name}`, { body: readFileSync(join(dir, name)), type });
+  }
+  return assets;
+}
+
+/** Add the JavaScript files in `dir` to `assets`, served under `prefix`. */
+export function addScripts(assets: Map<string, Asset>, dir: string, prefix: string): void {
+  for (const name of readdirSync(dir)) {
+    if (extname(name) === '.js') assets.set(`${prefix}${name}`, { body: readFileSync(join(dir, name)), type: CONTENT_TYPES['.js'] });
+  }
+}
+
+/** A host name or address without the brackets of an IPv6 literal, in lower case. */
+function bare(host: string): string {
+  return host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+}
+
+/** Whether listening on `host` keeps the server to this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const name = bare(host);
+  const family = isIP(name);
+  return family === 0 ? LOOPBACK_NAMES.has(name) : LOOPBACK_ADDRESSES.check(name, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * A web page elsewhere could reach the server through a DNS name of its own that points here (DNS
+ * rebinding): answer only requests addressed by IP, by a loopback name, or by the name we listen on.
+ */
+export function hostCheck(listeningHost: string): (hostHeader: string | undefined) => boolean {
+  const listeningOn = bare(listeningHost);
+  return (header) => {
+    if (header === undefined) return false;
+    const name = bare(header.replace(/:\d*$/, ''));
+    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || name === listeningOn;
+  };
+}
+
+/** The address to print for a server listening on `host`. */
+export function urlHost(host: string, fallback = '127.0.0.1'): string {
+  // A wildcard address listens everywhere; this machine is the place to open it from.
+  if (host === '0.0.0.0' || host === '::') return fallback;
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+export function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
+  response.end(body);
+}
+
+export function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
+}
+
+export const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** The open Server-Sent Event streams of one server. */
+export class EventStreams {
+  readonly open = new Set<ServerResponse>();
+
+  /** Begin a stream on `response` with its first frame; HEAD gets the headers only. */
+  add(response: ServerResponse, first: string, headOnly: boolean): void {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      ...SECURITY_HEADERS,
+    });
+    if (headOnly) {
+      response.end();
+      return;
+    }
+    response.write(`retry: ${RECONNECT_MS}\n\n${first}`);
+    this.open.add(response);
+    response.on('close', () => this.open.delete(response));
+  }
+
+  broadcast(frame: string): void {
+    for (const response of this.open) {
+      if (response.writableLength > MAX_QUEUED_BYTES) {
+        this.open.delete(response);
+        response.destroy();
+      } else {
+        response.write(frame);
+      }
+    }
+  }
+}
+
+/** Listen, or fail with a line that says what to change. */
+export async function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    throw listenError(error as NodeJS.ErrnoException, host, port, what);
+  }
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+export function listenError(
+  error: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  what: string,
+  option = 'port',
+): PowlabError {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return Errors.network(
+        `--${option}: ${host}:${port} is in use (choose another, or --${option} 0 for any free port)`,
+      );
+    case 'EACCES':
+      return Errors.network(`--${option}: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return Errors.badOption('host', `cannot listen on ${host}: no such address on this machine`);
+    default:
+      return Errors.network(`${what} cannot listen on ${host}:${port}: ${error.message}`);
+  }
+}

@@ -1,0 +1,68 @@
+/** `powlab pool` and `powlab mine --pool` as child processes of a test, their JSON lines watched as they come. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { BIN } from '../helpers/run-cli.js';
+
+export interface Running {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  stderr: () => string;
+  exited: Promise<number>;
+  /** The first JSON line that matches, waiting for it (up to timeoutMs). */
+  waitFor(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+export function run(args: string[], cleanups: (() => unknown)[]): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  const lines: Record<string, unknown>[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    partial += chunk.toString();
+    const whole = partial.split('\n');
+    partial = whole.pop()!;
+    for (const line of whole) if (line.startsWith('{')) lines.push(JSON.parse(line));
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
+  cleanups.push(() => child.kill('SIGKILL'));
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    exited,
+    async waitFor(match, timeoutMs = 60_000) {
+      const began = Date.now();
+      for (;;) {
+        const found = lines.find(match);
+        if (found) return found;
+        if (child.exitCode !== null || Date.now() - began > timeoutMs) {
+          throw new Error(
+            `no such line from powlab ${args[0]} in ${timeoutMs} ms (exit ${child.exitCode}); stderr: ${stderr}; last lines: ${JSON.stringify(lines.slice(-5))}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
+/** Start a pool on free ports; resolves once it listens, with its Stratum URL and page URL. */
+export async function startPool(args: string[], cleanups: (() => unknown)[]) {
+  const pool = run(['pool', '--port', '0', '--page-port', '0', '--json', ...args], cleanups);
+  const listening = (await pool.waitFor((line) => line.type === 'listening')) as {
+    stratum: string;
+    page: string;
+    websocket: string;
+  };
+  return { ...pool, ...listening, port: Number(new URL(listening.stratum.replace('stratum+tcp', 'http')).port) };
+}
+
+/** Resident memory of a process, bytes (Linux). */
+export async function residentBytes(pid: number): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error('no VmRSS');
+  return Number(match[1]) * 1024;
+}

@@ -1,0 +1,45 @@
+// `powlab pool` refusing what it cannot do: one line on stderr, the usual exit status, no stack.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { startPool } from './pool-run.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('powlab pool usage', () => {
+  it.each([
+    [['--port', '70000'], /^powlab: --port: must be a whole number from 0 to 65535, got 70000$/],
+    [['--start-difficulty', '0'], /^powlab: --start-difficulty: must be a positive number, got 0$/],
+    [
+      ['--min-difficulty', '1', '--max-difficulty', '0.5', '--start-difficulty', '0.7'],
+      /^powlab: --min-difficulty: must not be above --max-difficulty/,
+    ],
+    [['--rpc', 'http://127.0.0.1:1', '--zeros', '20'], /^powlab: --zeros: does not apply with --rpc/],
+    [['--pplns-window', '-1'], /^powlab: --pplns-window: must be a positive number/],
+  ])('%j exits 2 with one line', async (args, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-usage-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const result = await runCli(['pool', '--datadir', dir, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says which port is taken, and exits 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-usage-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const first = await startPool(['--datadir', dir], cleanups);
+    const other = mkdtempSync(join(tmpdir(), 'powlab-pool-usage-'));
+    cleanups.push(() => rmSync(other, { recursive: true, force: true }));
+    const result = await runCli(['pool', '--datadir', other, '--port', String(first.port), '--page-port', '0']);
+    expect(result.code).toBe(3);
+    expect(result.stderr.trim()).toBe(
+      `powlab: --port: 127.0.0.1:${first.port} is in use (choose another, or --port 0 for any free port)`,
+    );
+  });
+});
