@@ -390,7 +390,7 @@ async function bench(most: number, seconds: number): Promise<void> {
         { threads: String(result.threads), hashrate: String(result.hashrate) },
       );
     }
-    row(['GPU (WebGPU)', 'not measured', '', "powlab's webgpu backend is not built into this version yet"], {});
+    row(['GPU (WebGPU)', 'not measured', '', 'not in the web app yet: powlab bench --backends webgpu measures it from the command line'], {});
     const fastest = report.results.reduce(
       (best, result) => (result.hashrate > best.hashrate ? result : best),
       report.results[0],
