@@ -390,7 +390,15 @@ async function bench(most: number, seconds: number): Promise<void> {
         { threads: String(result.threads), hashrate: String(result.hashrate) },
       );
     }
-    row(['GPU (WebGPU)', 'not measured', '', 'not in the web app yet: powlab bench --backends webgpu measures it from the command line'], {});
+    row(
+      [
+        'GPU (WebGPU)',
+        'not measured',
+        '',
+        'not in the web app yet: powlab bench --backends webgpu measures it from the command line',
+      ],
+      {},
+    );
     const fastest = report.results.reduce(
       (best, result) => (result.hashrate > best.hashrate ? result : best),
       report.results[0],
