@@ -8,7 +8,12 @@ const OUT = 'dist/app';
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 await build({
-  entryPoints: { app: 'src/browser/app.ts', worker: 'src/browser/worker.ts', 'coi-sw': 'src/browser/coi-sw.ts' },
+  entryPoints: {
+    app: 'src/browser/app.ts',
+    worker: 'src/browser/worker.ts',
+    'coi-sw': 'src/browser/coi-sw.ts',
+    'gpu-worker': 'src/browser/gpu-worker.ts',
+  },
   outdir: OUT,
   bundle: true,
   format: 'esm',

@@ -15,7 +15,7 @@ import { findPreset } from '../economics/figures.js';
 import { explainBlock } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import { useWasmModules, type WasmModuleBytes } from '../hash/wasm.js';
-import { runBench } from '../miner/bench.js';
+import { runBench, type BenchOptions } from '../miner/bench.js';
 import type { MinerStats } from '../miner/miner.js';
 import type { ThreadHost } from '../miner/threads.js';
 import { MiningSession } from '../mining/session.js';
@@ -345,7 +345,7 @@ async function bench(most: number, seconds: number): Promise<void> {
   body.replaceChildren();
   const threads = Array.from({ length: most }, (_, i) => i + 1);
   try {
-    const report = await runBench({
+    const plan: BenchOptions = {
       host: host!,
       machine: {
         cpu: navigator.userAgent,
@@ -364,7 +364,8 @@ async function bench(most: number, seconds: number): Promise<void> {
       signal: stop.signal,
       onRound: (done, total, _backend, count) =>
         say('bench-status', `Measuring ${count} thread${count === 1 ? '' : 's'} (round ${done + 1} of ${total})…`),
-    });
+    };
+    const report = await runBench(plan);
     const asic = findPreset('s21')!;
     const asicRate = asic.machine.find((figure) => figure.quantity === 'hashrate')!.figure as { value: number };
     const row = (cells: string[], data: Record<string, string>) => {
@@ -390,15 +391,23 @@ async function bench(most: number, seconds: number): Promise<void> {
         { threads: String(result.threads), hashrate: String(result.hashrate) },
       );
     }
-    row(
-      [
-        'GPU (WebGPU)',
-        'not measured',
-        '',
-        'not in the web app yet: powlab bench --backends webgpu measures it from the command line',
-      ],
-      {},
-    );
+    const fastestCpu = Math.max(...report.results.map((result) => result.hashrate));
+    try {
+      const gpu = await runBench({ ...plan, backends: ['webgpu'], threads: [1] });
+      const [result] = gpu.results;
+      row(
+        [
+          `GPU: ${gpu.gpu?.name ?? 'WebGPU'}`,
+          formatHashrate(result.hashrate),
+          '',
+          `${(result.hashrate / fastestCpu).toFixed(2)}× the fastest CPU row`,
+        ],
+        { backend: 'webgpu', hashrate: String(result.hashrate) },
+      );
+      report.results.push(result);
+    } catch (error) {
+      row(['GPU (WebGPU)', 'not measured', '', (error as Error).message], { backend: 'webgpu' });
+    }
     const fastest = report.results.reduce(
       (best, result) => (result.hashrate > best.hashrate ? result : best),
       report.results[0],
@@ -473,7 +482,7 @@ function explainPasted(hex: string): Uint8Array | undefined {
   }
 }
 
-async function grind(header: Uint8Array, start: number, count: number): Promise<void> {
+async function grind(header: Uint8Array, start: number, count: number, backend: 'wasm' | 'webgpu'): Promise<void> {
   const stop = new AbortController();
   running = stop;
   setBusy(true);
@@ -493,10 +502,11 @@ async function grind(header: Uint8Array, start: number, count: number): Promise<
     };
     const session = await MiningSession.start(new HeaderGrind(work), {
       host: host!,
-      backend: 'wasm',
+      backend,
       blocks: 1,
       signal: stop.signal,
     });
+    result.dataset.backend = session.backend;
     let nonce: number | undefined;
     session.on('found', ({ solution }) => (nonce = solution.nonce));
     say(
@@ -508,7 +518,7 @@ async function grind(header: Uint8Array, start: number, count: number): Promise<
       result.dataset.nonce = String(nonce);
       say(
         'grind-result',
-        `Found nonce ${nonce} after ${formatCount(summary.stats.hashes)} hashes in ${formatDuration(summary.seconds)}.`,
+        `Found nonce ${nonce} on ${session.backend} after ${formatCount(summary.stats.hashes)} hashes in ${formatDuration(summary.seconds)}.`,
       );
     } else {
       result.dataset.nonce = 'none';
@@ -527,6 +537,10 @@ async function grind(header: Uint8Array, start: number, count: number): Promise<
 
 // ---- wiring -------------------------------------------------------------------------------------
 
+function gpuChosen(): boolean {
+  return $<HTMLSelectElement>('grind-backend').value === 'webgpu';
+}
+
 function whole(id: string, fallback: number): number {
   const value = Number(input(id).value);
   return Number.isInteger(value) ? value : fallback;
@@ -541,6 +555,7 @@ async function main(): Promise<void> {
   if (params.has('zeros')) input('zeros').value = params.get('zeros')!;
   if (params.has('blocks')) input('blocks').value = params.get('blocks')!;
   if (params.has('seconds')) input('bench-seconds').value = params.get('seconds')!;
+  if (params.get('backend') === 'webgpu') $<HTMLSelectElement>('grind-backend').value = 'webgpu';
   window.addEventListener('resize', () => chart.resize());
 
   $('stop').addEventListener('click', () => running?.abort());
@@ -569,7 +584,10 @@ async function main(): Promise<void> {
   try {
     const wasm = await fetchWasm();
     useWasmModules(wasm);
-    host = webThreads(new URL('worker.js', document.baseURI), wasm);
+    host = webThreads(
+      { cpu: new URL('worker.js', document.baseURI), gpu: new URL('gpu-worker.js', document.baseURI) },
+      wasm,
+    );
   } catch (error) {
     say('isolation', `The wasm core could not load: ${(error as Error).message}`);
     return;
@@ -592,7 +610,8 @@ async function main(): Promise<void> {
   $('grind-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const header = explainPasted($<HTMLTextAreaElement>('header-input').value);
-    if (header && !running) void grind(header, whole('grind-start', 0), whole('grind-count', 1_000_000));
+    if (header && !running)
+      void grind(header, whole('grind-start', 0), whole('grind-count', 1_000_000), gpuChosen() ? 'webgpu' : 'wasm');
   });
   $('forget-chain').addEventListener('click', () => {
     if (running) return;

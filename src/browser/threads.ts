@@ -13,13 +13,17 @@ export interface WebWorkerStart {
   wasm: WasmModuleBytes;
 }
 
-export function webThreads(workerUrl: URL, wasm: WasmModuleBytes): ThreadHost {
+/** `workers`: the scripts of a CPU worker (worker.ts) and of the GPU's (gpu-worker.ts). */
+export function webThreads(workers: { cpu: URL; gpu: URL }, wasm: WasmModuleBytes): ThreadHost {
   return {
     defaultThreads: Math.max(1, navigator.hardwareConcurrency || 1),
     // In a promise, so that a worker that cannot even be created (a bad URL) is a rejection, not a throw.
     spawn: (init: WorkerInit, events: ThreadEvents) =>
       new Promise<MinerThread>((resolve) => {
-        const worker = new Worker(workerUrl, { type: 'module', name: `powlab worker ${init.index}` });
+        const worker = new Worker(init.backend === 'webgpu' ? workers.gpu : workers.cpu, {
+          type: 'module',
+          name: `powlab worker ${init.index}`,
+        });
         let ended: Promise<void> | undefined;
         // A browser tells no one when a worker ends: the exit Node would report is reported here.
         const end = () =>
@@ -30,7 +34,11 @@ export function webThreads(workerUrl: URL, wasm: WasmModuleBytes): ThreadHost {
               resolve();
             });
           }));
-        worker.onmessage = (event: MessageEvent<FromWorker>) => events.message(event.data);
+        worker.onmessage = (event: MessageEvent<FromWorker>) => {
+          events.message(event.data);
+          // A GPU worker with no device has said why and is done: the Miner waits for its exit.
+          if (event.data.type === 'unavailable') void end();
+        };
         worker.onerror = (event: ErrorEvent) => {
           event.preventDefault();
           events.error(new Error(event.message || 'the worker script could not load'));
