@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web app is typed for a browser (DOM), by its own project.
+    files: ['src/browser/**'],
+    languageOptions: { parserOptions: { project: './tsconfig.web.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     // Tests read JSON and untyped peers (bcoin) as `any` on purpose; what they check is the value, asserted.
     files: ['test/**'],
     rules: {

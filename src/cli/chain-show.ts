@@ -8,7 +8,8 @@ import { serializeTx } from '../core/tx.js';
 import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { formatBtc, formatDifficulty, formatInteger } from '../format/numbers.js';
-import { BLOCKS_FILE, readStore, storedBlockBytes } from '../sources/chain-store.js';
+import { BLOCKS_FILE, readStore } from '../sources/chain-files.js';
+import { storedBlockBytes } from '../sources/chain-store.js';
 import { outputLine, rewardLines } from './explain-text.js';
 import { paint, printJson } from './output.js';
 

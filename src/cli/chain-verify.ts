@@ -1,6 +1,6 @@
 /** `powlab chain verify`: read the store without changing it and judge every block in it. */
 import { hashToDisplayHex } from '../core/header.js';
-import { readStore } from '../sources/chain-store.js';
+import { readStore } from '../sources/chain-files.js';
 import { printJson } from './output.js';
 
 export function verifyChain(args: { datadir: string; json: boolean }): void {

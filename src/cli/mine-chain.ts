@@ -4,7 +4,7 @@ import { hexToBytes } from '../core/bytes.js';
 import { REGTEST } from '../core/params.js';
 import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
-import { BuiltInChain } from '../sources/chain.js';
+import { openBuiltInChain } from '../sources/chain-files.js';
 import type { MineArgs } from './mine-options.js';
 import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
 import { paint, printJson } from './output.js';
@@ -31,7 +31,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_ZEROS);
   const payoutScript = payoutScriptFrom(args);
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
-  const chain = BuiltInChain.open({ datadir: args.datadir, payoutScript, target, warn });
+  const chain = openBuiltInChain({ datadir: args.datadir, payoutScript, target, warn });
   await runMining({
     args,
     source: chain,

@@ -56,7 +56,7 @@ export interface DashboardArgs {
   json: boolean;
 }
 
-function checkPort(port: number): number {
+export function checkPort(port: number): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${port}`);
   return port;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_RULES, type PoolRules } from '../pool/connection.js';
 import { Ledger } from '../pool/ledger.js';
 import { DEFAULT_LIMITS, PoolServer, type PoolLogEvent, type PoolSnapshot } from '../pool/server.js';
 import { ChainFeed, NodeFeed, type TemplateFeed } from '../pool/templates.js';
-import { BuiltInChain } from '../sources/chain.js';
+import { openBuiltInChain } from '../sources/chain-files.js';
 import { RpcClient } from '../sources/rpc/client.js';
 import { rpcCredentials } from './rpc-credentials.js';
 import type { PoolCommandArgs } from './pool-options.js';
@@ -97,7 +97,7 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
       });
     } else {
       const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_POOL_ZEROS);
-      feed = new ChainFeed(BuiltInChain.open({ datadir: args.datadir, payoutScript, target, warn }));
+      feed = new ChainFeed(openBuiltInChain({ datadir: args.datadir, payoutScript, target, warn }));
     }
     const template = feed && (await feed.current());
     if (!feed || !template) throw Errors.network(`stopped (${stop.reason()}) before the first block template came`);

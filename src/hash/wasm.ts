@@ -3,7 +3,6 @@
  * AssemblyScript that scripts/generate-sha256d.mjs writes (assembly/). Where the engine lacks SIMD,
  * the same filter one nonce at a time.
  */
-import { readFileSync } from 'node:fs';
 import { Errors } from '../errors.js';
 import type { HashBackend } from './backend.js';
 import { filteredBackend } from './filtered-scan.js';
@@ -20,15 +19,38 @@ const MODULE_FILES: Record<WasmVariant, URL> = {
   scalar: new URL('./sha256d-scalar.wasm', import.meta.url),
 };
 
+export type WasmModuleBytes = Record<WasmVariant, Uint8Array<ArrayBuffer>>;
+
+/** Node's fs, where this runs in Node; the part of it read here. */
+type FileReader = { readFileSync(file: URL): Uint8Array<ArrayBuffer> };
+const runtime = globalThis as unknown as { process?: { getBuiltinModule?(id: 'node:fs'): FileReader | undefined } };
+
+let givenModules: WasmModuleBytes | undefined;
+
+/**
+ * Use these module bytes from now on, in this thread. A browser has no files to read: the page
+ * fetches the two .wasm files and hands the bytes to each worker, which gives them here first.
+ */
+export function useWasmModules(modules: WasmModuleBytes): void {
+  givenModules = modules;
+}
+
+function moduleBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
+  if (givenModules) return givenModules[variant];
+  // Node's fs through the runtime, not an import, so that this module bundles for a browser unchanged.
+  const fs = runtime.process?.getBuiltinModule?.('node:fs');
+  try {
+    if (!fs) throw new Error('no files here');
+    return fs.readFileSync(MODULE_FILES[variant]);
+  } catch {
+    throw Errors.badOption('backend', `wasm is not built (${MODULE_FILES[variant].pathname} is missing: run npm run build)`);
+  }
+}
+
 /** The SIMD build if this engine accepts it, else the scalar one; `only` insists on one of them. */
 export function loadWasmFilter(only?: WasmVariant): { variant: WasmVariant; filterNonces: WasmFilter } {
   for (const variant of only ? [only] : (['simd', 'scalar'] as const)) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(MODULE_FILES[variant]);
-    } catch {
-      throw Errors.badOption('backend', `wasm is not built (${MODULE_FILES[variant].pathname} is missing: run npm run build)`);
-    }
+    const bytes = moduleBytes(variant);
     if (!WebAssembly.validate(bytes)) continue;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     return { variant, filterNonces: instance.exports.filterNonces as WasmFilter };

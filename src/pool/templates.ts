@@ -35,7 +35,7 @@ export class ChainFeed implements TemplateFeed {
   readonly display: string;
 
   constructor(private readonly chain: BuiltInChain) {
-    this.display = `the built-in chain in ${chain.store.datadir}`;
+    this.display = `the built-in chain in ${chain.store.storage.place}`;
   }
 
   current(): Promise<PoolTemplate> {
@@ -59,12 +59,12 @@ export class ChainFeed implements TemplateFeed {
     );
   }
 
-  submit(block: Uint8Array): Promise<Submitted> {
+  async submit(block: Uint8Array): Promise<Submitted> {
     try {
-      this.chain.store.append(block);
-      return Promise.resolve({ accepted: true });
+      await this.chain.store.append(block);
+      return { accepted: true };
     } catch (error) {
-      return Promise.resolve({ accepted: false, reason: (error as Error).message });
+      return { accepted: false, reason: (error as Error).message };
     }
   }
 

@@ -6,8 +6,9 @@
  * A record that runs past the end of the file is a torn tail unless a whole record (framing and
  * checksum) follows inside it: then bytes went missing in the middle. A mere "PWLB" inside the
  * cut record proves nothing, as a payout script may hold those bytes.
+ * Where the bytes live is a seam (ChainStorage): a file in Node (chain-files.ts), IndexedDB in a
+ * browser (src/browser/chain-db.ts); the format and every check are this module's alone.
  */
-import { join } from 'node:path';
 import { bytesEqual, concatBytes, readUint32LE, uint32LE } from '../core/bytes.js';
 import { checkBlock, parseBlock } from '../core/block.js';
 import { BlockHeader, hashToDisplayHex, headerHash, serializeHeader } from '../core/header.js';
@@ -15,15 +16,12 @@ import { ChainParams, genesisHash, REGTEST } from '../core/params.js';
 import { bitsToTarget } from '../core/target.js';
 import { bip34HeightPush } from '../core/tx.js';
 import { sha256d } from '../core/sha256.js';
-import { Errors, PowlabError } from '../errors.js';
-import { AppendOnlyFile, describeFsError, ensureDirectory, readFileIfPresent, truncateFile } from '../storage/durable.js';
-import { lockDatadir, type DatadirLock } from '../storage/lock.js';
+import { Errors } from '../errors.js';
+import type { BestHash } from '../miner/best.js';
 
 const MAGIC = Uint8Array.of(0x50, 0x57, 0x4c, 0x42);
 const RECORD_HEAD = 12;
 const CHECKSUM = 4;
-export const BLOCKS_FILE = 'blocks.dat';
-const LOCK_FILE = 'LOCK';
 
 export interface StoredBlock {
   height: number;
@@ -42,7 +40,46 @@ export interface StoreScan {
   problem?: { height: number; offset: number; reason: string };
 }
 
-function encodeRecord(block: Uint8Array): Uint8Array {
+/** Where a store's bytes and its best hash are kept. Reads happen at open; appends must be durable when they resolve. */
+export interface ChainStorage {
+  /** The store's name in messages: a file's path, a browser database's name. */
+  readonly name: string;
+  /** Where the store lives, for a person: a datadir, this browser. */
+  readonly place: string;
+  /** What to run to look at a damaged store, for the message that refuses it. */
+  readonly checkHint: string;
+  /** Every byte stored, as it was when the storage was opened. */
+  bytes(): Uint8Array;
+  /** Cut off everything from byte `length` on (a torn tail). */
+  truncate(length: number): void;
+  /** Add one record at the end; resolves once it is durable. */
+  append(record: Uint8Array): void | Promise<void>;
+  /** The best hash of all runs kept beside the blocks, if any. */
+  readBest(): BestHash | null;
+  writeBest(best: BestHash): void;
+  /** Keep a copy of a block the store could not take (a full disk) somewhere else; returns where. */
+  saveRefusedBlock?(refused: { height: number; hash: string; header: string; block: string }): string;
+  close(): void;
+}
+
+export interface StoredBlock {
+  height: number;
+  /** Internal byte order. */
+  hash: Uint8Array;
+  header: BlockHeader;
+  offset: number;
+  length: number;
+}
+
+export interface StoreScan {
+  blocks: StoredBlock[];
+  /** Where a torn final record starts, if the file ends in one. */
+  tornAt?: number;
+  /** The first problem that is not a torn tail. */
+  problem?: { height: number; offset: number; reason: string };
+}
+
+export function encodeRecord(block: Uint8Array): Uint8Array {
   return concatBytes(MAGIC, uint32LE(block.length), uint32LE(~block.length >>> 0), block, sha256d(block).subarray(0, CHECKSUM));
 }
 
@@ -100,38 +137,24 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
 
 export class ChainStore {
   private constructor(
-    readonly datadir: string,
+    readonly storage: ChainStorage,
     readonly params: ChainParams,
     readonly blocks: StoredBlock[],
-    private readonly file: AppendOnlyFile,
-    private readonly lock: DatadirLock,
   ) {}
 
-  /**
-   * Open (creating if needed) the store in `datadir`, cutting off a torn tail. A store with any
-   * other damage is refused untouched.
-   */
-  static open(datadir: string, params: ChainParams = REGTEST, warn: (message: string) => void = () => {}): ChainStore {
-    ensureDirectory(datadir, 'datadir');
-    const lock = lockDatadir(join(datadir, LOCK_FILE));
+  /** Open a store over `storage`, cutting off a torn tail. A store with any other damage is refused untouched (and its storage closed). */
+  static open(storage: ChainStorage, params: ChainParams = REGTEST, warn: (message: string) => void = () => {}): ChainStore {
     try {
-      const file = join(datadir, BLOCKS_FILE);
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileIfPresent(file) ?? new Uint8Array(0);
-      } catch (error) {
-        throw Errors.store(`cannot read the store ${file}: ${describeFsError(error)}`);
-      }
+      const bytes = storage.bytes();
       const scan = scanStore(bytes, params);
-      if (scan.problem) throw Errors.store(`store ${file} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (powlab chain verify --datadir ${datadir})`);
+      if (scan.problem) throw Errors.store(`store ${storage.name} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (${storage.checkHint})`);
       if (scan.tornAt !== undefined) {
-        warn(`store ${file} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`);
-        truncateFile(file, scan.tornAt);
+        warn(`store ${storage.name} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`);
+        storage.truncate(scan.tornAt);
       }
-      return new ChainStore(datadir, params, scan.blocks, AppendOnlyFile.open(file), lock);
+      return new ChainStore(storage, params, scan.blocks);
     } catch (error) {
-      lock.release();
-      if (!(error instanceof PowlabError)) throw Errors.store(`cannot use datadir ${datadir}: ${describeFsError(error)}`);
+      storage.close();
       throw error;
     }
   }
@@ -152,41 +175,27 @@ export class ChainStore {
   }
 
   /**
-   * Append a block that extends the tip, durable before this returns. When the write fails (a full
-   * disk) it throws a WriteError and the file is cut back to the last whole record: the block is
-   * not in the store, and the store is as it was.
+   * Append a block that extends the tip, durable before this resolves. When the write fails (a full
+   * disk) the storage throws a WriteError and is as it was: the block is not in the store.
    */
-  append(block: Uint8Array): StoredBlock {
+  async append(block: Uint8Array): Promise<StoredBlock> {
     const parsed = parseBlock(block);
     const hash = headerHash(serializeHeader(parsed.header));
     if (!bytesEqual(parsed.header.prevHash, this.tip().hash)) throw Errors.store('block does not extend the stored tip');
-    const offset = this.file.size;
-    this.file.append(encodeRecord(block));
+    const record = encodeRecord(block);
+    const offset = this.blocks.length === 0 ? 0 : this.blocks[this.blocks.length - 1].offset + this.blocks[this.blocks.length - 1].length + CHECKSUM;
+    await this.storage.append(record);
     const stored = { height: this.blocks.length + 1, hash, header: parsed.header, offset: offset + RECORD_HEAD, length: block.length };
     this.blocks.push(stored);
     return stored;
   }
 
   close(): void {
-    this.file.close();
-    this.lock.release();
+    this.storage.close();
   }
 }
 
-/** Read a store without locking or changing it (for verify and explain, which may run beside a miner). */
-export function readStore(datadir: string, params: ChainParams = REGTEST): { file: string; bytes: Uint8Array; scan: StoreScan } {
-  const file = join(datadir, BLOCKS_FILE);
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = readFileIfPresent(file);
-  } catch (error) {
-    throw Errors.store(`cannot read ${file}: ${describeFsError(error)}`);
-  }
-  if (!bytes) throw Errors.store(`cannot read ${file}: ${describeFsError({ code: 'ENOENT' })}`);
-  return { file, bytes, scan: scanStore(bytes, params) };
-}
-
-/** The bytes of block `height` in a store read by readStore. */
+/** The bytes of block `height` in a scanned store. */
 export function storedBlockBytes(store: { bytes: Uint8Array; scan: StoreScan }, height: number): Uint8Array {
   const stored = store.scan.blocks[height - 1];
   if (!stored) throw Errors.store(`no block at height ${height} (the store holds ${store.scan.blocks.length ? `1..${store.scan.blocks.length}` : 'no blocks'})`);

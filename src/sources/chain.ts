@@ -1,8 +1,8 @@
 /**
  * The built-in regtest chain: blocks that start from the regtest genesis, each with a BIP 34
- * coinbase, mined at a demo target the header's own bits encode, kept in the append-only store.
+ * coinbase, mined at a demo target the header's own bits encode, kept in the append-only store
+ * over whatever storage the platform has (chain-files.ts in Node, IndexedDB in the web app).
  */
-import { join } from 'node:path';
 import { serializeBlock } from '../core/block.js';
 import { hashToDisplayHex, headerHash, serializeHeader, type BlockHeader } from '../core/header.js';
 import { blockSubsidy, REGTEST } from '../core/params.js';
@@ -13,14 +13,11 @@ import { BlockNotStoredError, Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
 import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
-import { readFileIfPresent, writeFileAtomically } from '../storage/durable.js';
-import { ChainStore } from './chain-store.js';
-import { saveFoundBlock } from './found.js';
+import { ChainStore, type ChainStorage } from './chain-store.js';
 
 /** BIP 9 version bits with no deployment signalled. */
 const BLOCK_VERSION = 0x20000000;
 const EXTRANONCE_BYTES = 8;
-const BEST_FILE = 'best.json';
 
 export interface MinedBlock {
   height: number;
@@ -35,7 +32,8 @@ export interface MinedBlock {
 }
 
 export interface ChainOptions {
-  datadir: string;
+  /** Opened only once the target is known to be good, so a bad target leaves no trace. */
+  openStorage: () => ChainStorage;
   payoutScript: Uint8Array;
   /** Mining target; the header's bits are its compact form, and blocks are mined at what those bits say. */
   target: bigint;
@@ -64,7 +62,7 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     if (target > bitsToTarget(REGTEST.powLimitBits)) {
       throw Errors.badTarget(`easier than regtest allows (its limit is bits ${REGTEST.powLimitBits.toString(16)}, about 1 leading zero bit)`);
     }
-    return new BuiltInChain(ChainStore.open(options.datadir, REGTEST, options.warn), options.payoutScript, bits);
+    return new BuiltInChain(ChainStore.open(options.openStorage(), REGTEST, options.warn), options.payoutScript, bits);
   }
 
   get target(): bigint {
@@ -117,16 +115,16 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
 
   /**
    * Turn a solution into a block, store it durably, and describe it. A block the store cannot take
-   * (a full disk) throws BlockNotStoredError, after a copy is saved in found/ if there is room: it
+   * (a full disk) throws BlockNotStoredError, after the storage keeps a copy elsewhere if it can: it
    * must not be reported as mined.
    */
-  accept(solution: Solution<ChainWork>): MinedBlock {
+  async accept(solution: Solution<ChainWork>): Promise<MinedBlock> {
     const work = solution.work;
     const coinbase = this.coinbase(work.height, solution.extranonceIndex);
     const block = serializeBlock(solution.header, [serializeTx(coinbase)]);
     let stored;
     try {
-      stored = this.store.append(block);
+      stored = await this.store.append(block);
     } catch (error) {
       if (error instanceof PowlabError && error.code === 'ERR_WRITE') throw this.notStored(error, work.height, solution.header, block);
       throw error;
@@ -144,13 +142,13 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     };
   }
 
-  /** The store refused the block: keep a copy in found/ if there is room, and say where the block is. */
+  /** The store refused the block: keep a copy elsewhere if the storage can (found/ in Node), and say where the block is. */
   private notStored(error: PowlabError, height: number, header: Uint8Array, block: Uint8Array): BlockNotStoredError {
     const hash = hashToDisplayHex(headerHash(header));
     const blockHex = bytesToHex(block);
     let savedTo: string | null = null;
     try {
-      savedTo = saveFoundBlock(this.store.datadir, { source: 'the built-in regtest chain', height, hash, header: bytesToHex(header), block: blockHex });
+      savedTo = this.store.storage.saveRefusedBlock?.({ height, hash, header: bytesToHex(header), block: blockHex }) ?? null;
     } catch {
       // The same full disk, most likely: the block goes into the message instead.
     }
@@ -159,24 +157,13 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     return new BlockNotStoredError(`block ${height} (${hash}) was found but not stored: ${error.message}; ${kept}; ${where}`, height, hash, blockHex, savedTo);
   }
 
-  /** The best hash of all runs on this datadir. */
+  /** The best hash of all runs on this store. */
   knownBest(): BestHash | null {
-    try {
-      const bytes = readFileIfPresent(join(this.store.datadir, BEST_FILE));
-      if (!bytes) return null;
-      const best = JSON.parse(new TextDecoder().decode(bytes)) as BestHash;
-      return typeof best.hash === 'string' && /^[0-9a-f]{64}$/.test(best.hash) ? best : null;
-    } catch {
-      return null;
-    }
+    return this.store.storage.readBest();
   }
 
   saveBest(best: BestHash): void {
-    try {
-      writeFileAtomically(join(this.store.datadir, BEST_FILE), `${JSON.stringify(best)}\n`);
-    } catch (error) {
-      throw new Error(`could not save the best hash in ${this.store.datadir}: ${(error as Error).message}`);
-    }
+    this.store.storage.writeBest(best);
   }
 
   close(): void {

@@ -7,7 +7,8 @@ import { grindCommand } from './grind.js';
 import { hashCommand } from './hash.js';
 import { mineCommand } from './mine.js';
 import { poolCommand } from './pool.js';
+import { serveCommand } from './serve.js';
 
 // Each command's argv differs; yargs takes them all as modules over the empty global argv.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<object, any>[] = [hashCommand, mineCommand, grindCommand, chainCommand, benchCommand, explainCommand, economicsCommand, poolCommand];
+export const commands: CommandModule<object, any>[] = [hashCommand, mineCommand, grindCommand, chainCommand, benchCommand, explainCommand, economicsCommand, poolCommand, serveCommand];

@@ -1,0 +1,28 @@
+// Builds the static web app in dist/app/: the page, its two bundles (the app and the Web Worker),
+// the service worker that isolates it, and the wasm modules `npm run build:wasm` made. Every path
+// in it is relative, so the folder works from any static host.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+
+const OUT = 'dist/app';
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+await build({
+  entryPoints: {
+    app: 'src/browser/app.ts',
+    worker: 'src/browser/worker.ts',
+    'coi-sw': 'src/browser/coi-sw.ts',
+    'gpu-worker': 'src/browser/gpu-worker.ts',
+  },
+  outdir: OUT,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(`src/browser/${file}`, `${OUT}/${file}`);
+for (const file of ['sha256d-simd.wasm', 'sha256d-scalar.wasm']) copyFileSync(`dist/hash/${file}`, `${OUT}/${file}`);

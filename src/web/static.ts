@@ -1,0 +1,111 @@
+/**
+ * `powlab serve`'s server: the web app's files from dist/app, read once at start, and nothing else.
+ * It sends the cross-origin isolation headers itself (the page's service worker is then not needed)
+ * and, like the dashboard, listens on this machine and answers only requests addressed to it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Errors } from '../errors.js';
+import { hostCheck, isLoopbackHost, listen, urlHost } from './http.js';
+
+/** Built by npm run build (scripts/build-web.mjs) into dist/app/, beside this module's dist/web/. */
+export const WEB_APP_DIR = fileURLToPath(new URL('../app/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+const HEADERS = {
+  // Its own files only; WebAssembly compiled from them; downloads made in the page (blob:).
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function loadFiles(dir: string): Map<string, { body: Buffer; type: string }> {
+  const files = new Map<string, { body: Buffer; type: string }>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw Errors.badData('web app', `its files are missing from ${dir} (build them with npm run build)`);
+  }
+  for (const name of names) {
+    const type = CONTENT_TYPES[extname(name)];
+    if (type) files.set(`/${name}`, { body: readFileSync(join(dir, name)), type });
+  }
+  if (!files.has('/index.html'))
+    throw Errors.badData('web app', `${dir} has no index.html (build it with npm run build)`);
+  return files;
+}
+
+export async function serveWebApp(options: {
+  host: string;
+  port: number;
+  dir?: string;
+  warn: (message: string) => void;
+}): Promise<StaticServer> {
+  const files = loadFiles(options.dir ?? WEB_APP_DIR);
+  const addressedHere = hostCheck(options.host);
+  const send = (response: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean) => {
+    response.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-cache',
+      ...HEADERS,
+    });
+    response.end(head ? undefined : body);
+  };
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const head = request.method === 'HEAD';
+    if (!addressedHere(request.headers.host))
+      return send(
+        response,
+        403,
+        'text/plain; charset=utf-8',
+        'this server answers only requests addressed to this machine\n',
+        head,
+      );
+    if (request.method !== 'GET' && !head) {
+      response.setHeader('allow', 'GET, HEAD');
+      return send(response, 405, 'text/plain; charset=utf-8', `${request.method} is not allowed\n`, false);
+    }
+    let path: string;
+    try {
+      path = new URL(request.url ?? '/', 'http://app').pathname;
+    } catch {
+      return send(response, 400, 'text/plain; charset=utf-8', 'not a path\n', head);
+    }
+    const file = files.get(path === '/' ? '/index.html' : path);
+    if (!file) return send(response, 404, 'text/plain; charset=utf-8', `no such file: ${path}\n`, head);
+    send(response, 200, file.type, file.body, head);
+  };
+  const server = createServer(handle);
+  const port = await listen(server, options.host, options.port, 'powlab serve');
+  server.on('error', (error) => options.warn(`the web server: ${error.message}`));
+  if (!isLoopbackHost(options.host))
+    options.warn(`serving on ${options.host}: anyone who can reach port ${port} from the network can open the app`);
+  return {
+    url: `http://${urlHost(options.host)}:${port}/`,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
