@@ -23,7 +23,10 @@ const C_DIALECT = { literal: (value) => `0x${value.toString(16).padStart(8, '0')
 function cFilter(name, lanes) {
   const program = sha256dProgram();
   const vector = lanes === 1 ? 'uint32_t' : `v${lanes}u`;
-  const statement = (type) => ({ name: defined, node }) => `${type} ${defined} = ${scalarCode(node, C_DIALECT)};`;
+  const statement =
+    (type) =>
+    ({ name: defined, node }) =>
+      `${type} ${defined} = ${scalarCode(node, C_DIALECT)};`;
   const laneOffsets = Array.from({ length: lanes }, (_, i) => i).join(', ');
   return `
 static int64_t ${name}(const uint32_t *midstate, const uint32_t *tail, uint32_t limit, uint32_t start, uint32_t count) {
@@ -91,14 +94,20 @@ try {
 const dir = mkdtempSync(join(tmpdir(), 'powlab-c-'));
 try {
   writeFileSync(join(dir, 'sha256d.c'), source);
-  execFileSync('gcc', ['-O3', '-march=native', '-o', join(dir, 'sha256d'), join(dir, 'sha256d.c')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('gcc', ['-O3', '-march=native', '-o', join(dir, 'sha256d'), join(dir, 'sha256d.c')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   // Before any rate counts, the C must find what powlab's js filter finds, on random jobs.
   for (let round = 0; round < 20; round++) {
     const words = new Uint32Array(randomBytes(4 * 11).buffer);
     const job = [...words, 0x00ffffff, words[0] % 1000, 5000];
     const expected = filterNonces(words.subarray(0, 8), words.subarray(8, 11), job[11], job[12], job[13]);
-    const answers = execFileSync(join(dir, 'sha256d'), ['check', ...job.map(String)], { encoding: 'utf8' }).trim().split(' ').map(Number);
-    if (answers.some((answer) => answer !== expected)) throw new Error(`the C filters answer ${answers} where powlab's js answers ${expected}: not comparing`);
+    const answers = execFileSync(join(dir, 'sha256d'), ['check', ...job.map(String)], { encoding: 'utf8' })
+      .trim()
+      .split(' ')
+      .map(Number);
+    if (answers.some((answer) => answer !== expected))
+      throw new Error(`the C filters answer ${answers} where powlab's js answers ${expected}: not comparing`);
   }
   const rates = JSON.parse(execFileSync(join(dir, 'sha256d'), [String(seconds)], { encoding: 'utf8' }));
   process.stdout.write(`${JSON.stringify({ ...rates, compiler, flags: '-O3 -march=native' })}\n`);

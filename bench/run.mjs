@@ -15,11 +15,30 @@ const seconds = secondsIndex > 0 ? process.argv[secondsIndex + 1] : '5';
 const json = process.argv.includes('--json');
 
 const bench = JSON.parse(
-  execFileSync(process.execPath, [here('../dist/cli/bin.js'), 'bench', '--backends', 'noble,js,wasm', '--threads', '1,2', '--seconds', seconds, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+  execFileSync(
+    process.execPath,
+    [
+      here('../dist/cli/bin.js'),
+      'bench',
+      '--backends',
+      'noble,js,wasm',
+      '--threads',
+      '1,2',
+      '--seconds',
+      seconds,
+      '--json',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  ),
 );
 let c = null;
 try {
-  c = JSON.parse(execFileSync(process.execPath, [here('c-reference.mjs'), '--seconds', String(Number(seconds) / 2)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  c = JSON.parse(
+    execFileSync(process.execPath, [here('c-reference.mjs'), '--seconds', String(Number(seconds) / 2)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
 } catch {
   process.stderr.write('run: no C reference on this machine (see above); reporting powlab alone\n');
 }
@@ -38,14 +57,27 @@ if (json) {
     '',
     '| backend | threads | MH/s | MH/s per thread | scaling | vs noble |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...bench.results.map((r) => `| ${r.backend} | ${r.threads} | ${mh(r.hashrate)} | ${mh(r.perThread)} | ${r.scaling === null ? '-' : `${(r.scaling * 100).toFixed(0)}%`} | ${ratio(r.hashrate, rate('noble', r.threads))} |`),
-    ...(c ? [`| C reference, scalar | 1 | ${mh(c.scalar)} | ${mh(c.scalar)} | | ${ratio(c.scalar, rate('noble', 1))} |`, `| C reference, 8 lanes | 1 | ${mh(c.vector8)} | ${mh(c.vector8)} | | ${ratio(c.vector8, rate('noble', 1))} |`] : []),
+    ...bench.results.map(
+      (r) =>
+        `| ${r.backend} | ${r.threads} | ${mh(r.hashrate)} | ${mh(r.perThread)} | ${r.scaling === null ? '-' : `${(r.scaling * 100).toFixed(0)}%`} | ${ratio(r.hashrate, rate('noble', r.threads))} |`,
+    ),
+    ...(c
+      ? [
+          `| C reference, scalar | 1 | ${mh(c.scalar)} | ${mh(c.scalar)} | | ${ratio(c.scalar, rate('noble', 1))} |`,
+          `| C reference, 8 lanes | 1 | ${mh(c.vector8)} | ${mh(c.vector8)} | | ${ratio(c.vector8, rate('noble', 1))} |`,
+        ]
+      : []),
     '',
     'The speed goals, one thread unless said:',
     `- js / noble: ${ratio(rate('js', 1), rate('noble', 1))} (goal 6x)`,
     `- wasm / js: ${ratio(rate('wasm', 1), rate('js', 1))} (goal 2x)`,
     `- wasm, 2 threads / 1 thread: ${ratio(rate('wasm', 2), rate('wasm', 1))} (goal 1.85x)`,
-    ...(c ? [`- wasm / the same algorithm in C with 8-lane vectors: ${ratio(rate('wasm', 1), c.vector8)}`, `- js / the same algorithm in scalar C: ${ratio(rate('js', 1), c.scalar)}`] : []),
+    ...(c
+      ? [
+          `- wasm / the same algorithm in C with 8-lane vectors: ${ratio(rate('wasm', 1), c.vector8)}`,
+          `- js / the same algorithm in scalar C: ${ratio(rate('js', 1), c.scalar)}`,
+        ]
+      : []),
     `- wasm / cpuminer's 12.5 MH/s per core on this class of machine (the figure the goals were set against; cpuminer is not packaged for Debian, so not measured here): ${ratio(rate('wasm', 1), 12.5e6)} (moonshot 0.5x)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

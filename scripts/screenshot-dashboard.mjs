@@ -16,14 +16,34 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.argv[2] ?? 25);
 const datadir = mkdtempSync(join(tmpdir(), 'powlab-shot-'));
 // Difficulty 24 zero bits: a block every few seconds on a laptop, so the list and the banner have something to show.
-const child = spawn(process.execPath, [join(root, 'dist/cli/bin.js'), 'mine', '--dashboard', '--port', '0', '--json', '--zeros', '24', '--threads', '2', '--datadir', datadir], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  [
+    join(root, 'dist/cli/bin.js'),
+    'mine',
+    '--dashboard',
+    '--port',
+    '0',
+    '--json',
+    '--zeros',
+    '24',
+    '--threads',
+    '2',
+    '--datadir',
+    datadir,
+  ],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const lines = createInterface({ input: child.stdout });
 const [first] = await once(lines, 'line');
 const { dashboard: url } = JSON.parse(first);
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(url);

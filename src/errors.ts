@@ -35,12 +35,16 @@ export class BlockNotStoredError extends PowlabError {
 export const Errors = {
   badHex: (what: string, detail: string) => new PowlabError(`${what}: ${detail}`, 'ERR_BAD_HEX'),
   badLength: (what: string, expected: number, got: number) =>
-    new PowlabError(`${what} must be ${expected} bytes (${expected * 2} hex digits), got ${got} bytes`, 'ERR_BAD_LENGTH'),
+    new PowlabError(
+      `${what} must be ${expected} bytes (${expected * 2} hex digits), got ${got} bytes`,
+      'ERR_BAD_LENGTH',
+    ),
   badCompact: (bits: number, why: string) =>
     new PowlabError(`invalid compact target 0x${(bits >>> 0).toString(16).padStart(8, '0')}: ${why}`, 'ERR_BAD_BITS'),
   badTarget: (why: string) => new PowlabError(`invalid target: ${why}`, 'ERR_BAD_TARGET'),
   badOption: (option: string, why: string) => new PowlabError(`--${option}: ${why}`, 'ERR_BAD_OPTION'),
-  badAddress: (address: string, why: string) => new PowlabError(`invalid address ${address}: ${why}`, 'ERR_BAD_ADDRESS'),
+  badAddress: (address: string, why: string) =>
+    new PowlabError(`invalid address ${address}: ${why}`, 'ERR_BAD_ADDRESS'),
   badData: (what: string, why: string) => new PowlabError(`${what}: ${why}`, 'ERR_BAD_DATA'),
   store: (why: string) => new PowlabError(why, 'ERR_STORE'),
   /** A write that did not reach the disk whole; what was there before is kept. Not the user's doing: exit 1. */

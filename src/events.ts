@@ -44,6 +44,9 @@ export class Emitter<Events extends Record<keyof Events, unknown[]>> {
 }
 
 /** Resolves with the next `event` of `emitter` (its arguments), like Node's events.once. */
-export function nextOf<Events extends Record<keyof Events, unknown[]>, K extends keyof Events>(emitter: Emitter<Events>, event: K): Promise<Events[K]> {
+export function nextOf<Events extends Record<keyof Events, unknown[]>, K extends keyof Events>(
+  emitter: Emitter<Events>,
+  event: K,
+): Promise<Events[K]> {
   return new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
 }

@@ -47,8 +47,10 @@ predicts, and draws a histogram with the predicted curve over it as SVG.
 }
 const blocks = Number(values.blocks);
 const zeros = Number(values.zeros);
-if (!Number.isInteger(blocks) || blocks < 2) fail(`--blocks must be a whole number of at least 2, got ${values.blocks}`);
-if (!Number.isInteger(zeros) || zeros < 1 || zeros > 40) fail(`--zeros must be a whole number from 1 to 40, got ${values.zeros}`);
+if (!Number.isInteger(blocks) || blocks < 2)
+  fail(`--blocks must be a whole number of at least 2, got ${values.blocks}`);
+if (!Number.isInteger(zeros) || zeros < 1 || zeros > 40)
+  fail(`--zeros must be a whole number from 1 to 40, got ${values.zeros}`);
 
 function fail(message) {
   process.stderr.write(`block-times: ${message}\n`);
@@ -87,7 +89,12 @@ function mine() {
     child.on('close', (code) => {
       if (process.stderr.isTTY) process.stderr.write('\n');
       rmSync(datadir, { recursive: true, force: true });
-      if (code !== 0) reject(new Error(`powlab mine exited with status ${code}${mineErrors ? `: ${mineErrors.trim().split('\n').pop()}` : ''}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `powlab mine exited with status ${code}${mineErrors ? `: ${mineErrors.trim().split('\n').pop()}` : ''}`,
+          ),
+        );
       else resolve(found);
     });
   });
@@ -120,8 +127,14 @@ function tickLabel(value, step) {
 
 /** A histogram of `times` with the exponential density of mean `predicted` drawn over it. */
 function histogramSvg(times, predicted, title) {
-  const width = 720, height = 420, left = 60, right = 20, top = 50, bottom = 60;
-  const plotW = width - left - right, plotH = height - top - bottom;
+  const width = 720,
+    height = 420,
+    left = 60,
+    right = 20,
+    top = 50,
+    bottom = 60;
+  const plotW = width - left - right,
+    plotH = height - top - bottom;
   const maxTime = Math.max(...times, 3 * predicted);
   const binCount = Math.min(30, Math.max(8, Math.ceil(Math.sqrt(times.length) * 1.5)));
   const binWidth = maxTime / binCount;
@@ -134,7 +147,10 @@ function histogramSvg(times, predicted, title) {
   const x = (t) => left + (t / maxTime) * plotW;
   const y = (count) => top + plotH - (count / peak) * plotH;
   const bars = counts
-    .map((count, i) => `<rect x="${x(i * binWidth).toFixed(1)}" y="${y(count).toFixed(1)}" width="${(plotW / binCount - 1).toFixed(1)}" height="${(top + plotH - y(count)).toFixed(1)}" fill="#7aa6d6"/>`)
+    .map(
+      (count, i) =>
+        `<rect x="${x(i * binWidth).toFixed(1)}" y="${y(count).toFixed(1)}" width="${(plotW / binCount - 1).toFixed(1)}" height="${(top + plotH - y(count)).toFixed(1)}" fill="#7aa6d6"/>`,
+    )
     .join('\n  ');
   const curve = Array.from({ length: 121 }, (_, i) => {
     const t = (i / 120) * maxTime;
@@ -143,11 +159,16 @@ function histogramSvg(times, predicted, title) {
   // Round ticks (0, 0.5, 1, 1.5 or 0, 10, 20), however long the blocks took.
   const timeStep = niceStep(maxTime, 6);
   const ticks = Array.from({ length: Math.floor(maxTime / timeStep + 1e-9) + 1 }, (_, i) => i * timeStep)
-    .map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${tickLabel(t, timeStep)}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${tickLabel(t, timeStep)}</text>`,
+    )
     .join('\n  ');
   const countStep = Math.max(1, niceStep(peak, 4));
   const countTicks = Array.from({ length: Math.floor(peak / countStep) + 1 }, (_, i) => i * countStep)
-    .map((c) => `<text x="${left - 8}" y="${(y(c) + 4).toFixed(1)}" text-anchor="end">${tickLabel(c, countStep)}</text>`)
+    .map(
+      (c) => `<text x="${left - 8}" y="${(y(c) + 4).toFixed(1)}" text-anchor="end">${tickLabel(c, countStep)}</text>`,
+    )
     .join('\n  ');
   const legendX = left + plotW - 250;
   const legend = [
@@ -189,5 +210,12 @@ const lines = [
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 const out = resolve(values.out ?? join(mkdtempSync(join(tmpdir(), 'powlab-lab3-')), 'block-times.svg'));
-writeFileSync(out, histogramSvg(times, predicted, `${found.length} blocks at ${zeros} zero bits, ${(hashrate / 1e6).toFixed(2)} MH/s: times against the exponential`));
+writeFileSync(
+  out,
+  histogramSvg(
+    times,
+    predicted,
+    `${found.length} blocks at ${zeros} zero bits, ${(hashrate / 1e6).toFixed(2)} MH/s: times against the exponential`,
+  ),
+);
 process.stdout.write(`histogram written to ${out}\n`);

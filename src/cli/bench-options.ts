@@ -2,11 +2,21 @@
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 
 export const benchOptions = {
-  backends: { type: 'string', requiresArg: true, default: 'noble,js,wasm', describe: 'comma-separated backends to measure' },
+  backends: {
+    type: 'string',
+    requiresArg: true,
+    default: 'noble,js,wasm',
+    describe: 'comma-separated backends to measure',
+  },
   threads: { type: 'string', requiresArg: true, describe: 'comma-separated thread counts (default: 1 and every core)' },
   // Rounds of half a second: long enough that a quiet laptop's rounds agree within a few percent.
   seconds: { type: 'number', requiresArg: true, default: 4, describe: 'measured seconds per backend and thread count' },
-  rounds: { type: 'number', requiresArg: true, default: 8, describe: 'rounds per backend and thread count; the median counts, their spread says how far to trust it' },
+  rounds: {
+    type: 'number',
+    requiresArg: true,
+    default: 8,
+    describe: 'rounds per backend and thread count; the median counts, their spread says how far to trust it',
+  },
   json: { type: 'boolean', default: false, describe: 'print {"machine", "results"} as JSON' },
 } as const satisfies Record<string, Options>;
 

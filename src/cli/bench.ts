@@ -13,21 +13,31 @@ import { paint, printJson, StatusLine } from './output.js';
 
 function parseList<T>(option: string, text: string, parse: (item: string) => T): T[] {
   const items = text.split(',').map((item) => item.trim());
-  if (items.some((item) => item === '')) throw Errors.badOption(option, `expected a comma-separated list, got "${text}"`);
+  if (items.some((item) => item === ''))
+    throw Errors.badOption(option, `expected a comma-separated list, got "${text}"`);
   return [...new Set(items.map(parse))];
 }
 
-export function benchPlan(args: BenchArgs): { backends: BackendName[]; threads: number[]; seconds: number; rounds: number } {
+export function benchPlan(args: BenchArgs): {
+  backends: BackendName[];
+  threads: number[];
+  seconds: number;
+  rounds: number;
+} {
   const backends = parseList('backends', args.backends, (name) => {
-    if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw Errors.badOption('backends', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
+    if (!(BACKEND_NAMES as readonly string[]).includes(name))
+      throw Errors.badOption('backends', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
     return name as BackendName;
   });
   const threads = parseList('threads', args.threads ?? `1,${availableParallelism()}`, (item) => {
-    if (!/^\d+$/.test(item)) throw Errors.badOption('threads', `each thread count must be a whole number, got "${item}"`);
+    if (!/^\d+$/.test(item))
+      throw Errors.badOption('threads', `each thread count must be a whole number, got "${item}"`);
     return checkThreads(Number(item), availableParallelism());
   });
-  if (!(args.seconds > 0 && args.seconds <= 3600)) throw Errors.badOption('seconds', `must be more than 0 and at most 3600, got ${args.seconds}`);
-  if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 100) throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${args.rounds}`);
+  if (!(args.seconds > 0 && args.seconds <= 3600))
+    throw Errors.badOption('seconds', `must be more than 0 and at most 3600, got ${args.seconds}`);
+  if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 100)
+    throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${args.rounds}`);
   return { backends, threads, seconds: args.seconds, rounds: args.rounds };
 }
 
@@ -36,10 +46,24 @@ const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed
 function printTable(report: BenchReport): void {
   const { machine } = report;
   const out = process.stdout;
-  out.write(`${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`);
-  if (report.gpu) out.write(`${paint('gpu', 'bold')}      ${report.gpu.name} (webgpu: one GPU worker, its row's threads)\n`);
-  out.write(`${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`);
-  const header = ['backend', 'threads', 'hashrate', 'per thread', 'scaling', 'vs noble', 'spread', 'rounds, slowest to fastest'];
+  out.write(
+    `${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`,
+  );
+  if (report.gpu)
+    out.write(`${paint('gpu', 'bold')}      ${report.gpu.name} (webgpu: one GPU worker, its row's threads)\n`);
+  out.write(
+    `${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`,
+  );
+  const header = [
+    'backend',
+    'threads',
+    'hashrate',
+    'per thread',
+    'scaling',
+    'vs noble',
+    'spread',
+    'rounds, slowest to fastest',
+  ];
   const rows = report.results.map((r) => [
     r.backend,
     String(r.threads),
@@ -51,7 +75,8 @@ function printTable(report: BenchReport): void {
     `${formatHashrate(Math.min(...r.rounds))} - ${formatHashrate(Math.max(...r.rounds))}`,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   out.write(`${paint(line(header), 'bold')}\n`);
   for (const row of rows) out.write(`${line(row)}\n`);
   if (!report.complete) out.write(`\n${paint('stopped early: rows show the rounds measured so far', 'yellow')}\n`);
@@ -62,7 +87,10 @@ function printTable(report: BenchReport): void {
 /** One line when a case's rounds disagree too much for its median to be trusted, naming the worst. */
 export function spreadWarning(report: BenchReport): string | undefined {
   const judged = report.results.filter((r) => r.spread !== null);
-  if (judged.length === 0) return report.results.length > 0 ? 'fewer than 3 rounds a case: no spread to judge the figures by (give --rounds 8 or more)' : undefined;
+  if (judged.length === 0)
+    return report.results.length > 0
+      ? 'fewer than 3 rounds a case: no spread to judge the figures by (give --rounds 8 or more)'
+      : undefined;
   const worst = judged.reduce((a, b) => (b.spread! > a.spread! ? b : a));
   if (worst.spread! <= TRUSTED_SPREAD) return undefined;
   const wide = judged.filter((r) => r.spread! > TRUSTED_SPREAD).length;
@@ -82,7 +110,8 @@ export async function bench(args: BenchArgs): Promise<void> {
       host: nodeThreads(),
       machine: describeMachine(),
       signal: stop.signal,
-      onRound: (done, total, backend, threads) => status.update(`bench ${done + 1}/${total}: ${backend} on ${threads} thread${threads === 1 ? '' : 's'}…`),
+      onRound: (done, total, backend, threads) =>
+        status.update(`bench ${done + 1}/${total}: ${backend} on ${threads} thread${threads === 1 ? '' : 's'}…`),
     });
     status.clear();
     if (args.json) {

@@ -10,16 +10,27 @@ export function verifyChain(args: { datadir: string; json: boolean }): void {
     ok: !scan.problem && scan.tornAt === undefined,
     blocks: scan.blocks.length,
     tip: tip ? hashToDisplayHex(tip.hash) : null,
-    ...(scan.problem ? { badHeight: scan.problem.height, badOffset: scan.problem.offset, reason: scan.problem.reason } : {}),
-    ...(scan.tornAt !== undefined ? { tornAt: scan.tornAt, reason: 'the store ends in a torn write (the next powlab mine cuts it off)' } : {}),
+    ...(scan.problem
+      ? { badHeight: scan.problem.height, badOffset: scan.problem.offset, reason: scan.problem.reason }
+      : {}),
+    ...(scan.tornAt !== undefined
+      ? { tornAt: scan.tornAt, reason: 'the store ends in a torn write (the next powlab mine cuts it off)' }
+      : {}),
   };
   if (args.json) printJson(result);
-  else if (result.ok) process.stdout.write(`ok: ${result.blocks} block${result.blocks === 1 ? '' : 's'} in ${file}, tip ${result.tip ?? 'genesis'}\n`);
+  else if (result.ok)
+    process.stdout.write(
+      `ok: ${result.blocks} block${result.blocks === 1 ? '' : 's'} in ${file}, tip ${result.tip ?? 'genesis'}\n`,
+    );
   if (scan.problem) {
-    process.stderr.write(`powlab: block ${scan.problem.height} is bad (byte ${scan.problem.offset} of ${file}): ${scan.problem.reason}\n`);
+    process.stderr.write(
+      `powlab: block ${scan.problem.height} is bad (byte ${scan.problem.offset} of ${file}): ${scan.problem.reason}\n`,
+    );
     process.exitCode = 1;
   } else if (scan.tornAt !== undefined) {
-    process.stderr.write(`powlab: ${file} ends in a torn write at byte ${scan.tornAt} after ${scan.blocks.length} good blocks (the next powlab mine cuts it off)\n`);
+    process.stderr.write(
+      `powlab: ${file} ends in a torn write at byte ${scan.tornAt} after ${scan.blocks.length} good blocks (the next powlab mine cuts it off)\n`,
+    );
     process.exitCode = 1;
   }
 }

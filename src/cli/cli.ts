@@ -21,7 +21,13 @@ export function buildCli(argv: string[]): Argv {
       if (error && error.name !== 'YError') throw error;
       const complaint = message ?? error?.message ?? 'bad usage';
       // recommendCommands says only "Did you mean mine?": name what was not understood, too.
-      throw new PowlabError(/^Did you mean/.test(complaint) ? `unknown command ${argv[0]}: did you mean${complaint.slice('Did you mean'.length)}` : complaint, 'ERR_USAGE', 2);
+      throw new PowlabError(
+        /^Did you mean/.test(complaint)
+          ? `unknown command ${argv[0]}: did you mean${complaint.slice('Did you mean'.length)}`
+          : complaint,
+        'ERR_USAGE',
+        2,
+      );
     });
   for (const command of commands) cli = cli.command(command);
   return cli;

@@ -2,7 +2,14 @@
 import { findPreset } from '../economics/figures.js';
 import { resolveInputs, type EconomicsArgs, type Origin, type ResolvedInputs } from '../economics/inputs.js';
 import { economics, type EconomicsResult } from '../economics/model.js';
-import { formatChance, formatCount, formatDuration, formatHashrate, formatNumber, scaleByThousands } from '../format/numbers.js';
+import {
+  formatChance,
+  formatCount,
+  formatDuration,
+  formatHashrate,
+  formatNumber,
+  scaleByThousands,
+} from '../format/numbers.js';
 import type { Measurement } from '../miner/measure.js';
 import { paint, printJson } from './output.js';
 
@@ -25,7 +32,9 @@ export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
 /** A readable table: the inputs with where each came from, then what follows from them. */
 function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Measurement | null): string {
   const from = (name: keyof ResolvedInputs['from']) => origin(inputs.from[name], inputs.asOf[name], inputs.preset);
-  const measured = measurement ? `measured: ${measurement.threads} threads, ${measurement.backend}, ${formatDuration(measurement.seconds)}` : '';
+  const measured = measurement
+    ? `measured: ${measurement.threads} threads, ${measurement.backend}, ${formatDuration(measurement.seconds)}`
+    : '';
   const preset = inputs.preset ? findPreset(inputs.preset) : undefined;
   const profit = result.profitPerDay;
   const rows: Row[] = [
@@ -43,7 +52,11 @@ function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Me
     ['time to a block', formatDuration(result.expectedSecondsPerBlock), 'hashes per block / hashrate'],
     ['blocks per day', formatNumber(result.blocksPerDay), ''],
     ['BTC per day', formatNumber(result.btcPerDay), ''],
-    [`a block within ${formatNumber(inputs.hours)} h`, formatChance(result.probabilityAtLeastOneBlock), 'Poisson: 1 - e^-(expected blocks)'],
+    [
+      `a block within ${formatNumber(inputs.hours)} h`,
+      formatChance(result.probabilityAtLeastOneBlock),
+      'Poisson: 1 - e^-(expected blocks)',
+    ],
     ['energy per block', formatEnergy(result.kwhPerBlock), ''],
     ['cost per day', formatUsd(result.costPerDay), 'electricity only'],
     ['revenue per day', formatUsd(result.revenuePerDay), ''],
@@ -73,7 +86,8 @@ function presetTitle(preset: { name: string; describe: string }, inputs: Resolve
 type Row = [label: string, value: string, note: string];
 
 function table(rows: Row[]): string {
-  const width = (column: 0 | 1) => Math.max(...rows.filter(([, value]) => value !== '').map((row) => visible(row[column]).length));
+  const width = (column: 0 | 1) =>
+    Math.max(...rows.filter(([, value]) => value !== '').map((row) => visible(row[column]).length));
   const [labelWidth, valueWidth] = [width(0), width(1)];
   return rows
     .map(([label, value, note]) => {

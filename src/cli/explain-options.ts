@@ -6,12 +6,33 @@ import { engineOptions } from './mining.js';
 
 export const explainOptions = {
   header: { type: 'string', requiresArg: true, describe: 'explain this header (160 hex digits)' },
-  block: { type: 'string', requiresArg: true, describe: 'explain this whole block: hex, or a file of hex or raw bytes (addresses as on main-net)' },
-  height: { type: 'number', requiresArg: true, describe: 'explain the block at this height of the built-in chain (0: regtest genesis)' },
-  datadir: { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)' },
+  block: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'explain this whole block: hex, or a file of hex or raw bytes (addresses as on main-net)',
+  },
+  height: {
+    type: 'number',
+    requiresArg: true,
+    describe: 'explain the block at this height of the built-in chain (0: regtest genesis)',
+  },
+  datadir: {
+    type: 'string',
+    requiresArg: true,
+    default: DEFAULT_DATADIR,
+    describe:
+      'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)',
+  },
   json: { type: 'boolean', default: false, describe: 'print the same facts as one JSON object' },
-  hashrate: { type: 'string', requiresArg: true, describe: 'predict at this hashrate (5e6, 2.5MH/s) instead of measuring this machine' },
-  measure: { type: 'boolean', describe: "measure this machine's hashrate on every core (what happens without --hashrate)" },
+  hashrate: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'predict at this hashrate (5e6, 2.5MH/s) instead of measuring this machine',
+  },
+  measure: {
+    type: 'boolean',
+    describe: "measure this machine's hashrate on every core (what happens without --hashrate)",
+  },
   seconds: { type: 'string', requiresArg: true, describe: `how long to measure (default: ${DEFAULT_MEASURE_SECONDS})` },
   threads: { ...engineOptions.threads, describe: 'worker threads for the measurement (default: every core)' },
 } as const satisfies Record<string, Options>;

@@ -2,7 +2,17 @@
 import type { BlockExplanation, OutputFacts } from '../explain/block.js';
 import type { explainHeader, FieldName, HeaderField, timeAtHashrate } from '../explain/header.js';
 import type { Measurement } from '../miner/measure.js';
-import { formatBtc, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate, formatInteger, formatLarge, formatNumber } from '../format/numbers.js';
+import {
+  formatBtc,
+  formatChance,
+  formatCount,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+  formatInteger,
+  formatLarge,
+  formatNumber,
+} from '../format/numbers.js';
 import { paint, type Colour } from './output.js';
 
 /** Where the header explained came from. */
@@ -55,7 +65,8 @@ export function renderExplanation(e: Explanation): string {
 
   stepHeading(2, 'Where the merkle root comes from');
   if (e.block) say(...blockLines(e.block));
-  else say(`${INDENT}(not shown: a header alone does not carry its transactions; --block or --height give a whole block)`);
+  else
+    say(`${INDENT}(not shown: a header alone does not carry its transactions; --block or --height give a whole block)`);
 
   stepHeading(3, 'The first SHA-256, through the midstate');
   say(
@@ -94,7 +105,9 @@ export function renderExplanation(e: Explanation): string {
   );
 
   stepHeading(6, 'The hash against the target');
-  const verdict = e.meetsTarget ? paint('hash <= target: a valid proof of work', 'green') : paint('hash > target: not a valid proof of work', 'red');
+  const verdict = e.meetsTarget
+    ? paint('hash <= target: a valid proof of work', 'green')
+    : paint('hash > target: not a valid proof of work', 'red');
   say(
     `${INDENT}hash   ${e.hash}`,
     `${INDENT}target ${e.target}`,
@@ -172,7 +185,8 @@ function hexDump(headerHex: string, fields: HeaderField[]): string[] {
       offset = segmentEnd;
     }
     lines.push(`${INDENT}${String(row).padStart(2)}  ${bytes.join(' ')}`, `${INDENT}    ${labels.join(' ')}`);
-    if (row + BYTES_PER_ROW === 64) lines.push(`${INDENT}    ${paint('-- end of SHA-256 chunk 1: the midstate covers everything above --', 'grey')}`);
+    if (row + BYTES_PER_ROW === 64)
+      lines.push(`${INDENT}    ${paint('-- end of SHA-256 chunk 1: the midstate covers everything above --', 'grey')}`);
   }
   return lines;
 }
@@ -187,7 +201,9 @@ function fieldLines(field: HeaderField): string[] {
     case 'merkleRoot':
       return [`${head}${field.hex}  as stored`, `${pad}${field.value}  shown reversed`];
     case 'time':
-      return [`${head}${field.hex}  = ${field.value}, ${new Date(Number(field.value) * 1000).toISOString().replace('.000Z', 'Z')}`];
+      return [
+        `${head}${field.hex}  = ${field.value}, ${new Date(Number(field.value) * 1000).toISOString().replace('.000Z', 'Z')}`,
+      ];
     case 'bits':
       return [`${head}${field.hex}  = 0x${field.value}`];
     case 'version':
@@ -198,7 +214,10 @@ function fieldLines(field: HeaderField): string[] {
 
 function blockLines(block: BlockExplanation): string[] {
   const cb = block.coinbase;
-  const lines = [`${INDENT}coinbase txid ${cb.txid}`, `${INDENT}its scriptSig (${cb.scriptSig.length / 2} bytes) pushes:`];
+  const lines = [
+    `${INDENT}coinbase txid ${cb.txid}`,
+    `${INDENT}its scriptSig (${cb.scriptSig.length / 2} bytes) pushes:`,
+  ];
   for (const push of cb.pushes) {
     const bytes = push.hex || `opcode 0x${hex2(push.opcode)}`;
     const meaning =
@@ -215,8 +234,12 @@ function blockLines(block: BlockExplanation): string[] {
                 : `the number ${push.value}`;
     lines.push(`${INDENT}  ${bytes.length > 40 ? `${bytes.slice(0, 37)}...` : bytes.padEnd(40)}  ${meaning}`);
   }
-  if (block.height === 0) lines.push(`${INDENT}(the genesis coinbase predates BIP 34: it carries The Times headline instead of a height)`);
-  else if (cb.bip34Height === null) lines.push(`${INDENT}(no BIP 34 height: a version 1 block, from before the height went into the coinbase at block 227,931)`);
+  if (block.height === 0)
+    lines.push(`${INDENT}(the genesis coinbase predates BIP 34: it carries The Times headline instead of a height)`);
+  else if (cb.bip34Height === null)
+    lines.push(
+      `${INDENT}(no BIP 34 height: a version 1 block, from before the height went into the coinbase at block 227,931)`,
+    );
   lines.push(`${INDENT}it pays:`, ...cb.outputs.map((output) => `${INDENT}  ${outputLine(output)}`));
   lines.push(...rewardLines(block));
   const commitment = block.witnessCommitment;
@@ -229,7 +252,9 @@ function blockLines(block: BlockExplanation): string[] {
   if (block.transactions === 1) {
     lines.push(`${INDENT}One transaction, so the merkle tree is a single leaf: the root is the coinbase txid.`);
   } else {
-    lines.push(`${INDENT}The merkle tree: each level hashes pairs of the one below (SHA-256d of the two, an odd last one paired with itself).`);
+    lines.push(
+      `${INDENT}The merkle tree: each level hashes pairs of the one below (SHA-256d of the two, an odd last one paired with itself).`,
+    );
     block.merkleLevels.forEach((level, i) => {
       const name = i === 0 ? 'the txids' : i === block.merkleLevels.length - 1 ? 'the root' : `${level.length} hashes`;
       lines.push(`${INDENT}level ${i}, ${name}:`, ...level.map((hash) => `${INDENT}  ${hash}`));

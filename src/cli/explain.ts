@@ -28,13 +28,23 @@ export async function explain(args: ExplainArgs): Promise<void> {
   const { hashrate: given, seconds } = checkArgs(args);
   const subject = subjectFrom(args);
   const facts = explainHeader(subject.header);
-  const { hashrate, measurement } = given === undefined ? await measured(seconds, args.threads) : { hashrate: given, measurement: undefined };
+  const { hashrate, measurement } =
+    given === undefined ? await measured(seconds, args.threads) : { hashrate: given, measurement: undefined };
   const explanation: Explanation = {
     source: subject.source,
     ...facts,
     ...timeAtHashrate(facts, hashrate),
     hashrateSource: measurement ? 'measured' : 'given',
-    ...(measurement ? { measurement: { hashes: measurement.hashes, seconds: measurement.seconds, backend: measurement.backend, threads: measurement.threads } } : {}),
+    ...(measurement
+      ? {
+          measurement: {
+            hashes: measurement.hashes,
+            seconds: measurement.seconds,
+            backend: measurement.backend,
+            threads: measurement.threads,
+          },
+        }
+      : {}),
     ...(subject.block ? { block: subject.block } : {}),
   };
   if (args.json) printJson(explanation);
@@ -43,25 +53,36 @@ export async function explain(args: ExplainArgs): Promise<void> {
 
 /** Every option checked before anything is read or measured, so bad input never waits on the miner. */
 function checkArgs(args: ExplainArgs): { hashrate?: number; seconds: number } {
-  if (args.height !== undefined && (!Number.isInteger(args.height) || args.height < 0)) throw Errors.badOption('height', `must be a whole number from 0 up, got ${args.height}`);
+  if (args.height !== undefined && (!Number.isInteger(args.height) || args.height < 0))
+    throw Errors.badOption('height', `must be a whole number from 0 up, got ${args.height}`);
   return { hashrate: parseHashrate('hashrate', args.hashrate), seconds: parseMeasureSeconds(args.seconds) };
 }
 
 function genesis(): Subject {
   const block = serializeBlock(REGTEST.genesisHeader, [serializeTx(REGTEST.genesisCoinbase)]);
-  return { source: { kind: 'genesis', chain: 'regtest' }, header: block.subarray(0, 80), block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: 0 }) };
+  return {
+    source: { kind: 'genesis', chain: 'regtest' },
+    header: block.subarray(0, 80),
+    block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: 0 }),
+  };
 }
 
 function stored(datadir: string, height: number | 'tip'): Subject {
   const store = readStore(datadir);
   if (store.scan.problem) {
-    process.stderr.write(`powlab: warning: the store is damaged from block ${store.scan.problem.height} on (powlab chain verify --datadir ${datadir}); reading the blocks before it\n`);
+    process.stderr.write(
+      `powlab: warning: the store is damaged from block ${store.scan.problem.height} on (powlab chain verify --datadir ${datadir}); reading the blocks before it\n`,
+    );
   }
   const tip = height === 'tip';
   const chosen = tip ? store.scan.blocks.length : height;
   if (chosen === 0) return genesis();
   const block = storedBlockBytes(store, chosen);
-  return { source: { kind: 'store', datadir, height: chosen, tip }, header: block.subarray(0, 80), block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: chosen }) };
+  return {
+    source: { kind: 'store', datadir, height: chosen, tip },
+    header: block.subarray(0, 80),
+    block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: chosen }),
+  };
 }
 
 /** The most a block may take, as hex text: a main-net block is at most 4 MB (its weight limit), so 8 MB of hex digits. */
@@ -80,15 +101,26 @@ function givenBlock(text: string): Subject {
     try {
       size = statSync(file).size;
     } catch {
-      throw Errors.badOption('block', `neither a block in hex nor a file that can be read: ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`);
+      throw Errors.badOption(
+        'block',
+        `neither a block in hex nor a file that can be read: ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`,
+      );
     }
-    if (size > MAX_BLOCK_TEXT_BYTES) throw Errors.badOption('block', `${file} holds ${size} bytes, more than a block can (at most ${MAX_BLOCK_TEXT_BYTES})`);
+    if (size > MAX_BLOCK_TEXT_BYTES)
+      throw Errors.badOption(
+        'block',
+        `${file} holds ${size} bytes, more than a block can (at most ${MAX_BLOCK_TEXT_BYTES})`,
+      );
     const raw = readFileSync(file);
     const asText = raw.toString('latin1').trim();
     bytes = /^(0x)?[0-9a-fA-F]+$/.test(asText) ? hexToBytes(asText, file) : new Uint8Array(raw);
   }
   // Whose block it is, the bytes do not say: its addresses are written as main-net's.
-  return { source: { kind: 'block', file }, header: bytes.subarray(0, 80), block: explainBlock(bytes, { layout: 'any', params: MAINNET }) };
+  return {
+    source: { kind: 'block', file },
+    header: bytes.subarray(0, 80),
+    block: explainBlock(bytes, { layout: 'any', params: MAINNET }),
+  };
 }
 
 function subjectFrom(args: ExplainArgs): Subject {
@@ -96,14 +128,21 @@ function subjectFrom(args: ExplainArgs): Subject {
   if (args.header !== undefined) return { source: { kind: 'header' }, header: headerBytesFromHex(String(args.header)) };
   if (args.height === 0) return genesis();
   if (args.height !== undefined) {
-    if (!existsSync(join(args.datadir, BLOCKS_FILE))) throw Errors.badOption('height', `no block at height ${args.height}: there is no chain in ${args.datadir} yet (powlab mine makes one)`);
+    if (!existsSync(join(args.datadir, BLOCKS_FILE)))
+      throw Errors.badOption(
+        'height',
+        `no block at height ${args.height}: there is no chain in ${args.datadir} yet (powlab mine makes one)`,
+      );
     return stored(args.datadir, args.height);
   }
   // Nothing named: the block just mined is the one worth explaining; before any, the genesis.
   return existsSync(join(args.datadir, BLOCKS_FILE)) ? stored(args.datadir, 'tip') : genesis();
 }
 
-async function measured(seconds: number, threads: number | undefined): Promise<{ hashrate: number; measurement: Measurement }> {
+async function measured(
+  seconds: number,
+  threads: number | undefined,
+): Promise<{ hashrate: number; measurement: Measurement }> {
   const measurement = await measureThisMachine(seconds, threads);
   return { hashrate: measurement.hashrate, measurement };
 }

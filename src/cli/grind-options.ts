@@ -9,11 +9,26 @@ const asGiven = (value: number) => value;
 export const grindOptions = {
   ...engineOptions,
   ...targetOptions,
-  header: { type: 'string', requiresArg: true, demandOption: true, describe: 'the header, 160 hex digits (its nonce is ignored)' },
-  start: { type: 'string', requiresArg: true, default: '0', coerce: numberArg('start', asGiven), describe: 'first nonce to try' },
-  count: { type: 'string', requiresArg: true, coerce: numberArg('count', asGiven), describe: 'how many nonces to try (default: to the end of the nonce space)' },
+  header: {
+    type: 'string',
+    requiresArg: true,
+    demandOption: true,
+    describe: 'the header, 160 hex digits (its nonce is ignored)',
+  },
+  start: {
+    type: 'string',
+    requiresArg: true,
+    default: '0',
+    coerce: numberArg('start', asGiven),
+    describe: 'first nonce to try',
+  },
+  count: {
+    type: 'string',
+    requiresArg: true,
+    coerce: numberArg('count', asGiven),
+    describe: 'how many nonces to try (default: to the end of the nonce space)',
+  },
 } as const satisfies Record<string, Options>;
 
 export type GrindOptionTypes = InferredOptionTypes<typeof grindOptions>;
 export type GrindArgs = ArgumentsCamelCase<GrindOptionTypes>;
-

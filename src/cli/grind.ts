@@ -15,7 +15,15 @@ export async function grind(args: GrindArgs): Promise<void> {
   const target = targetFromArgs(args) ?? bitsToTarget(parseHeader(header).bits);
   const start = args.start;
   const count = args.count ?? NONCE_SPACE - start;
-  const work = { id: 'grind', target, stopOnFind: true, extranonceCount: 1, header: () => header, nonceStart: start, nonceCount: count };
+  const work = {
+    id: 'grind',
+    target,
+    stopOnFind: true,
+    extranonceCount: 1,
+    header: () => header,
+    nonceStart: start,
+    nonceCount: count,
+  };
   nonceWindow(work);
   await runMining({
     args: { ...args, blocks: 1 },
@@ -31,12 +39,21 @@ export async function grind(args: GrindArgs): Promise<void> {
       };
       if (args.json) return printJson(result);
       process.stdout.write(`${result.header}\n`);
-      say(`nonce ${result.nonce} gives ${result.hash} after ${formatCount(result.hashes)} hashes in ${formatDuration(result.seconds)} (${formatHashrate(result.hashrate)})`, true);
+      say(
+        `nonce ${result.nonce} gives ${result.hash} after ${formatCount(result.hashes)} hashes in ${formatDuration(result.seconds)} (${formatHashrate(result.hashrate)})`,
+        true,
+      );
     },
     summary: ({ reason, stats }) => {
       if (reason === 'interrupted') say(`stopped: ${formatCount(stats.workHashes)} nonces tried`, args.json);
       if (reason !== 'exhausted') return;
-      if (args.json) printJson({ found: false, hashes: stats.workHashes, seconds: stats.elapsedSeconds, hashrate: stats.meanHashrate });
+      if (args.json)
+        printJson({
+          found: false,
+          hashes: stats.workHashes,
+          seconds: stats.elapsedSeconds,
+          hashrate: stats.meanHashrate,
+        });
       process.stderr.write(`powlab: no nonce in ${start}..${start + count - 1} meets the target\n`);
       process.exitCode = 1;
     },

@@ -6,10 +6,13 @@ import { StatusLine } from './output.js';
 
 export async function measureThisMachine(seconds: number, threads?: number): Promise<Measurement> {
   const status = new StatusLine();
-  status.update(`measuring this machine's hashrate for ${seconds} s on ${threads === undefined ? 'every core' : `${threads} thread${threads === 1 ? '' : 's'}`}…`);
+  status.update(
+    `measuring this machine's hashrate for ${seconds} s on ${threads === undefined ? 'every core' : `${threads} thread${threads === 1 ? '' : 's'}`}…`,
+  );
   try {
     const measurement = await measureHashrate({ host: nodeThreads(), seconds, threads });
-    if (!(measurement.hashrate > 0)) throw Errors.badOption('seconds', `no hashes were counted in ${seconds} s; measure for longer`);
+    if (!(measurement.hashrate > 0))
+      throw Errors.badOption('seconds', `no hashes were counted in ${seconds} s; measure for longer`);
     return measurement;
   } finally {
     status.clear();

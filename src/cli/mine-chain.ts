@@ -20,7 +20,8 @@ export function payoutScriptFrom(args: { address?: string; script?: string }): U
   if (args.address !== undefined) return addressToScript(args.address, REGTEST);
   if (args.script !== undefined) {
     const script = hexToBytes(args.script, '--script');
-    if (script.length === 0 || script.length > 10_000) throw Errors.badOption('script', `must be 1 to 10000 bytes, got ${script.length}`);
+    if (script.length === 0 || script.length > 10_000)
+      throw Errors.badOption('script', `must be 1 to 10000 bytes, got ${script.length}`);
     return script;
   }
   return DEFAULT_SCRIPT;

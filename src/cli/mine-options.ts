@@ -13,24 +13,88 @@ export const mineOptions = {
   ...dashboardOptions,
   zeros: targetOptions.zeros,
   bits: targetOptions.bits,
-  datadir: { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'where the built-in chain keeps its blocks' },
-  address: { type: 'string', requiresArg: true, describe: 'pay the coinbase to this regtest address (bech32 or base58)', group: 'Payout:' },
-  script: { type: 'string', requiresArg: true, describe: 'pay the coinbase to this output script (hex)', group: 'Payout:' },
-  blocks: { type: 'string', requiresArg: true, default: '0', coerce: numberArg('blocks', checkBlockCount), describe: 'stop after this many blocks (0: until stopped)' },
-  duration: { type: 'string', requiresArg: true, coerce: numberArg('duration', checkDuration), describe: 'stop after this many seconds' },
-  rpc: { type: 'string', requiresArg: true, describe: "mine on a node's block templates (getblocktemplate), e.g. http://127.0.0.1:18443", group: 'Node:' },
+  datadir: {
+    type: 'string',
+    requiresArg: true,
+    default: DEFAULT_DATADIR,
+    describe: 'where the built-in chain keeps its blocks',
+  },
+  address: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'pay the coinbase to this regtest address (bech32 or base58)',
+    group: 'Payout:',
+  },
+  script: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'pay the coinbase to this output script (hex)',
+    group: 'Payout:',
+  },
+  blocks: {
+    type: 'string',
+    requiresArg: true,
+    default: '0',
+    coerce: numberArg('blocks', checkBlockCount),
+    describe: 'stop after this many blocks (0: until stopped)',
+  },
+  duration: {
+    type: 'string',
+    requiresArg: true,
+    coerce: numberArg('duration', checkDuration),
+    describe: 'stop after this many seconds',
+  },
+  rpc: {
+    type: 'string',
+    requiresArg: true,
+    describe: "mine on a node's block templates (getblocktemplate), e.g. http://127.0.0.1:18443",
+    group: 'Node:',
+  },
   'rpc-user': { type: 'string', requiresArg: true, describe: 'RPC user name', group: 'Node:' },
-  'rpc-password': { type: 'string', requiresArg: true, describe: 'RPC password; other users see flags in the process list (ps): prefer POWLAB_RPC_PASSWORD or --rpc-cookie', group: 'Node:' },
-  'rpc-cookie': { type: 'string', requiresArg: true, describe: "the node's cookie file (Bitcoin Core: <datadir>/regtest/.cookie)", group: 'Node:' },
-  pool: { type: 'string', requiresArg: true, describe: 'mine shares for a Stratum v1 pool: stratum+tcp://HOST:PORT', group: 'Pool:' },
+  'rpc-password': {
+    type: 'string',
+    requiresArg: true,
+    describe:
+      'RPC password; other users see flags in the process list (ps): prefer POWLAB_RPC_PASSWORD or --rpc-cookie',
+    group: 'Node:',
+  },
+  'rpc-cookie': {
+    type: 'string',
+    requiresArg: true,
+    describe: "the node's cookie file (Bitcoin Core: <datadir>/regtest/.cookie)",
+    group: 'Node:',
+  },
+  pool: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'mine shares for a Stratum v1 pool: stratum+tcp://HOST:PORT',
+    group: 'Pool:',
+  },
   user: { type: 'string', requiresArg: true, describe: 'pool user name (often ADDRESS.WORKER)', group: 'Pool:' },
-  password: { type: 'string', requiresArg: true, describe: 'pool password (default x); other users see flags in the process list (ps): prefer POWLAB_POOL_PASSWORD', group: 'Pool:' },
-  'version-rolling': { type: 'boolean', default: false, describe: 'negotiate version rolling with the pool (BIP 310)', group: 'Pool:' },
-  'suggest-difficulty': { type: 'string', requiresArg: true, coerce: numberArg('suggest-difficulty', checkSuggestedDifficulty), describe: 'ask the pool for this share difficulty', group: 'Pool:' },
+  password: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'pool password (default x); other users see flags in the process list (ps): prefer POWLAB_POOL_PASSWORD',
+    group: 'Pool:',
+  },
+  'version-rolling': {
+    type: 'boolean',
+    default: false,
+    describe: 'negotiate version rolling with the pool (BIP 310)',
+    group: 'Pool:',
+  },
+  'suggest-difficulty': {
+    type: 'string',
+    requiresArg: true,
+    coerce: numberArg('suggest-difficulty', checkSuggestedDifficulty),
+    describe: 'ask the pool for this share difficulty',
+    group: 'Pool:',
+  },
 } as const satisfies Record<string, Options>;
 
 function checkSuggestedDifficulty(difficulty: number): number {
-  if (!(difficulty > 0 && Number.isFinite(difficulty))) throw Errors.badOption('suggest-difficulty', `must be a positive number, got ${difficulty}`);
+  if (!(difficulty > 0 && Number.isFinite(difficulty)))
+    throw Errors.badOption('suggest-difficulty', `must be a positive number, got ${difficulty}`);
   return difficulty;
 }
 

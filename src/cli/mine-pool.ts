@@ -19,10 +19,15 @@ function checkPoolArgs(args: MineArgs) {
   const address = parsePoolUrl(args.pool!);
   const notWithPool = ['zeros', 'bits', 'address', 'script', 'rpc'] as const;
   for (const option of notWithPool) {
-    if (args[option] !== undefined) throw Errors.badOption(option, 'does not apply with --pool: the pool sets the work, the payout and the share difficulty');
+    if (args[option] !== undefined)
+      throw Errors.badOption(
+        option,
+        'does not apply with --pool: the pool sets the work, the payout and the share difficulty',
+      );
   }
   if (args.blocks !== 0) throw Errors.badOption('blocks', 'does not apply with --pool (use --duration, or Ctrl-C)');
-  if (args.user === undefined || args.user.trim() === '') throw Errors.badOption('user', 'name the pool user with --user (pools often take ADDRESS.WORKER)');
+  if (args.user === undefined || args.user.trim() === '')
+    throw Errors.badOption('user', 'name the pool user with --user (pools often take ADDRESS.WORKER)');
   return { address, user: args.user, password: args.password ?? process.env[PASSWORD_ENV] ?? DEFAULT_PASSWORD };
 }
 
@@ -46,7 +51,8 @@ export async function mineInPool(args: MineArgs): Promise<void> {
     summary: (summary) => {
       const { stats } = summary;
       // What the pool can tell of our hashrate: each accepted share stands for difficulty × 2^32 hashes on average.
-      const shareHashrate = summary.seconds > 0 ? (tally.acceptedDifficulty * HASHES_PER_DIFFICULTY) / summary.seconds : 0;
+      const shareHashrate =
+        summary.seconds > 0 ? (tally.acceptedDifficulty * HASHES_PER_DIFFICULTY) / summary.seconds : 0;
       if (args.json) {
         printJson({
           ...summaryJson(summary),
@@ -70,26 +76,46 @@ export async function mineInPool(args: MineArgs): Promise<void> {
       say(
         `${stoppedPrefix(summary)}${accepted} share${accepted === 1 ? '' : 's'} accepted, ${rejected} rejected, ${stale} stale, ${lost} lost${tally.blocks ? `, ${tally.blocks} block${tally.blocks === 1 ? '' : 's'}` : ''}; ` +
           `best share difficulty ${tally.best ? tally.best.difficulty.toPrecision(4) : '-'}; ${formatCount(stats.hashes)} hashes in ${formatDuration(summary.seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatHashrate(shareHashrate)} as the pool sees it from accepted shares)${oddsSummary(stats, 'share')}` +
-          `${Object.keys(tally.reasons).length ? `; reasons: ${Object.entries(tally.reasons).map(([reason, n]) => `${reason} ×${n}`).join(', ')}` : ''}`,
+          `${
+            Object.keys(tally.reasons).length
+              ? `; reasons: ${Object.entries(tally.reasons)
+                  .map(([reason, n]) => `${reason} ×${n}`)
+                  .join(', ')}`
+              : ''
+          }`,
         false,
       );
     },
     after: (summary) => {
       // A run that never got in (a wrong host or port, a pool that is down) is a failure, not a quiet zero.
-      if (summary.reason !== 'failed' && !pool.authorized) throw Errors.network(`never got work from the pool at ${where} (${pool.trouble})`);
+      if (summary.reason !== 'failed' && !pool.authorized)
+        throw Errors.network(`never got work from the pool at ${where} (${pool.trouble})`);
     },
   });
 }
 
 function report(line: ShareReport, json: boolean): void {
   if (line.block) {
-    if (json) printJson({ type: 'block', hash: line.hash, header: line.header, jobId: line.jobId, file: line.file ?? null });
-    else say(`${paint('block!', 'green')} ${line.hash} also meets the network target; ${line.file ? `saved to ${line.file}` : 'not saved'}`, false);
+    if (json)
+      printJson({ type: 'block', hash: line.hash, header: line.header, jobId: line.jobId, file: line.file ?? null });
+    else
+      say(
+        `${paint('block!', 'green')} ${line.hash} also meets the network target; ${line.file ? `saved to ${line.file}` : 'not saved'}`,
+        false,
+      );
   }
   if (json) {
     const { file: _file, header: _header, ...share } = line;
     return printJson(share);
   }
-  const verdict = line.status === 'accepted' ? paint('accepted', 'green') : line.status === 'rejected' ? `${paint('rejected', 'red')}: ${line.reason}` : `${paint(line.status, 'yellow')}: ${line.reason}`;
-  say(`share ${verdict}; difficulty ${line.shareDifficulty.toPrecision(4)} (pool ${line.difficulty}), job ${line.jobId}, nonce ${line.nonce}, hash ${line.hash}`, false);
+  const verdict =
+    line.status === 'accepted'
+      ? paint('accepted', 'green')
+      : line.status === 'rejected'
+        ? `${paint('rejected', 'red')}: ${line.reason}`
+        : `${paint(line.status, 'yellow')}: ${line.reason}`;
+  say(
+    `share ${verdict}; difficulty ${line.shareDifficulty.toPrecision(4)} (pool ${line.difficulty}), job ${line.jobId}, nonce ${line.nonce}, hash ${line.hash}`,
+    false,
+  );
 }

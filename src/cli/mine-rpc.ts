@@ -14,15 +14,21 @@ import { paint, printJson } from './output.js';
 import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
-
-
 function payoutFor(args: MineArgs, chain: string): Uint8Array {
   if (args.address !== undefined) {
     const params = chain === 'main' ? MAINNET : chain === 'regtest' ? REGTEST : undefined;
-    if (!params) throw Errors.badOption('address', `the node is on ${chain}, and powlab reads main and regtest addresses only: give the output script with --script`);
+    if (!params)
+      throw Errors.badOption(
+        'address',
+        `the node is on ${chain}, and powlab reads main and regtest addresses only: give the output script with --script`,
+      );
     return addressToScript(args.address, params);
   }
-  if (args.script === undefined && chain !== 'regtest') throw Errors.badOption('address', `the node is on ${chain}: say where the coinbase pays with --address or --script`);
+  if (args.script === undefined && chain !== 'regtest')
+    throw Errors.badOption(
+      'address',
+      `the node is on ${chain}: say where the coinbase pays with --address or --script`,
+    );
   return payoutScriptFrom(args);
 }
 
@@ -31,7 +37,14 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
   const target = targetFromArgs({ zeros: args.zeros, bits: args.bits });
   const client = new RpcClient({ url: args.rpc!, credentials: rpcCredentials(args) });
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
-  const node = new NodeMining({ client, display: client.display, payoutScript: (chain) => payoutFor(args, chain), target, datadir: args.datadir, warn });
+  const node = new NodeMining({
+    client,
+    display: client.display,
+    payoutScript: (chain) => payoutFor(args, chain),
+    target,
+    datadir: args.datadir,
+    warn,
+  });
   await runMining({
     args,
     source: node,

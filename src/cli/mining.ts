@@ -28,10 +28,35 @@ export function numberArg(option: string, check: (value: number) => number): (ra
 }
 
 export const engineOptions = {
-  threads: { type: 'string', requiresArg: true, coerce: numberArg('threads', (n) => checkThreads(n, availableParallelism())), describe: 'worker threads (default: every core)', group: 'Engine:' },
-  backend: { type: 'string', requiresArg: true, default: 'auto', coerce: checkBackend, describe: 'hashing backend: auto (the fastest, by a short calibration), noble, js, wasm, or webgpu (the GPU alone)', group: 'Engine:' },
-  gpu: { type: 'boolean', describe: 'one GPU worker (WebGPU) beside the CPU workers; --no-gpu: none (default: with --backend auto and no --threads, when the GPU is faster)', group: 'Engine:' },
-  throttle: { type: 'string', requiresArg: true, default: '100', coerce: numberArg('throttle', checkThrottle), describe: 'percent of each core to use (1-100), for a laptop on battery or running hot', group: 'Engine:' },
+  threads: {
+    type: 'string',
+    requiresArg: true,
+    coerce: numberArg('threads', (n) => checkThreads(n, availableParallelism())),
+    describe: 'worker threads (default: every core)',
+    group: 'Engine:',
+  },
+  backend: {
+    type: 'string',
+    requiresArg: true,
+    default: 'auto',
+    coerce: checkBackend,
+    describe: 'hashing backend: auto (the fastest, by a short calibration), noble, js, wasm, or webgpu (the GPU alone)',
+    group: 'Engine:',
+  },
+  gpu: {
+    type: 'boolean',
+    describe:
+      'one GPU worker (WebGPU) beside the CPU workers; --no-gpu: none (default: with --backend auto and no --threads, when the GPU is faster)',
+    group: 'Engine:',
+  },
+  throttle: {
+    type: 'string',
+    requiresArg: true,
+    default: '100',
+    coerce: numberArg('throttle', checkThrottle),
+    describe: 'percent of each core to use (1-100), for a laptop on battery or running hot',
+    group: 'Engine:',
+  },
   json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout, and a summary last' },
 } as const satisfies Record<string, Options>;
 
@@ -44,9 +69,25 @@ export interface EngineArgs {
 }
 
 export const dashboardOptions = {
-  dashboard: { type: 'boolean', default: false, describe: 'watch the run live in a browser: hashrate, nonce ranges, best hashes, finds', group: 'Dashboard:' },
-  port: { type: 'string', requiresArg: true, coerce: numberArg('port', checkPort), describe: 'dashboard port (default 8420; 0: any free port)', group: 'Dashboard:' },
-  host: { type: 'string', requiresArg: true, describe: 'dashboard address (default 127.0.0.1: this machine only)', group: 'Dashboard:' },
+  dashboard: {
+    type: 'boolean',
+    default: false,
+    describe: 'watch the run live in a browser: hashrate, nonce ranges, best hashes, finds',
+    group: 'Dashboard:',
+  },
+  port: {
+    type: 'string',
+    requiresArg: true,
+    coerce: numberArg('port', checkPort),
+    describe: 'dashboard port (default 8420; 0: any free port)',
+    group: 'Dashboard:',
+  },
+  host: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'dashboard address (default 127.0.0.1: this machine only)',
+    group: 'Dashboard:',
+  },
 } as const satisfies Record<string, Options>;
 
 export interface DashboardArgs {
@@ -57,7 +98,8 @@ export interface DashboardArgs {
 }
 
 export function checkPort(port: number): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${port}`);
   return port;
 }
 
@@ -67,25 +109,35 @@ export function checkDashboardArgs(args: DashboardArgs): void {
     if (args.host !== undefined) throw Errors.badOption('host', 'is the dashboard address: add --dashboard');
     return;
   }
-  if (args.host !== undefined && args.host.trim() === '') throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1');
+  if (args.host !== undefined && args.host.trim() === '')
+    throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1');
 }
 
 export function checkBlockCount(blocks: number): number {
-  if (!Number.isInteger(blocks) || blocks < 0) throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${blocks}`);
+  if (!Number.isInteger(blocks) || blocks < 0)
+    throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${blocks}`);
   return blocks;
 }
 
 export function checkDuration(duration: number): number {
-  if (!(duration > 0 && Number.isFinite(duration))) throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
+  if (!(duration > 0 && Number.isFinite(duration)))
+    throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
   return duration;
 }
 
 /** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
 export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
   const session = stats.sessionBest;
-  const replaced = stats.workersReplaced ? `; ${stats.workersReplaced} worker${stats.workersReplaced === 1 ? '' : 's'} replaced after dying` : '';
+  const replaced = stats.workersReplaced
+    ? `; ${stats.workersReplaced} worker${stats.workersReplaced === 1 ? '' : 's'} replaced after dying`
+    : '';
   if (!session) return replaced;
-  const allTime = !keepsAllTime || !stats.best ? '' : stats.best.hash === session.hash ? ', the best ever here' : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
+  const allTime =
+    !keepsAllTime || !stats.best
+      ? ''
+      : stats.best.hash === session.hash
+        ? ', the best ever here'
+        : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
   return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}${replaced}`;
 }
 
@@ -219,7 +271,11 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
 }
 
 /** Serve the dashboard when --dashboard asks for it, and say where: on stderr, and on stdout as JSON with --json. */
-async function openDashboard<W extends Work, R>(args: Partial<DashboardArgs> & { json: boolean }, session: MiningSession<W, R>, source: MiningSource<W, R>): Promise<Dashboard | undefined> {
+async function openDashboard<W extends Work, R>(
+  args: Partial<DashboardArgs> & { json: boolean },
+  session: MiningSession<W, R>,
+  source: MiningSource<W, R>,
+): Promise<Dashboard | undefined> {
   if (!args.dashboard) return undefined;
   const { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboard } = await import('../dashboard/server.js');
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
@@ -259,10 +315,16 @@ export class MiningStatus {
   render(): void {
     const stats = this.view.stats();
     const best = stats.sessionBest ? ` | best ${stats.sessionBest.zeros} zero bits` : '';
-    const perWorker = stats.workers.length > 1 && stats.workers.length <= 4 ? ` (${stats.workers.map((w) => formatHashrate(w.hashrate)).join(' + ')})` : '';
+    const perWorker =
+      stats.workers.length > 1 && stats.workers.length <= 4
+        ? ` (${stats.workers.map((w) => formatHashrate(w.hashrate)).join(' + ')})`
+        : '';
     // Luck, not progress: the hashes spent on this work against the hashes a find takes on average.
     // A find is as near after 3× the expected hashes as after none; the figure only says how lucky the wait has been.
-    const luck = stats.expectedHashes > 0 ? `, ${(stats.workHashes / stats.expectedHashes).toFixed(2)}× the ${formatCount(stats.expectedHashes)} expected` : '';
+    const luck =
+      stats.expectedHashes > 0
+        ? `, ${(stats.workHashes / stats.expectedHashes).toFixed(2)}× the ${formatCount(stats.expectedHashes)} expected`
+        : '';
     const label = this.label();
     this.line.update(
       `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)}${perWorker} | this work: ${formatCount(stats.workHashes)} hashes in ${formatDuration(stats.workSeconds)}${luck} | run ${formatDuration(stats.elapsedSeconds)}${best}`,

@@ -31,7 +31,6 @@ function positive(option: string, value: number): number {
   return value;
 }
 
-
 function rulesFrom(args: PoolCommandArgs): PoolRules {
   const minDifficulty = positive('min-difficulty', args.minDifficulty);
   const maxDifficulty = positive('max-difficulty', args.maxDifficulty);
@@ -179,7 +178,17 @@ function log(event: PoolLogEvent, json: boolean): void {
   }
 }
 
-const SUMMARY_FIELDS = ['worker', 'accepted', 'rejected', 'rejects', 'inferredHashrate', 'inferenceShares', 'reportedHashrate', 'bestShareDifficulty', 'earned'] as const;
+const SUMMARY_FIELDS = [
+  'worker',
+  'accepted',
+  'rejected',
+  'rejects',
+  'inferredHashrate',
+  'inferenceShares',
+  'reportedHashrate',
+  'bestShareDifficulty',
+  'earned',
+] as const;
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;

@@ -10,14 +10,30 @@ export interface TargetArgs {
 }
 
 export const targetOptions = {
-  zeros: { type: 'number', requiresArg: true, describe: 'target: hashes must start with this many zero bits', group: 'Target:' },
-  bits: { type: 'string', requiresArg: true, describe: 'target: compact bits, 8 hex digits (e.g. 207fffff)', group: 'Target:' },
-  target: { type: 'string', requiresArg: true, describe: 'target: a 256-bit number in hex (up to 64 digits)', group: 'Target:' },
+  zeros: {
+    type: 'number',
+    requiresArg: true,
+    describe: 'target: hashes must start with this many zero bits',
+    group: 'Target:',
+  },
+  bits: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'target: compact bits, 8 hex digits (e.g. 207fffff)',
+    group: 'Target:',
+  },
+  target: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'target: a 256-bit number in hex (up to 64 digits)',
+    group: 'Target:',
+  },
 } as const;
 
 export function parseBits(text: string): number {
   const digits = text.replace(/^0x/i, '');
-  if (!/^[0-9a-fA-F]{1,8}$/.test(digits)) throw Errors.badOption('bits', `must be up to 8 hex digits, got ${JSON.stringify(text)}`);
+  if (!/^[0-9a-fA-F]{1,8}$/.test(digits))
+    throw Errors.badOption('bits', `must be up to 8 hex digits, got ${JSON.stringify(text)}`);
   return parseInt(digits, 16) >>> 0;
 }
 
@@ -26,16 +42,19 @@ export function targetFromArgs(args: TargetArgs): bigint | undefined {
   const given = (['zeros', 'bits', 'target'] as const).filter((key) => args[key] !== undefined);
   if (given.length > 1) throw Errors.badOption(given[1], `give only one of --zeros, --bits, --target`);
   if (args.zeros !== undefined) {
-    if (!Number.isInteger(args.zeros) || args.zeros < 0 || args.zeros > 255) throw Errors.badOption('zeros', `must be a whole number from 0 to 255, got ${args.zeros}`);
+    if (!Number.isInteger(args.zeros) || args.zeros < 0 || args.zeros > 255)
+      throw Errors.badOption('zeros', `must be a whole number from 0 to 255, got ${args.zeros}`);
     return targetFromZeroBits(args.zeros);
   }
   if (args.bits !== undefined) return bitsToTarget(parseBits(args.bits));
   if (args.target !== undefined) {
     const text = args.target.replace(/^0x/i, '');
-    if (text.length === 0 || text.length > 64) throw Errors.badOption('target', `must be 1 to 64 hex digits, got ${text.length}`);
+    if (text.length === 0 || text.length > 64)
+      throw Errors.badOption('target', `must be 1 to 64 hex digits, got ${text.length}`);
     hexToBytes(text.length % 2 ? `0${text}` : text, '--target');
     const target = BigInt(`0x${text}`);
-    if (target === 0n || target > MAX_TARGET) throw Errors.badOption('target', 'must be above zero: no hash can meet a zero target');
+    if (target === 0n || target > MAX_TARGET)
+      throw Errors.badOption('target', 'must be above zero: no hash can meet a zero target');
     return target;
   }
   return undefined;

@@ -61,12 +61,14 @@ export function checkBlock(block: Block): string | undefined {
   const txs = block.transactions;
   if (txs.length === 0 || !isCoinbase(txs[0])) return 'first transaction is not a coinbase';
   if (txs.slice(1).some(isCoinbase)) return 'more than one coinbase';
-  if (!bytesEqual(merkleRoot(txs.map(txid)), block.header.merkleRoot)) return 'merkle root does not match the transactions';
+  if (!bytesEqual(merkleRoot(txs.map(txid)), block.header.merkleRoot))
+    return 'merkle root does not match the transactions';
   const commitment = findWitnessCommitment(txs[0]);
   const anyWitness = txs.slice(1).some((tx) => tx.inputs.some((input) => input.witness.length > 0));
   if (commitment) {
     const reserved = txs[0].inputs[0].witness;
-    if (reserved.length !== 1 || reserved[0].length !== 32) return 'coinbase witness must be one 32-byte reserved value';
+    if (reserved.length !== 1 || reserved[0].length !== 32)
+      return 'coinbase witness must be one 32-byte reserved value';
     const expected = witnessCommitmentScript(witnessMerkleRoot(txs), reserved[0]).subarray(6);
     if (!bytesEqual(expected, commitment)) return 'witness commitment does not match';
   } else if (anyWitness) {

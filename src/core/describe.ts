@@ -34,4 +34,3 @@ export function describeHeader(headerBytes: Uint8Array): HeaderFacts {
     meetsTarget: hashMeetsTarget(hash, target),
   };
 }
-

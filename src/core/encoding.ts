@@ -78,7 +78,8 @@ export function pushedNumber(push: ScriptPush): number {
   if (bytes.length === 0) return 0;
   if (bytes.length > 6) throw Errors.badData('script number', `${bytes.length} bytes is too long to be a number here`);
   let magnitude = 0;
-  for (let i = bytes.length - 1; i >= 0; i--) magnitude = magnitude * 256 + (i === bytes.length - 1 ? bytes[i] & 0x7f : bytes[i]);
+  for (let i = bytes.length - 1; i >= 0; i--)
+    magnitude = magnitude * 256 + (i === bytes.length - 1 ? bytes[i] & 0x7f : bytes[i]);
   return bytes[bytes.length - 1] & 0x80 ? -magnitude : magnitude;
 }
 
@@ -95,7 +96,8 @@ export class ByteReader {
   }
 
   take(n: number): Uint8Array {
-    if (n > this.remaining) throw Errors.badData(this.what, `truncated at byte ${this.offset} (wanted ${n} more, ${this.remaining} left)`);
+    if (n > this.remaining)
+      throw Errors.badData(this.what, `truncated at byte ${this.offset} (wanted ${n} more, ${this.remaining} left)`);
     const out = this.bytes.subarray(this.offset, this.offset + n);
     this.offset += n;
     return out;

@@ -13,7 +13,7 @@ function hashPair(left: Uint8Array, right: Uint8Array): Uint8Array {
 export function merkleTree(leaves: readonly Uint8Array[]): Uint8Array[][] {
   if (leaves.length === 0) throw new RangeError('a merkle tree needs at least one leaf');
   const levels = [leaves.slice()];
-  for (let level = levels[0]; level.length > 1; ) {
+  for (let level = levels[0]; level.length > 1;) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) next.push(hashPair(level[i], level[i + 1] ?? level[i]));
     levels.push(next);

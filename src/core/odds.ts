@@ -28,5 +28,9 @@ export interface Odds {
 /** The odds every summary shows: the mean and median wait for the next find, and the chance of one within the hour. */
 export function oddsAt(expectedHashes: number, hashrate: number): Odds {
   const expectedSeconds = expectedSecondsToFind(expectedHashes, hashrate);
-  return { expectedSeconds, medianSeconds: Math.LN2 * expectedSeconds, chanceWithinHour: chanceOfFindWithin(SECONDS_PER_HOUR, expectedHashes, hashrate) };
+  return {
+    expectedSeconds,
+    medianSeconds: Math.LN2 * expectedSeconds,
+    chanceWithinHour: chanceOfFindWithin(SECONDS_PER_HOUR, expectedHashes, hashrate),
+  };
 }

@@ -22,7 +22,9 @@ export interface ChainParams {
 const COIN = 100_000_000n;
 
 // The genesis coinbase, the same on every chain: Satoshi's headline and a 50 BTC output.
-const GENESIS_HEADLINE = new TextEncoder().encode('The Times 03/Jan/2009 Chancellor on brink of second bailout for banks');
+const GENESIS_HEADLINE = new TextEncoder().encode(
+  'The Times 03/Jan/2009 Chancellor on brink of second bailout for banks',
+);
 const GENESIS_PUBKEY = hexToBytes(
   '04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5f',
 );

@@ -8,14 +8,14 @@ import { readUint32BE } from './bytes.js';
 
 /** Round constants: the first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 export const SHA256_K = Uint32Array.from([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+  0xc67178f2,
 ]);
 
 /** Initial hash value: the first 32 bits of the fractional parts of the square roots of the first 8 primes. */
@@ -36,8 +36,14 @@ export function sha256Compress(state: Uint32Array, block: ArrayLike<number>): vo
     const s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >>> 10);
     w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
   }
-  let a = state[0], b = state[1], c = state[2], d = state[3];
-  let e = state[4], f = state[5], g = state[6], h = state[7];
+  let a = state[0],
+    b = state[1],
+    c = state[2],
+    d = state[3];
+  let e = state[4],
+    f = state[5],
+    g = state[6],
+    h = state[7];
   for (let t = 0; t < 64; t++) {
     const sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
     const choose = (e & f) ^ (~e & g);
@@ -45,13 +51,23 @@ export function sha256Compress(state: Uint32Array, block: ArrayLike<number>): vo
     const sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
     const majority = (a & b) ^ (a & c) ^ (b & c);
     const t2 = (sigma0 + majority) | 0;
-    h = g; g = f; f = e; e = (d + t1) | 0;
-    d = c; c = b; b = a; a = (t1 + t2) | 0;
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
   }
-  state[0] = (state[0] + a) | 0; state[1] = (state[1] + b) | 0;
-  state[2] = (state[2] + c) | 0; state[3] = (state[3] + d) | 0;
-  state[4] = (state[4] + e) | 0; state[5] = (state[5] + f) | 0;
-  state[6] = (state[6] + g) | 0; state[7] = (state[7] + h) | 0;
+  state[0] = (state[0] + a) | 0;
+  state[1] = (state[1] + b) | 0;
+  state[2] = (state[2] + c) | 0;
+  state[3] = (state[3] + d) | 0;
+  state[4] = (state[4] + e) | 0;
+  state[5] = (state[5] + f) | 0;
+  state[6] = (state[6] + g) | 0;
+  state[7] = (state[7] + h) | 0;
 }
 
 /** SHA-256 of arbitrary bytes (the reference implementation, @noble/hashes). */
@@ -100,7 +116,12 @@ export function headerTailWords(header: Uint8Array): Uint32Array {
  * `nonce` is the header's nonce as a number; the header stores it little-endian, SHA-256 reads
  * big-endian words, so the word hashed is its byte swap. `digest` receives 8 big-endian words.
  */
-export function sha256dFromMidstate(midstate: Uint32Array, tail: Uint32Array, nonce: number, digest: Uint32Array): void {
+export function sha256dFromMidstate(
+  midstate: Uint32Array,
+  tail: Uint32Array,
+  nonce: number,
+  digest: Uint32Array,
+): void {
   const block = secondBlock;
   block[0] = tail[0];
   block[1] = tail[1];

@@ -90,7 +90,8 @@ export function expectedHashes(target: bigint): number {
 
 /** The target for a difficulty (as pools send it): difficulty-1 target / difficulty, rounded down. */
 export function difficultyToTarget(difficulty: number): bigint {
-  if (!(difficulty > 0) || !Number.isFinite(difficulty)) throw Errors.badTarget(`difficulty must be a positive number, got ${difficulty}`);
+  if (!(difficulty > 0) || !Number.isFinite(difficulty))
+    throw Errors.badTarget(`difficulty must be a positive number, got ${difficulty}`);
   // Scale to keep precision for fractional difficulties (pools send 0.0001 and the like).
   const scale = 1n << 64n;
   const scaled = BigInt(Math.round(difficulty * 2 ** 64));
@@ -101,7 +102,8 @@ export function difficultyToTarget(difficulty: number): bigint {
 
 /** The largest target whose hashes start with `zeros` zero bits. */
 export function targetFromZeroBits(zeros: number): bigint {
-  if (!Number.isInteger(zeros) || zeros < 0 || zeros > 255) throw Errors.badTarget(`zero bits must be a whole number from 0 to 255, got ${zeros}`);
+  if (!Number.isInteger(zeros) || zeros < 0 || zeros > 255)
+    throw Errors.badTarget(`zero bits must be a whole number from 0 to 255, got ${zeros}`);
   return (1n << BigInt(256 - zeros)) - 1n;
 }
 

@@ -46,7 +46,13 @@ export function serializeTx(tx: Transaction, { witness = true } = {}): Uint8Arra
   if (withWitness) parts.push(Uint8Array.of(0x00, 0x01));
   parts.push(compactSize(tx.inputs.length));
   for (const input of tx.inputs) {
-    parts.push(input.prevTxid, uint32LE(input.prevIndex), compactSize(input.scriptSig.length), input.scriptSig, uint32LE(input.sequence));
+    parts.push(
+      input.prevTxid,
+      uint32LE(input.prevIndex),
+      compactSize(input.scriptSig.length),
+      input.scriptSig,
+      uint32LE(input.sequence),
+    );
   }
   parts.push(compactSize(tx.outputs.length));
   for (const output of tx.outputs) parts.push(uint64LE(output.value), compactSize(output.script.length), output.script);
@@ -118,7 +124,8 @@ export function isCoinbase(tx: Transaction): boolean {
 
 /** The BIP 34 height push, as Bitcoin Core writes it: `CScript() << height`. */
 export function bip34HeightPush(height: number): Uint8Array {
-  if (!Number.isInteger(height) || height < 1 || height > 0x7fffffff) throw new RangeError(`block height must be 1..2^31-1, got ${height}`);
+  if (!Number.isInteger(height) || height < 1 || height > 0x7fffffff)
+    throw new RangeError(`block height must be 1..2^31-1, got ${height}`);
   return pushInt(height);
 }
 
@@ -129,7 +136,10 @@ export const WITNESS_RESERVED_VALUE = new Uint8Array(32);
 export const WITNESS_COMMITMENT_HEADER = Uint8Array.of(0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed);
 
 /** The BIP 141 commitment output script for a block's wtxids (the coinbase's taken as zero). */
-export function witnessCommitmentScript(witnessRoot: Uint8Array, reservedValue: Uint8Array = WITNESS_RESERVED_VALUE): Uint8Array {
+export function witnessCommitmentScript(
+  witnessRoot: Uint8Array,
+  reservedValue: Uint8Array = WITNESS_RESERVED_VALUE,
+): Uint8Array {
   return concatBytes(WITNESS_COMMITMENT_HEADER, sha256d(concatBytes(witnessRoot, reservedValue)));
 }
 
@@ -137,7 +147,8 @@ export function witnessCommitmentScript(witnessRoot: Uint8Array, reservedValue: 
 export function findWitnessCommitment(tx: Transaction): Uint8Array | undefined {
   for (let i = tx.outputs.length - 1; i >= 0; i--) {
     const script = tx.outputs[i].script;
-    if (script.length >= 38 && bytesEqual(script.subarray(0, 6), WITNESS_COMMITMENT_HEADER)) return script.subarray(6, 38);
+    if (script.length >= 38 && bytesEqual(script.subarray(0, 6), WITNESS_COMMITMENT_HEADER))
+      return script.subarray(6, 38);
   }
   return undefined;
 }
@@ -163,7 +174,8 @@ export function coinbaseScriptSig(spec: Pick<CoinbaseSpec, 'height' | 'extranonc
   const parts = [bip34HeightPush(spec.height), pushData(spec.extranonce)];
   if (spec.tag && spec.tag.length > 0) parts.push(pushData(spec.tag));
   const script = concatBytes(...parts);
-  if (script.length < 2 || script.length > 100) throw new RangeError(`coinbase scriptSig must be 2..100 bytes, got ${script.length}`);
+  if (script.length < 2 || script.length > 100)
+    throw new RangeError(`coinbase scriptSig must be 2..100 bytes, got ${script.length}`);
   return script;
 }
 

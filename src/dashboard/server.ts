@@ -7,7 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import { addScripts, eventFrame, EventStreams, hostCheck, isLoopbackHost, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
+import {
+  addScripts,
+  eventFrame,
+  EventStreams,
+  hostCheck,
+  isLoopbackHost,
+  listen,
+  loadPage,
+  send,
+  sendJson,
+  urlHost,
+} from '../web/http.js';
 import type { MiningView } from './state.js';
 import { DashboardState, type DashboardSource } from './state.js';
 
@@ -52,7 +63,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   state.on('found', onFound);
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    if (!addressedHere(request.headers.host)) return sendJson(response, 403, { error: 'this dashboard answers only requests addressed to this machine' });
+    if (!addressedHere(request.headers.host))
+      return sendJson(response, 403, { error: 'this dashboard answers only requests addressed to this machine' });
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://dashboard');
@@ -69,14 +81,21 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return sendJson(response, 405, { error: `${request.method} is not allowed` });
     }
     if (url.pathname === '/api/status') return sendJson(response, 200, state.status(true));
-    if (url.pathname === '/api/events') return streams.add(response, eventFrame('status', state.status(true)), request.method === 'HEAD');
+    if (url.pathname === '/api/events')
+      return streams.add(response, eventFrame('status', state.status(true)), request.method === 'HEAD');
     if (url.pathname === '/api/explain') {
       const hex = url.searchParams.get('header') ?? '';
-      if (hex.length !== HEADER_BYTES * 2) return sendJson(response, 400, { error: `header must be ${HEADER_BYTES} bytes (${HEADER_BYTES * 2} hex digits), got ${hex.length} characters` });
+      if (hex.length !== HEADER_BYTES * 2)
+        return sendJson(response, 400, {
+          error: `header must be ${HEADER_BYTES} bytes (${HEADER_BYTES * 2} hex digits), got ${hex.length} characters`,
+        });
       try {
         const explanation = explainHeader(headerBytesFromHex(hex));
         const { hashrate } = state.status();
-        return sendJson(response, 200, { ...explanation, atHashrate: hashrate > 0 ? timeAtHashrate(explanation, hashrate) : null });
+        return sendJson(response, 200, {
+          ...explanation,
+          atHashrate: hashrate > 0 ? timeAtHashrate(explanation, hashrate) : null,
+        });
       } catch (error) {
         if (error instanceof PowlabError) return sendJson(response, 400, { error: error.message });
         throw error;
@@ -105,7 +124,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   }
   // Mining goes on whatever befalls the dashboard after it started.
   server.on('error', (error) => options.warn(`the dashboard: ${error.message}`));
-  if (!isLoopbackHost(options.host)) options.warn(`the dashboard listens on ${options.host}: anyone who can reach port ${port} from the network can read it`);
+  if (!isLoopbackHost(options.host))
+    options.warn(
+      `the dashboard listens on ${options.host}: anyone who can reach port ${port} from the network can read it`,
+    );
 
   return {
     url: `http://${urlHost(options.host, DEFAULT_DASHBOARD_HOST)}:${port}/`,

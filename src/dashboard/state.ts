@@ -157,7 +157,10 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
   private latest: DashboardStatus;
   private readonly history: HashrateSample[] = [];
   private readonly scores: ScoreEntry[] = [];
-  private readonly finds: Record<FindKind, { latest: Find[]; count: number }> = { block: { latest: [], count: 0 }, share: { latest: [], count: 0 } };
+  private readonly finds: Record<FindKind, { latest: Find[]; count: number }> = {
+    block: { latest: [], count: 0 },
+    share: { latest: [], count: 0 },
+  };
   private readonly timer: NodeJS.Timeout;
   private readonly onRecord = (best: BestHash) => this.score({ ...best, kind: 'record', at: new Date().toISOString() });
   private readonly onFound = ({ solution, outcome }: { solution: Solution; outcome: FindOutcome }) =>
@@ -189,7 +192,11 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
   }
 
   /** A solution the driver accepted as a block or share, with what the node or pool said of it. */
-  found(kind: FindKind, solution: Solution, details: { height?: number; block?: boolean; payout?: Payout[]; verdict?: Verdict; reason?: string } = {}): void {
+  found(
+    kind: FindKind,
+    solution: Solution,
+    details: { height?: number; block?: boolean; payout?: Payout[]; verdict?: Verdict; reason?: string } = {},
+  ): void {
     const at = new Date().toISOString();
     const best = bestHashFrom(solution.hash);
     const header = parseHeader(solution.header);
@@ -243,8 +250,16 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
 
   private snapshot(): DashboardStatus {
     const stats = this.miner.stats();
-    const workers = stats.workers.map(({ index, hashes, hashrate, ranges, covered }) => ({ index, hashes, hashrate, ranges, covered }));
-    const sample = this.running ? { t: stats.elapsedSeconds, hashrate: stats.hashrate, workers: workers.map((worker) => worker.hashrate) } : null;
+    const workers = stats.workers.map(({ index, hashes, hashrate, ranges, covered }) => ({
+      index,
+      hashes,
+      hashrate,
+      ranges,
+      covered,
+    }));
+    const sample = this.running
+      ? { t: stats.elapsedSeconds, hashrate: stats.hashrate, workers: workers.map((worker) => worker.hashrate) }
+      : null;
     if (sample) {
       this.history.push(sample);
       if (this.history.length > HISTORY_KEPT) this.history.shift();
@@ -265,7 +280,12 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       hashrate: stats.hashrate,
       meanHashrate: stats.meanHashrate,
       hashes: stats.hashes,
-      work: { hashes: stats.workHashes, expectedHashes: stats.expectedHashes, difficulty: stats.difficulty, extranonce: stats.extranonceIndex },
+      work: {
+        hashes: stats.workHashes,
+        expectedHashes: stats.expectedHashes,
+        difficulty: stats.difficulty,
+        extranonce: stats.extranonceIndex,
+      },
       next: {
         expectedSeconds: Number.isFinite(odds.expectedSeconds) ? odds.expectedSeconds : null,
         chanceWithinHour: odds.chanceWithinHour,

@@ -19,17 +19,20 @@ export const DEFAULTS = {
   difficulty: {
     value: 148.2e12,
     asOf: '2025-12',
-    source: 'final difficulty adjustment of 2025 (block 929,376), CoinWarz data as reported by Cointelegraph and Bitbo, 29 Dec 2025',
+    source:
+      'final difficulty adjustment of 2025 (block 929,376), CoinWarz data as reported by Cointelegraph and Bitbo, 29 Dec 2025',
   },
   reward: {
     value: 3.125 + 0.036,
     asOf: '2025',
-    source: 'subsidy 3.125 BTC (consensus rule from block 840,000, 20 Apr 2024, to block 1,050,000) plus 0.036 BTC, the mean fees per block in 2025 (Hashlabs, "Don\'t forget the transaction fees")',
+    source:
+      'subsidy 3.125 BTC (consensus rule from block 840,000, 20 Apr 2024, to block 1,050,000) plus 0.036 BTC, the mean fees per block in 2025 (Hashlabs, "Don\'t forget the transaction fees")',
   },
   btcPrice: {
     value: 87_500,
     asOf: '2025-12-31',
-    source: 'the 2025 close, about 6.3% under the yearly open of $93,374 (Cointelegraph, 28 Dec 2025; year-end market reports)',
+    source:
+      'the 2025 close, about 6.3% under the yearly open of $93,374 (Cointelegraph, 28 Dec 2025; year-end market reports)',
   },
   kwhPrice: {
     value: 0.17,
@@ -42,7 +45,8 @@ export const DEFAULTS = {
 const INDUSTRIAL_KWH_PRICE: Figure = {
   value: 0.05,
   asOf: '2025',
-  source: 'an assumption of the order large listed miners report for power (4-5 cents/kWh in their 2024-25 results), not a quote',
+  source:
+    'an assumption of the order large listed miners report for power (4-5 cents/kWh in their 2024-25 results), not a quote',
 };
 
 /** How a preset describes the machine: two of hashrate, power and efficiency (or a measurement). */
@@ -78,16 +82,37 @@ export const PRESETS: readonly Preset[] = [
         figure: {
           value: 50,
           asOf: '2025',
-          source: 'an assumption: a laptop with every core busy draws roughly 30-60 W at the wall; measure yours with a plug-in meter',
+          source:
+            'an assumption: a laptop with every core busy draws roughly 30-60 W at the wall; measure yours with a plug-in meter',
         },
       },
     ],
     kwhPrice: DEFAULTS.kwhPrice,
   },
-  { name: 's9', describe: 'Antminer S9 (2016): 13.5 TH/s at 98 J/TH', machine: bitmain('S9', '2016', 13.5, 98), kwhPrice: INDUSTRIAL_KWH_PRICE },
-  { name: 's19', describe: 'Antminer S19 (2020): 95 TH/s at 34.5 J/TH', machine: bitmain('S19', '2020', 95, 34.5), kwhPrice: INDUSTRIAL_KWH_PRICE },
-  { name: 's19xp', describe: 'Antminer S19 XP (2022): 140 TH/s at 21.5 J/TH', machine: bitmain('S19 XP', '2022', 140, 21.5), kwhPrice: INDUSTRIAL_KWH_PRICE },
-  { name: 's21', describe: 'Antminer S21 (2024): 200 TH/s at 17.5 J/TH', machine: bitmain('S21', '2024', 200, 17.5), kwhPrice: INDUSTRIAL_KWH_PRICE },
+  {
+    name: 's9',
+    describe: 'Antminer S9 (2016): 13.5 TH/s at 98 J/TH',
+    machine: bitmain('S9', '2016', 13.5, 98),
+    kwhPrice: INDUSTRIAL_KWH_PRICE,
+  },
+  {
+    name: 's19',
+    describe: 'Antminer S19 (2020): 95 TH/s at 34.5 J/TH',
+    machine: bitmain('S19', '2020', 95, 34.5),
+    kwhPrice: INDUSTRIAL_KWH_PRICE,
+  },
+  {
+    name: 's19xp',
+    describe: 'Antminer S19 XP (2022): 140 TH/s at 21.5 J/TH',
+    machine: bitmain('S19 XP', '2022', 140, 21.5),
+    kwhPrice: INDUSTRIAL_KWH_PRICE,
+  },
+  {
+    name: 's21',
+    describe: 'Antminer S21 (2024): 200 TH/s at 17.5 J/TH',
+    machine: bitmain('S21', '2024', 200, 17.5),
+    kwhPrice: INDUSTRIAL_KWH_PRICE,
+  },
   {
     name: 'national-100mw',
     describe: 'a country mining with 100 MW of surplus hydro power in S21-class machines (17.5 J/TH)',
@@ -97,15 +122,20 @@ export const PRESETS: readonly Preset[] = [
         figure: {
           value: 100e6,
           asOf: '2023',
-          source: "the scale of Bhutan's hydro-powered mining (Bitdeer's 100 MW Gedu site with Druk Holding and Investments, 2023)",
+          source:
+            "the scale of Bhutan's hydro-powered mining (Bitdeer's 100 MW Gedu site with Druk Holding and Investments, 2023)",
         },
       },
-      { quantity: 'efficiency', figure: { value: 17.5, asOf: '2024', source: "Bitmain's published specification for the Antminer S21" } },
+      {
+        quantity: 'efficiency',
+        figure: { value: 17.5, asOf: '2024', source: "Bitmain's published specification for the Antminer S21" },
+      },
     ],
     kwhPrice: {
       value: 0.04,
       asOf: '2019',
-      source: "what the power would fetch exported instead: Bhutan's Mangdechhu export tariff to India, Nu 4.12/kWh (2019), is about 5 US cents; older plants' tariffs are lower",
+      source:
+        "what the power would fetch exported instead: Bhutan's Mangdechhu export tariff to India, Nu 4.12/kWh (2019), is about 5 US cents; older plants' tariffs are lower",
     },
   },
 ];

@@ -55,7 +55,8 @@ function single(value: unknown): string | undefined {
 }
 
 function mustBePositive(option: string, text: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw Errors.badOption(option, `must be a finite number above zero, got ${text}`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw Errors.badOption(option, `must be a finite number above zero, got ${text}`);
   return value;
 }
 
@@ -73,7 +74,8 @@ export function parseNonNegative(option: string, value: unknown): number | undef
   if (text === undefined) return undefined;
   if (!PLAIN_NUMBER.test(text)) throw Errors.badOption(option, `not a number: "${text}"`);
   const number = Number(text);
-  if (!(number >= 0) || !Number.isFinite(number)) throw Errors.badOption(option, `must be a finite number, zero or more, got ${text}`);
+  if (!(number >= 0) || !Number.isFinite(number))
+    throw Errors.badOption(option, `must be a finite number, zero or more, got ${text}`);
   return number;
 }
 
@@ -98,7 +100,8 @@ export function parseDifficulty(option: string, value: unknown): number | undefi
 /** How long --measure measures: a positive number of seconds, at most a minute. */
 export function parseMeasureSeconds(value: unknown): number {
   const seconds = parsePositive('seconds', value) ?? DEFAULT_MEASURE_SECONDS;
-  if (seconds > MAX_MEASURE_SECONDS) throw Errors.badOption('seconds', `a measurement of at most ${MAX_MEASURE_SECONDS} s is plenty, got ${seconds}`);
+  if (seconds > MAX_MEASURE_SECONDS)
+    throw Errors.badOption('seconds', `a measurement of at most ${MAX_MEASURE_SECONDS} s is plenty, got ${seconds}`);
   return seconds;
 }
 
@@ -111,30 +114,55 @@ type Given = Input | { value: 'measure'; origin: 'measured' };
  * The inputs for the model. `measure` runs (for `seconds`) only when the machine's hashrate is to be
  * measured, and only after every option has been checked.
  */
-export async function resolveInputs(args: EconomicsArgs, measure: (seconds: number) => Promise<number>): Promise<ResolvedInputs> {
+export async function resolveInputs(
+  args: EconomicsArgs,
+  measure: (seconds: number) => Promise<number>,
+): Promise<ResolvedInputs> {
   const presetName = single(args.preset);
   const preset = presetName === undefined ? undefined : findPreset(presetName);
   if (presetName !== undefined && !preset) {
-    throw Errors.badOption('preset', `unknown preset "${presetName}" (known: ${PRESETS.map((p) => p.name).join(', ')})`);
+    throw Errors.badOption(
+      'preset',
+      `unknown preset "${presetName}" (known: ${PRESETS.map((p) => p.name).join(', ')})`,
+    );
   }
   if (args.measure && preset && !preset.machine.some(({ figure }) => figure === 'measure')) {
-    throw Errors.badOption('measure', `measures this machine, but the ${preset.name} preset describes other hardware: drop one of them`);
+    throw Errors.badOption(
+      'measure',
+      `measures this machine, but the ${preset.name} preset describes other hardware: drop one of them`,
+    );
   }
   const machine = machineFromArgs(args, preset?.machine ?? []);
   const { difficulty, networkHashrate } = networkFromArgs(args);
   const reward = flagOr(parsePositive('reward', args.reward), DEFAULTS.reward, 'default');
   const btcPrice = flagOr(parsePositive('btc-price', args.btcPrice), DEFAULTS.btcPrice, 'default');
-  const kwhPrice = flagOr(parseNonNegative('kwh-price', args.kwhPrice), preset?.kwhPrice ?? DEFAULTS.kwhPrice, preset ? 'preset' : 'default');
+  const kwhPrice = flagOr(
+    parseNonNegative('kwh-price', args.kwhPrice),
+    preset?.kwhPrice ?? DEFAULTS.kwhPrice,
+    preset ? 'preset' : 'default',
+  );
   const hoursFlag = parsePositive('hours', args.hours);
-  const hours: Input = hoursFlag === undefined ? { value: DEFAULT_HOURS, origin: 'default' } : { value: hoursFlag, origin: 'flag' };
+  const hours: Input =
+    hoursFlag === undefined ? { value: DEFAULT_HOURS, origin: 'default' } : { value: hoursFlag, origin: 'flag' };
   const seconds = parseMeasureSeconds(args.seconds);
   const given = machine.get('hashrate');
-  if (args.seconds !== undefined && given?.value !== 'measure') throw Errors.badOption('seconds', 'sets how long --measure measures, and nothing is measured here');
+  if (args.seconds !== undefined && given?.value !== 'measure')
+    throw Errors.badOption('seconds', 'sets how long --measure measures, and nothing is measured here');
 
   if (given?.value === 'measure') machine.set('hashrate', { value: await measure(seconds), origin: 'measured' });
   const { hashrate, watts, efficiency } = completeMachine(machine as Map<MachineQuantity, Input>);
 
-  const inputs: Record<InputName, Input> = { hashrate, watts, efficiency, difficulty, networkHashrate, reward, btcPrice, kwhPrice, hours };
+  const inputs: Record<InputName, Input> = {
+    hashrate,
+    watts,
+    efficiency,
+    difficulty,
+    networkHashrate,
+    reward,
+    btcPrice,
+    kwhPrice,
+    hours,
+  };
   const entries = Object.entries(inputs) as [InputName, Input][];
   return {
     preset: preset?.name ?? null,
@@ -161,23 +189,38 @@ function machineFromArgs(args: EconomicsArgs, presetMachine: MachineFigure[]): M
   const efficiency = parsePositive('efficiency', args.efficiency);
   if (efficiency !== undefined) machine.set('efficiency', { value: efficiency, origin: 'flag' });
   if (machine.size === 3) {
-    throw Errors.badOption('efficiency', 'give two of hashrate, power and efficiency: the third follows from them (W = J/TH x TH/s)');
+    throw Errors.badOption(
+      'efficiency',
+      'give two of hashrate, power and efficiency: the third follows from them (W = J/TH x TH/s)',
+    );
   }
   for (const { quantity, figure } of presetMachine) {
     if (machine.size === 2 || machine.has(quantity)) continue;
-    machine.set(quantity, figure === 'measure' ? { value: 'measure', origin: 'measured' } : { value: figure.value, origin: 'preset', asOf: figure.asOf });
+    machine.set(
+      quantity,
+      figure === 'measure'
+        ? { value: 'measure', origin: 'measured' }
+        : { value: figure.value, origin: 'preset', asOf: figure.asOf },
+    );
   }
   if (!machine.has('hashrate') && !(machine.has('watts') && machine.has('efficiency'))) {
-    throw Errors.badOption('hashrate', 'missing: give --hashrate, --measure or a --preset (or --power-mw with --efficiency)');
+    throw Errors.badOption(
+      'hashrate',
+      'missing: give --hashrate, --measure or a --preset (or --power-mw with --efficiency)',
+    );
   }
-  if (machine.size < 2) throw Errors.badOption('watts', 'missing: give --watts, --power-mw or --efficiency (J/TH), or a --preset');
+  if (machine.size < 2)
+    throw Errors.badOption('watts', 'missing: give --watts, --power-mw or --efficiency (J/TH), or a --preset');
   return machine;
 }
 
 function networkFromArgs(args: EconomicsArgs): { difficulty: Input; networkHashrate: Input } {
   const networkHashrate = parseHashrate('network-hashrate', args.networkHashrate);
   if (networkHashrate !== undefined) {
-    return { networkHashrate: { value: networkHashrate, origin: 'flag' }, difficulty: { value: difficultyFromNetworkHashrate(networkHashrate), origin: 'derived' } };
+    return {
+      networkHashrate: { value: networkHashrate, origin: 'flag' },
+      difficulty: { value: difficultyFromNetworkHashrate(networkHashrate), origin: 'derived' },
+    };
   }
   const difficulty = flagOr(parseDifficulty('difficulty', args.difficulty), DEFAULTS.difficulty, 'default');
   return { difficulty, networkHashrate: { value: networkHashrateFromDifficulty(difficulty.value), origin: 'derived' } };
@@ -186,8 +229,11 @@ function networkFromArgs(args: EconomicsArgs): { difficulty: Input; networkHashr
 /** The third quantity from the other two: W = J/TH x TH/s. */
 function completeMachine(machine: Map<MachineQuantity, Input>): Record<MachineQuantity, Input> {
   const { hashrate, watts, efficiency } = Object.fromEntries(machine) as Partial<Record<MachineQuantity, Input>>;
-  if (hashrate && watts) return { hashrate, watts, efficiency: { value: watts.value / (hashrate.value / 1e12), origin: 'derived' } };
-  if (hashrate && efficiency) return { hashrate, efficiency, watts: { value: efficiency.value * (hashrate.value / 1e12), origin: 'derived' } };
-  if (watts && efficiency) return { watts, efficiency, hashrate: { value: (watts.value / efficiency.value) * 1e12, origin: 'derived' } };
+  if (hashrate && watts)
+    return { hashrate, watts, efficiency: { value: watts.value / (hashrate.value / 1e12), origin: 'derived' } };
+  if (hashrate && efficiency)
+    return { hashrate, efficiency, watts: { value: efficiency.value * (hashrate.value / 1e12), origin: 'derived' } };
+  if (watts && efficiency)
+    return { watts, efficiency, hashrate: { value: (watts.value / efficiency.value) * 1e12, origin: 'derived' } };
   throw new Error('a machine needs two of hashrate, watts and efficiency');
 }

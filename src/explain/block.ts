@@ -86,7 +86,13 @@ export interface BlockExplanation {
   merkleRoot: string;
   merkleRootMatchesHeader: boolean;
   /** What the miner hashes after this header's nonces: the extranonce plus one, so a new root and midstate. */
-  nextExtranonce: { index: number; extranonce: string; coinbaseTxid: string; merkleRoot: string; midstate: string } | null;
+  nextExtranonce: {
+    index: number;
+    extranonce: string;
+    coinbaseTxid: string;
+    merkleRoot: string;
+    midstate: string;
+  } | null;
 }
 
 /** BIP 34 made version 2 blocks put their height first in the coinbase; version 1 blocks did not. */
@@ -112,7 +118,14 @@ export function explainBlock(blockBytes: Uint8Array, context: BlockContext): Blo
       : [];
   const described: CoinbasePush[] = pushes.map((push, i) => {
     const role = roles[i] ?? 'data';
-    const value = role === 'bip34Height' ? pushedNumber(push) : role === 'extranonce' ? littleEndianNumber(push.data) : role === 'tag' ? new TextDecoder().decode(push.data) : dataValue(push);
+    const value =
+      role === 'bip34Height'
+        ? pushedNumber(push)
+        : role === 'extranonce'
+          ? littleEndianNumber(push.data)
+          : role === 'tag'
+            ? new TextDecoder().decode(push.data)
+            : dataValue(push);
     return { role, opcode: push.opcode, hex: bytesToHex(push.data), ...(value === undefined ? {} : { value }) };
   });
   const find = (role: PushRole) => described.find((push) => push.role === role);
@@ -149,12 +162,18 @@ export function explainBlock(blockBytes: Uint8Array, context: BlockContext): Blo
     merkleRoot: hashToDisplayHex(root),
     merkleRootMatchesHeader: bytesEqual(root, block.header.merkleRoot),
     nextExtranonce:
-      !powlab || context.height === 0 || !extranoncePush ? null : nextExtranonce(block.header, coinbase, pushes[0].opcode, extranoncePush.data, leaves),
+      !powlab || context.height === 0 || !extranoncePush
+        ? null
+        : nextExtranonce(block.header, coinbase, pushes[0].opcode, extranoncePush.data, leaves),
   };
 }
 
 function transactionFacts(tx: Transaction, size: number, params: ChainParams): TransactionFacts {
-  const outputs = tx.outputs.map((output) => ({ value: Number(output.value), script: bytesToHex(output.script), ...describeOutputScript(output.script, params) }));
+  const outputs = tx.outputs.map((output) => ({
+    value: Number(output.value),
+    script: bytesToHex(output.script),
+    ...describeOutputScript(output.script, params),
+  }));
   return {
     txid: hashToDisplayHex(txid(tx)),
     wtxid: hashToDisplayHex(wtxid(tx)),
@@ -170,7 +189,10 @@ function witnessCommitmentFacts(transactions: Transaction[]): BlockExplanation['
   if (!commitment) return null;
   const witnessRoot = witnessMerkleRoot(transactions);
   const reserved = transactions[0].inputs[0].witness;
-  const matches = reserved.length === 1 && reserved[0].length === 32 && bytesEqual(witnessCommitmentScript(witnessRoot, reserved[0]).subarray(6), commitment);
+  const matches =
+    reserved.length === 1 &&
+    reserved[0].length === 32 &&
+    bytesEqual(witnessCommitmentScript(witnessRoot, reserved[0]).subarray(6), commitment);
   return { commitment: bytesToHex(commitment), witnessRoot: hashToDisplayHex(witnessRoot), matches };
 }
 
@@ -211,7 +233,9 @@ function nextExtranonce(
   const next = incremented(extranonce);
   const nextCoinbase: Transaction = {
     ...coinbase,
-    inputs: [{ ...coinbase.inputs[0], scriptSig: concatBytes(scriptSig.subarray(0, heightLength), pushData(next), rest) }],
+    inputs: [
+      { ...coinbase.inputs[0], scriptSig: concatBytes(scriptSig.subarray(0, heightLength), pushData(next), rest) },
+    ],
   };
   const nextTxid = txid(nextCoinbase);
   const levels = merkleTree([nextTxid, ...leaves.slice(1)]);

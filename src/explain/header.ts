@@ -8,11 +8,7 @@ import { describeHeader } from '../core/describe.js';
 import { hashToDisplayHex, NONCE_SPACE, parseHeader } from '../core/header.js';
 import { oddsAt } from '../core/odds.js';
 import { digestWordsToBytes, headerMidstate, SHA256_IV, sha256Compress, sha256Padded } from '../core/sha256.js';
-import {
-  bitsToTarget,
-  expectedHashes,
-  probabilityPerHash,
-} from '../core/target.js';
+import { bitsToTarget, expectedHashes, probabilityPerHash } from '../core/target.js';
 
 export type FieldName = 'version' | 'prevHash' | 'merkleRoot' | 'time' | 'bits' | 'nonce';
 
@@ -132,6 +128,9 @@ export interface TimeAtHashrate {
   nonceSpaceSeconds: number;
 }
 
-export function timeAtHashrate(explanation: Pick<HeaderExplanation, 'expectedHashes'>, hashrate: number): TimeAtHashrate {
+export function timeAtHashrate(
+  explanation: Pick<HeaderExplanation, 'expectedHashes'>,
+  hashrate: number,
+): TimeAtHashrate {
   return { hashrate, ...oddsAt(explanation.expectedHashes, hashrate), nonceSpaceSeconds: NONCE_SPACE / hashrate };
 }

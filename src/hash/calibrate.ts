@@ -11,7 +11,12 @@ export interface Calibration {
 
 export async function calibrateBackends(millisecondsEach = 40): Promise<Calibration> {
   const header = new Uint8Array(80).fill(0x5a);
-  const job = { header, midstate: headerMidstate(header), tail: headerTailWords(header), targetLimbs: new Uint32Array(8) };
+  const job = {
+    header,
+    midstate: headerMidstate(header),
+    tail: headerTailWords(header),
+    targetLimbs: new Uint32Array(8),
+  };
   const rates: Partial<Record<BackendName, number>> = {};
   for (const name of BACKEND_NAMES) {
     let backend;

@@ -9,5 +9,8 @@ import { filteredBackend } from './filtered-scan.js';
 import { filterNonces } from './js-rounds.js';
 
 export function createJsBackend(): HashBackend {
-  return filteredBackend('js', (job) => (start, count) => filterNonces(job.midstate, job.tail, job.topLimb, start, count));
+  return filteredBackend(
+    'js',
+    (job) => (start, count) => filterNonces(job.midstate, job.tail, job.topLimb, start, count),
+  );
 }

@@ -8,8 +8,20 @@ import type { HashBackend } from './backend.js';
 import { filteredBackend } from './filtered-scan.js';
 
 type WasmFilter = (
-  m0: number, m1: number, m2: number, m3: number, m4: number, m5: number, m6: number, m7: number,
-  tail0: number, tail1: number, tail2: number, topLimb: number, start: number, count: number,
+  m0: number,
+  m1: number,
+  m2: number,
+  m3: number,
+  m4: number,
+  m5: number,
+  m6: number,
+  m7: number,
+  tail0: number,
+  tail1: number,
+  tail2: number,
+  topLimb: number,
+  start: number,
+  count: number,
 ) => number;
 
 export type WasmVariant = 'simd' | 'scalar';
@@ -43,7 +55,10 @@ function moduleBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
     if (!fs) throw new Error('no files here');
     return fs.readFileSync(MODULE_FILES[variant]);
   } catch {
-    throw Errors.badOption('backend', `wasm is not built (${MODULE_FILES[variant].pathname} is missing: run npm run build)`);
+    throw Errors.badOption(
+      'backend',
+      `wasm is not built (${MODULE_FILES[variant].pathname} is missing: run npm run build)`,
+    );
   }
 }
 
@@ -55,14 +70,33 @@ export function loadWasmFilter(only?: WasmVariant): { variant: WasmVariant; filt
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     return { variant, filterNonces: instance.exports.filterNonces as WasmFilter };
   }
-  throw Errors.badOption('backend', `wasm: this engine accepts ${only ? `no ${only} module` : 'neither the SIMD nor the scalar module'}`);
+  throw Errors.badOption(
+    'backend',
+    `wasm: this engine accepts ${only ? `no ${only} module` : 'neither the SIMD nor the scalar module'}`,
+  );
 }
 
 export function createWasmBackend(only?: WasmVariant): HashBackend & { variant: WasmVariant } {
   const { variant, filterNonces } = loadWasmFilter(only);
   const backend = filteredBackend('wasm', (job) => {
     const { midstate: m, tail } = job;
-    return (start, count) => filterNonces(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], tail[0], tail[1], tail[2], job.topLimb, start, count);
+    return (start, count) =>
+      filterNonces(
+        m[0],
+        m[1],
+        m[2],
+        m[3],
+        m[4],
+        m[5],
+        m[6],
+        m[7],
+        tail[0],
+        tail[1],
+        tail[2],
+        job.topLimb,
+        start,
+        count,
+      );
   });
   return { ...backend, variant };
 }

@@ -112,7 +112,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     for (const { backend, threads } of cases) {
       if (options.signal?.aborted) break;
-      const miner = await Miner.start(backend === 'webgpu' ? { host: options.host, backend } : { host: options.host, backend, threads });
+      const miner = await Miner.start(
+        backend === 'webgpu' ? { host: options.host, backend } : { host: options.host, backend, threads },
+      );
       miners.push(miner);
       gpu ??= miner.gpu;
       miner.setWork(unsolvableWork());
@@ -137,7 +139,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const results = cases
     .map(({ backend, threads }, i) => ({ backend, threads, hashrate: median(rounds[i]), rounds: rounds[i] }))
     .filter((result) => result.rounds.length > 0);
-  const rateOf = (backend: BackendName, threads: number) => results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
+  const rateOf = (backend: BackendName, threads: number) =>
+    results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
   return {
     machine: options.machine,
     gpu: gpu && { ...gpu, name: describeAdapter(gpu) },

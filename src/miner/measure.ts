@@ -46,12 +46,22 @@ export async function hashesOver(miner: Miner, milliseconds: number): Promise<{ 
   return { hashes: after.hashes - before.hashes, seconds: after.elapsedSeconds - before.elapsedSeconds };
 }
 
-export async function measureHashrate(options: { host: ThreadHost; seconds?: number; threads?: number; backend?: BackendName | 'auto' }): Promise<Measurement> {
+export async function measureHashrate(options: {
+  host: ThreadHost;
+  seconds?: number;
+  threads?: number;
+  backend?: BackendName | 'auto';
+}): Promise<Measurement> {
   const seconds = options.seconds ?? DEFAULT_MEASURE_SECONDS;
   // Loaded here, not at the top, so that the constants above cost a command's --help nothing.
   const { Miner } = await import('./miner.js');
   // The CPU's figure, as explain and economics have always given it: the GPU is measured by bench.
-  const miner = await Miner.start({ host: options.host, threads: options.threads, backend: options.backend, gpu: false });
+  const miner = await Miner.start({
+    host: options.host,
+    threads: options.threads,
+    backend: options.backend,
+    gpu: false,
+  });
   try {
     miner.setWork(unsolvableWork());
     const { hashes, seconds: elapsed } = await hashesOver(miner, seconds * 1000);

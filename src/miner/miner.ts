@@ -6,13 +6,27 @@
  */
 import { withNonce } from '../core/header.js';
 import { sha256d } from '../core/sha256.js';
-import { expectedHashes, hashMeetsTarget, hashToBigInt, MAX_TARGET, targetToDifficulty, targetToLimbs } from '../core/target.js';
+import {
+  expectedHashes,
+  hashMeetsTarget,
+  hashToBigInt,
+  MAX_TARGET,
+  targetToDifficulty,
+  targetToLimbs,
+} from '../core/target.js';
 import { Errors, PowlabError } from '../errors.js';
 import { Emitter } from '../events.js';
 import type { BackendName } from '../hash/backend.js';
 import { calibrateBackends } from '../hash/calibrate.js';
 import { describeAdapter, runsOnTheCpu, type GpuAdapterInfo } from '../hash/webgpu.js';
-import { CONTROL_EPOCH, CONTROL_SLOTS, CONTROL_THROTTLE, type FromWorker, type ToWorker, type WorkerInit } from '../worker/protocol.js';
+import {
+  CONTROL_EPOCH,
+  CONTROL_SLOTS,
+  CONTROL_THROTTLE,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInit,
+} from '../worker/protocol.js';
 import { bestHashFrom, isBetter, type BestHash } from './best.js';
 import { HashrateMeter } from './meter.js';
 import { checkBackend, checkThreads, checkThrottle } from './options.js';
@@ -167,8 +181,13 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     const requested = checkBackend(options.backend ?? 'auto');
     const best = options.best ?? null;
     if (requested === 'webgpu') {
-      if (options.gpu === false) throw Errors.badOption('no-gpu', 'contradicts --backend webgpu, which mines on the GPU alone');
-      if (options.threads !== undefined) throw Errors.badOption('threads', 'counts CPU workers; --backend webgpu mines on the GPU alone (--gpu adds it beside CPU workers)');
+      if (options.gpu === false)
+        throw Errors.badOption('no-gpu', 'contradicts --backend webgpu, which mines on the GPU alone');
+      if (options.threads !== undefined)
+        throw Errors.badOption(
+          'threads',
+          'counts CPU workers; --backend webgpu mines on the GPU alone (--gpu adds it beside CPU workers)',
+        );
       return Miner.launch<W>(new Miner<W>(options.host, ['webgpu'], throttle, best));
     }
     const threads = checkThreads(options.threads ?? options.host.defaultThreads, options.host.defaultThreads);
@@ -176,7 +195,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     const backend = calibration?.backend ?? (requested as BackendName);
     const cpuBackends = Array.from({ length: threads }, () => backend);
     // --threads asks for CPU workers: 'auto' then chooses among CPU backends, and --gpu adds the GPU.
-    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined))) return Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined)))
+      return Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
 
     const miner = new Miner<W>(options.host, ['webgpu', ...cpuBackends], throttle, best);
     const [gpuSlot] = miner.slots;
@@ -229,7 +249,10 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.exhaustedReported = false;
     this.workSetAt = performance.now();
     this.hashesAtWorkSet = this.meter.reading().hashes;
-    this.workOdds = { expectedHashes: expectedHashes(work.target), difficulty: work.target === 0n ? Infinity : targetToDifficulty(work.target) };
+    this.workOdds = {
+      expectedHashes: expectedHashes(work.target),
+      difficulty: work.target === 0n ? Infinity : targetToDifficulty(work.target),
+    };
     for (const slot of this.slots) this.dispatch(slot);
   }
 
@@ -244,7 +267,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
 
   /** Resolves when no worker holds a range, with the milliseconds since the last halt. */
   whenIdle(): Promise<number> {
-    if (this.slots.every((slot) => !slot.range)) return Promise.resolve(this.haltedAt ? performance.now() - this.haltedAt : 0);
+    if (this.slots.every((slot) => !slot.range))
+      return Promise.resolve(this.haltedAt ? performance.now() - this.haltedAt : 0);
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -310,7 +334,13 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
    * started, a thread that dies is replaced (see replaceWorker).
    */
   private spawn(slot: WorkerSlot<W>): Promise<void> {
-    const init: WorkerInit = { index: slot.index, backend: slot.backend, control: this.control, progress: this.progress, positions: this.positions };
+    const init: WorkerInit = {
+      index: slot.index,
+      backend: slot.backend,
+      control: this.control,
+      progress: this.progress,
+      positions: this.positions,
+    };
     return new Promise((resolve, reject) => {
       let thread: MinerThread | undefined;
       let ready = false;
@@ -340,7 +370,13 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
             if (!current()) return;
             // No GPU here: another thread would find none either.
             if (unavailable) return reject(unavailable);
-            if (!ready) reject(Errors.badOption('backend', `worker ${slot.index} could not start${failure ? `: ${failure.message}` : ' (it exited)'}`));
+            if (!ready)
+              reject(
+                Errors.badOption(
+                  'backend',
+                  `worker ${slot.index} could not start${failure ? `: ${failure.message}` : ' (it exited)'}`,
+                ),
+              );
             this.replaceWorker(slot, failure);
           },
         })
@@ -359,7 +395,12 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     if (lost && !this.halted) this.ranges.requeue({ job: lost.job, start: lost.start, end: lost.end });
     for (const other of this.slots) this.dispatch(other);
     if (respawnMs === undefined) {
-      this.emit('failed', new Error(`worker ${slot.index} died ${slot.deathsInARow} times in a row${cause ? ` (last: ${cause.message})` : ''}; stopping rather than hashing on without it`));
+      this.emit(
+        'failed',
+        new Error(
+          `worker ${slot.index} died ${slot.deathsInARow} times in a row${cause ? ` (last: ${cause.message})` : ''}; stopping rather than hashing on without it`,
+        ),
+      );
       return;
     }
     const timer = setTimeout(() => {
@@ -453,7 +494,9 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private dispatch(slot: WorkerSlot<W>): void {
     if (this.halted || !slot.idle) return;
     // A new worker starts at the speed of its own kind: a GPU's rate would give a CPU worker minutes of work.
-    const rate = slot.rate || this.slots.reduce((best, other) => (other.backend === slot.backend ? Math.max(best, other.rate) : best), 0);
+    const rate =
+      slot.rate ||
+      this.slots.reduce((best, other) => (other.backend === slot.backend ? Math.max(best, other.rate) : best), 0);
     const range = this.ranges.next(rate);
     if (!range) return this.settle();
     this.sendJob(slot, range.job);
@@ -473,7 +516,13 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
 
   private sendJob(slot: WorkerSlot<W>, job: HeaderJob<W>): void {
     if (slot.sentJobKey === job.key) return;
-    slot.thread!.post({ type: 'job', jobKey: job.key, header: job.header, targetLimbs: targetToLimbs(job.work.target), bestLimbs: this.bestLimbs });
+    slot.thread!.post({
+      type: 'job',
+      jobKey: job.key,
+      header: job.header,
+      targetLimbs: targetToLimbs(job.work.target),
+      bestLimbs: this.bestLimbs,
+    });
     slot.sentJobKey = job.key;
   }
 

@@ -31,15 +31,20 @@ export const MAX_RANGE = 1 << 28;
 export const FIRST_RANGE = 1 << 16;
 
 export function rangeSize(hashesPerSecond: number): number {
-  return Math.max(MIN_RANGE, Math.min(MAX_RANGE, hashesPerSecond > 0 ? Math.round(hashesPerSecond * RANGE_SECONDS) : FIRST_RANGE));
+  return Math.max(
+    MIN_RANGE,
+    Math.min(MAX_RANGE, hashesPerSecond > 0 ? Math.round(hashesPerSecond * RANGE_SECONDS) : FIRST_RANGE),
+  );
 }
 
 /** The nonces one work may use in each header: [start, start + count). */
 export function nonceWindow(work: Work): { start: number; end: number } {
   const start = work.nonceStart ?? 0;
   const count = work.nonceCount ?? NONCE_SPACE - start;
-  if (!Number.isInteger(start) || start < 0 || start >= NONCE_SPACE) throw Errors.badOption('start', `nonce must be 0..4294967295, got ${start}`);
-  if (!Number.isInteger(count) || count < 1 || start + count > NONCE_SPACE) throw Errors.badOption('count', `must be 1..${NONCE_SPACE - start} from nonce ${start}, got ${count}`);
+  if (!Number.isInteger(start) || start < 0 || start >= NONCE_SPACE)
+    throw Errors.badOption('start', `nonce must be 0..4294967295, got ${start}`);
+  if (!Number.isInteger(count) || count < 1 || start + count > NONCE_SPACE)
+    throw Errors.badOption('count', `must be 1..${NONCE_SPACE - start} from nonce ${start}, got ${count}`);
   return { start, end: start + count };
 }
 
@@ -100,7 +105,10 @@ export class RangeScheduler<W extends Work> {
   /** Whether any nonce of the current work is still to be handed out. */
   hasMore(): boolean {
     const job = this.current;
-    return this.requeued.length > 0 || (job !== undefined && (this.nextNonce < this.endNonce || job.extranonceIndex + 1 < job.work.extranonceCount));
+    return (
+      this.requeued.length > 0 ||
+      (job !== undefined && (this.nextNonce < this.endNonce || job.extranonceIndex + 1 < job.work.extranonceCount))
+    );
   }
 
   private useHeader(work: W, extranonceIndex: number, window: { start: number; end: number }): void {

@@ -70,7 +70,10 @@ const PAUSE_WAIT_MS = 3_000;
 
 function within(ms: number | undefined, promise: Promise<unknown>): Promise<unknown> {
   if (ms === undefined) return promise;
-  return Promise.race([promise, new Promise((resolve) => (setTimeout(resolve, ms) as { unref?: () => void }).unref?.())]);
+  return Promise.race([
+    promise,
+    new Promise((resolve) => (setTimeout(resolve, ms) as { unref?: () => void }).unref?.()),
+  ]);
 }
 
 export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R>> {
@@ -91,11 +94,22 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
   }
 
   /** Get the source ready, then start the workers. */
-  static async start<W extends Work, R>(source: MiningSource<W, R>, options: SessionOptions): Promise<MiningSession<W, R>> {
+  static async start<W extends Work, R>(
+    source: MiningSource<W, R>,
+    options: SessionOptions,
+  ): Promise<MiningSession<W, R>> {
     const signal = options.signal ?? new AbortController().signal;
     try {
-      if (source.prepare && !(await source.prepare(signal))) throw Errors.interrupted(`stopped (interrupted) before ${source.name} answered`);
-      const miner = await Miner.start<W>({ host: options.host, threads: options.threads, backend: options.backend, gpu: options.gpu, throttle: options.throttle, best: source.knownBest?.() ?? null });
+      if (source.prepare && !(await source.prepare(signal)))
+        throw Errors.interrupted(`stopped (interrupted) before ${source.name} answered`);
+      const miner = await Miner.start<W>({
+        host: options.host,
+        threads: options.threads,
+        backend: options.backend,
+        gpu: options.gpu,
+        throttle: options.throttle,
+        best: source.knownBest?.() ?? null,
+      });
       return new MiningSession(source, miner, options);
     } catch (error) {
       await source.close();
@@ -128,7 +142,10 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     const onExternal = () => this.finish('interrupted');
     if (external?.aborted) onExternal();
     external?.addEventListener('abort', onExternal, { once: true });
-    const timer = options.duration === undefined ? undefined : setTimeout(() => this.finish('duration reached'), options.duration * 1000);
+    const timer =
+      options.duration === undefined
+        ? undefined
+        : setTimeout(() => this.finish('duration reached'), options.duration * 1000);
     const tooMany = threadsWarning(miner.threads, options.host.defaultThreads);
     if (tooMany) this.emit('warning', tooMany);
     if (miner.gpuNote) this.emit('notice', miner.gpuNote);
@@ -168,7 +185,9 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     };
     try {
       if (!signal.aborted) source.open(sink, signal);
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       // Solutions already on their way get their verdicts, so the summary counts them; a worker slow
       // to stop must not hold the exit either.
       await within(PAUSE_WAIT_MS, miner.pause());
@@ -181,7 +200,14 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     }
     const stats = miner.stats();
     await miner.close();
-    return { reason: this.reason, ...(this.error ? { error: this.error } : {}), stats, finds: this.finds, counted: this.counted, seconds: (performance.now() - this.began) / 1000 };
+    return {
+      reason: this.reason,
+      ...(this.error ? { error: this.error } : {}),
+      stats,
+      finds: this.finds,
+      counted: this.counted,
+      seconds: (performance.now() - this.began) / 1000,
+    };
   }
 
   /** Stop for this reason, unless already stopping; the first reason is the one reported. */

@@ -80,15 +80,22 @@ export interface StoreScan {
 }
 
 export function encodeRecord(block: Uint8Array): Uint8Array {
-  return concatBytes(MAGIC, uint32LE(block.length), uint32LE(~block.length >>> 0), block, sha256d(block).subarray(0, CHECKSUM));
+  return concatBytes(
+    MAGIC,
+    uint32LE(block.length),
+    uint32LE(~block.length >>> 0),
+    block,
+    sha256d(block).subarray(0, CHECKSUM),
+  );
 }
 
 /** Is there a whole record (magic, matching length pair, block, checksum) anywhere in `bytes` from `from` on? */
 function containsWholeRecord(bytes: Uint8Array, from: number): boolean {
   for (let i = from; i + RECORD_HEAD + CHECKSUM <= bytes.length; i++) {
-    if (bytes[i] !== MAGIC[0] || bytes[i + 1] !== MAGIC[1] || bytes[i + 2] !== MAGIC[2] || bytes[i + 3] !== MAGIC[3]) continue;
+    if (bytes[i] !== MAGIC[0] || bytes[i + 1] !== MAGIC[1] || bytes[i + 2] !== MAGIC[2] || bytes[i + 3] !== MAGIC[3])
+      continue;
     const length = readUint32LE(bytes, i + 4);
-    if ((~length >>> 0) !== readUint32LE(bytes, i + 8) || i + RECORD_HEAD + length + CHECKSUM > bytes.length) continue;
+    if (~length >>> 0 !== readUint32LE(bytes, i + 8) || i + RECORD_HEAD + length + CHECKSUM > bytes.length) continue;
     const block = bytes.subarray(i + RECORD_HEAD, i + RECORD_HEAD + length);
     const checksum = bytes.subarray(i + RECORD_HEAD + length, i + RECORD_HEAD + length + CHECKSUM);
     if (bytesEqual(sha256d(block).subarray(0, CHECKSUM), checksum)) return true;
@@ -107,13 +114,25 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
     const rest = bytes.subarray(offset);
     const fail = (reason: string): StoreScan => ({ blocks, problem: { height, offset, reason } });
     const torn = (): StoreScan => ({ blocks, tornAt: offset });
-    if (rest.length < RECORD_HEAD) return rest.every((b) => b === 0) || bytesEqual(rest.subarray(0, Math.min(4, rest.length)), MAGIC.subarray(0, Math.min(4, rest.length))) ? torn() : fail('record header damaged');
-    if (!bytesEqual(rest.subarray(0, 4), MAGIC)) return rest.every((b) => b === 0) ? torn() : fail('record magic damaged');
+    if (rest.length < RECORD_HEAD)
+      return rest.every((b) => b === 0) ||
+        bytesEqual(rest.subarray(0, Math.min(4, rest.length)), MAGIC.subarray(0, Math.min(4, rest.length)))
+        ? torn()
+        : fail('record header damaged');
+    if (!bytesEqual(rest.subarray(0, 4), MAGIC))
+      return rest.every((b) => b === 0) ? torn() : fail('record magic damaged');
     const length = readUint32LE(rest, 4);
-    if ((~length >>> 0) !== readUint32LE(rest, 8)) return fail('record length damaged');
-    if (RECORD_HEAD + length + CHECKSUM > rest.length) return containsWholeRecord(rest, RECORD_HEAD) ? fail('record cut short inside the store') : torn();
+    if (~length >>> 0 !== readUint32LE(rest, 8)) return fail('record length damaged');
+    if (RECORD_HEAD + length + CHECKSUM > rest.length)
+      return containsWholeRecord(rest, RECORD_HEAD) ? fail('record cut short inside the store') : torn();
     const block = rest.subarray(RECORD_HEAD, RECORD_HEAD + length);
-    if (!bytesEqual(sha256d(block).subarray(0, CHECKSUM), rest.subarray(RECORD_HEAD + length, RECORD_HEAD + length + CHECKSUM))) return fail('checksum mismatch (the block bytes changed on disk)');
+    if (
+      !bytesEqual(
+        sha256d(block).subarray(0, CHECKSUM),
+        rest.subarray(RECORD_HEAD + length, RECORD_HEAD + length + CHECKSUM),
+      )
+    )
+      return fail('checksum mismatch (the block bytes changed on disk)');
     let parsed;
     try {
       parsed = parseBlock(block);
@@ -125,9 +144,11 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
     if (!bytesEqual(parsed.header.prevHash, previous)) return fail(`${where} does not link to the block before it`);
     const reason = checkBlock(parsed);
     if (reason) return fail(`${where}: ${reason}`);
-    if (bitsToTarget(parsed.header.bits) > powLimit) return fail(`${where}: target above the chain's proof-of-work limit`);
+    if (bitsToTarget(parsed.header.bits) > powLimit)
+      return fail(`${where}: target above the chain's proof-of-work limit`);
     const expectedHeight = bip34HeightPush(height);
-    if (!bytesEqual(parsed.transactions[0].inputs[0].scriptSig.subarray(0, expectedHeight.length), expectedHeight)) return fail(`${where}: coinbase does not start with height ${height} (BIP 34)`);
+    if (!bytesEqual(parsed.transactions[0].inputs[0].scriptSig.subarray(0, expectedHeight.length), expectedHeight))
+      return fail(`${where}: coinbase does not start with height ${height} (BIP 34)`);
     blocks.push({ height, hash, header: parsed.header, offset: offset + RECORD_HEAD, length });
     previous = hash;
     offset += RECORD_HEAD + length + CHECKSUM;
@@ -143,13 +164,22 @@ export class ChainStore {
   ) {}
 
   /** Open a store over `storage`, cutting off a torn tail. A store with any other damage is refused untouched (and its storage closed). */
-  static open(storage: ChainStorage, params: ChainParams = REGTEST, warn: (message: string) => void = () => {}): ChainStore {
+  static open(
+    storage: ChainStorage,
+    params: ChainParams = REGTEST,
+    warn: (message: string) => void = () => {},
+  ): ChainStore {
     try {
       const bytes = storage.bytes();
       const scan = scanStore(bytes, params);
-      if (scan.problem) throw Errors.store(`store ${storage.name} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (${storage.checkHint})`);
+      if (scan.problem)
+        throw Errors.store(
+          `store ${storage.name} is damaged at block ${scan.problem.height} (byte ${scan.problem.offset}): ${scan.problem.reason}; left untouched (${storage.checkHint})`,
+        );
       if (scan.tornAt !== undefined) {
-        warn(`store ${storage.name} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`);
+        warn(
+          `store ${storage.name} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`,
+        );
         storage.truncate(scan.tornAt);
       }
       return new ChainStore(storage, params, scan.blocks);
@@ -181,11 +211,21 @@ export class ChainStore {
   async append(block: Uint8Array): Promise<StoredBlock> {
     const parsed = parseBlock(block);
     const hash = headerHash(serializeHeader(parsed.header));
-    if (!bytesEqual(parsed.header.prevHash, this.tip().hash)) throw Errors.store('block does not extend the stored tip');
+    if (!bytesEqual(parsed.header.prevHash, this.tip().hash))
+      throw Errors.store('block does not extend the stored tip');
     const record = encodeRecord(block);
-    const offset = this.blocks.length === 0 ? 0 : this.blocks[this.blocks.length - 1].offset + this.blocks[this.blocks.length - 1].length + CHECKSUM;
+    const offset =
+      this.blocks.length === 0
+        ? 0
+        : this.blocks[this.blocks.length - 1].offset + this.blocks[this.blocks.length - 1].length + CHECKSUM;
     await this.storage.append(record);
-    const stored = { height: this.blocks.length + 1, hash, header: parsed.header, offset: offset + RECORD_HEAD, length: block.length };
+    const stored = {
+      height: this.blocks.length + 1,
+      hash,
+      header: parsed.header,
+      offset: offset + RECORD_HEAD,
+      length: block.length,
+    };
     this.blocks.push(stored);
     return stored;
   }
@@ -198,6 +238,9 @@ export class ChainStore {
 /** The bytes of block `height` in a scanned store. */
 export function storedBlockBytes(store: { bytes: Uint8Array; scan: StoreScan }, height: number): Uint8Array {
   const stored = store.scan.blocks[height - 1];
-  if (!stored) throw Errors.store(`no block at height ${height} (the store holds ${store.scan.blocks.length ? `1..${store.scan.blocks.length}` : 'no blocks'})`);
+  if (!stored)
+    throw Errors.store(
+      `no block at height ${height} (the store holds ${store.scan.blocks.length ? `1..${store.scan.blocks.length}` : 'no blocks'})`,
+    );
   return store.bytes.subarray(stored.offset, stored.offset + stored.length);
 }

@@ -60,7 +60,9 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     const bits = targetToBits(options.target);
     const target = bitsToTarget(bits); // refuses a target that rounds to nothing in compact form
     if (target > bitsToTarget(REGTEST.powLimitBits)) {
-      throw Errors.badTarget(`easier than regtest allows (its limit is bits ${REGTEST.powLimitBits.toString(16)}, about 1 leading zero bit)`);
+      throw Errors.badTarget(
+        `easier than regtest allows (its limit is bits ${REGTEST.powLimitBits.toString(16)}, about 1 leading zero bit)`,
+      );
     }
     return new BuiltInChain(ChainStore.open(options.openStorage(), REGTEST, options.warn), options.payoutScript, bits);
   }
@@ -106,7 +108,13 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
   }
 
   outcome(block: MinedBlock): FindOutcome {
-    return { kind: 'block', block: true, height: block.height, counts: true, wholeBlock: { bytes: hexToBytes(block.block), chain: 'regtest' } };
+    return {
+      kind: 'block',
+      block: true,
+      height: block.height,
+      counts: true,
+      wholeBlock: { bytes: hexToBytes(block.block), chain: 'regtest' },
+    };
   }
 
   next(): void {
@@ -126,7 +134,8 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     try {
       stored = await this.store.append(block);
     } catch (error) {
-      if (error instanceof PowlabError && error.code === 'ERR_WRITE') throw this.notStored(error, work.height, solution.header, block);
+      if (error instanceof PowlabError && error.code === 'ERR_WRITE')
+        throw this.notStored(error, work.height, solution.header, block);
       throw error;
     }
     return {
@@ -148,13 +157,20 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     const blockHex = bytesToHex(block);
     let savedTo: string | null = null;
     try {
-      savedTo = this.store.storage.saveRefusedBlock?.({ height, hash, header: bytesToHex(header), block: blockHex }) ?? null;
+      savedTo =
+        this.store.storage.saveRefusedBlock?.({ height, hash, header: bytesToHex(header), block: blockHex }) ?? null;
     } catch {
       // The same full disk, most likely: the block goes into the message instead.
     }
     const kept = `the store still ends at block ${this.store.height}`;
     const where = savedTo ? `a copy is in ${savedTo}` : `it could not be saved anywhere; the block: ${blockHex}`;
-    return new BlockNotStoredError(`block ${height} (${hash}) was found but not stored: ${error.message}; ${kept}; ${where}`, height, hash, blockHex, savedTo);
+    return new BlockNotStoredError(
+      `block ${height} (${hash}) was found but not stored: ${error.message}; ${kept}; ${where}`,
+      height,
+      hash,
+      blockHex,
+      savedTo,
+    );
   }
 
   /** The best hash of all runs on this store. */
@@ -173,7 +189,12 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
   private coinbase(height: number, extranonceIndex: number) {
     const extranonce = new Uint8Array(EXTRANONCE_BYTES);
     new DataView(extranonce.buffer).setBigUint64(0, BigInt(extranonceIndex), true);
-    return buildCoinbase({ height, extranonce, value: blockSubsidy(height, REGTEST), payoutScript: this.payoutScript, tag: POWLAB_TAG });
+    return buildCoinbase({
+      height,
+      extranonce,
+      value: blockSubsidy(height, REGTEST),
+      payoutScript: this.payoutScript,
+      tag: POWLAB_TAG,
+    });
   }
 }
-

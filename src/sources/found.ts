@@ -29,7 +29,8 @@ export interface FoundBlock {
 
 /** Write a find to <datadir>/found/<hash>.json durably; returns the file's path. */
 export function saveFoundBlock(datadir: string, found: FoundBlock): string {
-  if (!/^[0-9a-f]{64}$/.test(found.hash)) throw new RangeError(`a found block's hash must be 64 lower-case hex digits, got ${JSON.stringify(found.hash)}`);
+  if (!/^[0-9a-f]{64}$/.test(found.hash))
+    throw new RangeError(`a found block's hash must be 64 lower-case hex digits, got ${JSON.stringify(found.hash)}`);
   const dir = join(datadir, FOUND_DIR);
   const file = join(dir, `${found.hash}.json`);
   try {

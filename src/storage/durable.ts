@@ -40,7 +40,8 @@ function roomFromEnvironment(): number | undefined {
   const text = process.env[ROOM_VARIABLE];
   if (text === undefined || text === '') return undefined;
   const room = Number(text);
-  if (!Number.isSafeInteger(room) || room < 0) throw new RangeError(`${ROOM_VARIABLE} must be a whole number of bytes, got ${text}`);
+  if (!Number.isSafeInteger(room) || room < 0)
+    throw new RangeError(`${ROOM_VARIABLE} must be a whole number of bytes, got ${text}`);
   return room;
 }
 
@@ -112,7 +113,8 @@ function explainMkdirFailure(dir: string, error: unknown): string {
   let existing = dir;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   try {
-    if (!statSync(existing).isDirectory()) return existing === dir ? 'it is a file, not a folder' : `${existing} is a file, not a folder`;
+    if (!statSync(existing).isDirectory())
+      return existing === dir ? 'it is a file, not a folder' : `${existing} is a file, not a folder`;
     accessSync(existing, constants.W_OK);
   } catch (inner) {
     return describeFsError(inner);
@@ -254,12 +256,18 @@ export function readSmallRegularFile(path: string, maxBytes: number): Uint8Array
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw Object.assign(new Error(`${path} is ${kindOf(stats)}, not a regular file`), { code: 'ENOTREGULAR' });
-    if (stats.size > maxBytes) throw Object.assign(new Error(`${path} is ${stats.size} bytes, more than the ${maxBytes} allowed`), { code: 'ETOOBIG' });
+    if (!stats.isFile())
+      throw Object.assign(new Error(`${path} is ${kindOf(stats)}, not a regular file`), { code: 'ENOTREGULAR' });
+    if (stats.size > maxBytes)
+      throw Object.assign(new Error(`${path} is ${stats.size} bytes, more than the ${maxBytes} allowed`), {
+        code: 'ETOOBIG',
+      });
     const buffer = new Uint8Array(maxBytes + 1);
     let length = 0;
-    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > maxBytes) throw Object.assign(new Error(`${path} grew past the ${maxBytes} bytes allowed`), { code: 'ETOOBIG' });
+    for (let read = -1; read !== 0 && length < buffer.length; length += read)
+      read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > maxBytes)
+      throw Object.assign(new Error(`${path} grew past the ${maxBytes} bytes allowed`), { code: 'ETOOBIG' });
     return buffer.subarray(0, length);
   } finally {
     closeSync(fd);

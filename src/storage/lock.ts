@@ -46,7 +46,8 @@ function tryCreate(lockPath: string): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      if (isDirectory(lockPath)) throw Errors.store(`${lockPath} is a folder, not powlab's lock file: remove it if no powlab uses this datadir`);
+      if (isDirectory(lockPath))
+        throw Errors.store(`${lockPath} is a folder, not powlab's lock file: remove it if no powlab uses this datadir`);
       return false;
     }
     throw Errors.store(`cannot lock the datadir: cannot create ${lockPath}: ${describeFsError(error)}`);
@@ -69,7 +70,10 @@ function readOwner(lockPath: string): Owner | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTREGULAR' || code === 'ETOOBIG') throw Errors.store(`${(error as Error).message}: it is not powlab's lock file; remove it if no powlab uses this datadir`);
+    if (code === 'ENOTREGULAR' || code === 'ETOOBIG')
+      throw Errors.store(
+        `${(error as Error).message}: it is not powlab's lock file; remove it if no powlab uses this datadir`,
+      );
     throw Errors.store(`cannot read the datadir lock ${lockPath}: ${describeFsError(error)}`);
   }
   const pid = /^\d{1,10}$/.test(content) ? Number(content) : 0;

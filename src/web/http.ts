@@ -57,7 +57,8 @@ export function loadPage(dir: string, what: string): Map<string, Asset> {
 /** Add the JavaScript files in `dir` to `assets`, served under `prefix`. */
 export function addScripts(assets: Map<string, Asset>, dir: string, prefix: string): void {
   for (const name of readdirSync(dir)) {
-    if (extname(name) === '.js') assets.set(`${prefix}${name}`, { body: readFileSync(join(dir, name)), type: CONTENT_TYPES['.js'] });
+    if (extname(name) === '.js')
+      assets.set(`${prefix}${name}`, { body: readFileSync(join(dir, name)), type: CONTENT_TYPES['.js'] });
   }
 }
 

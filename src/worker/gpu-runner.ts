@@ -68,7 +68,13 @@ export async function startGpuWorker(
     }
     const hooks = rangeHooks(memory, current, message, post, () => scanner.setTopLimb(scanLimbs(current)[0]));
     const outcome = await scanRangeOnGpu(scanner, message.start, message.count, hooks, sizer);
-    post({ type: 'rangeDone', rangeId: message.rangeId, next: outcome.next, hashes: outcome.hashes, stopped: outcome.stopped });
+    post({
+      type: 'rangeDone',
+      rangeId: message.rangeId,
+      next: outcome.next,
+      hashes: outcome.hashes,
+      stopped: outcome.stopped,
+    });
   };
 
   let queue = Promise.resolve();

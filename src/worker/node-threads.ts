@@ -21,18 +21,22 @@ export function nodeThreads(): ThreadHost {
         const gpu = init.backend === 'webgpu';
         // Here, on the main thread: what a worker sets in process.env never reaches the C library.
         if (gpu) prepareGpuEnvironment();
-        pool.acquire(gpu ? GPU_WORKER_FILE : WORKER_FILE, { workerData: init }, (error: Error | null, worker: Worker) => {
-          if (error) return reject(error);
-          worker.on('message', (message: FromWorker) => events.message(message));
-          worker.on('error', (cause: Error) => events.error(cause));
-          worker.on('exit', () => events.exit());
-          resolve({
-            post: (message) => worker.postMessage(message),
-            terminate: async () => {
-              await worker.terminate();
-            },
-          });
-        });
+        pool.acquire(
+          gpu ? GPU_WORKER_FILE : WORKER_FILE,
+          { workerData: init },
+          (error: Error | null, worker: Worker) => {
+            if (error) return reject(error);
+            worker.on('message', (message: FromWorker) => events.message(message));
+            worker.on('error', (cause: Error) => events.error(cause));
+            worker.on('exit', () => events.exit());
+            resolve({
+              post: (message) => worker.postMessage(message),
+              terminate: async () => {
+                await worker.terminate();
+              },
+            });
+          },
+        );
       }),
   };
 }

@@ -8,7 +8,14 @@ import { headerMidstate, headerTailWords, sha256dFromMidstate } from '../core/sh
 import { digestMeetsTarget } from '../core/target.js';
 import type { ScanJob } from '../hash/backend.js';
 import { limbsJustBelow, scanLimbsFor } from './best-bar.js';
-import { CONTROL_EPOCH, CONTROL_THROTTLE, type FromWorker, type JobMessage, type RangeMessage, type WorkerInit } from './protocol.js';
+import {
+  CONTROL_EPOCH,
+  CONTROL_THROTTLE,
+  type FromWorker,
+  type JobMessage,
+  type RangeMessage,
+  type WorkerInit,
+} from './protocol.js';
 import type { ScanHooks } from './scan.js';
 
 export interface HeldJob extends ScanJob {
@@ -25,11 +32,23 @@ export interface WorkerMemory {
 }
 
 export function workerMemory(init: WorkerInit): WorkerMemory {
-  return { index: init.index, control: new Int32Array(init.control), progress: new BigInt64Array(init.progress), positions: new Uint32Array(init.positions) };
+  return {
+    index: init.index,
+    control: new Int32Array(init.control),
+    progress: new BigInt64Array(init.progress),
+    positions: new Uint32Array(init.positions),
+  };
 }
 
 export function heldJob(message: JobMessage): HeldJob {
-  return { key: message.jobKey, header: message.header, midstate: headerMidstate(message.header), tail: headerTailWords(message.header), targetLimbs: message.targetLimbs, bestLimbs: message.bestLimbs };
+  return {
+    key: message.jobKey,
+    header: message.header,
+    midstate: headerMidstate(message.header),
+    tail: headerTailWords(message.header),
+    targetLimbs: message.targetLimbs,
+    bestLimbs: message.bestLimbs,
+  };
 }
 
 /** The limbs a scanner reports at or below: the looser of the target and the best so far. */
@@ -41,7 +60,13 @@ export function scanLimbs(job: HeldJob): Uint32Array {
  * The hooks for one range of `job`. `barLowered` is told when a new best lowered the job's best bar,
  * so the scanner can report only better ones from then on.
  */
-export function rangeHooks(memory: WorkerMemory, job: HeldJob, range: RangeMessage, post: (message: FromWorker) => void, barLowered: () => void): ScanHooks {
+export function rangeHooks(
+  memory: WorkerMemory,
+  job: HeldJob,
+  range: RangeMessage,
+  post: (message: FromWorker) => void,
+  barLowered: () => void,
+): ScanHooks {
   const digest = new Uint32Array(8);
   return {
     stopped: () => Atomics.load(memory.control, CONTROL_EPOCH) !== range.epoch,

@@ -9,7 +9,10 @@ import type { FromWorker, RangeMessage, ToWorker, WorkerInit } from './protocol.
 import { heldJob, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
 import { ChunkSizer, scanRange } from './scan.js';
 
-export async function startWorker(init: WorkerInit, post: (message: FromWorker) => void): Promise<(message: ToWorker) => void> {
+export async function startWorker(
+  init: WorkerInit,
+  post: (message: FromWorker) => void,
+): Promise<(message: ToWorker) => void> {
   const memory = workerMemory(init);
   const backend: HashBackend = await loadBackend(init.backend);
   const sizer = new ChunkSizer();
@@ -21,9 +24,17 @@ export async function startWorker(init: WorkerInit, post: (message: FromWorker) 
       post({ type: 'rangeDone', rangeId: message.rangeId, next: message.start, hashes: 0, stopped: true });
       return;
     }
-    const hooks = rangeHooks(memory, current, message, post, () => backend.setJob({ ...current, targetLimbs: scanLimbs(current) }));
+    const hooks = rangeHooks(memory, current, message, post, () =>
+      backend.setJob({ ...current, targetLimbs: scanLimbs(current) }),
+    );
     const outcome = scanRange(backend, message.start, message.count, hooks, sizer);
-    post({ type: 'rangeDone', rangeId: message.rangeId, next: outcome.next, hashes: outcome.hashes, stopped: outcome.stopped });
+    post({
+      type: 'rangeDone',
+      rangeId: message.rangeId,
+      next: outcome.next,
+      hashes: outcome.hashes,
+      stopped: outcome.stopped,
+    });
   };
 
   post({ type: 'ready', backend: backend.name });

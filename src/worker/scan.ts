@@ -51,7 +51,13 @@ export class ChunkSizer {
   }
 }
 
-export function scanRange(backend: HashBackend, start: number, count: number, hooks: ScanHooks, sizer: ChunkSizer): ScanOutcome {
+export function scanRange(
+  backend: HashBackend,
+  start: number,
+  count: number,
+  hooks: ScanHooks,
+  sizer: ChunkSizer,
+): ScanOutcome {
   const end = start + count;
   let next = start;
   let hashes = 0;

@@ -18,7 +18,10 @@ const BLOCK_HEX = readFileSync(BLOCK_FILE, 'utf8').trim();
 
 function midstateOf(header: Uint8Array): string {
   const state = Uint32Array.from(SHA256_IV);
-  sha256Compress(state, Array.from({ length: 16 }, (_, t) => readUint32BE(header, 4 * t)));
+  sha256Compress(
+    state,
+    Array.from({ length: 16 }, (_, t) => readUint32BE(header, 4 * t)),
+  );
   return bytesToHex(digestWordsToBytes(state));
 }
 
@@ -31,7 +34,14 @@ async function explainJson(args: string[]) {
 
 describe('powlab explain --header', () => {
   it('takes the last of an option given twice, as command lines do', async () => {
-    const e = await explainJson(['--header', vectors.valid[0].hex, '--header', BLOCK_100000.hex, '--hashrate', '1000000']);
+    const e = await explainJson([
+      '--header',
+      vectors.valid[0].hex,
+      '--header',
+      BLOCK_100000.hex,
+      '--hashrate',
+      '1000000',
+    ]);
     expect(e.hash).toBe(BLOCK_100000.hash);
   });
 
@@ -110,7 +120,9 @@ describe('powlab explain --header', () => {
   it('words every chance one way: 1 in N when tiny, a percent otherwise', async () => {
     const text = (await runCli(['explain', '--header', BLOCK_100000.hex, '--hashrate', '2e6'])).stdout;
     expect(text).toContain('chance one hash wins = (target + 1) / 2^256 = 1 in 62.2 trillion');
-    expect(text).toMatch(/holds a winning nonce with a chance of 1 - \(1 - p\)\^\(2\^32\) = 1 in 14,500, so all of them fail with >99%/);
+    expect(text).toMatch(
+      /holds a winning nonce with a chance of 1 - \(1 - p\)\^\(2\^32\) = 1 in 14,500, so all of them fail with >99%/,
+    );
     expect(text).toContain('chance of a block within the next hour 0.012%');
   });
 
@@ -132,7 +144,9 @@ describe('powlab explain --block', () => {
     const reference = bitcoin.Block.fromHex(BLOCK_HEX);
     expect(e.hash).toBe(reference.getId());
     expect(e.block.txids).toEqual(reference.transactions!.map((tx) => tx.getId()));
-    expect(e.block.merkleLevels.at(-1)).toEqual([e.fields.find((f: { name: string }) => f.name === 'merkleRoot').value]);
+    expect(e.block.merkleLevels.at(-1)).toEqual([
+      e.fields.find((f: { name: string }) => f.name === 'merkleRoot').value,
+    ]);
     expect(e.block.merkleRootMatchesHeader).toBe(true);
     expect(e.block.coinbase.outputs[0]).toMatchObject({ value: 5e9, address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' });
   });
@@ -176,9 +190,24 @@ describe('powlab explain on the built-in chain', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'powlab-explain-'));
     datadir = join(root, 'regtest');
-    const result = await runCli(['mine', '--zeros', '8', '--blocks', '2', '--json', '--threads', '1', '--datadir', datadir]);
+    const result = await runCli([
+      'mine',
+      '--zeros',
+      '8',
+      '--blocks',
+      '2',
+      '--json',
+      '--threads',
+      '1',
+      '--datadir',
+      datadir,
+    ]);
     expect(result.code).toBe(0);
-    mined = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as MinedBlock & { type?: string }).filter((line) => line.type !== 'summary');
+    mined = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as MinedBlock & { type?: string })
+      .filter((line) => line.type !== 'summary');
   });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -189,7 +218,11 @@ describe('powlab explain on the built-in chain', () => {
       expect(e.source).toEqual({ kind: 'store', datadir, height: block.height, tip: false });
       expect(e.header).toBe(block.header);
       expect(e.hash).toBe(block.hash);
-      expect(e.block.coinbase).toMatchObject({ bip34Height: block.height, extranonceIndex: block.extranonce, tag: '/powlab/' });
+      expect(e.block.coinbase).toMatchObject({
+        bip34Height: block.height,
+        extranonceIndex: block.extranonce,
+        tag: '/powlab/',
+      });
       expect(e.block.merkleRoot).toBe(e.fields.find((f: { name: string }) => f.name === 'merkleRoot').value);
       expect(e.block.merkleRootMatchesHeader).toBe(true);
       expect(e.block.nextExtranonce.index).toBe(block.extranonce + 1);
@@ -224,8 +257,16 @@ describe('powlab explain on the built-in chain', () => {
   });
 
   it.each([
-    ['a height beyond the tip', () => ['--height', '3', '--datadir', datadir], /no block at height 3 \(the store holds 1\.\.2\)/],
-    ['a height in a datadir with no store', () => ['--height', '1', '--datadir', join(root, 'nothing-here')], /--height: no block at height 1: there is no chain in .*nothing-here yet/],
+    [
+      'a height beyond the tip',
+      () => ['--height', '3', '--datadir', datadir],
+      /no block at height 3 \(the store holds 1\.\.2\)/,
+    ],
+    [
+      'a height in a datadir with no store',
+      () => ['--height', '1', '--datadir', join(root, 'nothing-here')],
+      /--height: no block at height 1: there is no chain in .*nothing-here yet/,
+    ],
   ])('%s: one line, exit 2', async (_name, args, message) => {
     const result = await runCli(['explain', '--hashrate', '1', ...args()]);
     expect(result.code).toBe(2);
@@ -242,11 +283,31 @@ describe('powlab explain: bad input', () => {
     ['both --header and --height', ['--header', BLOCK_100000.hex, '--height', '1'], /mutually exclusive/],
     ['a negative height', ['--height', '-1'], /--height: must be a whole number/],
     ['a height without its number', ['--height'], /Not enough arguments following: height/],
-    ['a zero hashrate', ['--header', BLOCK_100000.hex, '--hashrate', '0'], /--hashrate: must be a finite number above zero, got 0/],
-    ['a hashrate that is not one', ['--header', BLOCK_100000.hex, '--hashrate', 'fast'], /--hashrate: not a hashrate: "fast"/],
-    ['both --hashrate and --measure', ['--header', BLOCK_100000.hex, '--hashrate', '5', '--measure'], /mutually exclusive/],
-    ['a measurement too long', ['--header', BLOCK_100000.hex, '--seconds', '1000'], /--seconds: a measurement of at most 60 s is plenty, got 1000/],
-    ['an invalid compact target', ['--header', `${'00'.repeat(72)}ffff80ff00000000`], /invalid compact target 0xff80ffff/],
+    [
+      'a zero hashrate',
+      ['--header', BLOCK_100000.hex, '--hashrate', '0'],
+      /--hashrate: must be a finite number above zero, got 0/,
+    ],
+    [
+      'a hashrate that is not one',
+      ['--header', BLOCK_100000.hex, '--hashrate', 'fast'],
+      /--hashrate: not a hashrate: "fast"/,
+    ],
+    [
+      'both --hashrate and --measure',
+      ['--header', BLOCK_100000.hex, '--hashrate', '5', '--measure'],
+      /mutually exclusive/,
+    ],
+    [
+      'a measurement too long',
+      ['--header', BLOCK_100000.hex, '--seconds', '1000'],
+      /--seconds: a measurement of at most 60 s is plenty, got 1000/,
+    ],
+    [
+      'an invalid compact target',
+      ['--header', `${'00'.repeat(72)}ffff80ff00000000`],
+      /invalid compact target 0xff80ffff/,
+    ],
   ])('%s: one line on stderr, exit 2', async (_name, args, message) => {
     const result = await runCli(['explain', ...args]);
     expect(result.code).toBe(2);

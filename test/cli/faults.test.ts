@@ -14,7 +14,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** `powlab ARGS | head -c BYTES`, as a shell would run it: the reader closes after BYTES. */
 async function intoHead(args: string[], bytes: number): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let read = 0;
   child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -30,21 +33,32 @@ describe('mining command faults', () => {
   it.each([
     [['--json'], 100],
     [[], 20],
-  ])('a closed pipe (%j, head -c %d): a quiet stop, no stack, the lock released and the store whole', async (extra, bytes) => {
-    const datadir = join(root, `pipe-${bytes}`);
-    const run = await intoHead(['mine', '--zeros', '8', '--blocks', '500', '--threads', '1', '--datadir', datadir, ...extra], bytes);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(existsSync(join(datadir, 'lock'))).toBe(false);
-    const verify = await runCli(['chain', 'verify', '--datadir', datadir]);
-    expect(verify.code, verify.stderr).toBe(0);
-  });
+  ])(
+    'a closed pipe (%j, head -c %d): a quiet stop, no stack, the lock released and the store whole',
+    async (extra, bytes) => {
+      const datadir = join(root, `pipe-${bytes}`);
+      const run = await intoHead(
+        ['mine', '--zeros', '8', '--blocks', '500', '--threads', '1', '--datadir', datadir, ...extra],
+        bytes,
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(existsSync(join(datadir, 'lock'))).toBe(false);
+      const verify = await runCli(['chain', 'verify', '--datadir', datadir]);
+      expect(verify.code, verify.stderr).toBe(0);
+    },
+  );
 
   it.each([
     [['--backend', 'nope'], /^powlab: --backend: unknown backend nope \(known: auto, noble, js, wasm/],
     [['--throttle', ''], /^powlab: --throttle: must be a number, got ""\n$/],
     [['--threads', 'many'], /^powlab: --threads: must be a number, got "many"\n$/],
-    [['--threads', String(availableParallelism() * MAX_THREADS_PER_CORE + 1)], new RegExp(`^powlab: --threads: must be a whole number from 1 to ${availableParallelism() * MAX_THREADS_PER_CORE} `)],
+    [
+      ['--threads', String(availableParallelism() * MAX_THREADS_PER_CORE + 1)],
+      new RegExp(
+        `^powlab: --threads: must be a whole number from 1 to ${availableParallelism() * MAX_THREADS_PER_CORE} `,
+      ),
+    ],
   ])('%j is refused in one line that says what is wrong', async (args, message) => {
     const run = await runCli(['mine', '--blocks', '1', '--datadir', join(root, 'options'), ...args]);
     expect(run.stderr).toMatch(message);
@@ -54,9 +68,21 @@ describe('mining command faults', () => {
 
   it('more threads than cores are taken with one warning', async () => {
     const threads = availableParallelism() + 1;
-    const run = await runCli(['mine', '--blocks', '1', '--zeros', '4', '--threads', String(threads), '--datadir', join(root, 'many')]);
+    const run = await runCli([
+      'mine',
+      '--blocks',
+      '1',
+      '--zeros',
+      '4',
+      '--threads',
+      String(threads),
+      '--datadir',
+      join(root, 'many'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toBe(`powlab: warning: ${threads} threads on ${availableParallelism()} cores: they share the cores, so the hashrate will not rise\n`);
+    expect(run.stderr).toBe(
+      `powlab: warning: ${threads} threads on ${availableParallelism()} cores: they share the cores, so the hashrate will not rise\n`,
+    );
   });
 
   it('Ctrl-C while waiting for a node that never answers: one line, exit 130', async () => {
@@ -67,13 +93,19 @@ describe('mining command faults', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
     try {
-      const child = spawn(process.execPath, [BIN, 'mine', '--rpc', `http://127.0.0.1:${port}`, '--datadir', join(root, 'rpc')], { env: { ...process.env, NO_COLOR: '1' } });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'mine', '--rpc', `http://127.0.0.1:${port}`, '--datadir', join(root, 'rpc')],
+        { env: { ...process.env, NO_COLOR: '1' } },
+      );
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
       void asked.then(() => child.kill('SIGINT'));
       const [code] = await once(child, 'exit');
       expect(code).toBe(130);
-      expect(stderr).toMatch(/^powlab: stopped \(interrupted\) before the node at http:\/\/127\.0\.0\.1:\d+ answered\n$/);
+      expect(stderr).toMatch(
+        /^powlab: stopped \(interrupted\) before the node at http:\/\/127\.0\.0\.1:\d+ answered\n$/,
+      );
     } finally {
       silent.close();
     }

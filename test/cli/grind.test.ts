@@ -9,7 +9,18 @@ describe('powlab grind', () => {
 
   it.each(mainnet)('finds the true nonce of $description in a window around it, on 2 threads', async (v) => {
     const start = Math.max(0, v.nonce - 150_000);
-    const result = await runCli(['grind', '--header', withZeroNonce(v.hex), '--start', String(start), '--count', '200000', '--threads', '2', '--json']);
+    const result = await runCli([
+      'grind',
+      '--header',
+      withZeroNonce(v.hex),
+      '--start',
+      String(start),
+      '--count',
+      '200000',
+      '--threads',
+      '2',
+      '--json',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const found = JSON.parse(result.stdout);
@@ -20,7 +31,17 @@ describe('powlab grind', () => {
 
   it('exits 1 when the range holds no solution', async () => {
     const v = mainnet[1];
-    const result = await runCli(['grind', '--header', withZeroNonce(v.hex), '--start', String(v.nonce + 1), '--count', '50000', '--threads', '2']);
+    const result = await runCli([
+      'grind',
+      '--header',
+      withZeroNonce(v.hex),
+      '--start',
+      String(v.nonce + 1),
+      '--count',
+      '50000',
+      '--threads',
+      '2',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/no nonce in .* meets the target/);

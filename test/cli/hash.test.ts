@@ -13,7 +13,14 @@ describe('powlab hash', () => {
     const result = await runCli(['hash', '--json', v.hex]);
     expect(result.code).toBe(0);
     const facts = JSON.parse(result.stdout);
-    expect(facts).toMatchObject({ hash: v.hash, nonce: v.nonce, prevHash: v.prevHash, merkleRoot: v.merkleRoot, bits: v.bits, meetsTarget: true });
+    expect(facts).toMatchObject({
+      hash: v.hash,
+      nonce: v.nonce,
+      prevHash: v.prevHash,
+      merkleRoot: v.merkleRoot,
+      bits: v.bits,
+      meetsTarget: true,
+    });
     expect(facts.target).toBe('000000000004864c000000000000000000000000000000000000000000000000');
   });
 

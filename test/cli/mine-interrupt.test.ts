@@ -13,7 +13,9 @@ describe('powlab mine and Ctrl-C', () => {
 
   it('stops the workers, prints a summary and leaves the store consistent', async () => {
     const datadir = join(root, 'regtest');
-    const child = spawn(process.execPath, [BIN, 'mine', '--zeros', '12', '--threads', '2', '--datadir', datadir], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'mine', '--zeros', '12', '--threads', '2', '--datadir', datadir], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const lines: string[] = [];

@@ -23,10 +23,24 @@ describe('powlab mine on the built-in chain', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'powlab-mine-'));
     datadir = join(root, 'regtest');
-    const result = await runCli(['mine', '--blocks', '3', '--zeros', '16', '--json', '--threads', '2', '--datadir', datadir]);
+    const result = await runCli([
+      'mine',
+      '--blocks',
+      '3',
+      '--zeros',
+      '16',
+      '--json',
+      '--threads',
+      '2',
+      '--datadir',
+      datadir,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as MinedBlock & { type?: string });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as MinedBlock & { type?: string });
     expect(lines.at(-1)).toMatchObject({ type: 'summary', stopped: 'blocks reached', blocks: 3 });
     blocks = lines.slice(0, -1);
   });
@@ -53,11 +67,16 @@ describe('powlab mine on the built-in chain', () => {
 
   it('each block passes python-bitcoinlib CheckBlock with regtest parameters', () => {
     const verdicts = checkBlocksWithPythonBitcoinlib(blocks.map((b) => b.block));
-    expect(verdicts).toEqual(blocks.map((b, i) => ({ ok: true, hash: b.hash, prev: i === 0 ? REGTEST.genesisHashHex : blocks[i - 1].hash })));
+    expect(verdicts).toEqual(
+      blocks.map((b, i) => ({ ok: true, hash: b.hash, prev: i === 0 ? REGTEST.genesisHashHex : blocks[i - 1].hash })),
+    );
   });
 
   it('python-bitcoinlib rejects a block whose nonce was changed (the checker can fail)', () => {
-    const tampered = blocks[0].block.slice(0, 152) + (blocks[0].block.slice(152, 154) === '00' ? '01' : '00') + blocks[0].block.slice(154);
+    const tampered =
+      blocks[0].block.slice(0, 152) +
+      (blocks[0].block.slice(152, 154) === '00' ? '01' : '00') +
+      blocks[0].block.slice(154);
     const [verdict] = checkBlocksWithPythonBitcoinlib([tampered]);
     expect(verdict.ok).toBe(false);
   });

@@ -7,7 +7,11 @@ describe('mine --help on passwords', () => {
     const help = await runCli(['mine', '--help']);
     expect(help.code).toBe(0);
     const text = help.stdout.replace(/\s+/g, ' ');
-    expect(text).toContain('--rpc-password RPC password; other users see flags in the process list (ps): prefer POWLAB_RPC_PASSWORD or --rpc-cookie');
-    expect(text).toContain('--password pool password (default x); other users see flags in the process list (ps): prefer POWLAB_POOL_PASSWORD');
+    expect(text).toContain(
+      '--rpc-password RPC password; other users see flags in the process list (ps): prefer POWLAB_RPC_PASSWORD or --rpc-cookie',
+    );
+    expect(text).toContain(
+      '--password pool password (default x); other users see flags in the process list (ps): prefer POWLAB_POOL_PASSWORD',
+    );
   });
 });

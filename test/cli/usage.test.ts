@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 describe('the command line as a whole', () => {
   it.each([
@@ -21,6 +23,7 @@ describe('the command line as a whole', () => {
     expect((await runCli(['--version'])).stdout.trim()).toBe(version);
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['hash', 'mine', 'grind', 'chain', 'bench', 'explain', 'economics', 'pool']) expect(help.stdout).toMatch(new RegExp(`powlab ${command}\\b`));
+    for (const command of ['hash', 'mine', 'grind', 'chain', 'bench', 'explain', 'economics', 'pool'])
+      expect(help.stdout).toMatch(new RegExp(`powlab ${command}\\b`));
   });
 });

@@ -11,7 +11,9 @@ describe('genesis blocks rebuilt from chain parameters', () => {
   it.each([MAINNET, REGTEST])('$name genesis hashes to its known hash and passes checkBlock', (params) => {
     const header = serializeHeader(params.genesisHeader);
     expect(hashToDisplayHex(headerHash(header))).toBe(params.genesisHashHex);
-    expect(hashToDisplayHex(params.genesisHeader.merkleRoot)).toBe('4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b');
+    expect(hashToDisplayHex(params.genesisHeader.merkleRoot)).toBe(
+      '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b',
+    );
     const block = serializeBlock(header, [serializeTx(params.genesisCoinbase)]);
     expect(checkBlock(parseBlock(block))).toBeUndefined();
     const theirs = BitcoinJsBlock.fromBuffer(Buffer.from(block));
@@ -27,7 +29,9 @@ describe('block assembly', () => {
       extranonce: new Uint8Array(8),
       value: 5_000_000_000n,
       payoutScript: Uint8Array.of(0x51),
-      witnessCommitment: witnessCommitmentScript(witnessMerkleRoot([{ version: 2, inputs: [], outputs: [], locktime: 0 }])),
+      witnessCommitment: witnessCommitmentScript(
+        witnessMerkleRoot([{ version: 2, inputs: [], outputs: [], locktime: 0 }]),
+      ),
     });
     const header = {
       version: 0x20000000,
@@ -51,7 +55,9 @@ describe('block assembly', () => {
   });
 
   it('checkBlock names a broken merkle root', () => {
-    const block = parseBlock(serializeBlock(serializeHeader(REGTEST.genesisHeader), [serializeTx(REGTEST.genesisCoinbase)]));
+    const block = parseBlock(
+      serializeBlock(serializeHeader(REGTEST.genesisHeader), [serializeTx(REGTEST.genesisCoinbase)]),
+    );
     block.transactions[0].locktime = 1;
     expect(checkBlock(block)).toMatch(/merkle root/);
   });

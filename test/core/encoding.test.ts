@@ -27,7 +27,9 @@ describe('reading script pushes', () => {
     expect(pushes).toHaveLength(3);
     expect(pushedNumber(pushes[0])).toBe(0x1d00ffff);
     expect(pushedNumber(pushes[1])).toBe(4);
-    expect(new TextDecoder().decode(pushes[2].data)).toBe('The Times 03/Jan/2009 Chancellor on brink of second bailout for banks');
+    expect(new TextDecoder().decode(pushes[2].data)).toBe(
+      'The Times 03/Jan/2009 Chancellor on brink of second bailout for banks',
+    );
   });
 
   it('a negative number keeps its sign bit', () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../src/core/bytes.js';
 import { describeHeader } from '../../src/core/describe.js';
-import { headerBytesFromHex, headerHash, hashToDisplayHex, parseHeader, serializeHeader } from '../../src/core/header.js';
+import {
+  headerBytesFromHex,
+  headerHash,
+  hashToDisplayHex,
+  parseHeader,
+  serializeHeader,
+} from '../../src/core/header.js';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
 

@@ -26,7 +26,11 @@ describe('the odds of a find', () => {
 
 describe('oddsAt', () => {
   it('gives the mean wait, the median (ln 2 of it) and the chance within an hour in one place', () => {
-    expect(oddsAt(2 ** 32, 2 ** 20)).toEqual({ expectedSeconds: 4096, medianSeconds: 4096 * Math.LN2, chanceWithinHour: chanceOfFindWithin(3600, 2 ** 32, 2 ** 20) });
+    expect(oddsAt(2 ** 32, 2 ** 20)).toEqual({
+      expectedSeconds: 4096,
+      medianSeconds: 4096 * Math.LN2,
+      chanceWithinHour: chanceOfFindWithin(3600, 2 ** 32, 2 ** 20),
+    });
     expect(oddsAt(2 ** 32, 2 ** 20).chanceWithinHour).toBeCloseTo(1 - Math.exp(-3600 / 4096), 15);
   });
 

@@ -39,7 +39,9 @@ describe('sha256Compress', () => {
     const words = Array.from({ length: 16 }, (_, t) => readUint32BE(block, 4 * t));
     const state = Uint32Array.from(SHA256_IV);
     sha256Compress(state, words);
-    expect(bytesToHex(digestWordsToBytes(state))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(bytesToHex(digestWordsToBytes(state))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });
 
@@ -75,14 +77,17 @@ describe('sha256Padded', () => {
     expect(bytesToHex(padded.subarray(80))).toBe(`80${'00'.repeat(45)}0280`);
   });
 
-  it('compressing its blocks from the IV gives node:crypto\'s SHA-256, at every length 0..200', () => {
+  it("compressing its blocks from the IV gives node:crypto's SHA-256, at every length 0..200", () => {
     for (let length = 0; length <= 200; length++) {
       const message = randomBytes(length);
       const padded = sha256Padded(message);
       expect(padded.length % 64).toBe(0);
       const state = Uint32Array.from(SHA256_IV);
       for (let block = 0; block < padded.length; block += 64) {
-        sha256Compress(state, Array.from({ length: 16 }, (_, t) => readUint32BE(padded, block + 4 * t)));
+        sha256Compress(
+          state,
+          Array.from({ length: 16 }, (_, t) => readUint32BE(padded, block + 4 * t)),
+        );
       }
       expect(bytesToHex(digestWordsToBytes(state))).toBe(createHash('sha256').update(message).digest('hex'));
     }

@@ -86,7 +86,9 @@ describe('hash against target', () => {
       const zeros = i % 24;
       for (let z = 0; z < zeros >> 3; z++) hash[31 - z] = 0;
       const value = hashToBigInt(hash);
-      const targets = [targetFromZeroBits(zeros), value, value - 1n, value + 1n].filter((t) => t >= 0n && t < 1n << 256n);
+      const targets = [targetFromZeroBits(zeros), value, value - 1n, value + 1n].filter(
+        (t) => t >= 0n && t < 1n << 256n,
+      );
       // A digest in big-endian words is the hash bytes read four at a time.
       const digest = Uint32Array.from({ length: 8 }, (_, t) => readUint32BE(hash, 4 * t));
       for (const target of targets) {
@@ -110,6 +112,8 @@ describe('odds of a hash', () => {
 
   it('difficulty 1 takes 2^48 / 0xffff hashes, just over 2^32', () => {
     expect(expectedHashes(DIFF1_TARGET)).toBe(Math.floor(2 ** 48 / 0xffff));
-    expect(expectedHashes(bitsToTarget(0x1b04864c)) / 2 ** 32 / targetToDifficulty(bitsToTarget(0x1b04864c))).toBeCloseTo(1, 4);
+    expect(
+      expectedHashes(bitsToTarget(0x1b04864c)) / 2 ** 32 / targetToDifficulty(bitsToTarget(0x1b04864c)),
+    ).toBeCloseTo(1, 4);
   });
 });

@@ -32,7 +32,12 @@ describe('coinbase', () => {
   const payoutScript = addressToScript('bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080', REGTEST);
 
   it('serialises as bitcoinjs-lib reads it, txid included', () => {
-    const coinbase = buildCoinbase({ height: 300, extranonce: hexToBytes('0011223344556677'), value: 5_000_000_000n, payoutScript });
+    const coinbase = buildCoinbase({
+      height: 300,
+      extranonce: hexToBytes('0011223344556677'),
+      value: 5_000_000_000n,
+      payoutScript,
+    });
     const bytes = serializeTx(coinbase);
     const theirs = BitcoinJsTransaction.fromBuffer(Buffer.from(bytes));
     expect(theirs.isCoinbase()).toBe(true);
@@ -45,7 +50,13 @@ describe('coinbase', () => {
 
   it('with a witness commitment carries the reserved value and differs in txid and wtxid', () => {
     const commitment = witnessCommitmentScript(new Uint8Array(32));
-    const coinbase = buildCoinbase({ height: 500, extranonce: new Uint8Array(8), value: 1n, payoutScript, witnessCommitment: commitment });
+    const coinbase = buildCoinbase({
+      height: 500,
+      extranonce: new Uint8Array(8),
+      value: 1n,
+      payoutScript,
+      witnessCommitment: commitment,
+    });
     const bytes = serializeTx(coinbase);
     const theirs = BitcoinJsTransaction.fromBuffer(Buffer.from(bytes));
     expect(theirs.hasWitnesses()).toBe(true);
@@ -67,10 +78,12 @@ describe('addresses', () => {
     expect(bytesToHex(addressToScript(address, REGTEST))).toBe(script);
   });
 
-  it.each(['bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', 'nonsense', 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt081'])(
-    '%s is refused on regtest',
-    (address) => {
-      expect(() => addressToScript(address, REGTEST)).toThrow(/invalid address/);
-    },
-  );
+  it.each([
+    'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4',
+    '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2',
+    'nonsense',
+    'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt081',
+  ])('%s is refused on regtest', (address) => {
+    expect(() => addressToScript(address, REGTEST)).toThrow(/invalid address/);
+  });
 });

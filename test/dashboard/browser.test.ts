@@ -15,10 +15,15 @@ interface PageElement {
   getAttribute(name: string): string | null;
   width: number;
   height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray } };
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+  };
   toDataURL(): string;
 }
-declare const document: { body: { dataset: Record<string, string | undefined> }; querySelector(selector: string): PageElement | null };
+declare const document: {
+  body: { dataset: Record<string, string | undefined> };
+  querySelector(selector: string): PageElement | null;
+};
 /** The chart's colour for the total hashrate (dashboard.js TOTAL_COLOUR). */
 const TOTAL_RGB = [0x39, 0xc5, 0xcf];
 
@@ -31,10 +36,14 @@ describe('the dashboard in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`these tests drive Debian's Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`these tests drive Debian's Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
     // 20 zero bits: a block every second or so on two threads, so one is found while we watch.
     run = await startDashboardRun(['--zeros', '20', '--threads', '2', '--datadir', join(root, 'regtest')]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (request) => requests.push(request.url()));
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -63,11 +72,17 @@ describe('the dashboard in Chromium', () => {
 
   it('shows a non-zero hashrate in #hashrate that changes over time', async () => {
     const hashrate = page.locator('#hashrate');
-    await page.waitForFunction(() => Number(document.querySelector('#hashrate')!.getAttribute('data-value')) > 0, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('#hashrate')!.getAttribute('data-value')) > 0,
+      undefined,
+      { timeout: 15_000 },
+    );
     const first = await hashrate.textContent();
     expect(first).toMatch(/^[\d.]+ [kMG]?H\/s$/);
     expect(first).not.toMatch(/^0(\.0+)? /);
-    await page.waitForFunction((shown) => document.querySelector('#hashrate')!.textContent !== shown, first, { timeout: 15_000 });
+    await page.waitForFunction((shown) => document.querySelector('#hashrate')!.textContent !== shown, first, {
+      timeout: 15_000,
+    });
     const later = await hashrate.textContent();
     expect(later).toMatch(/^[\d.]+ [kMG]?H\/s$/);
     expect(Number(await hashrate.getAttribute('data-value'))).toBeGreaterThan(0);
@@ -103,7 +118,8 @@ describe('the dashboard in Chromium', () => {
         const canvas = document.querySelector('#chart')!;
         const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         let count = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2] && data[i + 3] === 255) count++;
+        for (let i = 0; i < data.length; i += 4)
+          if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2] && data[i + 3] === 255) count++;
         return count;
       }, TOTAL_RGB);
     const image = () => page.evaluate(() => document.querySelector('#chart')!.toDataURL());
@@ -169,7 +185,9 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('#connection.ended', { timeout: 10_000 });
     await page.locator('#blocks li button').first().click();
     await page.waitForSelector('#explain[open]', { timeout: 5000 });
-    await expect.poll(() => page.locator('#explain-body').textContent(), { timeout: 10_000 }).toMatch(/^powlab did not answer \(.+\): is the run still going\?$/);
+    await expect
+      .poll(() => page.locator('#explain-body').textContent(), { timeout: 10_000 })
+      .toMatch(/^powlab did not answer \(.+\): is the run still going\?$/);
     await page.click('#explain-close');
   });
 });

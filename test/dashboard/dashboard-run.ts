@@ -16,7 +16,9 @@ export interface DashboardRun {
 }
 
 export async function startDashboardRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DashboardRun> {
-  const child = spawn(process.execPath, [BIN, 'mine', '--dashboard', '--port', '0', '--json', ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+  const child = spawn(process.execPath, [BIN, 'mine', '--dashboard', '--port', '0', '--json', ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = once(child, 'exit');
@@ -85,7 +87,9 @@ export class EventReader {
   }
 
   static open(url: string): Promise<EventReader> {
-    return new Promise((resolve, reject) => get(url, (response) => resolve(new EventReader(response))).on('error', reject));
+    return new Promise((resolve, reject) =>
+      get(url, (response) => resolve(new EventReader(response))).on('error', reject),
+    );
   }
 
   async next(name: string, timeoutMs = 10_000): Promise<ServerEvent['data']> {
@@ -124,14 +128,27 @@ export interface RawAnswer {
 }
 
 /** One request to 127.0.0.1 with the path and headers exactly as given (fetch would tidy both, and sets its own Host). */
-export function rawRequest(port: number, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...options.headers } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

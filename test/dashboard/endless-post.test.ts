@@ -15,7 +15,13 @@ afterEach(async () => {
 
 describe('the dashboard and an endless POST', () => {
   it('answers 405 and closes the connection while the body is still coming', async () => {
-    const dashboard = await startDashboard({ host: '127.0.0.1', port: 0, session: fakeMiner(), source: { name: 'a test chain', finds: 'block', label: () => '' }, warn: () => undefined });
+    const dashboard = await startDashboard({
+      host: '127.0.0.1',
+      port: 0,
+      session: fakeMiner(),
+      source: { name: 'a test chain', finds: 'block', label: () => '' },
+      warn: () => undefined,
+    });
     open.push(dashboard);
     const socket = connect(Number(new URL(dashboard.url).port), '127.0.0.1');
     await once(socket, 'connect');

@@ -18,7 +18,9 @@ describe('the page’s figures', () => {
     points[123_456] = { t: 123_456, hashrate: 1000, workers: [400, 2500] };
     expect(() => Math.max(...points.flatMap((p) => p.workers))).toThrow(RangeError);
     expect(highestRate(points)).toBe(2500);
-    const workers = Array.from({ length: 1024 }, (_, w) => ({ ranges: Array.from({ length: 256 }, (_, r): [number, number] => [r * 1e6 + w, r * 1e6 + w + 1]) }));
+    const workers = Array.from({ length: 1024 }, (_, w) => ({
+      ranges: Array.from({ length: 256 }, (_, r): [number, number] => [r * 1e6 + w, r * 1e6 + w + 1]),
+    }));
     expect(furthestNonce(workers)).toBe(255 * 1e6 + 1024);
     expect(furthestNonce([])).toBe(0);
   });

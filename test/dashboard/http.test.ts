@@ -13,7 +13,14 @@ const open: Dashboard[] = [];
 const warnings: string[] = [];
 
 async function start(options: Partial<DashboardOptions> = {}): Promise<Dashboard & { port: number }> {
-  const dashboard = await startDashboard({ host: '127.0.0.1', port: 0, session: fakeMiner(), source, warn: (message) => warnings.push(message), ...options });
+  const dashboard = await startDashboard({
+    host: '127.0.0.1',
+    port: 0,
+    session: fakeMiner(),
+    source,
+    warn: (message) => warnings.push(message),
+    ...options,
+  });
   open.push(dashboard);
   return Object.assign(dashboard, { port: Number(new URL(dashboard.url).port) });
 }
@@ -53,7 +60,9 @@ describe('the dashboard server', () => {
     for (const header of ['00ff', 'ab'.repeat(2000), `${'0'.repeat(159)}`]) {
       const answer = await ask(port, `/api/explain?header=${header}`);
       expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.body).error).toBe(`header must be 80 bytes (160 hex digits), got ${header.length} characters`);
+      expect(JSON.parse(answer.body).error).toBe(
+        `header must be 80 bytes (160 hex digits), got ${header.length} characters`,
+      );
     }
     const notHex = await ask(port, `/api/explain?header=${'zz'.repeat(80)}`);
     expect(notHex.status).toBe(400);
@@ -63,7 +72,9 @@ describe('the dashboard server', () => {
   it('survives a stream that fails before its first event: a 500, and the server goes on', async () => {
     // A BigInt cannot be written as JSON: the snapshot fails to serialise, as a bug in it would.
     let broken = true;
-    const { port } = await start({ session: fakeMiner(() => fakeStats(broken ? { hashes: 1n as unknown as number } : {})) });
+    const { port } = await start({
+      session: fakeMiner(() => fakeStats(broken ? { hashes: 1n as unknown as number } : {})),
+    });
     expect((await ask(port, '/api/events')).status).toBe(500);
     expect((await ask(port, '/api/status')).status).toBe(500);
     expect((await ask(port, '/favicon.svg')).status).toBe(200);
@@ -100,7 +111,8 @@ describe('the dashboard server', () => {
 describe('the dashboard’s Host check (against DNS rebinding)', () => {
   it('on 127.0.0.1 answers requests addressed by IP or as localhost, and refuses other names', async () => {
     const { port } = await start();
-    for (const host of [`127.0.0.1:${port}`, `[::1]:${port}`, '[::1]', `localhost:${port}`, `LocalHost:${port}`]) expect((await ask(port, '/api/status', { host })).status).toBe(200);
+    for (const host of [`127.0.0.1:${port}`, `[::1]:${port}`, '[::1]', `localhost:${port}`, `LocalHost:${port}`])
+      expect((await ask(port, '/api/status', { host })).status).toBe(200);
     for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1.attacker.example:${port}`]) {
       const answer = await ask(port, '/api/status', { host });
       expect(answer.status).toBe(403);
@@ -111,7 +123,9 @@ describe('the dashboard’s Host check (against DNS rebinding)', () => {
 
   it('on 0.0.0.0 still refuses a foreign name, answers an IP, and warns once that the network can reach it', async () => {
     const { port } = await start({ host: '0.0.0.0' });
-    expect(warnings).toEqual([`the dashboard listens on 0.0.0.0: anyone who can reach port ${port} from the network can read it`]);
+    expect(warnings).toEqual([
+      `the dashboard listens on 0.0.0.0: anyone who can reach port ${port} from the network can read it`,
+    ]);
     const rebound = await ask(port, '/api/status', { host: `attacker.example:${port}` });
     expect(rebound.status).toBe(403);
     expect(rebound.body).not.toContain('hashrate');

@@ -10,7 +10,10 @@ describe('mine --dashboard options', () => {
   const root = mkdtempSync(join(tmpdir(), 'powlab-dash-opt-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   // A run killed at the timeout exits 1: a hang never passes for a clean exit.
-  const mine = (...args: string[]) => runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '1', '--datadir', join(root, 'regtest'), ...args], { timeoutMs: 30_000 });
+  const mine = (...args: string[]) =>
+    runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '1', '--datadir', join(root, 'regtest'), ...args], {
+      timeoutMs: 30_000,
+    });
 
   it.each([
     [['--dashboard', '--port', '65536'], /^powlab: --port: must be a whole number from 0 to 65535, got 65536\n$/],
@@ -34,7 +37,9 @@ describe('mine --dashboard options', () => {
     const { port } = taken.address() as { port: number };
     try {
       const result = await mine('--dashboard', '--port', String(port), '--json');
-      expect(result.stderr).toBe(`powlab: --port: 127.0.0.1:${port} is in use (choose another, or --port 0 for any free port)\n`);
+      expect(result.stderr).toBe(
+        `powlab: --port: 127.0.0.1:${port} is in use (choose another, or --port 0 for any free port)\n`,
+      );
       expect(result.code).toBe(3);
       expect(result.stdout).toBe('');
     } finally {
@@ -50,16 +55,40 @@ describe('mine --dashboard options', () => {
   });
 
   it('on 0.0.0.0, warns in one line that the network can reach the dashboard', async () => {
-    const result = await runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '1', '--datadir', join(root, 'wide'), '--dashboard', '--host', '0.0.0.0', '--port', '0', '--json'], { timeoutMs: 30_000 });
+    const result = await runCli(
+      [
+        'mine',
+        '--zeros',
+        '16',
+        '--threads',
+        '1',
+        '--blocks',
+        '1',
+        '--datadir',
+        join(root, 'wide'),
+        '--dashboard',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--json',
+      ],
+      { timeoutMs: 30_000 },
+    );
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^powlab: warning: the dashboard listens on 0\.0\.0\.0: anyone who can reach port \d+ from the network can read it\n$/);
+    expect(result.stderr).toMatch(
+      /^powlab: warning: the dashboard listens on 0\.0\.0\.0: anyone who can reach port \d+ from the network can read it\n$/,
+    );
     expect(JSON.parse(result.stdout.split('\n')[0]).dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
   it('with --blocks, closes the dashboard and exits when the run is done', async () => {
     const result = await mine('--dashboard', '--port', '0', '--json');
     expect(result.code).toBe(0);
-    const [first, block] = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const [first, block] = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(first.dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(block.height).toBe(1);
     await expect(fetch(first.dashboard)).rejects.toThrow();
@@ -70,6 +99,8 @@ describe('mine --dashboard options', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/\n$/);
     const summary = result.stdout.trim().split('\n').at(-1)!;
-    expect(summary).toMatch(/^1 block mined, tip \d+; .* hashes in .* at .*; best hash this run (\d+) zero bits \(difficulty [\d.e+-]+\)(, the best ever here|, ever here \d+ \(difficulty [\d.e+-]+\)); next block expected in .+? at [\d.]+ [kMG]?H\/s \((>99|\d+(\.\d+)?)% chance within an hour\)$/);
+    expect(summary).toMatch(
+      /^1 block mined, tip \d+; .* hashes in .* at .*; best hash this run (\d+) zero bits \(difficulty [\d.e+-]+\)(, the best ever here|, ever here \d+ \(difficulty [\d.e+-]+\)); next block expected in .+? at [\d.]+ [kMG]?H\/s \((>99|\d+(\.\d+)?)% chance within an hour\)$/,
+    );
   });
 });

@@ -30,12 +30,29 @@ describe('mine --pool --dashboard', () => {
   it('shows each share with the pool’s verdict, counts one that is also a block as both, and never shows the password', async () => {
     // nbits 1e07ffff: a target about 0.4 times the share target, so some shares are blocks.
     const pool = await TestPool.start({ difficulty: 0.0002, password: PASSWORD, nbits: '1e07ffff' });
-    const run = await startDashboardRun(['--pool', pool.url, '--user', 'class.laptop7', '--password', PASSWORD, '--threads', '2', '--duration', '60', '--datadir', join(root, 'data')]);
+    const run = await startDashboardRun([
+      '--pool',
+      pool.url,
+      '--user',
+      'class.laptop7',
+      '--password',
+      PASSWORD,
+      '--threads',
+      '2',
+      '--duration',
+      '60',
+      '--datadir',
+      join(root, 'data'),
+    ]);
     const events = await EventReader.open(new URL('api/events', run.url).href);
     try {
       let text = '';
       let status = {} as PoolStatus;
-      for (const deadline = Date.now() + 40_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+      for (
+        const deadline = Date.now() + 40_000;
+        Date.now() < deadline;
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      ) {
         text = await (await fetch(new URL('api/status', run.url))).text();
         status = JSON.parse(text) as PoolStatus;
         if (status.sharesFound >= 3 && status.blocksFound >= 1) break;

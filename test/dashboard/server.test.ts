@@ -89,7 +89,10 @@ describe('the dashboard server of a real mine run', () => {
   });
 
   it('GET /api/status gives the run: hashrate, hashes, workers and their nonce ranges, odds, best hashes, blocks', async () => {
-    const first = await until(() => status(run.url), (s) => s.hashrate > 0 && s.blocksFound >= 3);
+    const first = await until(
+      () => status(run.url),
+      (s) => s.hashrate > 0 && s.blocksFound >= 3,
+    );
     expect(first.running).toBe(true);
     expect(first.source).toEqual({ name: 'the built-in regtest chain', finds: 'block' });
     expect(first.hashrate).toBeGreaterThan(0);
@@ -119,34 +122,56 @@ describe('the dashboard server of a real mine run', () => {
     const all = first.workers.flatMap((w) => w.ranges).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < all.length; i++) expect(all[i][0]).toBeGreaterThanOrEqual(all[i - 1][1]);
 
-    const later = await until(() => status(run.url), (s) => s.seq > first.seq);
+    const later = await until(
+      () => status(run.url),
+      (s) => s.seq > first.seq,
+    );
     expect(later.hashes).toBeGreaterThanOrEqual(first.hashes);
     expect(later.elapsedSeconds).toBeGreaterThan(first.elapsedSeconds);
     expect(later.run).toBe(first.run);
     expect(later.history!.length).toBeGreaterThan(0);
     expect(later.history!.at(-1)).toEqual(later.sample);
-    expect(later.sample).toEqual({ t: later.elapsedSeconds, hashrate: later.hashrate, workers: later.workers.map((w) => w.hashrate) });
+    expect(later.sample).toEqual({
+      t: later.elapsedSeconds,
+      hashrate: later.hashrate,
+      workers: later.workers.map((w) => w.hashrate),
+    });
   });
 
   it('each block it lists is one the run printed, with its true hash, zero bits and difficulty', async () => {
-    const s = await until(() => status(run.url), (value) => value.blocks.length >= 3);
+    const s = await until(
+      () => status(run.url),
+      (value) => value.blocks.length >= 3,
+    );
     expect(s.blocksFound).toBeGreaterThanOrEqual(s.blocks.length);
     // Newest first.
     expect(s.blocks.map((b) => b.height)).toEqual(s.blocks.map((b) => b.height).sort((a, b) => b - a));
     const printed = () => new Map(run.results.map((block) => [block.hash as string, block]));
-    await until(async () => printed(), (lines) => s.blocks.every((block) => lines.has(block.hash)), 5000);
+    await until(
+      async () => printed(),
+      (lines) => s.blocks.every((block) => lines.has(block.hash)),
+      5000,
+    );
     for (const block of s.blocks) {
       expect(block.kind).toBe('block');
       expect(blockHash(block.header)).toBe(block.hash);
       expect(block.zeros).toBe(zeroBits(block.hash));
       expect(block.zeros).toBeGreaterThanOrEqual(16);
       expect(block.difficulty).toBeCloseTo(Number(0xffffn << 208n) / Number(BigInt(`0x${block.hash}`)), 6);
-      expect(printed().get(block.hash)).toMatchObject({ height: block.height, header: block.header, nonce: block.nonce, hashes: block.hashes });
+      expect(printed().get(block.hash)).toMatchObject({
+        height: block.height,
+        header: block.header,
+        nonce: block.nonce,
+        hashes: block.hashes,
+      });
     }
   });
 
   it('keeps a scoreboard best first, topped by the best hash of the run, which is also in best.json', async () => {
-    const s = await until(() => status(run.url), (value) => value.scoreboard.length >= 3);
+    const s = await until(
+      () => status(run.url),
+      (value) => value.scoreboard.length >= 3,
+    );
     const values = s.scoreboard.map((entry) => BigInt(`0x${entry.hash}`));
     expect(values).toEqual([...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(s.scoreboard[0].hash).toBe(s.best.session!.hash);
@@ -155,7 +180,10 @@ describe('the dashboard server of a real mine run', () => {
     for (const entry of s.scoreboard) expect(entry.zeros).toBe(zeroBits(entry.hash));
     // best.json is written the moment a best is found, the snapshot up to a second later: wait for them to meet.
     const saved = () => JSON.parse(readFileSync(join(datadir, 'best.json'), 'utf8')) as Best;
-    const latest = await until(() => status(run.url), (value) => value.best.allTime?.hash === saved().hash);
+    const latest = await until(
+      () => status(run.url),
+      (value) => value.best.allTime?.hash === saved().hash,
+    );
     expect(latest.best.allTime).toEqual(saved());
   });
 
@@ -166,18 +194,34 @@ describe('the dashboard server of a real mine run', () => {
     expect(second.seq).toBeGreaterThan(first.seq);
     expect(second.history).toBeUndefined();
     // Instead of the history, the one sample the server added to it.
-    expect(second.sample).toEqual({ t: second.elapsedSeconds, hashrate: second.hashrate, workers: second.workers.map((w) => w.hashrate) });
+    expect(second.sample).toEqual({
+      t: second.elapsedSeconds,
+      hashrate: second.hashrate,
+      workers: second.workers.map((w) => w.hashrate),
+    });
     expect(second.hashes).toBeGreaterThanOrEqual(first.hashes);
     const found = (await events.next('found')) as unknown as Status['blocks'][number];
     expect(blockHash(found.header)).toBe(found.hash);
-    await until(async () => run.results.length, () => run.results.some((r) => r.hash === found.hash), 5000);
+    await until(
+      async () => run.results.length,
+      () => run.results.some((r) => r.hash === found.hash),
+      5000,
+    );
     expect(run.results.find((r) => r.hash === found.hash)).toMatchObject({ height: found.height, nonce: found.nonce });
   });
 
   it('explains a found header at /api/explain, and refuses one that is not a header', async () => {
     const [block] = (await status(run.url)).blocks;
-    const explained = (await (await fetch(new URL(`api/explain?header=${block.header}`, run.url))).json()) as { fields: { name: string }[]; atHashrate: { hashrate: number } };
-    expect(explained).toMatchObject({ hash: block.hash, meetsTarget: true, leadingZeroBits: block.zeros, header: block.header });
+    const explained = (await (await fetch(new URL(`api/explain?header=${block.header}`, run.url))).json()) as {
+      fields: { name: string }[];
+      atHashrate: { hashrate: number };
+    };
+    expect(explained).toMatchObject({
+      hash: block.hash,
+      meetsTarget: true,
+      leadingZeroBits: block.zeros,
+      header: block.header,
+    });
     expect(explained.fields.map((f) => f.name)).toEqual(['version', 'prevHash', 'merkleRoot', 'time', 'bits', 'nonce']);
     expect(explained.atHashrate.hashrate).toBeGreaterThan(0);
     const bad = await fetch(new URL('api/explain?header=00ff', run.url));
@@ -206,10 +250,11 @@ describe('the dashboard server of a real mine run', () => {
     const rebound = await fetchRaw(new URL('api/status', run.url).href, { headers: { host: 'attacker.example:80' } });
     expect(rebound.status).toBe(403);
     expect(rebound.body).not.toContain('hashrate');
-    const local = await fetchRaw(new URL('api/status', run.url).href, { headers: { host: `localhost:${new URL(run.url).port}` } });
+    const local = await fetchRaw(new URL('api/status', run.url).href, {
+      headers: { host: `localhost:${new URL(run.url).port}` },
+    });
     expect(local.status).toBe(200);
   });
-
 });
 
 describe('the end of a dashboard run', () => {
@@ -239,12 +284,25 @@ describe('the end of a dashboard run', () => {
     const first = await runCli(['mine', '--zeros', '16', '--threads', '1', '--blocks', '2', '--datadir', datadir]);
     expect(first.code, first.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(join(datadir, 'best.json'), 'utf8')) as Best;
-    const again = await startDashboardRun(['--zeros', '16', '--threads', '1', '--datadir', datadir, '--duration', '30']);
+    const again = await startDashboardRun([
+      '--zeros',
+      '16',
+      '--threads',
+      '1',
+      '--datadir',
+      datadir,
+      '--duration',
+      '30',
+    ]);
     try {
       const s = await status(again.url);
       // The first snapshot is taken as the run starts: the best known is the first run's, unless this one beat it at once.
       expect(BigInt(`0x${s.best.allTime!.hash}`)).toBeLessThanOrEqual(BigInt(`0x${saved.hash}`));
-      expect(s.scoreboard.find((entry) => entry.kind === 'earlier')).toMatchObject({ hash: saved.hash, zeros: saved.zeros, at: null });
+      expect(s.scoreboard.find((entry) => entry.kind === 'earlier')).toMatchObject({
+        hash: saved.hash,
+        zeros: saved.zeros,
+        at: null,
+      });
     } finally {
       expect(await again.stop()).toBe(130);
     }

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hexToBytes } from '../../src/core/bytes.js';
 import { MAINNET } from '../../src/core/params.js';
-import { coinbasePayout, DashboardState, FINDS_KEPT, HISTORY_KEPT, type DashboardStatus, type Find } from '../../src/dashboard/state.js';
+import {
+  coinbasePayout,
+  DashboardState,
+  FINDS_KEPT,
+  HISTORY_KEPT,
+  type DashboardStatus,
+  type Find,
+} from '../../src/dashboard/state.js';
 import { fakeMiner, fakeSolution, fakeStats } from './fake-miner.js';
 
 const chain = { name: 'a test chain', finds: 'block' as const, label: () => 'block 1' };
@@ -25,12 +32,20 @@ describe('DashboardState', () => {
 
   it('sends each second’s chart sample with its snapshot, the one it adds to the history, and keeps five minutes', () => {
     let seconds = 0;
-    const state = open(fakeMiner(() => fakeStats({ elapsedSeconds: ++seconds, hashrate: 1000 * seconds })), chain);
+    const state = open(
+      fakeMiner(() => fakeStats({ elapsedSeconds: ++seconds, hashrate: 1000 * seconds })),
+      chain,
+    );
     const statuses: DashboardStatus[] = [];
     state.on('status', (status) => statuses.push(status));
     vi.advanceTimersByTime(1000 * (HISTORY_KEPT + 20));
     expect(statuses).toHaveLength(HISTORY_KEPT + 20);
-    for (const status of statuses) expect(status.sample).toEqual({ t: status.elapsedSeconds, hashrate: status.hashrate, workers: [500_000, 500_000] });
+    for (const status of statuses)
+      expect(status.sample).toEqual({
+        t: status.elapsedSeconds,
+        hashrate: status.hashrate,
+        workers: [500_000, 500_000],
+      });
     const { history, sample } = state.status(true);
     expect(history).toHaveLength(HISTORY_KEPT);
     expect(history!.at(-1)).toEqual(sample);
@@ -44,7 +59,12 @@ describe('DashboardState', () => {
   });
 
   it('shows how many workers died and were replaced', () => {
-    expect(open(fakeMiner(() => fakeStats({ workersReplaced: 3 })), chain).status().workersReplaced).toBe(3);
+    expect(
+      open(
+        fakeMiner(() => fakeStats({ workersReplaced: 3 })),
+        chain,
+      ).status().workersReplaced,
+    ).toBe(3);
   });
 
   it('takes a find from the session’s found event, with its outcome', () => {
@@ -68,9 +88,20 @@ describe('DashboardState', () => {
     const status = state.status();
     expect(status.blocksFound).toBe(FINDS_KEPT + 15);
     expect(status.blocks).toHaveLength(FINDS_KEPT);
-    expect(status.blocks.map((b) => b.height)).toEqual(found.slice(-FINDS_KEPT).map((b) => b.height).reverse());
+    expect(status.blocks.map((b) => b.height)).toEqual(
+      found
+        .slice(-FINDS_KEPT)
+        .map((b) => b.height)
+        .reverse(),
+    );
     expect(found).toHaveLength(FINDS_KEPT + 15);
-    expect(found[0]).toMatchObject({ kind: 'block', block: true, height: 1, nonce: 0, header: expect.stringMatching(/^[0-9a-f]{160}$/) });
+    expect(found[0]).toMatchObject({
+      kind: 'block',
+      block: true,
+      height: 1,
+      nonce: 0,
+      header: expect.stringMatching(/^[0-9a-f]{160}$/),
+    });
   });
 
   it('carries what a found block’s coinbase pays and to whom, read from the whole block', () => {
@@ -86,13 +117,17 @@ describe('DashboardState', () => {
   it('reads the payout from the whole block a session’s found event carries', () => {
     const miner = fakeMiner();
     const state = open(miner, chain);
-    const bytes = hexToBytes(readFileSync(new URL('../vectors/blocks/mainnet-100000.hex', import.meta.url), 'utf8').trim());
+    const bytes = hexToBytes(
+      readFileSync(new URL('../vectors/blocks/mainnet-100000.hex', import.meta.url), 'utf8').trim(),
+    );
     (miner as unknown as { emit: (event: string, value: unknown) => void }).emit('found', {
       solution: fakeSolution(1),
       outcome: { kind: 'block', block: true, height: 100_000, counts: true, wholeBlock: { bytes, chain: 'main' } },
     });
     vi.advanceTimersByTime(1000);
-    expect(state.status().blocks[0].payout).toEqual([{ value: 5_000_000_000, type: 'p2pk', address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' }]);
+    expect(state.status().blocks[0].payout).toEqual([
+      { value: 5_000_000_000, type: 'p2pk', address: '1HWqMzw1jfpXb3xyuUZ4uWXY4tqL2cW47J' },
+    ]);
   });
 
   it('counts a pool’s share that is also a block as both, and keeps the pool’s verdict as it was', () => {

@@ -29,9 +29,14 @@ describe('the lab 3 script, docs/lab/block-times.mjs', () => {
     expect(result.stdout).toMatch(/standard deviation \/ mean [0-9.]+ \(1 for an exponential\)/);
     const svg = readFileSync(out, 'utf8');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    const bars = [...svg.matchAll(/<rect x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)" fill="#7aa6d6"\/>/g)];
+    const bars = [
+      ...svg.matchAll(/<rect x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)" fill="#7aa6d6"\/>/g),
+    ];
     expect(bars.length).toBeGreaterThanOrEqual(8);
-    const points = /<polyline points="([0-9., ]+)"/.exec(svg)![1].split(' ').map((point) => point.split(',').map(Number));
+    const points = /<polyline points="([0-9., ]+)"/
+      .exec(svg)![1]
+      .split(' ')
+      .map((point) => point.split(',').map(Number));
     // The predicted curve stays inside the plot (y from 50 down to 360), however the bars fall.
     expect(points.every(([, y]) => y >= 50 && y <= 360)).toBe(true);
     expect(svg).toContain('<title>12 blocks at 10 zero bits');

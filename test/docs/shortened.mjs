@@ -40,7 +40,11 @@ export const RULES = [
     (args) => (has(args, '--zeros') || has(args, '--bits') ? args : [...args, '--zeros', '12']),
   ],
   ['at most 3 blocks', (args) => args[0] === 'mine', (args) => cap(args, '--blocks', 3)],
-  ['at most 2 seconds of --duration', (args) => ['mine', 'pool'].includes(args[0]), (args) => cap(args, '--duration', 2)],
+  [
+    'at most 2 seconds of --duration',
+    (args) => ['mine', 'pool'].includes(args[0]),
+    (args) => cap(args, '--duration', 2),
+  ],
   [
     'a pool on any free ports, for miners and for its page',
     (args) => args[0] === 'pool',

@@ -30,10 +30,40 @@ async function economicsJson(args: string[]) {
 describe('powlab economics (built CLI)', () => {
   it('prints every output under its name, worked out from the inputs it echoes', async () => {
     // A network of exactly 1 TH/s (D x 2^32 = 6e14), mined at 1 GH/s on 1 kW: figures worked by hand.
-    const out = await economicsJson(['--hashrate', '1GH/s', '--watts', '1000', '--network-hashrate', '1TH/s', '--reward', '2', '--btc-price', '50000', '--kwh-price', '0.1', '--hours', '48']);
+    const out = await economicsJson([
+      '--hashrate',
+      '1GH/s',
+      '--watts',
+      '1000',
+      '--network-hashrate',
+      '1TH/s',
+      '--reward',
+      '2',
+      '--btc-price',
+      '50000',
+      '--kwh-price',
+      '0.1',
+      '--hours',
+      '48',
+    ]);
     for (const name of OUTPUTS) expect(typeof out[name]).toBe('number');
-    expect(out.inputs).toMatchObject({ preset: null, hashrate: 1e9, watts: 1000, efficiency: 1e6, networkHashrate: 1e12, reward: 2, btcPrice: 50_000, kwhPrice: 0.1, hours: 48 });
-    expect(out.inputs.from).toMatchObject({ hashrate: 'flag', networkHashrate: 'flag', difficulty: 'derived', efficiency: 'derived' });
+    expect(out.inputs).toMatchObject({
+      preset: null,
+      hashrate: 1e9,
+      watts: 1000,
+      efficiency: 1e6,
+      networkHashrate: 1e12,
+      reward: 2,
+      btcPrice: 50_000,
+      kwhPrice: 0.1,
+      hours: 48,
+    });
+    expect(out.inputs.from).toMatchObject({
+      hashrate: 'flag',
+      networkHashrate: 'flag',
+      difficulty: 'derived',
+      efficiency: 'derived',
+    });
     expect(out.measurement).toBeNull();
     close(out.inputs.difficulty, 6e14 / 2 ** 32);
     close(out.expectedHashesPerBlock, 6e14);
@@ -66,20 +96,27 @@ describe('powlab economics (built CLI)', () => {
   it('--preset laptop measures too, at 50 W and a household price', async () => {
     const out = await economicsJson(['--preset', 'laptop', '--seconds', '0.5']);
     expect(out.measurement.hashes).toBeGreaterThan(0);
-    expect(out.inputs).toMatchObject({ preset: 'laptop', hashrate: out.measurement.hashrate, watts: 50, kwhPrice: 0.17 });
+    expect(out.inputs).toMatchObject({
+      preset: 'laptop',
+      hashrate: out.measurement.hashrate,
+      watts: 50,
+      kwhPrice: 0.17,
+    });
   });
 
-  it('a preset whose machine a flag replaced says what was given, not only the preset\'s machine', async () => {
+  it("a preset whose machine a flag replaced says what was given, not only the preset's machine", async () => {
     const given = await runCli(['economics', '--preset', 'national-100mw', '--efficiency', '25']);
     expect(given.code).toBe(0);
     expect(given.stdout.split('\n')[0]).toBe(
       "powlab economics: national-100mw with efficiency 25 J/TH given, in place of the preset's machine (a country mining with 100 MW of surplus hydro power in S21-class machines (17.5 J/TH))",
     );
     const plain = await runCli(['economics', '--preset', 'national-100mw']);
-    expect(plain.stdout.split('\n')[0]).toBe('powlab economics: national-100mw, a country mining with 100 MW of surplus hydro power in S21-class machines (17.5 J/TH)');
+    expect(plain.stdout.split('\n')[0]).toBe(
+      'powlab economics: national-100mw, a country mining with 100 MW of surplus hydro power in S21-class machines (17.5 J/TH)',
+    );
   });
 
-  it('--help gives each example on one line, so no description reads as the next command\'s', async () => {
+  it("--help gives each example on one line, so no description reads as the next command's", async () => {
     const help = await runCli(['economics', '--help']);
     const examples = help.stdout.slice(help.stdout.indexOf('Examples:')).trim().split('\n').slice(1);
     expect(examples.length).toBeGreaterThanOrEqual(3);
@@ -92,8 +129,19 @@ describe('powlab economics (built CLI)', () => {
     expect(result.stderr).toBe('');
     const secondsPerBlock = (148.2e12 * 2 ** 32) / 95e12;
     expect(result.stdout).toMatch(new RegExp(`hashrate +${formatHashrate(95e12)} +preset s19, as of 2020`));
-    expect(result.stdout).toMatch(new RegExp(`time to a block +${formatDuration(secondsPerBlock).replace(/[+.]/g, '\\$&')}`));
-    for (const row of ['blocks per day', 'BTC per day', 'a block within 24 h', 'energy per block', 'cost per day', 'revenue per day', 'break-even price', 'network share']) {
+    expect(result.stdout).toMatch(
+      new RegExp(`time to a block +${formatDuration(secondsPerBlock).replace(/[+.]/g, '\\$&')}`),
+    );
+    for (const row of [
+      'blocks per day',
+      'BTC per day',
+      'a block within 24 h',
+      'energy per block',
+      'cost per day',
+      'revenue per day',
+      'break-even price',
+      'network share',
+    ]) {
       expect(result.stdout).toContain(row);
     }
     // eslint-disable-next-line no-control-regex -- the escape character is what NO_COLOR must keep out
@@ -112,7 +160,10 @@ describe('powlab economics (built CLI)', () => {
     [['--preset', 's19', '--kwh-price', '-0.05'], /--kwh-price/],
     [['--preset', 's19', '--difficulty', 'high'], /--difficulty: not a difficulty/],
     [['--preset', 'laptop', '--hashrate', '5MH/s', '--measure'], /hashrate and measure are mutually exclusive/],
-    [['--preset', 's19', '--difficulty', '1', '--network-hashrate', '1EH/s'], /difficulty and network-hashrate are mutually exclusive/],
+    [
+      ['--preset', 's19', '--difficulty', '1', '--network-hashrate', '1EH/s'],
+      /difficulty and network-hashrate are mutually exclusive/,
+    ],
     [['--hashrate', '1TH/s'], /--watts: missing/],
   ])('%j: one line, exit 2', async (args, message) => {
     const result = await runCli(['economics', ...args]);

@@ -32,7 +32,19 @@ describe('parseHashrate', () => {
     expect(parseHashrate('hashrate', text)).toBe(hashesPerSecond);
   });
 
-  it.each([['abc'], ['12TH/s/s'], ['1e'], ['120T'], ['TH/s'], ['0x10'], ['Infinity'], ['1,000'], ['5 M H/s'], ['1e6e6'], ['']])('rejects %j', (text) => {
+  it.each([
+    ['abc'],
+    ['12TH/s/s'],
+    ['1e'],
+    ['120T'],
+    ['TH/s'],
+    ['0x10'],
+    ['Infinity'],
+    ['1,000'],
+    ['5 M H/s'],
+    ['1e6e6'],
+    [''],
+  ])('rejects %j', (text) => {
     expect(() => parseHashrate('hashrate', text)).toThrow(/--hashrate: not a hashrate/);
   });
 
@@ -58,14 +70,28 @@ describe('presets', () => {
     { name: 's21', terahashes: 200, joulesPerTerahash: 17.5, nameplateWatts: 3500 },
   ];
 
-  it.each(published)('$name: $terahashes TH/s at $joulesPerTerahash J/TH, drawing its nameplate power within 1%', async (model) => {
-    const { calls, measure } = fakeMeasure();
-    const inputs = await resolveInputs({ preset: model.name }, measure);
-    expect(inputs).toMatchObject({ preset: model.name, hashrate: model.terahashes * 1e12, efficiency: model.joulesPerTerahash, kwhPrice: 0.05 });
-    expect(Math.abs(inputs.watts / model.nameplateWatts - 1)).toBeLessThan(0.01);
-    expect(inputs.from).toMatchObject({ hashrate: 'preset', efficiency: 'preset', watts: 'derived', kwhPrice: 'preset', difficulty: 'default' });
-    expect(calls).toEqual([]);
-  });
+  it.each(published)(
+    '$name: $terahashes TH/s at $joulesPerTerahash J/TH, drawing its nameplate power within 1%',
+    async (model) => {
+      const { calls, measure } = fakeMeasure();
+      const inputs = await resolveInputs({ preset: model.name }, measure);
+      expect(inputs).toMatchObject({
+        preset: model.name,
+        hashrate: model.terahashes * 1e12,
+        efficiency: model.joulesPerTerahash,
+        kwhPrice: 0.05,
+      });
+      expect(Math.abs(inputs.watts / model.nameplateWatts - 1)).toBeLessThan(0.01);
+      expect(inputs.from).toMatchObject({
+        hashrate: 'preset',
+        efficiency: 'preset',
+        watts: 'derived',
+        kwhPrice: 'preset',
+        difficulty: 'default',
+      });
+      expect(calls).toEqual([]);
+    },
+  );
 
   it('national-100mw: 100 MW at 17.5 J/TH is 5.714 EH/s, paid for at the export price', async () => {
     const inputs = await resolveInputs({ preset: 'national-100mw' }, fakeMeasure().measure);
@@ -87,7 +113,10 @@ describe('presets', () => {
 
   it('every figure is dated, sourced and named in docs/economics.md', () => {
     const docs = readFileSync(new URL('../../docs/economics.md', import.meta.url), 'utf8');
-    const figures = [...Object.values(DEFAULTS), ...PRESETS.flatMap((p) => [p.kwhPrice, ...p.machine.flatMap((m) => (m.figure === 'measure' ? [] : [m.figure]))])];
+    const figures = [
+      ...Object.values(DEFAULTS),
+      ...PRESETS.flatMap((p) => [p.kwhPrice, ...p.machine.flatMap((m) => (m.figure === 'measure' ? [] : [m.figure]))]),
+    ];
     for (const figure of figures) {
       expect(figure.asOf).toMatch(/^\d{4}(-\d{2}){0,2}$/);
       expect(figure.source.length).toBeGreaterThan(20);
@@ -103,7 +132,10 @@ describe('flags over presets', () => {
     expect(underclocked.efficiency).toBeCloseTo(3000 / 95, 9);
     expect(underclocked.from).toMatchObject({ watts: 'flag', hashrate: 'preset', efficiency: 'derived' });
 
-    const olderFleet = await resolveInputs({ preset: 'national-100mw', efficiency: '25', kwhPrice: '0.02' }, fakeMeasure().measure);
+    const olderFleet = await resolveInputs(
+      { preset: 'national-100mw', efficiency: '25', kwhPrice: '0.02' },
+      fakeMeasure().measure,
+    );
     expect(olderFleet).toMatchObject({ watts: 100e6, efficiency: 25, kwhPrice: 0.02 });
     expect(olderFleet.hashrate).toBeCloseTo(4e18, -6);
     expect(olderFleet.from).toMatchObject({ efficiency: 'flag', kwhPrice: 'flag', watts: 'preset' });
@@ -125,7 +157,12 @@ describe('flags over presets', () => {
   it('power in megawatts with an efficiency describes a farm without a hashrate', async () => {
     const inputs = await resolveInputs({ powerMw: '2', efficiency: '20', kwhPrice: '0.05' }, fakeMeasure().measure);
     expect(inputs.hashrate).toBeCloseTo(1e17, -3); // 2e6 W / 20 J/TH = 1e5 TH/s
-    expect(inputs.from).toMatchObject({ hashrate: 'derived', kwhPrice: 'flag', difficulty: 'default', btcPrice: 'default' });
+    expect(inputs.from).toMatchObject({
+      hashrate: 'derived',
+      kwhPrice: 'flag',
+      difficulty: 'default',
+      btcPrice: 'default',
+    });
   });
 });
 

@@ -6,34 +6,72 @@ import { hashToDisplayHex, serializeHeader, type BlockHeader } from '../../src/c
 import { merkleRoot } from '../../src/core/merkle.js';
 import { REGTEST } from '../../src/core/params.js';
 import { digestWordsToBytes, headerMidstate } from '../../src/core/sha256.js';
-import { buildCoinbase, POWLAB_TAG, serializeTx, txid, witnessCommitmentScript, type Transaction } from '../../src/core/tx.js';
+import {
+  buildCoinbase,
+  POWLAB_TAG,
+  serializeTx,
+  txid,
+  witnessCommitmentScript,
+  type Transaction,
+} from '../../src/core/tx.js';
 import { explainBlock } from '../../src/explain/block.js';
-
 
 /** A coinbase as the built-in chain writes it: an 8-byte little-endian extranonce counter. */
 function coinbase(height: number, extranonceIndex: number): Transaction {
   const extranonce = new Uint8Array(8);
   new DataView(extranonce.buffer).setBigUint64(0, BigInt(extranonceIndex), true);
-  return buildCoinbase({ height, extranonce, value: 50n * 100_000_000n, payoutScript: Uint8Array.of(0x51), tag: POWLAB_TAG });
+  return buildCoinbase({
+    height,
+    extranonce,
+    value: 50n * 100_000_000n,
+    payoutScript: Uint8Array.of(0x51),
+    tag: POWLAB_TAG,
+  });
 }
 
 const spend: Transaction = {
   version: 2,
-  inputs: [{ prevTxid: new Uint8Array(32).fill(7), prevIndex: 1, scriptSig: Uint8Array.of(0x51), sequence: 0xffffffff, witness: [] }],
+  inputs: [
+    {
+      prevTxid: new Uint8Array(32).fill(7),
+      prevIndex: 1,
+      scriptSig: Uint8Array.of(0x51),
+      sequence: 0xffffffff,
+      witness: [],
+    },
+  ],
   outputs: [{ value: 1000n, script: Uint8Array.of(0x51) }],
   locktime: 0,
 };
 
 function block(transactions: Transaction[]): { bytes: Uint8Array; header: BlockHeader } {
-  const header: BlockHeader = { version: 0x20000000, prevHash: new Uint8Array(32).fill(1), merkleRoot: merkleRoot(transactions.map(txid)), time: 1_700_000_000, bits: 0x207fffff, nonce: 0 };
-  return { bytes: serializeBlock(header, transactions.map((tx) => serializeTx(tx))), header };
+  const header: BlockHeader = {
+    version: 0x20000000,
+    prevHash: new Uint8Array(32).fill(1),
+    merkleRoot: merkleRoot(transactions.map(txid)),
+    time: 1_700_000_000,
+    bits: 0x207fffff,
+    nonce: 0,
+  };
+  return {
+    bytes: serializeBlock(
+      header,
+      transactions.map((tx) => serializeTx(tx)),
+    ),
+    header,
+  };
 }
 
 describe('explainBlock', () => {
   it('reads a powlab coinbase: BIP 34 height, extranonce counter, tag', () => {
     const { bytes } = block([coinbase(300, 7), spend]);
     const e = explainBlock(bytes, { layout: 'powlab', params: REGTEST, height: 300 });
-    expect(e.coinbase).toMatchObject({ bip34Height: 300, extranonce: '0700000000000000', extranonceIndex: 7, tag: '/powlab/' });
+    expect(e.coinbase).toMatchObject({
+      bip34Height: 300,
+      extranonce: '0700000000000000',
+      extranonceIndex: 7,
+      tag: '/powlab/',
+    });
     expect(e.coinbase.pushes.map((p) => p.role)).toEqual(['bip34Height', 'extranonce', 'tag']);
     expect(e.coinbase.txid).toBe(hashToDisplayHex(txid(coinbase(300, 7))));
   });
@@ -76,7 +114,11 @@ describe('explainBlock', () => {
     const bytes = serializeBlock(REGTEST.genesisHeader, [serializeTx(REGTEST.genesisCoinbase)]);
     const e = explainBlock(bytes, { layout: 'powlab', params: REGTEST, height: 0 });
     expect(e.coinbase).toMatchObject({ bip34Height: null, extranonce: null, extranonceIndex: null, tag: null });
-    expect(e.coinbase.pushes.map((p) => p.value)).toEqual([0x1d00ffff, 4, 'The Times 03/Jan/2009 Chancellor on brink of second bailout for banks']);
+    expect(e.coinbase.pushes.map((p) => p.value)).toEqual([
+      0x1d00ffff,
+      4,
+      'The Times 03/Jan/2009 Chancellor on brink of second bailout for banks',
+    ]);
     expect(e.merkleRoot).toBe('4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b');
     expect(e.nextExtranonce).toBeNull();
   });
@@ -84,13 +126,27 @@ describe('explainBlock', () => {
 
 describe('explainBlock on anyone’s block', () => {
   // A segwit spend and a coinbase committing to it (BIP 141), paying a bech32 address: bitcoinjs-lib checks it.
-  const segwitSpend: Transaction = { ...spend, inputs: [{ ...spend.inputs[0], scriptSig: new Uint8Array(0), witness: [Uint8Array.of(1, 2, 3)] }] };
+  const segwitSpend: Transaction = {
+    ...spend,
+    inputs: [{ ...spend.inputs[0], scriptSig: new Uint8Array(0), witness: [Uint8Array.of(1, 2, 3)] }],
+  };
   const payee = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
   const payout = bitcoin.address.toOutputScript(payee, bitcoin.networks.regtest);
-  const withoutCommitment = buildCoinbase({ height: 400, extranonce: new Uint8Array(4), value: 0n, payoutScript: payout });
+  const withoutCommitment = buildCoinbase({
+    height: 400,
+    extranonce: new Uint8Array(4),
+    value: 0n,
+    payoutScript: payout,
+  });
   const placeholder = [withoutCommitment, segwitSpend];
   const commitment = witnessCommitmentScript(witnessMerkleRoot(placeholder));
-  const cb = buildCoinbase({ height: 400, extranonce: new Uint8Array(4), value: 1_250_000_000n + 700n, payoutScript: payout, witnessCommitment: commitment });
+  const cb = buildCoinbase({
+    height: 400,
+    extranonce: new Uint8Array(4),
+    value: 1_250_000_000n + 700n,
+    payoutScript: payout,
+    witnessCommitment: commitment,
+  });
   const { bytes } = block([cb, segwitSpend]);
   const e = explainBlock(bytes, { layout: 'any', params: REGTEST });
 
@@ -115,7 +171,9 @@ describe('explainBlock on anyone’s block', () => {
     });
     expect(e.transactionList[1].wtxid).not.toBe(e.transactionList[1].txid);
     // bitcoinjs-lib gives the coinbase's wtxid as zero, as the witness tree counts it; the others must agree.
-    expect(e.transactionList.slice(1).map((tx) => tx.wtxid)).toEqual(reference.transactions!.slice(1).map((tx) => Buffer.from(tx.getHash(true)).reverse().toString('hex')));
+    expect(e.transactionList.slice(1).map((tx) => tx.wtxid)).toEqual(
+      reference.transactions!.slice(1).map((tx) => Buffer.from(tx.getHash(true)).reverse().toString('hex')),
+    );
   });
 
   it('a version 1 block has no BIP 34 height to read', () => {

@@ -10,7 +10,10 @@ import vectors from '../vectors/headers.json' with { type: 'json' };
 /** The midstate the slow way: the IV and one compression of the first 64 bytes. */
 function midstateOf(header: Uint8Array): string {
   const state = Uint32Array.from(SHA256_IV);
-  sha256Compress(state, Array.from({ length: 16 }, (_, t) => readUint32BE(header, 4 * t)));
+  sha256Compress(
+    state,
+    Array.from({ length: 16 }, (_, t) => readUint32BE(header, 4 * t)),
+  );
   return bytesToHex(digestWordsToBytes(state));
 }
 
@@ -21,7 +24,9 @@ describe('explainHeader on real headers', () => {
     expect(e.hash).toBe(v.hash);
     expect(e.midstate).toBe(midstateOf(header));
     expect(e.firstHash).toBe(bytesToHex(nobleSha256(header)));
-    expect(e.hashInternal).toBe(createHash('sha256').update(createHash('sha256').update(header).digest()).digest('hex'));
+    expect(e.hashInternal).toBe(
+      createHash('sha256').update(createHash('sha256').update(header).digest()).digest('hex'),
+    );
     expect(e.chunks.join('').slice(0, 160)).toBe(v.hex);
     expect(e.secondChunk.slice(0, 64)).toBe(e.firstHash);
     expect(e.difficulty / v.difficulty).toBeCloseTo(1, 12);
@@ -44,7 +49,14 @@ describe('explainHeader on real headers', () => {
       ['nonce', 76, 4],
     ]);
     const value = Object.fromEntries(e.fields.map((f) => [f.name, f.value]));
-    expect(value).toEqual({ version: v.version, prevHash: v.prevHash, merkleRoot: v.merkleRoot, time: v.time, bits: v.bits, nonce: v.nonce });
+    expect(value).toEqual({
+      version: v.version,
+      prevHash: v.prevHash,
+      merkleRoot: v.merkleRoot,
+      time: v.time,
+      bits: v.bits,
+      nonce: v.nonce,
+    });
   });
 
   it('block 100000: bits 1b04864c decode to its target and difficulty 14484.16', () => {
@@ -83,10 +95,16 @@ describe('explainHeader on real headers', () => {
 describe('timeAtHashrate', () => {
   it('expected time is expected hashes over the hashrate; the median is ln 2 of it', () => {
     const t = timeAtHashrate({ expectedHashes: 2 ** 22 }, 2 ** 20);
-    expect(t).toEqual({ hashrate: 2 ** 20, expectedSeconds: 4, medianSeconds: 4 * Math.LN2, chanceWithinHour: 1, nonceSpaceSeconds: 2 ** 12 });
+    expect(t).toEqual({
+      hashrate: 2 ** 20,
+      expectedSeconds: 4,
+      medianSeconds: 4 * Math.LN2,
+      chanceWithinHour: 1,
+      nonceSpaceSeconds: 2 ** 12,
+    });
   });
 
-  it('an hour at a laptop\'s rate against main-net: a chance of hashes in an hour over expected hashes', () => {
+  it("an hour at a laptop's rate against main-net: a chance of hashes in an hour over expected hashes", () => {
     const t = timeAtHashrate({ expectedHashes: 2 ** 70 }, 2 ** 21);
     expect(t.chanceWithinHour / ((3600 * 2 ** 21) / 2 ** 70)).toBeCloseTo(1, 9);
   });

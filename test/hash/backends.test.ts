@@ -22,7 +22,12 @@ const backends: [string, () => HashBackend][] = [
 ];
 
 function jobFor(header: Uint8Array, target: bigint): ScanJob {
-  return { header, midstate: headerMidstate(header), tail: headerTailWords(header), targetLimbs: targetToLimbs(target) };
+  return {
+    header,
+    midstate: headerMidstate(header),
+    tail: headerTailWords(header),
+    targetLimbs: targetToLimbs(target),
+  };
 }
 
 /** The reference: every nonce hashed by src/core, one at a time. */
@@ -48,15 +53,18 @@ const randomWord = () => randomBytes(4).readUInt32LE(0);
 describe.each(backends)('backend %s', (_name, create) => {
   // Main-net targets are hard enough that the block's nonce is the only one in its window.
   const mainNet = vectors.valid.filter((v) => v.chain === 'main');
-  it.each(mainNet.map((v) => [v.description, v] as const))('finds the true nonce of %s in a window around it', (_d, vector) => {
-    const header = headerBytesFromHex(vector.hex);
-    const nonce = new DataView(header.buffer).getUint32(76, true);
-    const backend = create();
-    backend.setJob(jobFor(header, bitsToTarget(new DataView(header.buffer).getUint32(72, true))));
-    const start = Math.max(0, nonce - 5000);
-    expect(backend.scan(start, nonce - start + 5000)).toBe(nonce);
-    expect(backend.scan(nonce + 1, 5000)).toBe(-1);
-  });
+  it.each(mainNet.map((v) => [v.description, v] as const))(
+    'finds the true nonce of %s in a window around it',
+    (_d, vector) => {
+      const header = headerBytesFromHex(vector.hex);
+      const nonce = new DataView(header.buffer).getUint32(76, true);
+      const backend = create();
+      backend.setJob(jobFor(header, bitsToTarget(new DataView(header.buffer).getUint32(72, true))));
+      const start = Math.max(0, nonce - 5000);
+      expect(backend.scan(start, nonce - start + 5000)).toBe(nonce);
+      expect(backend.scan(nonce + 1, 5000)).toBe(-1);
+    },
+  );
 
   it('agrees with the reference on random headers, ranges and easy targets', () => {
     const backend = create();

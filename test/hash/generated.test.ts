@@ -6,7 +6,10 @@ import { generatedFiles } from '../../scripts/generate-sha256d.mjs';
 const root = new URL('../../', import.meta.url);
 
 describe('generated hashing cores', () => {
-  it.each(Object.entries(generatedFiles() as Record<string, string>))('%s is what scripts/generate-sha256d.mjs writes', (path, text) => {
-    expect(readFileSync(new URL(path, root), 'utf8')).toBe(text);
-  });
+  it.each(Object.entries(generatedFiles() as Record<string, string>))(
+    '%s is what scripts/generate-sha256d.mjs writes',
+    (path, text) => {
+      expect(readFileSync(new URL(path, root), 'utf8')).toBe(text);
+    },
+  );
 });

@@ -52,7 +52,8 @@ export async function startBcoinNode(options: { port?: number; apiKey?: string }
       const block = await blockAt(height);
       const coinbase = block.txs[0];
       const coin = bcoin.Coin.fromTX(coinbase, 0, height);
-      if (coin.script.toRaw().toString('hex') !== payoutScriptHex) throw new Error(`the coinbase at height ${height} does not pay this helper's key`);
+      if (coin.script.toRaw().toString('hex') !== payoutScriptHex)
+        throw new Error(`the coinbase at height ${height} does not pay this helper's key`);
       const mtx = new bcoin.MTX();
       mtx.addCoin(coin);
       mtx.addOutput(address, coin.value - 10_000);

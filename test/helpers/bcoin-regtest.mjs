@@ -22,7 +22,8 @@ export const bcoin = require('bcoin');
  * @param {{ port?: number, apiKey: string, logLevel?: string }} options
  */
 export async function startRegtestNode({ port = 0, apiKey, logLevel = 'none' }) {
-  if (typeof apiKey !== 'string' || apiKey.length === 0) throw new TypeError('apiKey: the node needs a password for its RPC server');
+  if (typeof apiKey !== 'string' || apiKey.length === 0)
+    throw new TypeError('apiKey: the node needs a password for its RPC server');
   bcoin.Network.get('regtest').block.bip34height = 1;
   const node = new bcoin.FullNode({
     network: 'regtest',
@@ -47,9 +48,13 @@ function parseArgs(argv) {
     if (name === '--port') options.port = Number(value());
     else if (name === '--api-key') options.apiKey = value();
     else if (name === '--log-level') options.logLevel = value();
-    else throw new Error(`unknown option ${argv[i]} (known: --port N, --api-key KEY, --log-level none|error|warning|info|debug)`);
+    else
+      throw new Error(
+        `unknown option ${argv[i]} (known: --port N, --api-key KEY, --log-level none|error|warning|info|debug)`,
+      );
   }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error('--port must be 0..65535');
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+    throw new Error('--port must be 0..65535');
   if (!options.apiKey) throw new Error('--api-key KEY is required: it is the RPC password powlab will use');
   return options;
 }
@@ -63,7 +68,9 @@ async function main() {
     process.exit(2);
   }
   const { node, url, close } = await startRegtestNode(options);
-  process.stdout.write(`bcoin regtest node at ${url} (height ${node.chain.height}, BIP 34 from height 1); Ctrl-C stops it\n`);
+  process.stdout.write(
+    `bcoin regtest node at ${url} (height ${node.chain.height}, BIP 34 from height 1); Ctrl-C stops it\n`,
+  );
   process.stdout.write(`  powlab mine --rpc ${url} --rpc-password <your --api-key> --blocks 5\n`);
   node.on('connect', (entry) => process.stdout.write(`block ${entry.height} ${entry.rhash()}\n`));
   const stop = async () => {

@@ -16,8 +16,13 @@ export function checkBlocksWithPythonBitcoinlib(blockHexes: string[]): Verdict[]
   try {
     execFileSync(PYTHON, ['-c', 'import bitcoin'], { stdio: 'ignore' });
   } catch {
-    throw new Error(`these tests check blocks with python-bitcoinlib for ${PYTHON}: apt-get install python3-bitcoinlib (.ci/run does)`);
+    throw new Error(
+      `these tests check blocks with python-bitcoinlib for ${PYTHON}: apt-get install python3-bitcoinlib (.ci/run does)`,
+    );
   }
   const output = execFileSync(PYTHON, [SCRIPT], { input: `${blockHexes.join('\n')}\n`, encoding: 'utf8' });
-  return output.trim().split('\n').map((line) => JSON.parse(line) as Verdict);
+  return output
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Verdict);
 }

@@ -15,7 +15,10 @@ describe('NonceCoverage', () => {
     expect(coverage.count).toBe(hashed);
     expect(coverage.ranges).toHaveLength(RANGES_KEPT);
     expect(coverage.ranges[0][0]).toBe(2 * RANGES_KEPT * 10_000);
-    expect(coverage.ranges.at(-1)).toEqual([(3 * RANGES_KEPT - 1) * 10_000, (3 * RANGES_KEPT - 1) * 10_000 + 4096 + 3 * RANGES_KEPT - 1]);
+    expect(coverage.ranges.at(-1)).toEqual([
+      (3 * RANGES_KEPT - 1) * 10_000,
+      (3 * RANGES_KEPT - 1) * 10_000 + 4096 + 3 * RANGES_KEPT - 1,
+    ]);
   });
 
   it('merges a range that continues the one before', () => {

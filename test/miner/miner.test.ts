@@ -23,7 +23,15 @@ afterEach(async () => {
 
 function grindWork(hex: string, nonce: number, before: number, after: number): Work {
   const header = headerBytesFromHex(hex);
-  return { id: 'grind', target: bitsToTarget(header[72] | (header[73] << 8) | (header[74] << 16) | (header[75] << 24)), stopOnFind: true, extranonceCount: 1, header: () => header, nonceStart: nonce - before, nonceCount: before + after };
+  return {
+    id: 'grind',
+    target: bitsToTarget(header[72] | (header[73] << 8) | (header[74] << 16) | (header[75] << 24)),
+    stopOnFind: true,
+    extranonceCount: 1,
+    header: () => header,
+    nonceStart: nonce - before,
+    nonceCount: before + after,
+  };
 }
 
 describe('Miner', () => {
@@ -31,7 +39,13 @@ describe('Miner', () => {
     const miner = await startMiner();
     const asked: number[] = [];
     const base = unsolvableWork();
-    const work: Work = { ...base, extranonceCount: 3, nonceStart: 1000, nonceCount: 150_000, header: (index) => (asked.push(index), base.header(index)) };
+    const work: Work = {
+      ...base,
+      extranonceCount: 3,
+      nonceStart: 1000,
+      nonceCount: 150_000,
+      header: (index) => (asked.push(index), base.header(index)),
+    };
     miner.setWork(work);
     const [exhausted] = await nextOf(miner, 'exhausted');
     expect(exhausted).toBe(work);
@@ -78,9 +92,18 @@ describe('Miner', () => {
     const miner = await startMiner();
     const header = headerBytesFromHex(block100000.hex);
     const target = targetFromZeroBits(10);
-    const work: Work = { id: 'shares', target, stopOnFind: false, extranonceCount: 1, header: () => header, nonceStart: 5_000, nonceCount: 60_000 };
+    const work: Work = {
+      id: 'shares',
+      target,
+      stopOnFind: false,
+      extranonceCount: 1,
+      header: () => header,
+      nonceStart: 5_000,
+      nonceCount: 60_000,
+    };
     const expected: number[] = [];
-    for (let nonce = 5_000; nonce < 65_000; nonce++) if (hashMeetsTarget(sha256d(withNonce(header, nonce)), target)) expected.push(nonce);
+    for (let nonce = 5_000; nonce < 65_000; nonce++)
+      if (hashMeetsTarget(sha256d(withNonce(header, nonce)), target)) expected.push(nonce);
     const found: number[] = [];
     miner.on('found', (solution) => found.push(solution.nonce));
     miner.setWork(work);

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_RANGE, MAX_RANGE, MIN_RANGE, RANGE_SECONDS, RangeScheduler, rangeSize, type HeaderJob } from '../../src/miner/ranges.js';
+import {
+  FIRST_RANGE,
+  MAX_RANGE,
+  MIN_RANGE,
+  RANGE_SECONDS,
+  RangeScheduler,
+  rangeSize,
+  type HeaderJob,
+} from '../../src/miner/ranges.js';
 import type { Work } from '../../src/miner/work.js';
 
 function work(overrides: Partial<Work> = {}): Work {
-  return { id: 'w', target: 1n, stopOnFind: true, extranonceCount: 1, header: (index) => new Uint8Array(80).fill(index), ...overrides };
+  return {
+    id: 'w',
+    target: 1n,
+    stopOnFind: true,
+    extranonceCount: 1,
+    header: (index) => new Uint8Array(80).fill(index),
+    ...overrides,
+  };
 }
 
 describe('rangeSize', () => {
@@ -49,9 +64,16 @@ describe('RangeScheduler', () => {
     const headers: HeaderJob[] = [];
     const ranges = new RangeScheduler((job) => headers.push(job));
     const asked: number[] = [];
-    ranges.setWork(work({ extranonceCount: 3, nonceStart: 2 ** 32 - MIN_RANGE, header: (index) => (asked.push(index), new Uint8Array(80).fill(index)) }));
+    ranges.setWork(
+      work({
+        extranonceCount: 3,
+        nonceStart: 2 ** 32 - MIN_RANGE,
+        header: (index) => (asked.push(index), new Uint8Array(80).fill(index)),
+      }),
+    );
     const starts: [number, number][] = [];
-    for (let range = ranges.next(1); range; range = ranges.next(1)) starts.push([range.job.extranonceIndex, range.start]);
+    for (let range = ranges.next(1); range; range = ranges.next(1))
+      starts.push([range.job.extranonceIndex, range.start]);
     expect(starts).toEqual([0, 1, 2].map((index) => [index, 2 ** 32 - MIN_RANGE]));
     expect(asked).toEqual([0, 1, 2]);
     expect(headers.map((job) => job.key)).toEqual([0, 1, 2]);

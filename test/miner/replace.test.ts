@@ -33,7 +33,9 @@ afterEach(async () => {
 
 describe('dead workers', () => {
   it('Miner.start fails in one message, rather than hanging, when a worker exits before it is ready', async () => {
-    await expect(Miner.start({ host: dyingThreads(1, 2, true), threads: 2, backend: 'js' })).rejects.toThrow(/worker 1 could not start/);
+    await expect(Miner.start({ host: dyingThreads(1, 2, true), threads: 2, backend: 'js' })).rejects.toThrow(
+      /worker 1 could not start/,
+    );
   });
 
   it('a worker that keeps dying 2 ms after each start is replaced with growing pauses, then stops the run with a clear error', async () => {

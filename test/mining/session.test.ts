@@ -19,7 +19,13 @@ function easySource(): MiningSource<Work, number> & { calls: Calls; sink?: WorkS
   let pieces = 0;
   const piece = (): Work => {
     const n = pieces++;
-    return { id: `piece-${n}`, target: targetFromZeroBits(8), stopOnFind: true, extranonceCount: 1, header: () => new Uint8Array(80).fill(n + 1) };
+    return {
+      id: `piece-${n}`,
+      target: targetFromZeroBits(8),
+      stopOnFind: true,
+      extranonceCount: 1,
+      header: () => new Uint8Array(80).fill(n + 1),
+    };
   };
   const source = {
     name: 'a test source',
@@ -80,7 +86,10 @@ describe('MiningSession', () => {
     setTimeout(() => controller.abort(), 100);
     expect((await interrupted.run()).reason).toBe('interrupted');
 
-    const failing = { ...easySource(), open: (sink: WorkSink<Work>) => setTimeout(() => sink.fail(new Error('the node went away')), 50) };
+    const failing = {
+      ...easySource(),
+      open: (sink: WorkSink<Work>) => setTimeout(() => sink.fail(new Error('the node went away')), 50),
+    };
     const failed = await (await MiningSession.start(failing, engine)).run();
     expect(failed.reason).toBe('failed');
     expect(failed.error?.message).toBe('the node went away');
@@ -89,7 +98,11 @@ describe('MiningSession', () => {
   it('ends when a source with nothing more to offer says its work is exhausted', async () => {
     const source = easySource();
     const work: Work = { ...unsolvableWork(), extranonceCount: 1, nonceCount: 50_000 };
-    const grind = { ...source, open: (sink: WorkSink<Work>) => ((source.sink = sink), sink.work(work)), exhausted: () => source.sink!.exhausted() };
+    const grind = {
+      ...source,
+      open: (sink: WorkSink<Work>) => ((source.sink = sink), sink.work(work)),
+      exhausted: () => source.sink!.exhausted(),
+    };
     const summary = await (await MiningSession.start(grind, engine)).run();
     expect(summary.reason).toBe('exhausted');
     expect(summary.stats.workHashes).toBe(50_000);
@@ -97,7 +110,9 @@ describe('MiningSession', () => {
 
   it('a source that cannot get ready is closed, and no worker starts', async () => {
     const source = { ...easySource(), prepare: async () => false };
-    await expect(MiningSession.start(source, engine)).rejects.toThrow(/stopped \(interrupted\) before a test source answered/);
+    await expect(MiningSession.start(source, engine)).rejects.toThrow(
+      /stopped \(interrupted\) before a test source answered/,
+    );
     expect(source.calls).toMatchObject({ opened: 0, closed: 1 });
   });
 });

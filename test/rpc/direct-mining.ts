@@ -18,7 +18,8 @@ export function solve(work: TemplateWork): Solution<TemplateWork> {
   for (let nonce = 0; nonce < 2 ** 32; nonce++) {
     const candidate = withNonce(header, nonce);
     const hash = sha256d(candidate);
-    if (hashMeetsTarget(hash, work.target)) return { work, extranonceIndex: 0, nonce, header: candidate, hash, hashes: nonce + 1, seconds: 0 };
+    if (hashMeetsTarget(hash, work.target))
+      return { work, extranonceIndex: 0, nonce, header: candidate, hash, hashes: nonce + 1, seconds: 0 };
   }
   throw new Error(`no nonce meets the target of work ${work.id}`);
 }
@@ -31,7 +32,12 @@ export interface DirectMiner {
   close(): void;
 }
 
-export async function directMiner(options: { url: string; password: string; payoutScriptHex: string; datadir: string }): Promise<DirectMiner> {
+export async function directMiner(options: {
+  url: string;
+  password: string;
+  payoutScriptHex: string;
+  datadir: string;
+}): Promise<DirectMiner> {
   const client = new RpcClient({ url: options.url, credentials: { user: 'test', password: options.password } });
   const warnings: string[] = [];
   const source = await NodeSource.connect({

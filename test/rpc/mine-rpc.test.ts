@@ -31,7 +31,17 @@ function datadirForTest(): string {
   return dir;
 }
 
-const rpcArgs = (node: BcoinNode, datadir: string) => ['mine', '--rpc', node.url, '--rpc-password', node.apiKey, '--datadir', datadir, '--threads', '2'];
+const rpcArgs = (node: BcoinNode, datadir: string) => [
+  'mine',
+  '--rpc',
+  node.url,
+  '--rpc-password',
+  node.apiKey,
+  '--datadir',
+  datadir,
+  '--threads',
+  '2',
+];
 
 /** A port nothing listens on (it was free a moment ago). */
 async function freePort(): Promise<number> {
@@ -49,19 +59,27 @@ function startCli(args: string[]) {
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   cleanups.push(() => void child.kill('SIGKILL'));
   const waitFor = async (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 20_000) => {
     const began = Date.now();
     while (!pattern.test(stream === 'stdout' ? stdout : stderr)) {
-      if (Date.now() - began > timeoutMs) throw new Error(`no ${pattern} on ${stream} in ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`);
+      if (Date.now() - began > timeoutMs)
+        throw new Error(`no ${pattern} on ${stream} in ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
   return { child, exited, waitFor, output: () => ({ stdout, stderr }) };
 }
 
-const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 /** The block lines: every line but the summary, which comes last. */
 const blockLines = (stdout: string) => {
   const lines = jsonLines(stdout);
@@ -76,7 +94,9 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
     const run = await runCli([...rpcArgs(node, datadir), '--blocks', '5', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const blocks = blockLines(run.stdout);
-    expect(blocks.map((block) => [block.height, block.accepted])).toEqual([1, 2, 3, 4, 5].map((height) => [height, true]));
+    expect(blocks.map((block) => [block.height, block.accepted])).toEqual(
+      [1, 2, 3, 4, 5].map((height) => [height, true]),
+    );
     expect(node.height()).toBe(5);
     expect(node.tip()).toBe(blocks[4].hash);
     for (const block of blocks) expect((await node.blockAt(block.height)).rhash()).toBe(block.hash);
@@ -89,7 +109,12 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
   it('puts mempool transactions and, once segwit is active, the witness commitment in its blocks', async () => {
     const node = await nodeForTest();
     const datadir = datadirForTest();
-    const direct = await directMiner({ url: node.url, password: node.apiKey, payoutScriptHex: node.payoutScriptHex, datadir });
+    const direct = await directMiner({
+      url: node.url,
+      password: node.apiKey,
+      payoutScriptHex: node.payoutScriptHex,
+      datadir,
+    });
     cleanups.push(() => direct.close());
     // bcoin's regtest activates segwit at height 432 (its mempool takes witness spends a few blocks
     // later); coinbases spend after 100 blocks.
@@ -115,7 +140,12 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
     // A target no laptop meets in this test: only blocks from elsewhere move the chain.
     const cli = startCli([...rpcArgs(node, datadir), '--zeros', '60', '--duration', '20']);
     await cli.waitFor('stdout', /mining on the regtest node/);
-    const direct = await directMiner({ url: node.url, password: node.apiKey, payoutScriptHex: node.payoutScriptHex, datadir: datadirForTest() });
+    const direct = await directMiner({
+      url: node.url,
+      password: node.apiKey,
+      payoutScriptHex: node.payoutScriptHex,
+      datadir: datadirForTest(),
+    });
     cleanups.push(() => direct.close());
     const [block] = await direct.mine(1);
     const seen = Date.now();
@@ -130,7 +160,20 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
     const port = await freePort();
     const apiKey = 'patience';
     const datadir = datadirForTest();
-    const cli = startCli(['mine', '--rpc', `http://127.0.0.1:${port}`, '--rpc-password', apiKey, '--datadir', datadir, '--threads', '1', '--blocks', '1', '--json']);
+    const cli = startCli([
+      'mine',
+      '--rpc',
+      `http://127.0.0.1:${port}`,
+      '--rpc-password',
+      apiKey,
+      '--datadir',
+      datadir,
+      '--threads',
+      '1',
+      '--blocks',
+      '1',
+      '--json',
+    ]);
     await cli.waitFor('stderr', /retrying in 0\.5 s/);
     await cli.waitFor('stderr', /retrying in 1 s/);
     const node = await nodeForTest({ port, apiKey });
@@ -143,7 +186,10 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
   it('stops at once with one line when the password is wrong', async () => {
     const node = await nodeForTest();
     const began = Date.now();
-    const run = await runCli(['mine', '--rpc', node.url, '--rpc-password', 'not-the-password', '--datadir', datadirForTest(), '--blocks', '1'], { timeoutMs: 20_000 });
+    const run = await runCli(
+      ['mine', '--rpc', node.url, '--rpc-password', 'not-the-password', '--datadir', datadirForTest(), '--blocks', '1'],
+      { timeoutMs: 20_000 },
+    );
     expect(Date.now() - began).toBeLessThan(15_000);
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -157,7 +203,12 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
     // A datadir that is a file: nothing can be saved under it.
     const blocked = join(datadirForTest(), 'not-a-directory');
     writeFileSync(blocked, '');
-    const direct = await directMiner({ url: node.url, password: node.apiKey, payoutScriptHex: node.payoutScriptHex, datadir: blocked });
+    const direct = await directMiner({
+      url: node.url,
+      password: node.apiKey,
+      payoutScriptHex: node.payoutScriptHex,
+      datadir: blocked,
+    });
     cleanups.push(() => direct.close());
     const [block] = await direct.mine(1);
     expect(block).toMatchObject({ accepted: true, file: null });
@@ -168,12 +219,20 @@ describe('powlab mine --rpc on a bcoin regtest node', () => {
   it("reports the node's reason when it rejects a block", async () => {
     const node = await nodeForTest();
     const datadir = datadirForTest();
-    const direct = await directMiner({ url: node.url, password: node.apiKey, payoutScriptHex: node.payoutScriptHex, datadir });
+    const direct = await directMiner({
+      url: node.url,
+      password: node.apiKey,
+      payoutScriptHex: node.payoutScriptHex,
+      datadir,
+    });
     cleanups.push(() => direct.close());
     const honest = (await direct.source.nextWork())!;
     // A coinbase that pays itself one satoshi more than the template allows: powlab's own checks
     // cannot see that, the node's consensus rules can.
-    const greedy = new TemplateWork({ ...honest.template, coinbaseValue: honest.template.coinbaseValue + 1n }, { payoutScript: hexToBytes(node.payoutScriptHex), runTag: newRunTag(), id: 'greedy' });
+    const greedy = new TemplateWork(
+      { ...honest.template, coinbaseValue: honest.template.coinbaseValue + 1n },
+      { payoutScript: hexToBytes(node.payoutScriptHex), runTag: newRunTag(), id: 'greedy' },
+    );
     const verdict = await direct.source.submit(solve(greedy));
     expect(verdict).toMatchObject({ accepted: false, reason: 'bad-cb-amount' });
     expect(node.height()).toBe(0);

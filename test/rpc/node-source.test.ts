@@ -33,7 +33,9 @@ describe('block templates', () => {
     expect(parseTemplate(answer).height).toBe(1);
     expect(parseTemplate({ ...answer, rules: ['csv', '!segwit'] }).rules).toEqual(['csv', '!segwit']);
     // BIP 9: a "!" rule the miner does not know makes the template unusable (signet's block signature, here).
-    expect(() => parseTemplate({ ...answer, rules: ['!segwit', '!signet'] })).toThrow(/rules require !signet, which powlab does not implement/);
+    expect(() => parseTemplate({ ...answer, rules: ['!segwit', '!signet'] })).toThrow(
+      /rules require !signet, which powlab does not implement/,
+    );
     expect(() => parseTemplate({ ...answer, rules: ['!\u001b[2Jx'] })).toThrow(/require ! \[2Jx/);
   });
 });
@@ -46,7 +48,11 @@ describe('a node that answers every long poll with "not ready"', () => {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
-        const { id, method, params } = JSON.parse(body) as { id: number; method: string; params: [{ longpollid?: string }?] };
+        const { id, method, params } = JSON.parse(body) as {
+          id: number;
+          method: string;
+          params: [{ longpollid?: string }?];
+        };
         const answer = (result: unknown, error: unknown = null) => response.end(JSON.stringify({ id, result, error }));
         if (method === 'getblockchaininfo') return answer({ chain: 'regtest' });
         if (method === 'getbestblockhash') return answer(template.previousblockhash);
@@ -64,7 +70,13 @@ describe('a node that answers every long poll with "not ready"', () => {
     const client = new RpcClient({ url: `http://127.0.0.1:${port}`, credentials: { user: 'x', password: 'y' } });
     cleanups.push(() => client.close());
     const stop = new AbortController();
-    const source = (await NodeSource.connect({ client, payoutScript: () => Uint8Array.of(0x51), datadir, warn: () => undefined, signal: stop.signal }))!;
+    const source = (await NodeSource.connect({
+      client,
+      payoutScript: () => Uint8Array.of(0x51),
+      datadir,
+      warn: () => undefined,
+      signal: stop.signal,
+    }))!;
     const work = (await source.nextWork())!;
     const watching = source.changedWork(work, stop.signal);
     await new Promise((resolve) => setTimeout(resolve, 2_500));

@@ -14,7 +14,15 @@ import type { TemplateWork } from '../../src/sources/rpc/work.js';
 
 const TEMPLATE_PREVIOUS = '11'.repeat(32);
 const NODE_BEST = '22'.repeat(32);
-const TEMPLATE = { version: 0x20000000, previousblockhash: TEMPLATE_PREVIOUS, transactions: [], coinbasevalue: 5_000_000_000, bits: '207fffff', curtime: 1_700_000_000, height: 2 };
+const TEMPLATE = {
+  version: 0x20000000,
+  previousblockhash: TEMPLATE_PREVIOUS,
+  transactions: [],
+  coinbasevalue: 5_000_000_000,
+  bits: '207fffff',
+  curtime: 1_700_000_000,
+  height: 2,
+};
 
 describe('a node whose template is not on its best block', () => {
   const datadir = mkdtempSync(join(tmpdir(), 'powlab-off-tip-'));
@@ -29,17 +37,27 @@ describe('a node whose template is not on its best block', () => {
       request.on('end', () => {
         const { id, method } = JSON.parse(body) as { id: number; method: string };
         if (method === 'getblocktemplate' && ++templates === 4) stop.abort();
-        const result = method === 'getblockchaininfo' ? { chain: 'regtest' } : method === 'getbestblockhash' ? NODE_BEST : TEMPLATE;
+        const result =
+          method === 'getblockchaininfo' ? { chain: 'regtest' } : method === 'getbestblockhash' ? NODE_BEST : TEMPLATE;
         response.end(JSON.stringify({ id, result, error: null }));
       });
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const client = new RpcClient({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, credentials: { user: 'x', password: 'y' } });
+    const client = new RpcClient({
+      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      credentials: { user: 'x', password: 'y' },
+    });
     const warnings: string[] = [];
     try {
-      const source = (await NodeSource.connect({ client, payoutScript: () => Uint8Array.of(0x51), datadir, warn: (m) => warnings.push(m), signal: stop.signal }))!;
-      let work: TemplateWork | undefined = (await source.nextWork());
+      const source = (await NodeSource.connect({
+        client,
+        payoutScript: () => Uint8Array.of(0x51),
+        datadir,
+        warn: (m) => warnings.push(m),
+        signal: stop.signal,
+      }))!;
+      let work: TemplateWork | undefined = await source.nextWork();
       let changes = 0;
       // As the mining session does: wait for changed work, mine it, wait again.
       while (work && !stop.signal.aborted) {
@@ -47,7 +65,9 @@ describe('a node whose template is not on its best block', () => {
         if (work) changes++;
       }
       expect(templates).toBe(4);
-      expect(warnings).toEqual([`the node's template builds on ${TEMPLATE_PREVIOUS}, not on its best block ${NODE_BEST}; mining it anyway and asking again each second`]);
+      expect(warnings).toEqual([
+        `the node's template builds on ${TEMPLATE_PREVIOUS}, not on its best block ${NODE_BEST}; mining it anyway and asking again each second`,
+      ]);
       // The same template again is no new work: the miner is not restarted each second.
       expect(changes).toBe(0);
     } finally {

@@ -21,13 +21,26 @@ const OP_CHECKSIG = 0xac;
 function spend(index: number, outputScript: Uint8Array): Record<string, unknown> {
   const prevTxid = new Uint8Array(32).fill(1);
   new DataView(prevTxid.buffer).setUint32(0, index, true);
-  const tx: Transaction = { version: 2, inputs: [{ prevTxid, prevIndex: 0, scriptSig: Uint8Array.of(0x51), sequence: 0xffffffff, witness: [] }], outputs: [{ value: 1000n, script: outputScript }], locktime: 0 };
+  const tx: Transaction = {
+    version: 2,
+    inputs: [{ prevTxid, prevIndex: 0, scriptSig: Uint8Array.of(0x51), sequence: 0xffffffff, witness: [] }],
+    outputs: [{ value: 1000n, script: outputScript }],
+    locktime: 0,
+  };
   const data = serializeTx(tx);
   return { data: bytesToHex(data), txid: hashToDisplayHex(txid(tx)), hash: hashToDisplayHex(txid(tx)) };
 }
 
 function template(transactions: Record<string, unknown>[]): Record<string, unknown> {
-  return { version: 0x20000000, previousblockhash: '00'.repeat(32), transactions, coinbasevalue: 5_000_000_000, bits: '207fffff', curtime: 1_700_000_000, height: 1 };
+  return {
+    version: 0x20000000,
+    previousblockhash: '00'.repeat(32),
+    transactions,
+    coinbasevalue: 5_000_000_000,
+    bits: '207fffff',
+    curtime: 1_700_000_000,
+    height: 1,
+  };
 }
 
 describe('a template over the consensus limits', () => {
@@ -39,13 +52,17 @@ describe('a template over the consensus limits', () => {
 
   it('more transactions than a block can hold: refused before any is parsed', () => {
     const one = spend(0, Uint8Array.of(0x51));
-    expect(() => parseTemplate(template(new Array(100_000).fill(one)))).toThrow(/^the node sent a block template over the consensus limits: 100000 transactions cannot fit in a block of 4000000 weight/);
+    expect(() => parseTemplate(template(new Array(100_000).fill(one)))).toThrow(
+      /^the node sent a block template over the consensus limits: 100000 transactions cannot fit in a block of 4000000 weight/,
+    );
   });
 
   it('transactions weighing more than 4,000,000: refused', () => {
     const big = new Uint8Array(100_000).fill(0x51);
     const heavy = Array.from({ length: 10 }, (_, i) => spend(i, big));
-    expect(() => parseTemplate(template(heavy))).toThrow(/over the consensus limits: its transactions weigh more than 3992000/);
+    expect(() => parseTemplate(template(heavy))).toThrow(
+      /over the consensus limits: its transactions weigh more than 3992000/,
+    );
   });
 
   it('signature operations over 80,000 cost: refused, as the node counted them or as counted here', () => {
@@ -69,7 +86,8 @@ describe('mine --rpc on a node that sends an oversized template', () => {
       request.on('end', () => {
         const { id, method } = JSON.parse(body) as { id: number; method: string };
         methods.push(method);
-        const result = method === 'getblockchaininfo' ? { chain: 'regtest' } : method === 'getblocktemplate' ? answer : null;
+        const result =
+          method === 'getblockchaininfo' ? { chain: 'regtest' } : method === 'getblocktemplate' ? answer : null;
         response.end(JSON.stringify({ id, result, error: null }));
       });
     });
@@ -77,9 +95,16 @@ describe('mine --rpc on a node that sends an oversized template', () => {
     await once(server, 'listening');
     try {
       const { port } = server.address() as { port: number };
-      const result = await runCli(['mine', '--rpc', `http://127.0.0.1:${port}`, '--rpc-password', 'x', '--datadir', datadir, '--threads', '1'], { timeoutMs: 30_000 });
+      const result = await runCli(
+        ['mine', '--rpc', `http://127.0.0.1:${port}`, '--rpc-password', 'x', '--datadir', datadir, '--threads', '1'],
+        { timeoutMs: 30_000 },
+      );
       expect(result.code).not.toBe(0);
-      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^powlab: the node sent a block template over the consensus limits: 20000 transactions cannot fit/)]);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^powlab: the node sent a block template over the consensus limits: 20000 transactions cannot fit/,
+        ),
+      ]);
       expect(methods).not.toContain('submitblock');
     } finally {
       server.close();

@@ -10,7 +10,8 @@ import { Block } from 'bitcoinjs-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 
-const NOT_STORED = /^powlab: block (\d+) \(([0-9a-f]{64})\) was found but not stored: cannot write (.*blocks\.dat): the disk is full \(ENOSPC\); the store still ends at block (\d+); (?:a copy is in (\S+)|it could not be saved anywhere; the block: ([0-9a-f]+))$/;
+const NOT_STORED =
+  /^powlab: block (\d+) \(([0-9a-f]{64})\) was found but not stored: cannot write (.*blocks\.dat): the disk is full \(ENOSPC\); the store still ends at block (\d+); (?:a copy is in (\S+)|it could not be saved anywhere; the block: ([0-9a-f]+))$/;
 
 describe('mine on a disk that fills up', () => {
   const root = mkdtempSync(join(tmpdir(), 'powlab-full-disk-'));
@@ -19,9 +20,12 @@ describe('mine on a disk that fills up', () => {
 
   it('reports only blocks wholly on disk, rolls the failed append back, keeps the block, and mining goes on later', async () => {
     // Room for a handful of 195-byte records and a few best.json rewrites, far fewer than 40 blocks.
-    const full = await runCli(['mine', '--zeros', '8', '--blocks', '40', '--json', '--threads', '1', '--backend', 'js', '--datadir', datadir], {
-      env: { POWLAB_TEST_DISK_ROOM: '2000' },
-    });
+    const full = await runCli(
+      ['mine', '--zeros', '8', '--blocks', '40', '--json', '--threads', '1', '--backend', 'js', '--datadir', datadir],
+      {
+        env: { POWLAB_TEST_DISK_ROOM: '2000' },
+      },
+    );
     expect(full.code, full.stderr).toBe(1);
     const errorLines = full.stderr.trim().split('\n');
     expect(errorLines.every((line) => line.startsWith('powlab: '))).toBe(true);
@@ -30,7 +34,11 @@ describe('mine on a disk that fills up', () => {
     const [, failedHeight, failedHash, file, storeHeight, savedTo, hexInMessage] = match!;
     expect(file).toBe(join(datadir, 'blocks.dat'));
 
-    const reported = full.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type?: string; height: number; hash: string })
+    const reported = full.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type?: string; height: number; hash: string })
       .filter((line) => line.type !== 'summary');
     expect(reported.length).toBeGreaterThan(0);
     expect(reported.length).toBeLessThan(40);
@@ -51,10 +59,28 @@ describe('mine on a disk that fills up', () => {
 
     // Space is back: mining continues from the stored tip.
     const sizeBefore = statSync(file).size;
-    const again = await runCli(['mine', '--zeros', '8', '--blocks', '2', '--json', '--threads', '1', '--backend', 'js', '--datadir', datadir]);
+    const again = await runCli([
+      'mine',
+      '--zeros',
+      '8',
+      '--blocks',
+      '2',
+      '--json',
+      '--threads',
+      '1',
+      '--backend',
+      'js',
+      '--datadir',
+      datadir,
+    ]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toBe('');
-    expect(again.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { height?: number }).height)).toEqual([reported.length + 1, reported.length + 2, undefined]); // the summary last
+    expect(
+      again.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { height?: number }).height),
+    ).toEqual([reported.length + 1, reported.length + 2, undefined]); // the summary last
     expect(statSync(file).size).toBeGreaterThan(sizeBefore);
     const after = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
     expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, blocks: reported.length + 2 });

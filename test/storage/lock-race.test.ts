@@ -25,13 +25,19 @@ interface Racer {
 
 /** A miner that never finds a block (--zeros 40): it runs until it is stopped, or exits at once when it has no lock. */
 function racer(datadir: string): Racer {
-  const child = spawn(process.execPath, [BIN, 'mine', '--zeros', '40', '--threads', '1', '--backend', 'js', '--datadir', datadir], { env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'mine', '--zeros', '40', '--threads', '1', '--backend', 'js', '--datadir', datadir],
+    { env: { ...process.env, NO_COLOR: '1' } },
+  );
   let stdout = '';
   let stderr = '';
   let done = false;
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stderr })),
+  );
   void exited.then(() => (done = true));
   const mining = () => stdout.includes('mining the built-in regtest chain');
   return { settled: () => done || mining(), mining, exited, stop: () => child.kill('SIGINT') };
@@ -59,17 +65,21 @@ describe('the datadir lock under racing starts', () => {
   it.each([
     ['no lock yet', () => undefined],
     ['a stale lock of a dead process', (datadir: string) => writeFileSync(join(datadir, 'LOCK'), String(deadPid()))],
-  ])(`${PROCESSES} miners at once, ${TRIALS} trials, %s: exactly one runs`, async (name, prepare) => {
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const datadir = join(root, `${name.replace(/\W+/g, '-')}-${trial}`);
-      mkdirSync(datadir);
-      prepare(datadir);
-      const { winners, refusals } = await race(datadir);
-      expect(winners, `trial ${trial}`).toBe(1);
-      expect(refusals).toHaveLength(PROCESSES - 1);
-      for (const line of refusals) expect(line).toMatch(/^powlab: datadir is in use by process \d+ \(.*LOCK\)$/);
-      const verified = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
-      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, blocks: 0 });
-    }
-  }, TRIALS * 10_000);
+  ])(
+    `${PROCESSES} miners at once, ${TRIALS} trials, %s: exactly one runs`,
+    async (name, prepare) => {
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const datadir = join(root, `${name.replace(/\W+/g, '-')}-${trial}`);
+        mkdirSync(datadir);
+        prepare(datadir);
+        const { winners, refusals } = await race(datadir);
+        expect(winners, `trial ${trial}`).toBe(1);
+        expect(refusals).toHaveLength(PROCESSES - 1);
+        for (const line of refusals) expect(line).toMatch(/^powlab: datadir is in use by process \d+ \(.*LOCK\)$/);
+        const verified = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
+        expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, blocks: 0 });
+      }
+    },
+    TRIALS * 10_000,
+  );
 });

@@ -13,7 +13,22 @@ const MAGIC_SCRIPT = `76a914${'50574c42'}${'00'.repeat(16)}88ac`;
 const BIG_SCRIPT = `6a${'50574c42'.repeat(50)}`;
 
 const mine = (datadir: string, blocks: number, script: string) =>
-  runCli(['mine', '--zeros', '8', '--blocks', String(blocks), '--json', '--threads', '1', '--backend', 'js', '--script', script, '--datadir', datadir]);
+  runCli([
+    'mine',
+    '--zeros',
+    '8',
+    '--blocks',
+    String(blocks),
+    '--json',
+    '--threads',
+    '1',
+    '--backend',
+    'js',
+    '--script',
+    script,
+    '--datadir',
+    datadir,
+  ]);
 
 describe('a store whose blocks hold the record magic', () => {
   const root = mkdtempSync(join(tmpdir(), 'powlab-torn-'));
@@ -47,7 +62,11 @@ describe('a store whose blocks hold the record magic', () => {
     writeFileSync(file, damaged);
     const verified = await runCli(['chain', 'verify', '--datadir', datadir, '--json']);
     expect(verified.code).toBe(1);
-    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: false, badHeight: 2, reason: 'record cut short inside the store' });
+    expect(JSON.parse(verified.stdout)).toMatchObject({
+      ok: false,
+      badHeight: 2,
+      reason: 'record cut short inside the store',
+    });
     const refused = await mine(datadir, 1, MAGIC_SCRIPT);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/damaged at block 2 .*record cut short inside the store/);

@@ -10,15 +10,29 @@ import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstat
 import { digestMeetsTarget, targetToLimbs } from '../../src/core/target.js';
 import { PowlabError } from '../../src/errors.js';
 import type { Solution } from '../../src/miner/work.js';
-import { parsePoolUrl, StratumClient, type ClientLimits, type StratumClientOptions } from '../../src/sources/stratum/client.js';
+import {
+  parsePoolUrl,
+  StratumClient,
+  type ClientLimits,
+  type StratumClientOptions,
+} from '../../src/sources/stratum/client.js';
 import type { ShareWork } from '../../src/sources/stratum/work.js';
 import { TestPool, type PoolOptions } from './pool-server.js';
 import { scriptedPool, type ClientMessage, type ScriptedPool } from './scripted-pool.js';
 
 const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
 const COINB2 = 'ffffffff0100f2052a01000000015100000000';
-const NOTIFY = JSON.stringify({ id: null, method: 'mining.notify', params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true] });
-const FAST: Partial<ClientLimits> = { backoffInitialMs: 50, backoffMaxMs: 200, connectTimeoutMs: 2000, handshakeTimeoutMs: 2000 };
+const NOTIFY = JSON.stringify({
+  id: null,
+  method: 'mining.notify',
+  params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true],
+});
+const FAST: Partial<ClientLimits> = {
+  backoffInitialMs: 50,
+  backoffMaxMs: 200,
+  connectTimeoutMs: 2000,
+  handshakeTimeoutMs: 2000,
+};
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -26,7 +40,15 @@ afterEach(async () => {
 });
 
 function client(port: number, options: Partial<StratumClientOptions> = {}): StratumClient {
-  const created = new StratumClient({ address: { host: '127.0.0.1', port }, user: 'alice.rig', password: 'the-password', userAgent: 'powlab/test', versionRolling: false, limits: FAST, ...options });
+  const created = new StratumClient({
+    address: { host: '127.0.0.1', port },
+    user: 'alice.rig',
+    password: 'the-password',
+    userAgent: 'powlab/test',
+    versionRolling: false,
+    limits: FAST,
+    ...options,
+  });
   cleanups.push(() => created.close());
   return created;
 }
@@ -79,7 +101,15 @@ function mineByHand(work: ShareWork, extranonceIndex: number): Solution {
   for (let nonce = 0; nonce < 2 ** 32; nonce++) {
     sha256dFromMidstate(midstate, tail, nonce, digest);
     if (digestMeetsTarget(digest, limbs)) {
-      return { work, extranonceIndex, nonce, header: withNonce(header, nonce), hash: digestWordsToBytes(digest), hashes: nonce + 1, seconds: 0 };
+      return {
+        work,
+        extranonceIndex,
+        nonce,
+        header: withNonce(header, nonce),
+        hash: digestWordsToBytes(digest),
+        hashes: nonce + 1,
+        seconds: 0,
+      };
     }
   }
   throw new Error('no share in the whole nonce range');
@@ -96,8 +126,14 @@ describe('pool URLs', () => {
   });
 
   it('never echoes a user or password written into the URL', () => {
-    for (const url of ['stratum+tcp://alice:s3cretpw@pool.example.com:3333', 'stratum+tcp://alice:s3cret@pw@pool.example.com', 'stratum+ssl://alice:s3cretpw@pool.example.com:443']) {
-      expect(() => parsePoolUrl(url)).toThrow('--pool: put no user or password in the URL; pass them with --user and --password');
+    for (const url of [
+      'stratum+tcp://alice:s3cretpw@pool.example.com:3333',
+      'stratum+tcp://alice:s3cret@pw@pool.example.com',
+      'stratum+ssl://alice:s3cretpw@pool.example.com:443',
+    ]) {
+      expect(() => parsePoolUrl(url)).toThrow(
+        '--pool: put no user or password in the URL; pass them with --user and --password',
+      );
     }
   });
 });
@@ -112,7 +148,8 @@ describe('the pool connection', () => {
     expect(connection.versionMask).toBe(0x1fffe000);
     expect(work.terms.difficulty).toBe(0.00002);
     // Index 0 is the job's own version; 3 rolls two version bits; 70,000 is past 2^16 versions, on the next extranonce2.
-    for (const index of [0, 3, 70_000]) expect(await connection.submit(work, mineByHand(work, index))).toEqual({ status: 'accepted' });
+    for (const index of [0, 3, 70_000])
+      expect(await connection.submit(work, mineByHand(work, index))).toEqual({ status: 'accepted' });
     expect(testPool.shares.map((share) => [share.accepted, share.extranonce2, share.versionBits])).toEqual([
       [true, '00000000', '00000000'],
       [true, '00000000', '00006000'],
@@ -169,7 +206,10 @@ describe('the pool connection', () => {
   });
 
   it('backs off from a pool that asks for a reconnect, without a wait, as soon as each connection opens', async () => {
-    const asking = await scripted(() => {}, (socket) => socket.write(`${JSON.stringify({ id: null, method: 'client.reconnect', params: [] })}\n`));
+    const asking = await scripted(
+      () => {},
+      (socket) => socket.write(`${JSON.stringify({ id: null, method: 'client.reconnect', params: [] })}\n`),
+    );
     const connection = client(asking.port, { limits: { ...FAST, backoffInitialMs: 100, backoffMaxMs: 10_000 } });
     const delays = await disconnects(connection, 4);
     // 100, 200, 400, 800 ms, give or take the jitter: the pool's "now" does not skip the backoff.
@@ -181,7 +221,8 @@ describe('the pool connection', () => {
     const fickle = await scripted((socket, message, number) => {
       handshake(socket, message);
       if (message.method === 'mining.authorize' && number <= 3) socket.end();
-      if (message.method === 'mining.submit') socket.end(`${JSON.stringify({ id: message.id, result: true, error: null })}\n`);
+      if (message.method === 'mining.submit')
+        socket.end(`${JSON.stringify({ id: message.id, result: true, error: null })}\n`);
     });
     const connection = client(fickle.port, { limits: { ...FAST, backoffInitialMs: 100, backoffMaxMs: 10_000 } });
     const delays = await disconnects(connection, 3);
@@ -190,7 +231,17 @@ describe('the pool connection', () => {
     const [work] = await next<[ShareWork]>(connection, 'work');
     const header = withNonce(work.header(0), 1);
     const dropped = next<[string, number]>(connection, 'disconnected');
-    expect(await connection.submit(work, { work, extranonceIndex: 0, nonce: 1, header, hash: new Uint8Array(32), hashes: 1, seconds: 0 })).toEqual({ status: 'accepted' });
+    expect(
+      await connection.submit(work, {
+        work,
+        extranonceIndex: 0,
+        nonce: 1,
+        header,
+        hash: new Uint8Array(32),
+        hashes: 1,
+        seconds: 0,
+      }),
+    ).toEqual({ status: 'accepted' });
     // The accepted share showed the pool works: the next retry starts from the first step again.
     expect((await dropped)[1]).toBeLessThanOrEqual(110);
   });
@@ -202,7 +253,9 @@ describe('the pool connection', () => {
       if (message.method === 'mining.authorize' && number <= 2) socket.end();
       if (message.method === 'mining.authorize') sockets.push(socket);
     });
-    const connection = client(steady.port, { limits: { ...FAST, backoffInitialMs: 100, backoffMaxMs: 10_000, steadyConnectionMs: 50 } });
+    const connection = client(steady.port, {
+      limits: { ...FAST, backoffInitialMs: 100, backoffMaxMs: 10_000, steadyConnectionMs: 50 },
+    });
     expect((await disconnects(connection, 2))[1]).toBeGreaterThanOrEqual(180);
     await next(connection, 'work');
     // Longer than steadyConnectionMs, and set after the client's timer: the client's fires first however slow the machine.
@@ -270,7 +323,7 @@ describe('the pool connection', () => {
     connection.start();
     const [reason] = await next<[string]>(connection, 'disconnected');
     expect(reason).toBe('the pool closed the connection');
-    expect(warnings).toEqual(['ignored the pool\'s request to reconnect to another host (elsewhere.example.com)']);
+    expect(warnings).toEqual(["ignored the pool's request to reconnect to another host (elsewhere.example.com)"]);
     const [why] = await next<[string]>(connection, 'disconnected');
     expect(why).toBe(`the pool asked us to reconnect to 127.0.0.1:${target.port}`);
     await next(connection, 'work');
@@ -283,8 +336,19 @@ describe('the pool connection', () => {
     connection.start();
     const [work] = await next<[ShareWork]>(connection, 'work');
     const header = withNonce(work.header(0), 1);
-    const solution: Solution = { work, extranonceIndex: 0, nonce: 1, header, hash: new Uint8Array(32), hashes: 1, seconds: 0 };
-    expect(await connection.submit(work, solution)).toEqual({ status: 'lost', reason: 'no answer from the pool in 0.2 s' });
+    const solution: Solution = {
+      work,
+      extranonceIndex: 0,
+      nonce: 1,
+      header,
+      hash: new Uint8Array(32),
+      hashes: 1,
+      seconds: 0,
+    };
+    expect(await connection.submit(work, solution)).toEqual({
+      status: 'lost',
+      reason: 'no answer from the pool in 0.2 s',
+    });
     connection.close();
     expect(await connection.submit(work, solution)).toEqual({ status: 'stale', reason: 'not connected to the pool' });
   });

@@ -12,9 +12,18 @@ import { scriptedPool, type ClientMessage } from './scripted-pool.js';
 
 const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
 const COINB2 = 'ffffffff0100f2052a01000000015100000000';
-const NOTIFY = JSON.stringify({ id: null, method: 'mining.notify', params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true] });
+const NOTIFY = JSON.stringify({
+  id: null,
+  method: 'mining.notify',
+  params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true],
+});
 const PING = `${JSON.stringify({ id: 7, method: 'mining.ping', params: [] })}\n`;
-const FAST: Partial<ClientLimits> = { backoffInitialMs: 50, backoffMaxMs: 200, connectTimeoutMs: 2000, handshakeTimeoutMs: 2000 };
+const FAST: Partial<ClientLimits> = {
+  backoffInitialMs: 50,
+  backoffMaxMs: 200,
+  connectTimeoutMs: 2000,
+  handshakeTimeoutMs: 2000,
+};
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -24,7 +33,8 @@ afterEach(async () => {
 /** Answer the handshake with one job; then `afterAuthorize` takes over the socket. */
 async function pool(afterAuthorize: (socket: Socket) => void) {
   const started = await scriptedPool((socket: Socket, message: ClientMessage) => {
-    if (message.method === 'mining.subscribe') socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
+    if (message.method === 'mining.subscribe')
+      socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
     if (message.method === 'mining.authorize') {
       socket.write(`${JSON.stringify({ id: message.id, result: true, error: null })}\n${NOTIFY}\n`);
       afterAuthorize(socket);
@@ -35,7 +45,14 @@ async function pool(afterAuthorize: (socket: Socket) => void) {
 }
 
 function client(port: number, limits: Partial<ClientLimits>): StratumClient {
-  const created = new StratumClient({ address: { host: '127.0.0.1', port }, user: 'alice', password: 'x', userAgent: 'powlab/test', versionRolling: false, limits: { ...FAST, ...limits } });
+  const created = new StratumClient({
+    address: { host: '127.0.0.1', port },
+    user: 'alice',
+    password: 'x',
+    userAgent: 'powlab/test',
+    versionRolling: false,
+    limits: { ...FAST, ...limits },
+  });
   cleanups.push(() => created.close());
   return created;
 }
@@ -52,11 +69,17 @@ describe('a pool that floods the client', () => {
       };
       flood();
     });
-    const connection = client(flooding.port, { maxQueuedBytes: 64 * 1024, drainTimeoutMs: 500, stallTimeoutMs: 60_000 });
+    const connection = client(flooding.port, {
+      maxQueuedBytes: 64 * 1024,
+      drainTimeoutMs: 500,
+      stallTimeoutMs: 60_000,
+    });
     connection.start();
     await once(connection, 'work');
     const [reason] = (await once(connection, 'disconnected')) as [string];
-    expect(reason).toMatch(/^the pool (is not reading what we send \(over 64 KiB waiting\)|read nothing of what we sent for 0\.5 s)$/);
+    expect(reason).toMatch(
+      /^the pool (is not reading what we send \(over 64 KiB waiting\)|read nothing of what we sent for 0\.5 s)$/,
+    );
     expect(sent).toBeGreaterThan(1000);
   }, 20_000);
 
@@ -96,7 +119,9 @@ describe('closing the client from its own disconnected event', () => {
         });
         client.start();
       });`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     const [code] = (await once(child, 'exit')) as [number];

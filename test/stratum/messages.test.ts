@@ -72,16 +72,38 @@ describe('message parsing', () => {
   });
 
   it('tells calls from responses, defaulting missing params and ids', () => {
-    expect(parseMessage('{"method":"mining.ping"}')).toEqual({ kind: 'call', id: null, method: 'mining.ping', params: [] });
-    expect(parseMessage('{"id":"a","method":"x","params":[1]}')).toEqual({ kind: 'call', id: 'a', method: 'x', params: [1] });
-    expect(parseMessage('{"id":3,"result":true,"error":null}')).toEqual({ kind: 'response', id: 3, result: true, error: null });
-    expect(parseMessage('{"id":3,"error":[21,"stale",null]}')).toEqual({ kind: 'response', id: 3, result: null, error: [21, 'stale', null] });
+    expect(parseMessage('{"method":"mining.ping"}')).toEqual({
+      kind: 'call',
+      id: null,
+      method: 'mining.ping',
+      params: [],
+    });
+    expect(parseMessage('{"id":"a","method":"x","params":[1]}')).toEqual({
+      kind: 'call',
+      id: 'a',
+      method: 'x',
+      params: [1],
+    });
+    expect(parseMessage('{"id":3,"result":true,"error":null}')).toEqual({
+      kind: 'response',
+      id: 3,
+      result: true,
+      error: null,
+    });
+    expect(parseMessage('{"id":3,"error":[21,"stale",null]}')).toEqual({
+      kind: 'response',
+      id: 3,
+      result: null,
+      error: [21, 'stale', null],
+    });
   });
 
   it('turns Stratum’s word-swapped prevhash into internal byte order', () => {
     // The published job's previous block, 00000000440b921e…4d16b6f8 as explorers show it.
     const internal = prevHashFromStratum(Buffer.from(SLUSH_NOTIFY[1] as string, 'hex'));
-    expect(hex(Uint8Array.from(internal).reverse())).toBe('00000000440b921e1b77c6c0487ae5616de67f788f44ae2a5af6e2194d16b6f8');
+    expect(hex(Uint8Array.from(internal).reverse())).toBe(
+      '00000000440b921e1b77c6c0487ae5616de67f788f44ae2a5af6e2194d16b6f8',
+    );
   });
 
   it('reads a notify', () => {
@@ -140,18 +162,32 @@ describe('message parsing', () => {
   });
 
   it('reads the version-rolling answer within the mask asked for (BIP 310)', () => {
-    expect(readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': '18000000' }, 0x1fffe000)).toEqual({ mask: 0x18000000 });
+    expect(readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': '18000000' }, 0x1fffe000)).toEqual({
+      mask: 0x18000000,
+    });
     // A pool may not widen the mask: bits outside the offer are dropped.
-    expect(readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': 'ffffffff' }, 0x1fffe000)).toEqual({ mask: 0x1fffe000 });
+    expect(readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': 'ffffffff' }, 0x1fffe000)).toEqual({
+      mask: 0x1fffe000,
+    });
     expect(readConfigureResult({ 'version-rolling': false }, 0x1fffe000)).toHaveProperty('refused');
-    expect(readConfigureResult({ 'version-rolling': 'no bits for you' }, 0x1fffe000)).toEqual({ refused: 'the pool said: no bits for you' });
-    expect(readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': '00000fff' }, 0x1fffe000)).toEqual({ refused: 'the pool allowed no version bits' });
-    expect(() => readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': 'fff' }, 0x1fffe000)).toThrow(/8 hex digits/);
+    expect(readConfigureResult({ 'version-rolling': 'no bits for you' }, 0x1fffe000)).toEqual({
+      refused: 'the pool said: no bits for you',
+    });
+    expect(readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': '00000fff' }, 0x1fffe000)).toEqual({
+      refused: 'the pool allowed no version bits',
+    });
+    expect(() => readConfigureResult({ 'version-rolling': true, 'version-rolling.mask': 'fff' }, 0x1fffe000)).toThrow(
+      /8 hex digits/,
+    );
   });
 
   it('reads client.reconnect and refuses what is not a host', () => {
     expect(readReconnect([])).toEqual({ waitSeconds: 0 });
-    expect(readReconnect(['pool.example.com', 3334, 5])).toEqual({ host: 'pool.example.com', port: 3334, waitSeconds: 5 });
+    expect(readReconnect(['pool.example.com', 3334, 5])).toEqual({
+      host: 'pool.example.com',
+      port: 3334,
+      waitSeconds: 5,
+    });
     expect(readReconnect(['', '3335', '2'])).toEqual({ port: 3335, waitSeconds: 2 });
     expect(() => readReconnect(['evil host; rm -rf', 1])).toThrow(/host/);
     expect(() => readReconnect(['h', 70000])).toThrow(/port/);

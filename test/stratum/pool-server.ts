@@ -186,7 +186,8 @@ export class TestPool {
   readonly connections: ConnectionRecord[] = [];
   readonly shares: ShareRecord[] = [];
   private readonly live = new Set<Connection>();
-  private readonly options: Required<Omit<PoolOptions, 'password' | 'onBlock' | 'port'>> & Pick<PoolOptions, 'password' | 'onBlock'>;
+  private readonly options: Required<Omit<PoolOptions, 'password' | 'onBlock' | 'port'>> &
+    Pick<PoolOptions, 'password' | 'onBlock'>;
   private jobTimer?: NodeJS.Timeout;
   private jobCounter = 0;
   private oversizedSent = false;
@@ -309,7 +310,14 @@ export class TestPool {
       case 'mining.subscribe': {
         connection.subscribed = true;
         connection.record.userAgent = typeof params[0] === 'string' ? params[0] : undefined;
-        reply([[['mining.set_difficulty', `d${connection.record.id}`], ['mining.notify', `n${connection.record.id}`]], connection.extranonce1.toString('hex'), this.options.extranonce2Size]);
+        reply([
+          [
+            ['mining.set_difficulty', `d${connection.record.id}`],
+            ['mining.notify', `n${connection.record.id}`],
+          ],
+          connection.extranonce1.toString('hex'),
+          this.options.extranonce2Size,
+        ]);
         this.send(connection, { id: null, method: 'mining.set_difficulty', params: [connection.difficulty] });
         if (this.options.mode === 'junk') this.sendJunk(connection);
         this.sendJob(connection, this.makeJob(connection), true);
@@ -317,7 +325,8 @@ export class TestPool {
       }
       case 'mining.authorize': {
         const [user, password] = params;
-        if (typeof user !== 'string' || (this.options.password !== undefined && password !== this.options.password)) return reply(false, [24, 'Unauthorized worker', null]);
+        if (typeof user !== 'string' || (this.options.password !== undefined && password !== this.options.password))
+          return reply(false, [24, 'Unauthorized worker', null]);
         connection.authorizedUser = user;
         connection.record.user = user;
         return reply(true);
@@ -356,19 +365,40 @@ export class TestPool {
     };
     if (!connection.authorizedUser || params[0] !== connection.authorizedUser) return reject(24, 'Unauthorized worker');
     const [, jobId, extranonce2, ntime, nonce, versionBits] = params;
-    if (typeof jobId !== 'string' || typeof extranonce2 !== 'string' || typeof ntime !== 'string' || typeof nonce !== 'string') return reject(20, 'Malformed share');
-    if (!new RegExp(`^[0-9a-f]{${2 * this.options.extranonce2Size}}$`).test(extranonce2)) return reject(20, 'Bad extranonce2 size');
+    if (
+      typeof jobId !== 'string' ||
+      typeof extranonce2 !== 'string' ||
+      typeof ntime !== 'string' ||
+      typeof nonce !== 'string'
+    )
+      return reject(20, 'Malformed share');
+    if (!new RegExp(`^[0-9a-f]{${2 * this.options.extranonce2Size}}$`).test(extranonce2))
+      return reject(20, 'Bad extranonce2 size');
     if (!/^[0-9a-f]{8}$/.test(ntime) || !/^[0-9a-f]{8}$/.test(nonce)) return reject(20, 'Bad ntime or nonce');
     const job = connection.jobs.get(jobId);
     if (!job) {
       const cleanedBy = connection.cleanedJobs.get(jobId);
       const raced = cleanedBy !== undefined && !connection.answeredRequests.has(cleanedBy);
-      this.shares.push({ connection: connection.record.id, jobId, extranonce2, ntime, nonce, ...(typeof versionBits === 'string' ? { versionBits } : {}), version: 0, hash: '', accepted: false, reason: 'Job not found (=stale)', block: false, raced });
+      this.shares.push({
+        connection: connection.record.id,
+        jobId,
+        extranonce2,
+        ntime,
+        nonce,
+        ...(typeof versionBits === 'string' ? { versionBits } : {}),
+        version: 0,
+        hash: '',
+        accepted: false,
+        reason: 'Job not found (=stale)',
+        block: false,
+        raced,
+      });
       return reply(null, [21, 'Job not found (=stale)', null]);
     }
     let version = job.version;
     if (connection.versionMask !== undefined) {
-      if (typeof versionBits !== 'string' || !/^[0-9a-f]{8}$/.test(versionBits)) return reject(20, 'Missing version bits');
+      if (typeof versionBits !== 'string' || !/^[0-9a-f]{8}$/.test(versionBits))
+        return reject(20, 'Missing version bits');
       const bits = parseInt(versionBits, 16);
       if ((bits & ~connection.versionMask) !== 0) return reject(20, 'Version bits outside the mask');
       version = ((job.version & ~connection.versionMask) | (bits & connection.versionMask)) >>> 0;
@@ -414,16 +444,24 @@ export class TestPool {
       this.sendExtras(connection);
     }
     if (this.options.mode === 'junk') this.sendJunk(connection);
-    if (this.options.mode === 'drop' && connection.acceptedShares % 2 === 0) this.hangUp(connection, 'drop mode: every 2nd share');
+    if (this.options.mode === 'drop' && connection.acceptedShares % 2 === 0)
+      this.hangUp(connection, 'drop mode: every 2nd share');
   }
 
   /** Once per connection: the pool's own requests and a message, as real pools send now and then. */
   private sendExtras(connection: Connection): void {
     for (const method of ['mining.ping', 'client.get_version']) this.request(connection, method);
-    this.send(connection, { id: null, method: 'client.show_message', params: [`welcome to the test pool, connection ${connection.record.id}\u001b[31m`] });
+    this.send(connection, {
+      id: null,
+      method: 'client.show_message',
+      params: [`welcome to the test pool, connection ${connection.record.id}\u001b[31m`],
+    });
     if (this.options.mode === 'junk' && !this.oversizedSent) {
       this.oversizedSent = true;
-      this.send(connection, `{"id":null,"method":"client.show_message","params":["${'a'.repeat(OVERSIZED_LINE_BYTES)}"]}`);
+      this.send(
+        connection,
+        `{"id":null,"method":"client.show_message","params":["${'a'.repeat(OVERSIZED_LINE_BYTES)}"]}`,
+      );
     }
   }
 
@@ -433,7 +471,11 @@ export class TestPool {
     this.send(connection, { id: null, method: 'mining.unknown_notification', params: [1, 2] });
     this.send(connection, { id: 'q1', method: 'client.unknown_request', params: [] });
     this.send(connection, { id: 987654, result: true, error: null });
-    this.send(connection, { id: null, method: 'mining.notify', params: ['bad', 'zz', '', '', [], '2000000', '1d00ffff', 'x', true] });
+    this.send(connection, {
+      id: null,
+      method: 'mining.notify',
+      params: ['bad', 'zz', '', '', [], '2000000', '1d00ffff', 'x', true],
+    });
     this.send(connection, { id: null, method: 'mining.set_difficulty', params: [-5] });
   }
 
@@ -442,7 +484,13 @@ export class TestPool {
     const height = 840_000 + counter;
     const extranonceLength = connection.extranonce1.length + this.options.extranonce2Size;
     const tag = Buffer.from('/test pool/');
-    const scriptSig = Buffer.concat([heightPush(height), Buffer.from([extranonceLength]), Buffer.alloc(extranonceLength), Buffer.from([tag.length]), tag]);
+    const scriptSig = Buffer.concat([
+      heightPush(height),
+      Buffer.from([extranonceLength]),
+      Buffer.alloc(extranonceLength),
+      Buffer.from([tag.length]),
+      tag,
+    ]);
     const extranonceOffsetInScript = heightPush(height).length + 1;
     const head = Buffer.concat([
       Buffer.from('01000000', 'hex'), // version
@@ -484,7 +532,17 @@ export class TestPool {
     this.send(connection, {
       id: null,
       method: 'mining.notify',
-      params: [job.id, stratumPrevHash(job.prevHashInternal), job.coinbase1.toString('hex'), job.coinbase2.toString('hex'), coinbaseBranch(job.txids).map((h) => h.toString('hex')), hex8(job.version), hex8(job.nbits), hex8(job.ntime), clean],
+      params: [
+        job.id,
+        stratumPrevHash(job.prevHashInternal),
+        job.coinbase1.toString('hex'),
+        job.coinbase2.toString('hex'),
+        coinbaseBranch(job.txids).map((h) => h.toString('hex')),
+        hex8(job.version),
+        hex8(job.nbits),
+        hex8(job.ntime),
+        clean,
+      ],
     });
     if (dropped.length === 0) return;
     // The client reads its lines in order: once it answers this, it has read the notify too.

@@ -40,7 +40,11 @@ function indexFor(work: ShareWork, extranonce2: string, versionBits: string | un
   const counter = parseInt(extranonce2 || '0', 16);
   for (let slot = 0; slot < versions; slot++) {
     const index = counter * versions + slot;
-    if (versionBits === undefined || ((work.version(index) & work.terms.versionMask!) >>> 0) === parseInt(versionBits, 16)) return index;
+    if (
+      versionBits === undefined ||
+      (work.version(index) & work.terms.versionMask!) >>> 0 === parseInt(versionBits, 16)
+    )
+      return index;
   }
   throw new Error(`no index gives extranonce2 ${extranonce2} with version bits ${versionBits}`);
 }
@@ -82,7 +86,10 @@ describe.each(sessions)('replaying %s', (name) => {
       const message = JSON.parse(row.line.startsWith('{') ? row.line : 'null') as Message | null;
       if (row.from === 'pool') {
         // A response to one of our requests goes back under the id this session used for it.
-        const line = message && message.method === undefined && ids.has(message.id) ? JSON.stringify({ ...message, id: ids.get(message.id) }) : row.line;
+        const line =
+          message && message.method === undefined && ids.has(message.id)
+            ? JSON.stringify({ ...message, id: ids.get(message.id) })
+            : row.line;
         for (const event of session.receive(line)) {
           events.push(event);
           if (event.type === 'work') works.set(event.work.job.jobId, event.work);
@@ -100,7 +107,15 @@ describe.each(sessions)('replaying %s', (name) => {
         new DataView(header.buffer).setUint32(68, parseInt(ntime, 16), true);
         const hash = sha256d(header);
         expect(hashMeetsTarget(hash, work.target), `share ${nonce} of job ${jobId} meets its target`).toBe(true);
-        const solution = { work, extranonceIndex: index, nonce: parseInt(nonce, 16), header, hash, hashes: 1, seconds: 0 };
+        const solution = {
+          work,
+          extranonceIndex: index,
+          nonce: parseInt(nonce, 16),
+          header,
+          hash,
+          hashes: 1,
+          seconds: 0,
+        };
         const id = session.submit(work.share(solution));
         const ours = nextSent();
         expect(ours.params).toEqual(message!.params);
@@ -119,7 +134,8 @@ describe.each(sessions)('replaying %s', (name) => {
       // An answer to the pool's request: same id and result (the version string may differ).
       const ours = nextSent();
       expect(ours.id).toBe(message!.id);
-      if (typeof message!.result === 'string' && message!.result.startsWith('powlab/')) expect(ours.result).toMatch(/^powlab\//);
+      if (typeof message!.result === 'string' && message!.result.startsWith('powlab/'))
+        expect(ours.result).toMatch(/^powlab\//);
       else expect(ours.result).toEqual(message!.result);
       expect(ours.error ?? null).toEqual(message!.error ?? null);
     }

@@ -23,7 +23,10 @@ export interface ScriptedPool {
 }
 
 /** A server that runs `script` for each line a client sends, and `onConnect` for each connection; resolves once listening. */
-export async function scriptedPool(script: (socket: Socket, message: ClientMessage, connection: number) => void, onConnect?: (socket: Socket, connection: number) => void): Promise<ScriptedPool> {
+export async function scriptedPool(
+  script: (socket: Socket, message: ClientMessage, connection: number) => void,
+  onConnect?: (socket: Socket, connection: number) => void,
+): Promise<ScriptedPool> {
   const firstLines: string[] = [];
   let connections = 0;
   const sockets = new Set<Socket>();

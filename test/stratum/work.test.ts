@@ -27,11 +27,18 @@ const slushJob = readNotify([
   '504e86b9',
   false,
 ]);
-const slushTerms: PoolTerms = { extranonce1: fromHex('08000002'), extranonce2Size: 4, difficulty: 1, versionMask: null };
+const slushTerms: PoolTerms = {
+  extranonce1: fromHex('08000002'),
+  extranonce2Size: 4,
+  difficulty: 1,
+  versionMask: null,
+};
 
 /** A job whose coinbase has room for `extranonceBytes` (extranonce1 + extranonce2) in its scriptSig. */
 function jobWithRoomFor(extranonceBytes: number): StratumJob {
-  const coinbase1 = fromHex(`01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff${(5 + extranonceBytes).toString(16).padStart(2, '0')}03a08601${extranonceBytes.toString(16).padStart(2, '0')}`);
+  const coinbase1 = fromHex(
+    `01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff${(5 + extranonceBytes).toString(16).padStart(2, '0')}03a08601${extranonceBytes.toString(16).padStart(2, '0')}`,
+  );
   const coinbase2 = fromHex('ffffffff0100f2052a01000000015100000000');
   return { ...slushJob, coinbase1, coinbase2 };
 }
@@ -48,13 +55,23 @@ describe('a pool job as Work', () => {
     // 2^-32 odds by chance: only a rightly decoded header gets here.
     expect(leadingZeroBits(solution.hash)).toBeGreaterThanOrEqual(32);
     expect(hashMeetsTarget(solution.hash, work.target)).toBe(true);
-    expect(work.share(solution)).toEqual({ jobId: 'bf', extranonce2: '00000001', ntime: '504e86ed', nonce: 'b2957c02' });
+    expect(work.share(solution)).toEqual({
+      jobId: 'bf',
+      extranonce2: '00000001',
+      ntime: '504e86ed',
+      nonce: 'b2957c02',
+    });
   });
 
   it('rebuilds mainnet block 100,000 from it posed as a notify', () => {
     const fixture = JSON.parse(readFileSync(new URL('./fixtures/block-100000.json', import.meta.url), 'utf8'));
     const job = readNotify(fixture.notify.params);
-    const work = new ShareWork('b100k', job, { extranonce1: fromHex(fixture.subscribe.extranonce1), extranonce2Size: fixture.subscribe.extranonce2Size, difficulty: 1, versionMask: null });
+    const work = new ShareWork('b100k', job, {
+      extranonce1: fromHex(fixture.subscribe.extranonce1),
+      extranonce2Size: fixture.subscribe.extranonce2Size,
+      difficulty: 1,
+      versionMask: null,
+    });
     const index = parseInt(fixture.share.extranonce2, 16);
     expect(hashToDisplayHex(sha256d(work.coinbase(index)))).toBe(fixture.block.coinbaseTxid);
     expect(hashToDisplayHex(work.merkleRoot(index))).toBe(fixture.block.merkleroot);
@@ -75,14 +92,22 @@ describe('a pool job as Work', () => {
     expect(work.stopOnFind).toBe(false);
     // A pool asking for next to nothing gets shares at the floor, which still meet its difficulty.
     const flood = new ShareWork('f', slushJob, { ...slushTerms, difficulty: 1e-12 });
-    expect(flood.target).toBe(new ShareWork('g', slushJob, { ...slushTerms, difficulty: MIN_MINING_DIFFICULTY }).target);
+    expect(flood.target).toBe(
+      new ShareWork('g', slushJob, { ...slushTerms, difficulty: MIN_MINING_DIFFICULTY }).target,
+    );
     expect(flood.target < (0xffffn << 208n) * 10n ** 12n).toBe(true);
   });
 
   it('names each extranonce2 value once, most significant byte first, as many as its size allows', () => {
     const work = new ShareWork('e', jobWithRoomFor(6), { ...slushTerms, extranonce2Size: 2 });
     expect(work.extranonceCount).toBe(65536);
-    expect([0, 1, 255, 256, 65535].map((i) => hex(work.extranonce2(i)))).toEqual(['0000', '0001', '00ff', '0100', 'ffff']);
+    expect([0, 1, 255, 256, 65535].map((i) => hex(work.extranonce2(i)))).toEqual([
+      '0000',
+      '0001',
+      '00ff',
+      '0100',
+      'ffff',
+    ]);
     expect(() => work.header(65536)).toThrow(RangeError);
     expect(new ShareWork('z', jobWithRoomFor(4), { ...slushTerms, extranonce2Size: 0 }).extranonceCount).toBe(1);
     const wide = new ShareWork('w', jobWithRoomFor(12), { ...slushTerms, extranonce2Size: 8 });
@@ -121,7 +146,9 @@ describe('a pool job as Work', () => {
   it('refuses a job whose coinbase is not a coinbase transaction', () => {
     // The published coinbase has room for exactly 8 extranonce bytes: 4 + 4 parses, 4 + 2 does not.
     expect(() => new ShareWork('t', slushJob, { ...slushTerms, extranonce2Size: 2 })).toThrow(/not a transaction/);
-    expect(() => new ShareWork('t', { ...slushJob, coinbase2: slushJob.coinbase2.slice(0, 20) }, slushTerms)).toThrow(/not a transaction/);
+    expect(() => new ShareWork('t', { ...slushJob, coinbase2: slushJob.coinbase2.slice(0, 20) }, slushTerms)).toThrow(
+      /not a transaction/,
+    );
     const notNull = Uint8Array.from(slushJob.coinbase1);
     notNull[10] = 1; // inside the spent outpoint's txid
     expect(() => new ShareWork('t', { ...slushJob, coinbase1: notNull }, slushTerms)).toThrow(/null outpoint/);

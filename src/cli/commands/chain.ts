@@ -20,7 +20,12 @@ const verifyCommand: CommandModule<object, ChainVerifyArgs> = {
   },
 };
 
-const datadirOption = { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'the built-in chain to read' } as const;
+const datadirOption = {
+  type: 'string',
+  requiresArg: true,
+  default: DEFAULT_DATADIR,
+  describe: 'the built-in chain to read',
+} as const;
 
 const listCommand: CommandModule<object, ChainVerifyArgs> = {
   command: 'list',
@@ -41,7 +46,11 @@ const showCommand: CommandModule<object, ChainVerifyArgs & { height: number }> =
   describe: "One block whole: its header's fields, the coinbase's outputs with value and payee, every transaction",
   builder: (y) =>
     y
-      .positional('height', { type: 'number', demandOption: true, describe: 'the block to show (0: the regtest genesis)' })
+      .positional('height', {
+        type: 'number',
+        demandOption: true,
+        describe: 'the block to show (0: the regtest genesis)',
+      })
       .options({
         datadir: datadirOption,
         json: { type: 'boolean', default: false, describe: 'print the block as one JSON object' },
@@ -56,6 +65,11 @@ const showCommand: CommandModule<object, ChainVerifyArgs & { height: number }> =
 export const chainCommand: CommandModule = {
   command: 'chain <command>',
   describe: 'Inspect the built-in regtest chain: list its blocks, show one whole, verify them all',
-  builder: (y) => y.command(listCommand).command(showCommand).command(verifyCommand).demandCommand(1, 'name a chain command (list, show, verify)'),
+  builder: (y) =>
+    y
+      .command(listCommand)
+      .command(showCommand)
+      .command(verifyCommand)
+      .demandCommand(1, 'name a chain command (list, show, verify)'),
   handler: () => {},
 };

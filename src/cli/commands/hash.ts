@@ -11,7 +11,11 @@ export const hashCommand: CommandModule<object, HashArgs> = {
   builder: (y) =>
     y
       .positional('header', { type: 'string', demandOption: true, describe: 'the header, 160 hex digits' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the decoded fields, target and difficulty as JSON' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the decoded fields, target and difficulty as JSON',
+      })
       .example('$0 hash 0100000000000000…', 'hash a header'),
   handler: async (argv) => {
     const { describeHeader } = await import('../../core/describe.js');

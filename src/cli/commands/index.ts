@@ -11,4 +11,14 @@ import { serveCommand } from './serve.js';
 
 // Each command's argv differs; yargs takes them all as modules over the empty global argv.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<object, any>[] = [hashCommand, mineCommand, grindCommand, chainCommand, benchCommand, explainCommand, economicsCommand, poolCommand, serveCommand];
+export const commands: CommandModule<object, any>[] = [
+  hashCommand,
+  mineCommand,
+  grindCommand,
+  chainCommand,
+  benchCommand,
+  explainCommand,
+  economicsCommand,
+  poolCommand,
+  serveCommand,
+];

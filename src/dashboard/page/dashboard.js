@@ -2,7 +2,14 @@
 // and nonce maps drawn by hand on canvas, and a header explained from /api/explain. No libraries.
 
 import { addSample, furthestNonce, highestRate } from './figures.js';
-import { formatBtc, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from './format/numbers.js';
+import {
+  formatBtc,
+  formatChance,
+  formatCount,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+} from './format/numbers.js';
 
 const NONCE_SPACE = 2 ** 32;
 const BANNER_MS = 10_000;
@@ -69,7 +76,8 @@ function render(status) {
   const finds = status.source.finds;
   for (const node of document.querySelectorAll('.find-name')) node.textContent = finds;
   for (const node of document.querySelectorAll('.finds-name')) node.textContent = `${finds}s`;
-  for (const node of document.querySelectorAll('.finds-title')) node.textContent = `${finds[0].toUpperCase()}${finds.slice(1)}s`;
+  for (const node of document.querySelectorAll('.finds-title'))
+    node.textContent = `${finds[0].toUpperCase()}${finds.slice(1)}s`;
   $('#source').textContent = status.source.name;
   $('#label').textContent = status.label;
 
@@ -79,7 +87,8 @@ function render(status) {
   $('#elapsed').textContent = `in ${formatDuration(status.elapsedSeconds)}`;
   const found = finds === 'block' ? status.blocksFound : status.sharesFound;
   setFigure('#found-count', found, String(found));
-  $('#engine').textContent = `${status.threads} worker${status.threads === 1 ? '' : 's'} × ${status.backend}${status.throttle < 100 ? ` at ${status.throttle}%` : ''}${status.workersReplaced ? `, ${status.workersReplaced} replaced after dying` : ''}`;
+  $('#engine').textContent =
+    `${status.threads} worker${status.threads === 1 ? '' : 's'} × ${status.backend}${status.throttle < 100 ? ` at ${status.throttle}%` : ''}${status.workersReplaced ? `, ${status.workersReplaced} replaced after dying` : ''}`;
   renderBest('#best-session', status.best.session);
   renderBest('#best-all', status.best.allTime);
 
@@ -110,14 +119,24 @@ function setFigure(selector, value, text) {
 
 function renderBest(selector, best) {
   $(selector).textContent = best ? `${best.zeros} zero bits` : '–';
-  $(`${selector}-detail`).textContent = best ? `difficulty ${formatDifficulty(best.difficulty)}: ${best.hash.slice(0, 24)}…` : '';
+  $(`${selector}-detail`).textContent = best
+    ? `difficulty ${formatDifficulty(best.difficulty)}: ${best.hash.slice(0, 24)}…`
+    : '';
 }
 
 function renderScoreboard(scores) {
   const names = { record: 'a new best', block: 'a block', share: 'a share', earlier: 'an earlier run' };
   $('#scoreboard').replaceChildren(
     ...scores.map((score, i) =>
-      el('tr', { class: `kind-${score.kind}` }, el('td', {}, String(i + 1)), el('td', {}, String(score.zeros)), el('td', {}, formatDifficulty(score.difficulty)), el('td', {}, names[score.kind]), el('td', { class: 'hash' }, score.hash)),
+      el(
+        'tr',
+        { class: `kind-${score.kind}` },
+        el('td', {}, String(i + 1)),
+        el('td', {}, String(score.zeros)),
+        el('td', {}, formatDifficulty(score.difficulty)),
+        el('td', {}, names[score.kind]),
+        el('td', { class: 'hash' }, score.hash),
+      ),
     ),
   );
 }
@@ -125,7 +144,13 @@ function renderScoreboard(scores) {
 let shownFinds = '';
 /** One coinbase output as the terminal words it: 50.00000000 BTC to bcrt1q… */
 function payoutWords(output) {
-  const to = output.address ? `${output.address}${output.type === 'p2pk' ? ' (a bare public key)' : ''}` : output.type === 'nulldata' ? 'no one (data)' : output.type === 'anyone' ? 'anyone (OP_TRUE)' : 'a script';
+  const to = output.address
+    ? `${output.address}${output.type === 'p2pk' ? ' (a bare public key)' : ''}`
+    : output.type === 'nulldata'
+      ? 'no one (data)'
+      : output.type === 'anyone'
+        ? 'anyone (OP_TRUE)'
+        : 'a script';
   return `coinbase pays ${formatBtc(output.value)} to ${to}`;
 }
 
@@ -144,7 +169,11 @@ function renderFinds(finds) {
         el(
           'button',
           { onclick: () => explain(find), title: 'take this header apart' },
-          el('div', {}, `${findName(find)}: ${find.zeros} zero bits, nonce ${find.nonce}, after ${formatCount(find.hashes)} hashes in ${formatDuration(find.seconds)}${find.verdict && find.verdict !== 'accepted' ? ` (${find.verdict}: ${find.reason})` : ''}`),
+          el(
+            'div',
+            {},
+            `${findName(find)}: ${find.zeros} zero bits, nonce ${find.nonce}, after ${formatCount(find.hashes)} hashes in ${formatDuration(find.seconds)}${find.verdict && find.verdict !== 'accepted' ? ` (${find.verdict}: ${find.reason})` : ''}`,
+          ),
           el('div', { class: 'hash' }, find.hash),
           ...(find.payout ?? []).map((output) => el('div', { class: 'payout' }, payoutWords(output))),
         ),
@@ -165,7 +194,8 @@ function isCountedBlock(find) {
 function onFound(find) {
   if (!isCountedBlock(find)) return;
   const banner = $('#banner');
-  $('#banner-detail').textContent = `${find.height !== undefined ? `height ${find.height} · ` : ''}${find.zeros} leading zero bits · ${find.hash}`;
+  $('#banner-detail').textContent =
+    `${find.height !== undefined ? `height ${find.height} · ` : ''}${find.zeros} leading zero bits · ${find.hash}`;
   banner.hidden = false;
   banner.onclick = () => {
     banner.hidden = true;
@@ -248,11 +278,14 @@ function drawChart() {
     ctx.lineWidth = lineWidth;
     ctx.lineJoin = 'round';
     ctx.beginPath();
-    points.forEach((point, i) => (i === 0 ? ctx.moveTo(x(point.t), y(values(point))) : ctx.lineTo(x(point.t), y(values(point)))));
+    points.forEach((point, i) =>
+      i === 0 ? ctx.moveTo(x(point.t), y(values(point))) : ctx.lineTo(x(point.t), y(values(point))),
+    );
     ctx.stroke();
   };
   const workers = points[points.length - 1].workers.length;
-  for (let w = 0; w < workers; w++) line((point) => point.workers[w] ?? 0, WORKER_COLOURS[w % WORKER_COLOURS.length], 1.5);
+  for (let w = 0; w < workers; w++)
+    line((point) => point.workers[w] ?? 0, WORKER_COLOURS[w % WORKER_COLOURS.length], 1.5);
   line((point) => point.hashrate, TOTAL_COLOUR, 3);
   renderLegend(workers);
 }
@@ -266,7 +299,10 @@ function renderLegend(workers) {
     swatch.style.background = colour; // through the CSSOM: the page's CSP allows no inline style attributes
     return el('span', {}, swatch, text);
   };
-  $('#legend').replaceChildren(item(TOTAL_COLOUR, 'total'), ...Array.from({ length: workers }, (_, w) => item(WORKER_COLOURS[w % WORKER_COLOURS.length], `worker ${w}`)));
+  $('#legend').replaceChildren(
+    item(TOTAL_COLOUR, 'total'),
+    ...Array.from({ length: workers }, (_, w) => item(WORKER_COLOURS[w % WORKER_COLOURS.length], `worker ${w}`)),
+  );
 }
 
 // ---- the nonce maps ---------------------------------------------------------------------------
@@ -276,10 +312,14 @@ function drawNonceMaps(workers) {
   // Zoom to the smallest power of two that holds every range: the whole space dwarfs a few seconds' work.
   const zoomEnd = 2 ** Math.max(16, Math.ceil(Math.log2(Math.max(1, reach))));
   drawNonceMap($('#nonce-full'), workers, NONCE_SPACE);
-  $('#zoom-caption').textContent = zoomEnd < NONCE_SPACE ? `zoomed ${formatCount(NONCE_SPACE / zoomEnd)}×: nonces 0 to ${formatCount(zoomEnd)} (2^${Math.log2(zoomEnd)})` : 'the whole nonce space again';
+  $('#zoom-caption').textContent =
+    zoomEnd < NONCE_SPACE
+      ? `zoomed ${formatCount(NONCE_SPACE / zoomEnd)}×: nonces 0 to ${formatCount(zoomEnd)} (2^${Math.log2(zoomEnd)})`
+      : 'the whole nonce space again';
   drawNonceMap($('#nonce-zoom'), workers, zoomEnd);
   const covered = workers.reduce((sum, w) => sum + w.covered, 0);
-  $('#nonce-text').textContent = `${formatCount(covered)} nonces hashed in this header, ${((covered / NONCE_SPACE) * 100).toPrecision(2)}% of 2^32: ${workers.map((w) => `worker ${w.index} ${formatCount(w.covered)}`).join(', ')}`;
+  $('#nonce-text').textContent =
+    `${formatCount(covered)} nonces hashed in this header, ${((covered / NONCE_SPACE) * 100).toPrecision(2)}% of 2^32: ${workers.map((w) => `worker ${w.index} ${formatCount(w.covered)}`).join(', ')}`;
 }
 
 function drawNonceMap(canvas, workers, end) {
@@ -308,9 +348,11 @@ function drawNonceMap(canvas, workers, end) {
 // ---- a header explained -----------------------------------------------------------------------
 
 const FIELD_NOTES = {
-  version: 'a 32-bit number, stored little-endian like every number in the header (x86 order, as Satoshi’s code wrote it)',
+  version:
+    'a 32-bit number, stored little-endian like every number in the header (x86 order, as Satoshi’s code wrote it)',
   prevHash: 'the hash of the block before, in internal order: the reverse of how explorers print it',
-  merkleRoot: 'the root of the tree of transaction ids; the coinbase carries the extranonce, so a new extranonce makes a new root',
+  merkleRoot:
+    'the root of the tree of transaction ids; the coinbase carries the extranonce, so a new extranonce makes a new root',
   time: 'seconds since 1970, little-endian',
   bits: 'the target in compact form: one exponent byte and three mantissa bytes (stored little-endian)',
   nonce: 'the 32 bits the miner turns: 2^32 tries per header',
@@ -338,11 +380,27 @@ async function explain(find) {
 }
 
 function explanation(facts) {
-  const dump = el('div', { class: 'hexdump' }, ...facts.fields.map((field) => el('span', { class: `f-${field.name}`, title: field.name }, field.hex)));
+  const dump = el(
+    'div',
+    { class: 'hexdump' },
+    ...facts.fields.map((field) => el('span', { class: `f-${field.name}`, title: field.name }, field.hex)),
+  );
   const fields = el(
     'table',
     { class: 'fields' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'field'), el('th', {}, 'bytes'), el('th', {}, 'as stored'), el('th', {}, 'value'), el('th', {}, 'why'))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', {}, 'field'),
+        el('th', {}, 'bytes'),
+        el('th', {}, 'as stored'),
+        el('th', {}, 'value'),
+        el('th', {}, 'why'),
+      ),
+    ),
     el(
       'tbody',
       {},
@@ -353,7 +411,13 @@ function explanation(facts) {
           el('td', { class: `f-${field.name}` }, field.name),
           el('td', {}, `${field.offset}–${field.offset + field.length - 1}`),
           el('td', { class: 'mono' }, field.hex),
-          el('td', { class: 'mono' }, field.name === 'time' ? `${field.value} (${new Date(field.value * 1000).toISOString().replace('.000Z', 'Z')})` : String(field.value)),
+          el(
+            'td',
+            { class: 'mono' },
+            field.name === 'time'
+              ? `${field.value} (${new Date(field.value * 1000).toISOString().replace('.000Z', 'Z')})`
+              : String(field.value),
+          ),
           el('td', {}, FIELD_NOTES[field.name]),
         ),
       ),
@@ -372,18 +436,29 @@ function explanation(facts) {
       { class: 'steps' },
       step('first 64 bytes (never change while the nonce turns): compressed once into the midstate', facts.chunks[0]),
       step('midstate', facts.midstate),
-      step('last 16 bytes, with the nonce, padded to a second chunk: compressed from the midstate for each nonce', facts.chunks[1]),
+      step(
+        'last 16 bytes, with the nonce, padded to a second chunk: compressed from the midstate for each nonce',
+        facts.chunks[1],
+      ),
       step('first SHA-256', facts.firstHash),
       step('its SHA-256 (internal order)', facts.hashInternal),
       step('reversed: the block hash as explorers show it', facts.hash),
     ),
     el('h3', {}, 'Against the target'),
-    el('p', {}, `bits ${facts.bits.hex}: exponent 0x${facts.bits.exponent.toString(16)}, mantissa 0x${facts.bits.mantissa.toString(16).padStart(6, '0')}, target = mantissa × 256^(exponent − 3):`),
+    el(
+      'p',
+      {},
+      `bits ${facts.bits.hex}: exponent 0x${facts.bits.exponent.toString(16)}, mantissa 0x${facts.bits.mantissa.toString(16).padStart(6, '0')}, target = mantissa × 256^(exponent − 3):`,
+    ),
     el('div', { class: 'steps' }, step('target', facts.target), step('hash', facts.hash)),
     el(
       'p',
       {},
-      el('span', { class: meets ? 'verdict-yes' : 'verdict-no' }, meets ? 'hash ≤ target: a valid proof of work. ' : 'hash > target: not a block at these bits. '),
+      el(
+        'span',
+        { class: meets ? 'verdict-yes' : 'verdict-no' },
+        meets ? 'hash ≤ target: a valid proof of work. ' : 'hash > target: not a block at these bits. ',
+      ),
       `The hash starts with ${facts.leadingZeroBits} zero bits; every hash under the target has at least ${facts.targetLeadingZeroBits}. Difficulty ${formatDifficulty(facts.difficulty)}.`,
     ),
     el('h3', {}, 'The odds'),
@@ -391,7 +466,9 @@ function explanation(facts) {
       'p',
       {},
       `One hash wins with chance ${facts.probabilityPerHash.toExponential(3)}, so a block takes ${formatCount(facts.expectedHashes)} hashes on average` +
-        (odds ? `: ${formatDuration(odds.expectedSeconds)} at this run's ${formatHashrate(odds.hashrate)} (half of all blocks come within ${formatDuration(odds.medianSeconds)}).` : '.') +
+        (odds
+          ? `: ${formatDuration(odds.expectedSeconds)} at this run's ${formatHashrate(odds.hashrate)} (half of all blocks come within ${formatDuration(odds.medianSeconds)}).`
+          : '.') +
         ` One header's 2^32 nonces last ${odds ? formatDuration(odds.nonceSpaceSeconds) : 'a while'}; the chance they all fail is ${formatChance(facts.probabilityNoncesRunOut)}, and then the extranonce changes the merkle root for 2^32 more.`,
     ),
   ];

@@ -66,13 +66,20 @@ export function parseRpcUrl(text: string): { url: URL; credentials?: RpcCredenti
   } catch {
     throw Errors.badOption('rpc', 'not a URL (expected http://HOST:PORT)');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw Errors.badOption('rpc', `must be an http:// or https:// URL, got ${url.protocol}//`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw Errors.badOption('rpc', `must be an http:// or https:// URL, got ${url.protocol}//`);
   if (url.search || url.hash) throw Errors.badOption('rpc', 'must not carry a query or fragment');
   let credentials: RpcCredentials | undefined;
   try {
-    credentials = url.username || url.password ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+    credentials =
+      url.username || url.password
+        ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+        : undefined;
   } catch {
-    throw Errors.badOption('rpc', 'the user name or password in the URL is not valid percent-encoding (or pass --rpc-user and --rpc-password)');
+    throw Errors.badOption(
+      'rpc',
+      'the user name or password in the URL is not valid percent-encoding (or pass --rpc-user and --rpc-password)',
+    );
   }
   url.username = '';
   url.password = '';
@@ -95,13 +102,15 @@ function readCookie(file: string): { user: string; password: string } {
   }
   const line = text.split(/\r?\n/)[0];
   const colon = line.indexOf(':');
-  if (colon <= 0 || colon === line.length - 1) throw Errors.auth(`the cookie file ${file} is not in the user:password form`);
+  if (colon <= 0 || colon === line.length - 1)
+    throw Errors.auth(`the cookie file ${file} is not in the user:password form`);
   return { user: line.slice(0, colon), password: line.slice(colon + 1) };
 }
 
 function cookieError(file: string, error: unknown): PowlabError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOTREGULAR' || code === 'ETOOBIG') return Errors.badOption('rpc-cookie', `${(error as Error).message}; give the node's .cookie file`);
+  if (code === 'ENOTREGULAR' || code === 'ETOOBIG')
+    return Errors.badOption('rpc-cookie', `${(error as Error).message}; give the node's .cookie file`);
   // Core deletes its cookie when it stops: a missing cookie usually means a node not (yet) running.
   if (code === 'ENOENT') return Errors.network(`cookie file ${file} does not exist (is the node running?)`);
   return Errors.auth(`cannot read the cookie file ${file}: ${describeFsError(error)}`);
@@ -154,7 +163,8 @@ export class RpcClient {
     if (this.credentials && 'cookieFile' in this.credentials) checkCookieFile(this.credentials.cookieFile);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    this.agent = this.url.protocol === 'https:' ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+    this.agent =
+      this.url.protocol === 'https:' ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
   }
 
   /** Call a method; resolves with its `result`, rejects with a PowlabError (or the signal's reason when aborted). */
@@ -162,8 +172,12 @@ export class RpcClient {
     const id = this.nextId++;
     const body = Buffer.from(JSON.stringify({ jsonrpc: '1.0', id, method, params }));
     const { status, text } = await this.post(body, options);
-    if (status === 401) throw Errors.auth(`authentication failed: the node at ${this.display} refused the RPC credentials (HTTP 401); check --rpc-user/--rpc-password or --rpc-cookie`);
-    if (status === 403) throw Errors.auth(`authentication failed: the node at ${this.display} forbids RPC from this address (HTTP 403)`);
+    if (status === 401)
+      throw Errors.auth(
+        `authentication failed: the node at ${this.display} refused the RPC credentials (HTTP 401); check --rpc-user/--rpc-password or --rpc-cookie`,
+      );
+    if (status === 403)
+      throw Errors.auth(`authentication failed: the node at ${this.display} forbids RPC from this address (HTTP 403)`);
     let answer: unknown;
     try {
       answer = JSON.parse(text);
@@ -172,11 +186,20 @@ export class RpcClient {
       if (status >= 500) throw Errors.network(`the node at ${this.display} answered HTTP ${status}`);
       throw Errors.badData(`the node's answer to ${method}`, `HTTP ${status}, not JSON`);
     }
-    if (typeof answer !== 'object' || answer === null || Array.isArray(answer) || !('result' in answer || 'error' in answer)) {
+    if (
+      typeof answer !== 'object' ||
+      answer === null ||
+      Array.isArray(answer) ||
+      !('result' in answer || 'error' in answer)
+    ) {
       throw Errors.badData(`the node's answer to ${method}`, 'not a JSON-RPC response object');
     }
     const { result, error, id: answerId } = answer as { result?: unknown; error?: unknown; id?: unknown };
-    if (answerId !== undefined && answerId !== null && answerId !== id) throw Errors.badData(`the node's answer to ${method}`, `id ${JSON.stringify(answerId)} is not the request's ${id}`);
+    if (answerId !== undefined && answerId !== null && answerId !== id)
+      throw Errors.badData(
+        `the node's answer to ${method}`,
+        `id ${JSON.stringify(answerId)} is not the request's ${id}`,
+      );
     if (error !== undefined && error !== null) {
       const { code, message } = error as { code?: unknown; message?: unknown };
       if (typeof code !== 'number' || !Number.isInteger(code) || typeof message !== 'string') {
@@ -184,8 +207,10 @@ export class RpcClient {
       }
       throw new NodeRpcError(method, code, printable(message));
     }
-    if (status !== 200) throw Errors.badData(`the node's answer to ${method}`, `HTTP ${status} without an error object`);
-    if (result === undefined) throw Errors.badData(`the node's answer to ${method}`, 'has neither a result nor an error');
+    if (status !== 200)
+      throw Errors.badData(`the node's answer to ${method}`, `HTTP ${status} without an error object`);
+    if (result === undefined)
+      throw Errors.badData(`the node's answer to ${method}`, 'has neither a result nor an error');
     return result;
   }
 
@@ -226,24 +251,38 @@ export class RpcClient {
         const status = response.statusCode ?? 0;
         const declared = Number(response.headers['content-length']);
         if (declared > this.maxResponseBytes) {
-          finish(Errors.badData(`the node's answer`, `${declared} bytes is more than the ${this.maxResponseBytes}-byte limit`));
+          finish(
+            Errors.badData(
+              `the node's answer`,
+              `${declared} bytes is more than the ${this.maxResponseBytes}-byte limit`,
+            ),
+          );
           return;
         }
         const chunks: Buffer[] = [];
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > this.maxResponseBytes) finish(Errors.badData(`the node's answer`, `more than the ${this.maxResponseBytes}-byte limit`));
+          if (size > this.maxResponseBytes)
+            finish(Errors.badData(`the node's answer`, `more than the ${this.maxResponseBytes}-byte limit`));
           else chunks.push(chunk);
         });
         response.on('end', () => finish(undefined, { status, text: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', (error: NodeJS.ErrnoException) => finish(Errors.network(`the node at ${this.display} broke off its answer (${describeRequestError(error)})`)));
+        response.on('error', (error: NodeJS.ErrnoException) =>
+          finish(Errors.network(`the node at ${this.display} broke off its answer (${describeRequestError(error)})`)),
+        );
         response.on('aborted', () => finish(Errors.network(`the node at ${this.display} broke off its answer`)));
       });
-      const timer = setTimeout(() => finish(Errors.network(`the node at ${this.display} did not answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(Errors.network(`the node at ${this.display} did not answer within ${Math.round(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
       const onAbort = () => finish(signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      request.on('error', (error: NodeJS.ErrnoException) => finish(Errors.network(`cannot reach the node at ${this.display}: ${describeRequestError(error)}`)));
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        finish(Errors.network(`cannot reach the node at ${this.display}: ${describeRequestError(error)}`)),
+      );
       request.end(body);
     });
   }

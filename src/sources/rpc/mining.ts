@@ -61,13 +61,24 @@ export class NodeMining implements MiningSource<TemplateWork, NodeBlock> {
     const block = await this.node!.submit(solution);
     if (block.accepted) this.rejectedInARow = 0;
     else if (++this.rejectedInARow >= MAX_REJECTIONS_IN_A_ROW) {
-      throw Errors.badData(`the node at ${this.options.display}`, `rejected ${this.rejectedInARow} blocks in a row (last: ${block.reason}); stopping`);
+      throw Errors.badData(
+        `the node at ${this.options.display}`,
+        `rejected ${this.rejectedInARow} blocks in a row (last: ${block.reason}); stopping`,
+      );
     }
     return block;
   }
 
   outcome(block: NodeBlock): FindOutcome {
-    return { kind: 'block', block: true, height: block.height, verdict: block.accepted ? 'accepted' : 'rejected', ...(block.reason === null ? {} : { reason: block.reason }), counts: block.accepted, wholeBlock: { bytes: hexToBytes(block.block), chain: this.chain } };
+    return {
+      kind: 'block',
+      block: true,
+      height: block.height,
+      verdict: block.accepted ? 'accepted' : 'rejected',
+      ...(block.reason === null ? {} : { reason: block.reason }),
+      counts: block.accepted,
+      wholeBlock: { bytes: hexToBytes(block.block), chain: this.chain },
+    };
   }
 
   next(signal: AbortSignal): void {
@@ -98,7 +109,9 @@ export class NodeMining implements MiningSource<TemplateWork, NodeBlock> {
       (changed) => {
         if (!changed || both.aborted) return;
         if (changed.template.previousBlockHashHex !== work.template.previousBlockHashHex) {
-          this.sink!.notice(`new tip from elsewhere: now mining height ${changed.height} on ${changed.template.previousBlockHashHex}`);
+          this.sink!.notice(
+            `new tip from elsewhere: now mining height ${changed.height} on ${changed.template.previousBlockHashHex}`,
+          );
         }
         this.mine(changed, signal);
       },

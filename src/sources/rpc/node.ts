@@ -77,7 +77,8 @@ export class NodeSource {
     const info = await probe.persist(() => options.client.call('getblockchaininfo', [], { signal: options.signal }));
     if (info === undefined) return undefined;
     const chain = typeof info === 'object' && info !== null && 'chain' in info ? info.chain : undefined;
-    if (typeof chain !== 'string' || !/^[a-z0-9]{1,32}$/.test(chain)) throw Errors.badData("the node's getblockchaininfo", 'has no chain name');
+    if (typeof chain !== 'string' || !/^[a-z0-9]{1,32}$/.test(chain))
+      throw Errors.badData("the node's getblockchaininfo", 'has no chain name');
     return new NodeSource(options, chain, options.payoutScript(chain));
   }
 
@@ -120,13 +121,15 @@ export class NodeSource {
       }
       const tip = await this.persist(() => this.options.client.call('getbestblockhash', [], { signal }), signal);
       if (tip === undefined) return undefined;
-      if (typeof tip !== 'string' || !/^[0-9a-f]{64}$/i.test(tip)) throw Errors.badData("the node's getbestblockhash", 'is not a block hash');
+      if (typeof tip !== 'string' || !/^[0-9a-f]{64}$/i.test(tip))
+        throw Errors.badData("the node's getbestblockhash", 'is not a block hash');
       const best = tip.toLowerCase();
       if (best === current.template.previousBlockHashHex) continue;
       const template = await this.persist(() => this.fetchTemplate({ signal }), signal);
       if (template === undefined) return undefined;
       this.noteTemplateOffTip(template, best);
-      if (template.previousBlockHashHex === best || this.moved(current.template, template)) return this.workFor(template);
+      if (template.previousBlockHashHex === best || this.moved(current.template, template))
+        return this.workFor(template);
     }
     return undefined;
   }
@@ -138,7 +141,9 @@ export class NodeSource {
   private noteTemplateOffTip(template: BlockTemplate, best: string): void {
     const pair = template.previousBlockHashHex === best ? undefined : `${template.previousBlockHashHex} ${best}`;
     if (pair !== undefined && pair !== this.offTip) {
-      this.options.warn(`the node's template builds on ${template.previousBlockHashHex}, not on its best block ${best}; mining it anyway and asking again each second`);
+      this.options.warn(
+        `the node's template builds on ${template.previousBlockHashHex}, not on its best block ${best}; mining it anyway and asking again each second`,
+      );
     }
     this.offTip = pair;
   }
@@ -154,7 +159,13 @@ export class NodeSource {
     const block = bytesToHex(blockBytes);
     let file: string | null = null;
     try {
-      file = saveFoundBlock(this.options.datadir, { source: `rpc ${this.display}`, height: work.height, hash, header, block });
+      file = saveFoundBlock(this.options.datadir, {
+        source: `rpc ${this.display}`,
+        height: work.height,
+        hash,
+        header,
+        block,
+      });
     } catch (error) {
       // A full or broken disk must not cost the block itself.
       this.options.warn(`${(error as Error).message}; sending the block to the node anyway`);
@@ -178,36 +189,65 @@ export class NodeSource {
       verdict = await this.persist(() => this.options.client.call('submitblock', [block], { signal: grace }), grace);
     } catch (error) {
       // An error object instead of a result: the node could not even take the block (bad encoding and the like).
-      if (error instanceof NodeRpcError) return { ...found, accepted: false, reason: printable(error.rpcMessage), tip: await this.tip() };
+      if (error instanceof NodeRpcError)
+        return { ...found, accepted: false, reason: printable(error.rpcMessage), tip: await this.tip() };
       throw error;
     }
-    if (verdict === undefined) return { ...found, accepted: false, reason: `not submitted: the node was unreachable for ${SUBMIT_GRACE_MS / 1000} s; ${file ? `send it yourself, it is in ${file}` : 'and it could not be saved either'}`, tip: null };
-    if (verdict !== null && typeof verdict !== 'string') throw Errors.badData("the node's answer to submitblock", 'neither null nor a reason');
+    if (verdict === undefined)
+      return {
+        ...found,
+        accepted: false,
+        reason: `not submitted: the node was unreachable for ${SUBMIT_GRACE_MS / 1000} s; ${file ? `send it yourself, it is in ${file}` : 'and it could not be saved either'}`,
+        tip: null,
+      };
+    if (verdict !== null && typeof verdict !== 'string')
+      throw Errors.badData("the node's answer to submitblock", 'neither null nor a reason');
     const reason = verdict === null ? null : printable(verdict.replace(/^rejected: /, '')) || 'rejected';
     return { ...found, accepted: verdict === null, reason, tip: await this.tip() };
   }
 
   private async tip(): Promise<string | null> {
-    const tip = await this.persist(() => this.options.client.call('getbestblockhash', [], { signal: this.options.signal }));
+    const tip = await this.persist(() =>
+      this.options.client.call('getbestblockhash', [], { signal: this.options.signal }),
+    );
     return typeof tip === 'string' && /^[0-9a-f]{64}$/i.test(tip) ? tip.toLowerCase() : null;
   }
 
-  private async fetchTemplate(options: { signal: AbortSignal; timeoutMs?: number; longPollId?: string }): Promise<BlockTemplate> {
+  private async fetchTemplate(options: {
+    signal: AbortSignal;
+    timeoutMs?: number;
+    longPollId?: string;
+  }): Promise<BlockTemplate> {
     const request = options.longPollId ? { ...TEMPLATE_REQUEST, longpollid: options.longPollId } : TEMPLATE_REQUEST;
-    const answer = await this.options.client.call('getblocktemplate', [request], { signal: options.signal, timeoutMs: options.timeoutMs });
+    const answer = await this.options.client.call('getblocktemplate', [request], {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
     return parseTemplate(answer);
   }
 
   private moved(before: BlockTemplate, after: BlockTemplate): boolean {
-    return after.previousBlockHashHex !== before.previousBlockHashHex || after.longPollId !== before.longPollId || after.transactions.length !== before.transactions.length;
+    return (
+      after.previousBlockHashHex !== before.previousBlockHashHex ||
+      after.longPollId !== before.longPollId ||
+      after.transactions.length !== before.transactions.length
+    );
   }
 
   private workFor(template: BlockTemplate): TemplateWork {
-    return new TemplateWork(template, { payoutScript: this.payoutScript, target: this.options.target, runTag: this.runTag, id: `node-${template.height}-${++this.works}` });
+    return new TemplateWork(template, {
+      payoutScript: this.payoutScript,
+      target: this.options.target,
+      runTag: this.runTag,
+      id: `node-${template.height}-${++this.works}`,
+    });
   }
 
   /** Call until the node answers or `signal` aborts (undefined); a pause that doubles up to 8 s between tries. */
-  private async persist<T>(attempt: () => Promise<T>, signal: AbortSignal = this.options.signal): Promise<T | undefined> {
+  private async persist<T>(
+    attempt: () => Promise<T>,
+    signal: AbortSignal = this.options.signal,
+  ): Promise<T | undefined> {
     let pause = FIRST_RETRY_MS;
     while (!signal.aborted) {
       try {

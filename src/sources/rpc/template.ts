@@ -7,7 +7,14 @@ import { bytesEqual, hexToBytes } from '../../core/bytes.js';
 import { displayHexToHash } from '../../core/header.js';
 import { sha256d } from '../../core/sha256.js';
 import { bitsToTarget } from '../../core/target.js';
-import { isCoinbase, parseTx, serializeTx, txid as computeTxid, WITNESS_COMMITMENT_HEADER, type Transaction } from '../../core/tx.js';
+import {
+  isCoinbase,
+  parseTx,
+  serializeTx,
+  txid as computeTxid,
+  WITNESS_COMMITMENT_HEADER,
+  type Transaction,
+} from '../../core/tx.js';
 import { Errors, PowlabError } from '../../errors.js';
 import { printable } from '../printable.js';
 
@@ -104,9 +111,13 @@ function transaction(value: unknown, index: number): TemplateTransaction {
   const wtxid = sha256d(data);
   if (!bytesEqual(hash(entry.txid, `${field}.txid`), txid)) throw bad(`${field}.txid`, 'is not the txid of its data');
   // BIP 22 lets `hash` be absent; since segwit, Core and bcoin send the wtxid there.
-  if (entry.hash !== undefined && !bytesEqual(hash(entry.hash, `${field}.hash`), wtxid)) throw bad(`${field}.hash`, 'is not the wtxid of its data');
+  if (entry.hash !== undefined && !bytesEqual(hash(entry.hash, `${field}.hash`), wtxid))
+    throw bad(`${field}.hash`, 'is not the wtxid of its data');
   const weight = (WITNESS_SCALE_FACTOR - 1) * serializeTx(tx, { witness: false }).length + data.length;
-  const sigOpsCost = entry.sigops === undefined ? legacySigOps(tx) * WITNESS_SCALE_FACTOR : integer(entry.sigops, `${field}.sigops`, 0, MAX_BLOCK_SIGOPS_COST);
+  const sigOpsCost =
+    entry.sigops === undefined
+      ? legacySigOps(tx) * WITNESS_SCALE_FACTOR
+      : integer(entry.sigops, `${field}.sigops`, 0, MAX_BLOCK_SIGOPS_COST);
   return { data, txid, wtxid, weight, sigOpsCost };
 }
 
@@ -123,7 +134,7 @@ const MULTISIG_SIGOPS = 20;
 function legacySigOps(tx: Transaction): number {
   let count = 0;
   for (const script of [...tx.inputs.map((input) => input.scriptSig), ...tx.outputs.map((output) => output.script)]) {
-    for (let i = 0; i < script.length; ) {
+    for (let i = 0; i < script.length;) {
       const op = script[i++];
       if (op > 0 && op < OP_PUSHDATA1) i += op;
       else if (op >= OP_PUSHDATA1 && op <= OP_PUSHDATA4) {
@@ -146,7 +157,9 @@ function transactions(value: unknown): TemplateTransaction[] {
   if (!Array.isArray(value)) throw bad('transactions', 'must be an array');
   const over = (what: string) => Errors.badData('the node sent a block template over the consensus limits', what);
   if (value.length > MAX_TEMPLATE_TRANSACTIONS) {
-    throw over(`${value.length} transactions cannot fit in a block of ${MAX_BLOCK_WEIGHT} weight (at most ${MAX_TEMPLATE_TRANSACTIONS} of ${MIN_TRANSACTION_WEIGHT} weight each, beside the coinbase); not mining it`);
+    throw over(
+      `${value.length} transactions cannot fit in a block of ${MAX_BLOCK_WEIGHT} weight (at most ${MAX_TEMPLATE_TRANSACTIONS} of ${MIN_TRANSACTION_WEIGHT} weight each, beside the coinbase); not mining it`,
+    );
   }
   const parsed: TemplateTransaction[] = [];
   let weight = 0;
@@ -155,8 +168,12 @@ function transactions(value: unknown): TemplateTransaction[] {
     const tx = transaction(entry, index);
     weight += tx.weight;
     sigOpsCost += tx.sigOpsCost;
-    if (weight > MAX_TEMPLATE_WEIGHT) throw over(`its transactions weigh more than ${MAX_TEMPLATE_WEIGHT} (the block limit ${MAX_BLOCK_WEIGHT}, less ${RESERVED_WEIGHT} for the header and coinbase); not mining it`);
-    if (sigOpsCost > MAX_BLOCK_SIGOPS_COST) throw over(`its transactions cost more than ${MAX_BLOCK_SIGOPS_COST} in signature operations; not mining it`);
+    if (weight > MAX_TEMPLATE_WEIGHT)
+      throw over(
+        `its transactions weigh more than ${MAX_TEMPLATE_WEIGHT} (the block limit ${MAX_BLOCK_WEIGHT}, less ${RESERVED_WEIGHT} for the header and coinbase); not mining it`,
+      );
+    if (sigOpsCost > MAX_BLOCK_SIGOPS_COST)
+      throw over(`its transactions cost more than ${MAX_BLOCK_SIGOPS_COST} in signature operations; not mining it`);
     parsed.push(tx);
   }
   return parsed;
@@ -186,22 +203,28 @@ export function parseTemplate(value: unknown): BlockTemplate {
   const height = integer(t.height, 'height', 1, 0x7fffffff);
   let rules: string[] = [];
   if (t.rules !== undefined) {
-    if (!Array.isArray(t.rules) || !t.rules.every((rule) => typeof rule === 'string' && rule.length <= 64)) throw bad('rules', 'must be an array of names');
+    if (!Array.isArray(t.rules) || !t.rules.every((rule) => typeof rule === 'string' && rule.length <= 64))
+      throw bad('rules', 'must be an array of names');
     rules = t.rules as string[];
   }
   // BIP 9: a rule marked "!" changes what a valid block is; a miner that does not know it must not use the template.
   const unknownRequired = rules.filter((rule) => rule.startsWith('!') && !UNDERSTOOD_REQUIRED_RULES.includes(rule));
-  if (unknownRequired.length > 0) throw bad('rules', `require ${unknownRequired.map(printable).join(', ')}, which powlab does not implement`);
+  if (unknownRequired.length > 0)
+    throw bad('rules', `require ${unknownRequired.map(printable).join(', ')}, which powlab does not implement`);
   let defaultWitnessCommitment: Uint8Array | undefined;
   if (t.default_witness_commitment !== undefined) {
     defaultWitnessCommitment = hexBytes(t.default_witness_commitment, 'default_witness_commitment');
-    if (defaultWitnessCommitment.length < 38 || !bytesEqual(defaultWitnessCommitment.subarray(0, WITNESS_COMMITMENT_HEADER.length), WITNESS_COMMITMENT_HEADER)) {
+    if (
+      defaultWitnessCommitment.length < 38 ||
+      !bytesEqual(defaultWitnessCommitment.subarray(0, WITNESS_COMMITMENT_HEADER.length), WITNESS_COMMITMENT_HEADER)
+    ) {
       throw bad('default_witness_commitment', 'is not a witness commitment script (6a24aa21a9ed…)');
     }
   }
   let longPollId: string | undefined;
   if (t.longpollid !== undefined) {
-    if (typeof t.longpollid !== 'string' || t.longpollid.length === 0 || t.longpollid.length > 256) throw bad('longpollid', 'must be a short string');
+    if (typeof t.longpollid !== 'string' || t.longpollid.length === 0 || t.longpollid.length > 256)
+      throw bad('longpollid', 'must be a short string');
     longPollId = t.longpollid;
   }
   return {

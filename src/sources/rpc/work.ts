@@ -9,7 +9,14 @@ import { bytesEqual } from '../../core/bytes.js';
 import { serializeBlock } from '../../core/block.js';
 import { serializeHeader } from '../../core/header.js';
 import { merkleBranch, merkleRoot, merkleRootFromBranch } from '../../core/merkle.js';
-import { buildCoinbase, POWLAB_TAG, serializeTx, txid, witnessCommitmentScript, type Transaction } from '../../core/tx.js';
+import {
+  buildCoinbase,
+  POWLAB_TAG,
+  serializeTx,
+  txid,
+  witnessCommitmentScript,
+  type Transaction,
+} from '../../core/tx.js';
 import { Errors } from '../../errors.js';
 import type { Solution, Work } from '../../miner/work.js';
 import { templateHasSegwit, type BlockTemplate } from './template.js';
@@ -59,7 +66,11 @@ export class TemplateWork implements Work {
       const witnessRoot = merkleRoot([placeholder, ...template.transactions.map((tx) => tx.wtxid)]);
       const ours = witnessCommitmentScript(witnessRoot);
       const theirs = template.defaultWitnessCommitment;
-      if (theirs && !bytesEqual(theirs, ours)) throw Errors.badData('the node sent a bad block template', 'default_witness_commitment does not commit to its transactions');
+      if (theirs && !bytesEqual(theirs, ours))
+        throw Errors.badData(
+          'the node sent a bad block template',
+          'default_witness_commitment does not commit to its transactions',
+        );
       this.witnessCommitment = ours;
     }
   }

@@ -24,7 +24,8 @@ export interface PoolAddress {
 /** `stratum+tcp://host:port`, the form pools publish. */
 export function parsePoolUrl(url: string): PoolAddress {
   // Whatever follows is echoed in errors: a password in the URL must never be, so nothing of such a URL is.
-  if (url.includes('@')) throw Errors.badOption('pool', 'put no user or password in the URL; pass them with --user and --password');
+  if (url.includes('@'))
+    throw Errors.badOption('pool', 'put no user or password in the URL; pass them with --user and --password');
   const match = /^stratum\+tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})\/?$/.exec(url.trim());
   if (!match) {
     const hint = /^stratum\+(ssl|tls):/i.test(url) ? ' (TLS pools are not supported)' : '';
@@ -153,13 +154,21 @@ export class StratumClient extends EventEmitter<ClientEvents> {
   /** Submit a solution as a share, unless it is already stale; resolves with the pool's verdict. */
   submit(work: ShareWork, solution: Solution): Promise<ShareOutcome> {
     const session = this.session;
-    if (!session || !session.authorized) return Promise.resolve({ status: 'stale', reason: 'not connected to the pool' });
+    if (!session || !session.authorized)
+      return Promise.resolve({ status: 'stale', reason: 'not connected to the pool' });
     const stale = session.staleReason(work, solution);
     if (stale) return Promise.resolve({ status: 'stale', reason: stale });
     const requestId = session.submit(work.share(solution));
     if (solution.seconds > 0) session.reportHashrate(solution.hashes / solution.seconds);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.settleShare(requestId, { status: 'lost', reason: `no answer from the pool in ${this.limits.submitTimeoutMs / 1000} s` }), this.limits.submitTimeoutMs);
+      const timer = setTimeout(
+        () =>
+          this.settleShare(requestId, {
+            status: 'lost',
+            reason: `no answer from the pool in ${this.limits.submitTimeoutMs / 1000} s`,
+          }),
+        this.limits.submitTimeoutMs,
+      );
       this.pendingShares.set(requestId, { resolve, timer });
     });
   }
@@ -181,13 +190,26 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     socket.setNoDelay(true);
     this.socket = socket;
     this.lines = new LineBuffer(this.limits.maxLineBytes);
-    this.connectTimer = setTimeout(() => this.drop(`could not connect to ${address.host}:${address.port} in ${this.limits.connectTimeoutMs / 1000} s`), this.limits.connectTimeoutMs);
+    this.connectTimer = setTimeout(
+      () =>
+        this.drop(`could not connect to ${address.host}:${address.port} in ${this.limits.connectTimeoutMs / 1000} s`),
+      this.limits.connectTimeoutMs,
+    );
     socket.on('connect', () => {
       if (this.socket !== socket) return;
       clearTimeout(this.connectTimer);
-      this.handshakeTimer = setTimeout(() => this.drop(`the pool did not finish the handshake in ${this.limits.handshakeTimeoutMs / 1000} s`), this.limits.handshakeTimeoutMs);
-      this.stallTimer = setTimeout(() => this.drop(`no work or answers from the pool for ${this.limits.stallTimeoutMs / 1000} s`), this.limits.stallTimeoutMs);
-      const session = new StratumSession({ ...this.options, versionRolling: this.versionRolling, connection: this.counts.connections }, (line) => this.send(socket, line));
+      this.handshakeTimer = setTimeout(
+        () => this.drop(`the pool did not finish the handshake in ${this.limits.handshakeTimeoutMs / 1000} s`),
+        this.limits.handshakeTimeoutMs,
+      );
+      this.stallTimer = setTimeout(
+        () => this.drop(`no work or answers from the pool for ${this.limits.stallTimeoutMs / 1000} s`),
+        this.limits.stallTimeoutMs,
+      );
+      const session = new StratumSession(
+        { ...this.options, versionRolling: this.versionRolling, connection: this.counts.connections },
+        (line) => this.send(socket, line),
+      );
       this.session = session;
       session.start();
     });
@@ -199,7 +221,8 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       socket.resume();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.socket === socket) this.drop(`connection to ${address.host}:${address.port} failed: ${error.code ?? error.message}`);
+      if (this.socket === socket)
+        this.drop(`connection to ${address.host}:${address.port} failed: ${error.code ?? error.message}`);
     });
     socket.on('close', () => {
       if (this.socket === socket) this.drop('the pool closed the connection');
@@ -215,12 +238,17 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     if (this.socket !== socket) return;
     const bytes = Buffer.byteLength(line) + 1;
     if (socket.writableLength + bytes > this.limits.maxQueuedBytes) {
-      this.drop(`the pool is not reading what we send (over ${Math.round(this.limits.maxQueuedBytes / 1024)} KiB waiting)`);
+      this.drop(
+        `the pool is not reading what we send (over ${Math.round(this.limits.maxQueuedBytes / 1024)} KiB waiting)`,
+      );
       return;
     }
     if (socket.write(`${line}\n`) || this.drainTimer) return;
     socket.pause();
-    this.drainTimer = setTimeout(() => this.drop(`the pool read nothing of what we sent for ${this.limits.drainTimeoutMs / 1000} s`), this.limits.drainTimeoutMs);
+    this.drainTimer = setTimeout(
+      () => this.drop(`the pool read nothing of what we sent for ${this.limits.drainTimeoutMs / 1000} s`),
+      this.limits.drainTimeoutMs,
+    );
   }
 
   private onData(socket: Socket, chunk: Buffer): void {
@@ -235,13 +263,15 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       if (events.some((event) => event.type !== 'ignored' && event.type !== 'invalid')) this.stallTimer?.refresh();
       for (const event of events) this.onSessionEvent(event);
     }
-    if (this.socket === socket && buffer.overflowed) this.drop(`the pool sent a line longer than ${buffer.maxLineBytes} bytes`);
+    if (this.socket === socket && buffer.overflowed)
+      this.drop(`the pool sent a line longer than ${buffer.maxLineBytes} bytes`);
   }
 
   private onSessionEvent(event: SessionEvent): void {
     switch (event.type) {
       case 'configured':
-        if (event.versionMask === null && this.versionRolling) this.emit('warning', `version rolling is off: ${event.note ?? 'the pool did not allow it'}`);
+        if (event.versionMask === null && this.versionRolling)
+          this.emit('warning', `version rolling is off: ${event.note ?? 'the pool did not allow it'}`);
         this.lastVersionMask = event.versionMask;
         this.emit('configured', event.versionMask, event.note);
         return;
@@ -291,7 +321,10 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       return;
     }
     if (port !== undefined) this.address = { ...this.address, port };
-    this.drop(`the pool asked us to reconnect to ${this.address.host}:${this.address.port}`, Math.min(waitSeconds * 1000, this.limits.maxReconnectWaitMs));
+    this.drop(
+      `the pool asked us to reconnect to ${this.address.host}:${this.address.port}`,
+      Math.min(waitSeconds * 1000, this.limits.maxReconnectWaitMs),
+    );
   }
 
   private settleShare(requestId: number, outcome: ShareOutcome): void {
@@ -335,7 +368,8 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     clearTimeout(this.drainTimer);
     this.drainTimer = undefined;
     socket?.destroy();
-    for (const requestId of [...this.pendingShares.keys()]) this.settleShare(requestId, { status: 'lost', reason: `connection closed before the pool answered (${reason})` });
+    for (const requestId of [...this.pendingShares.keys()])
+      this.settleShare(requestId, { status: 'lost', reason: `connection closed before the pool answered (${reason})` });
   }
 
   private resetBackoff(): void {

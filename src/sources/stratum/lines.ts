@@ -13,7 +13,8 @@ export class LineBuffer {
   private pendingBytes = 0;
 
   constructor(readonly maxLineBytes: number) {
-    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) throw new RangeError(`maxLineBytes must be a positive whole number, got ${maxLineBytes}`);
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1)
+      throw new RangeError(`maxLineBytes must be a positive whole number, got ${maxLineBytes}`);
   }
 
   /** The lines `chunk` completes, without their line ends; blank lines are dropped. Lines before an overlong one still count. */

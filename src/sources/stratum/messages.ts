@@ -48,7 +48,12 @@ export function parseMessage(line: string): IncomingMessage | undefined {
   const id = value.id;
   if (id !== undefined && id !== null && typeof id !== 'number' && typeof id !== 'string') return undefined;
   if (typeof value.method === 'string') {
-    return { kind: 'call', id: id ?? null, method: value.method, params: Array.isArray(value.params) ? value.params : [] };
+    return {
+      kind: 'call',
+      id: id ?? null,
+      method: value.method,
+      params: Array.isArray(value.params) ? value.params : [],
+    };
   }
   if (id !== undefined && id !== null && ('result' in value || 'error' in value)) {
     return { kind: 'response', id, result: value.result ?? null, error: value.error ?? null };
@@ -64,7 +69,8 @@ export function readNotify(params: unknown[]): StratumJob {
   if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
     throw Errors.badData(what, `job_id must be 1 to ${MAX_JOB_ID_CHARS} printable ASCII characters`);
   }
-  if (!Array.isArray(branch) || branch.length > MAX_MERKLE_BRANCH) throw Errors.badData(what, `merkle_branch must be a list of at most ${MAX_MERKLE_BRANCH} hashes`);
+  if (!Array.isArray(branch) || branch.length > MAX_MERKLE_BRANCH)
+    throw Errors.badData(what, `merkle_branch must be a list of at most ${MAX_MERKLE_BRANCH} hashes`);
   if (typeof cleanJobs !== 'boolean') throw Errors.badData(what, 'clean_jobs must be true or false');
   return {
     jobId,
@@ -102,7 +108,8 @@ export function readDifficulty(params: unknown[]): number {
   if (typeof difficulty !== 'number' || !(difficulty > 0) || !Number.isFinite(difficulty)) {
     throw Errors.badData('mining.set_difficulty', `difficulty must be a positive number, got ${shown(difficulty)}`);
   }
-  if (difficulty > MAX_DIFFICULTY) throw Errors.badData('mining.set_difficulty', `difficulty must be at most 2^64, got ${shown(difficulty)}`);
+  if (difficulty > MAX_DIFFICULTY)
+    throw Errors.badData('mining.set_difficulty', `difficulty must be at most 2^64, got ${shown(difficulty)}`);
   return difficulty;
 }
 
@@ -113,7 +120,8 @@ export interface Extranonce {
 
 /** The `mining.subscribe` result: [subscriptions, extranonce1, extranonce2_size]. */
 export function readSubscribeResult(result: unknown): Extranonce {
-  if (!Array.isArray(result) || result.length < 3) throw Errors.badData('mining.subscribe result', 'must be [subscriptions, extranonce1, extranonce2_size]');
+  if (!Array.isArray(result) || result.length < 3)
+    throw Errors.badData('mining.subscribe result', 'must be [subscriptions, extranonce1, extranonce2_size]');
   return readExtranonce(result[1], result[2], 'mining.subscribe result');
 }
 
@@ -124,9 +132,18 @@ export function readSetExtranonce(params: unknown[]): Extranonce {
 
 function readExtranonce(extranonce1: unknown, extranonce2Size: unknown, what: string): Extranonce {
   const bytes = readHex(extranonce1, `${what} extranonce1`);
-  if (bytes.length > MAX_EXTRANONCE_BYTES) throw Errors.badData(what, `extranonce1 longer than ${MAX_EXTRANONCE_BYTES} bytes`);
-  if (typeof extranonce2Size !== 'number' || !Number.isInteger(extranonce2Size) || extranonce2Size < 0 || extranonce2Size > MAX_EXTRANONCE_BYTES) {
-    throw Errors.badData(what, `extranonce2_size must be a whole number from 0 to ${MAX_EXTRANONCE_BYTES}, got ${shown(extranonce2Size)}`);
+  if (bytes.length > MAX_EXTRANONCE_BYTES)
+    throw Errors.badData(what, `extranonce1 longer than ${MAX_EXTRANONCE_BYTES} bytes`);
+  if (
+    typeof extranonce2Size !== 'number' ||
+    !Number.isInteger(extranonce2Size) ||
+    extranonce2Size < 0 ||
+    extranonce2Size > MAX_EXTRANONCE_BYTES
+  ) {
+    throw Errors.badData(
+      what,
+      `extranonce2_size must be a whole number from 0 to ${MAX_EXTRANONCE_BYTES}, got ${shown(extranonce2Size)}`,
+    );
   }
   return { extranonce1: bytes, extranonce2Size };
 }
@@ -138,7 +155,11 @@ function readExtranonce(extranonce1: unknown, extranonce2Size: unknown, what: st
 export function readConfigureResult(result: unknown, requestedMask: number): { mask: number } | { refused: string } {
   if (!isRecord(result)) return { refused: 'the pool answered mining.configure without a result' };
   const answer = result['version-rolling'];
-  if (answer !== true) return { refused: typeof answer === 'string' ? `the pool said: ${printable(answer)}` : 'the pool does not allow version rolling' };
+  if (answer !== true)
+    return {
+      refused:
+        typeof answer === 'string' ? `the pool said: ${printable(answer)}` : 'the pool does not allow version rolling',
+    };
   const mask = readWord(result['version-rolling.mask'], 'mining.configure version-rolling.mask');
   // A pool may not widen the mask beyond what the miner offered.
   const allowed = (mask & requestedMask) >>> 0;
@@ -162,12 +183,14 @@ export function readReconnect(params: unknown[]): Reconnect {
   const [host, port, wait] = params;
   const out: Reconnect = { waitSeconds: 0 };
   if (typeof host === 'string' && host !== '') {
-    if (host.length > 255 || !/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw Errors.badData('client.reconnect', 'host is not a host name or address');
+    if (host.length > 255 || !/^[A-Za-z0-9.:\-[\]]+$/.test(host))
+      throw Errors.badData('client.reconnect', 'host is not a host name or address');
     out.host = host;
   }
   const portNumber = typeof port === 'string' && /^\d{1,5}$/.test(port) ? Number(port) : port;
   if (portNumber !== undefined && portNumber !== null && portNumber !== '') {
-    if (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) throw Errors.badData('client.reconnect', 'port must be 1 to 65535');
+    if (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535)
+      throw Errors.badData('client.reconnect', 'port must be 1 to 65535');
     out.port = portNumber;
   }
   const waitNumber = typeof wait === 'string' && /^\d{1,6}$/.test(wait) ? Number(wait) : wait;
@@ -183,24 +206,30 @@ export function readShowMessage(params: unknown[]): string {
 
 /** A pool's error as text: Stratum's [code, message, traceback], an object with a message, or a string. */
 export function poolErrorText(error: unknown): string {
-  if (Array.isArray(error) && typeof error[1] === 'string') return printable(`${error[1]}${typeof error[0] === 'number' ? ` (${error[0]})` : ''}`);
-  if (isRecord(error) && typeof error.message === 'string') return printable(`${error.message}${typeof error.code === 'number' ? ` (${error.code})` : ''}`);
+  if (Array.isArray(error) && typeof error[1] === 'string')
+    return printable(`${error[1]}${typeof error[0] === 'number' ? ` (${error[0]})` : ''}`);
+  if (isRecord(error) && typeof error.message === 'string')
+    return printable(`${error.message}${typeof error.code === 'number' ? ` (${error.code})` : ''}`);
   if (typeof error === 'string') return printable(error);
   return 'no reason given';
 }
-
 
 /** Hex text of whole bytes (exactly `bytes` of them when given). */
 function readHex(value: unknown, what: string, options: { bytes?: number } = {}): Uint8Array {
   if (typeof value !== 'string') throw Errors.badData(what, `must be hex text, got ${shown(value)}`);
   if (!/^(?:[0-9a-fA-F]{2})*$/.test(value)) throw Errors.badData(what, 'must be whole bytes of hex');
-  if (options.bytes !== undefined && value.length !== options.bytes * 2) throw Errors.badData(what, `must be ${options.bytes} bytes (${options.bytes * 2} hex digits), got ${value.length} digits`);
+  if (options.bytes !== undefined && value.length !== options.bytes * 2)
+    throw Errors.badData(
+      what,
+      `must be ${options.bytes} bytes (${options.bytes * 2} hex digits), got ${value.length} digits`,
+    );
   return Uint8Array.from(Buffer.from(value, 'hex'));
 }
 
 /** A 32-bit value sent as 8 hex digits, most significant first (version, nbits, ntime, masks). */
 function readWord(value: unknown, what: string): number {
-  if (typeof value !== 'string' || !/^[0-9a-fA-F]{8}$/.test(value)) throw Errors.badData(what, `must be 8 hex digits, got ${shown(value)}`);
+  if (typeof value !== 'string' || !/^[0-9a-fA-F]{8}$/.test(value))
+    throw Errors.badData(what, `must be 8 hex digits, got ${shown(value)}`);
   return parseInt(value, 16) >>> 0;
 }
 

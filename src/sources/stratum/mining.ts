@@ -54,7 +54,8 @@ export class ShareTally {
     if (report.block) this.blocks++;
     if (report.status === 'accepted') this.acceptedDifficulty += report.difficulty;
     else if (report.reason) this.reasons[report.reason] = (this.reasons[report.reason] ?? 0) + 1;
-    if (!this.best || report.shareDifficulty > this.best.difficulty) this.best = { difficulty: report.shareDifficulty, hash: report.hash };
+    if (!this.best || report.shareDifficulty > this.best.difficulty)
+      this.best = { difficulty: report.shareDifficulty, hash: report.hash };
   }
 }
 
@@ -110,7 +111,9 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
     const warnOnce = (message: string) => {
       if (this.shownWarnings.has(message) || this.shownWarnings.size > MAX_WARNINGS) return;
       this.shownWarnings.add(message);
-      sink.warning(this.shownWarnings.size > MAX_WARNINGS ? `${MAX_WARNINGS} different warnings shown; no more will be` : message);
+      sink.warning(
+        this.shownWarnings.size > MAX_WARNINGS ? `${MAX_WARNINGS} different warnings shown; no more will be` : message,
+      );
     };
     pool.on('connecting', () => (this.state = 'connecting'));
     pool.on('configured', (mask) => {
@@ -184,7 +187,13 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
   }
 
   outcome(report: ShareReport): FindOutcome {
-    return { kind: 'share', block: report.block, verdict: report.status, ...(report.reason === undefined ? {} : { reason: report.reason }), counts: false };
+    return {
+      kind: 'share',
+      block: report.block,
+      verdict: report.status,
+      ...(report.reason === undefined ? {} : { reason: report.reason }),
+      counts: false,
+    };
   }
 
   next(): void {

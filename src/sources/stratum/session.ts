@@ -76,7 +76,8 @@ export type SessionEvent =
   /** A known method with content that failed validation: skipped, with a reason to show. */
   | { type: 'invalid'; why: string };
 
-type PendingMethod = 'mining.configure' | 'mining.subscribe' | 'mining.authorize' | 'mining.suggest_difficulty' | 'mining.submit';
+type PendingMethod =
+  'mining.configure' | 'mining.subscribe' | 'mining.authorize' | 'mining.suggest_difficulty' | 'mining.submit';
 
 export class StratumSession {
   phase: SessionPhase;
@@ -101,7 +102,10 @@ export class StratumSession {
   /** Open the handshake: the first request this session sends. */
   start(): void {
     if (this.phase === 'configuring') {
-      this.request('mining.configure', [['version-rolling'], { 'version-rolling.mask': wordToHex(VERSION_ROLLING_MASK), 'version-rolling.min-bit-count': 2 }]);
+      this.request('mining.configure', [
+        ['version-rolling'],
+        { 'version-rolling.mask': wordToHex(VERSION_ROLLING_MASK), 'version-rolling.min-bit-count': 2 },
+      ]);
     } else {
       this.subscribe();
     }
@@ -160,7 +164,8 @@ export class StratumSession {
     // Some pools echo a numeric id back as a string.
     const requestId = typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : id;
     const method = typeof requestId === 'number' ? this.pending.get(requestId) : undefined;
-    if (method === undefined || typeof requestId !== 'number') return [{ type: 'ignored', why: `an answer to no request of ours (id ${JSON.stringify(id)})` }];
+    if (method === undefined || typeof requestId !== 'number')
+      return [{ type: 'ignored', why: `an answer to no request of ours (id ${JSON.stringify(id)})` }];
     this.pending.delete(requestId);
     const refused = error !== null && error !== false ? poolErrorText(error) : undefined;
     switch (method) {
@@ -173,20 +178,33 @@ export class StratumSession {
       case 'mining.suggest_difficulty':
         return refused ? [{ type: 'invalid', why: `the pool refused the suggested difficulty: ${refused}` }] : [];
       case 'mining.submit':
-        return [{ type: 'shareResult', requestId, verdict: result === true && !refused ? { status: 'accepted' } : { status: 'rejected', reason: refused ?? 'the pool said no' } }];
+        return [
+          {
+            type: 'shareResult',
+            requestId,
+            verdict:
+              result === true && !refused
+                ? { status: 'accepted' }
+                : { status: 'rejected', reason: refused ?? 'the pool said no' },
+          },
+        ];
     }
   }
 
   private onConfigured(refused: string | undefined, result: unknown): SessionEvent[] {
     let answer: { mask: number } | { refused: string };
     try {
-      answer = refused ? { refused: `the pool refused mining.configure: ${refused}` } : readConfigureResult(result, VERSION_ROLLING_MASK);
+      answer = refused
+        ? { refused: `the pool refused mining.configure: ${refused}` }
+        : readConfigureResult(result, VERSION_ROLLING_MASK);
     } catch (error) {
       answer = { refused: (error as Error).message };
     }
     this.versionMask = 'mask' in answer ? answer.mask : null;
     this.subscribe();
-    return [{ type: 'configured', versionMask: this.versionMask, ...('refused' in answer ? { note: answer.refused } : {}) }];
+    return [
+      { type: 'configured', versionMask: this.versionMask, ...('refused' in answer ? { note: answer.refused } : {}) },
+    ];
   }
 
   private onSubscribed(refused: string | undefined, result: unknown): SessionEvent[] {
@@ -194,7 +212,9 @@ export class StratumSession {
     try {
       this.extranonce = readSubscribeResult(result);
       const subscriptions = (result as unknown[])[0];
-      this.poolTakesReports = Array.isArray(subscriptions) && subscriptions.some((entry) => Array.isArray(entry) && entry[0] === HASHRATE_REPORT_METHOD);
+      this.poolTakesReports =
+        Array.isArray(subscriptions) &&
+        subscriptions.some((entry) => Array.isArray(entry) && entry[0] === HASHRATE_REPORT_METHOD);
     } catch (error) {
       return this.fail((error as Error).message);
     }
@@ -209,9 +229,11 @@ export class StratumSession {
       return [{ type: 'unauthorized', reason: refused ?? 'the pool said no' }];
     }
     this.phase = 'ready';
-    if (this.options.suggestDifficulty !== undefined) this.request('mining.suggest_difficulty', [this.options.suggestDifficulty]);
+    if (this.options.suggestDifficulty !== undefined)
+      this.request('mining.suggest_difficulty', [this.options.suggestDifficulty]);
     const events: SessionEvent[] = [{ type: 'authorized' }];
-    if (this.latestJob) events.push(...this.workFor(this.latestJob.job, this.latestJob.difficulty, this.latestJob.extranonce));
+    if (this.latestJob)
+      events.push(...this.workFor(this.latestJob.job, this.latestJob.difficulty, this.latestJob.extranonce));
     return events;
   }
 
@@ -229,12 +251,14 @@ export class StratumSession {
         return [];
       case 'mining.set_version_mask': {
         const mask = readSetVersionMask(params, VERSION_ROLLING_MASK);
-        if (this.versionMask === null) return [{ type: 'ignored', why: 'mining.set_version_mask without version rolling negotiated' }];
+        if (this.versionMask === null)
+          return [{ type: 'ignored', why: 'mining.set_version_mask without version rolling negotiated' }];
         const events: SessionEvent[] = [{ type: 'versionMask', mask }];
         if (mask === this.versionMask) return events;
         this.versionMask = mask;
         // Work already handed out may roll bits the pool no longer takes: the latest job again, under the new mask.
-        if (this.authorized && this.latestJob) events.push(...this.workFor(this.latestJob.job, this.latestJob.difficulty, this.latestJob.extranonce));
+        if (this.authorized && this.latestJob)
+          events.push(...this.workFor(this.latestJob.job, this.latestJob.difficulty, this.latestJob.extranonce));
         return events;
       }
       case 'mining.ping':

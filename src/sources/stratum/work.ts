@@ -69,7 +69,10 @@ export class ShareWork implements Work {
     try {
       parsed = parseTx(coinbase);
     } catch (error) {
-      throw Errors.badData(`job ${job.jobId}`, `coinb1 + extranonces + coinb2 is not a transaction (${(error as Error).message})`);
+      throw Errors.badData(
+        `job ${job.jobId}`,
+        `coinb1 + extranonces + coinb2 is not a transaction (${(error as Error).message})`,
+      );
     }
     if (!isCoinbase(parsed)) throw Errors.badData(`job ${job.jobId}`, 'the coinbase does not spend the null outpoint');
   }
@@ -120,12 +123,14 @@ export class ShareWork implements Work {
       ntime: wordToHex(readUint32LE(solution.header, 68)),
       nonce: wordToHex(solution.nonce),
     };
-    if (this.terms.versionMask !== null) share.versionBits = wordToHex(readUint32LE(solution.header, 0) & this.terms.versionMask);
+    if (this.terms.versionMask !== null)
+      share.versionBits = wordToHex(readUint32LE(solution.header, 0) & this.terms.versionMask);
     return share;
   }
 
   private checkIndex(index: number): void {
-    if (!Number.isSafeInteger(index) || index < 0 || index >= this.extranonceCount) throw new RangeError(`extranonce index ${index} outside 0..${this.extranonceCount - 1}`);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.extranonceCount)
+      throw new RangeError(`extranonce index ${index} outside 0..${this.extranonceCount - 1}`);
   }
 }
 
