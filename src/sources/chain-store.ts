@@ -62,23 +62,6 @@ export interface ChainStorage {
   close(): void;
 }
 
-export interface StoredBlock {
-  height: number;
-  /** Internal byte order. */
-  hash: Uint8Array;
-  header: BlockHeader;
-  offset: number;
-  length: number;
-}
-
-export interface StoreScan {
-  blocks: StoredBlock[];
-  /** Where a torn final record starts, if the file ends in one. */
-  tornAt?: number;
-  /** The first problem that is not a torn tail. */
-  problem?: { height: number; offset: number; reason: string };
-}
-
 export function encodeRecord(block: Uint8Array): Uint8Array {
   return concatBytes(
     MAGIC,
