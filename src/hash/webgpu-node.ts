@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Errors } from '../errors.js';
-import { MAX_WORKGROUP_SIZE, type OpenedGpu } from './webgpu.js';
+import { openAdapter, type OpenedGpu } from './webgpu.js';
 
 /**
  * Test-only: POWLAB_TEST_WEBGPU=no-adapter makes every adapter request come back empty, and
@@ -79,33 +79,9 @@ export async function openWebGpu(): Promise<OpenedGpu> {
       tried.push(attempt.via);
       continue;
     }
-    // Compatibility mode starts at 128 invocations per workgroup; ask for the 256 a kernel may count on.
-    const maxWorkgroupSize = Math.min(
-      MAX_WORKGROUP_SIZE,
-      adapter.limits.maxComputeWorkgroupSizeX,
-      adapter.limits.maxComputeInvocationsPerWorkgroup,
-    );
-    const device = await adapter.requestDevice({
-      requiredLimits: {
-        maxComputeWorkgroupSizeX: maxWorkgroupSize,
-        maxComputeInvocationsPerWorkgroup: maxWorkgroupSize,
-      },
-    });
-    const info = adapter.info;
     const buffer = dawn.globals.GPUBufferUsage as OpenedGpu['usage']['buffer'];
     const mapRead = (dawn.globals.GPUMapMode as { READ: number }).READ;
-    return {
-      device,
-      adapter: {
-        vendor: info.vendor,
-        architecture: info.architecture,
-        device: info.device,
-        description: info.description,
-        via: attempt.via,
-      },
-      usage: { buffer, mapRead },
-      maxWorkgroupSize,
-    };
+    return openAdapter(adapter, attempt.via, { buffer, mapRead });
   }
   throw Errors.badOption('backend', `webgpu is unavailable: no GPU adapter (tried ${tried.join(', ')})`);
 }

@@ -65,6 +65,27 @@ export interface OpenedGpu {
 }
 
 /**
+ * A device on this adapter, with as many invocations per workgroup as the kernel may use (compatibility
+ * mode starts at 128; the kernel may count on 256), named for reports by the adapter and how it was reached.
+ */
+export async function openAdapter(
+  adapter: GPUAdapter,
+  via: GpuAdapterInfo['via'],
+  usage: OpenedGpu['usage'],
+): Promise<OpenedGpu> {
+  const maxWorkgroupSize = Math.min(
+    MAX_WORKGROUP_SIZE,
+    adapter.limits.maxComputeWorkgroupSizeX,
+    adapter.limits.maxComputeInvocationsPerWorkgroup,
+  );
+  const device = await adapter.requestDevice({
+    requiredLimits: { maxComputeWorkgroupSizeX: maxWorkgroupSize, maxComputeInvocationsPerWorkgroup: maxWorkgroupSize },
+  });
+  const { vendor, architecture, device: name, description } = adapter.info;
+  return { device, adapter: { vendor, architecture, device: name, description, via }, usage, maxWorkgroupSize };
+}
+
+/**
  * The kernel on one device. `candidates` hands back every nonce of a range whose hash's top 32 bits
  * pass the job's bound; `scan` is the scan-a-range interface, asynchronous.
  */

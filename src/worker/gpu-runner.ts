@@ -7,7 +7,7 @@
 import { WebGpuScanner, type OpenedGpu } from '../hash/webgpu.js';
 import { GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
 import type { FromWorker, JobMessage, RangeMessage, ToWorker, WorkerInit } from './protocol.js';
-import { heldJob, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
+import { heldJob, rangeDone, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
 import { ChunkSizer } from './scan.js';
 
 /** How long the worker hashes a throwaway job on starting, to tell the Miner its speed. */
@@ -62,19 +62,10 @@ export async function startGpuWorker(
 
   const runRange = async (message: RangeMessage): Promise<void> => {
     const current = job;
-    if (!current || current.key !== message.jobKey) {
-      post({ type: 'rangeDone', rangeId: message.rangeId, next: message.start, hashes: 0, stopped: true });
-      return;
-    }
+    if (!current || current.key !== message.jobKey) return post(rangeDone(message));
     const hooks = rangeHooks(memory, current, message, post, () => scanner.setTopLimb(scanLimbs(current)[0]));
     const outcome = await scanRangeOnGpu(scanner, message.start, message.count, hooks, sizer);
-    post({
-      type: 'rangeDone',
-      rangeId: message.rangeId,
-      next: outcome.next,
-      hashes: outcome.hashes,
-      stopped: outcome.stopped,
-    });
+    post(rangeDone(message, outcome));
   };
 
   let queue = Promise.resolve();

@@ -16,7 +16,7 @@ import {
   type RangeMessage,
   type WorkerInit,
 } from './protocol.js';
-import type { ScanHooks } from './scan.js';
+import type { ScanHooks, ScanOutcome } from './scan.js';
 
 export interface HeldJob extends ScanJob {
   key: number;
@@ -92,5 +92,19 @@ export function rangeHooks(
       // Wakes early when the epoch moves, so a throttled worker still stops at once.
       Atomics.wait(memory.control, CONTROL_EPOCH, range.epoch, (busyMs * (100 - throttle)) / throttle);
     },
+  };
+}
+
+/** The answer for a range: how far it got, or, for a range of a header this worker no longer holds, nowhere. */
+export function rangeDone(
+  range: RangeMessage,
+  outcome: ScanOutcome = { next: range.start, hashes: 0, stopped: true },
+): FromWorker {
+  return {
+    type: 'rangeDone',
+    rangeId: range.rangeId,
+    next: outcome.next,
+    hashes: outcome.hashes,
+    stopped: outcome.stopped,
   };
 }

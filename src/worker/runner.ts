@@ -6,7 +6,7 @@
 import type { HashBackend } from '../hash/backend.js';
 import { loadBackend } from '../hash/index.js';
 import type { FromWorker, RangeMessage, ToWorker, WorkerInit } from './protocol.js';
-import { heldJob, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
+import { heldJob, rangeDone, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
 import { ChunkSizer, scanRange } from './scan.js';
 
 export async function startWorker(
@@ -20,21 +20,12 @@ export async function startWorker(
 
   const runRange = (message: RangeMessage): void => {
     const current = job;
-    if (!current || current.key !== message.jobKey) {
-      post({ type: 'rangeDone', rangeId: message.rangeId, next: message.start, hashes: 0, stopped: true });
-      return;
-    }
+    if (!current || current.key !== message.jobKey) return post(rangeDone(message));
     const hooks = rangeHooks(memory, current, message, post, () =>
       backend.setJob({ ...current, targetLimbs: scanLimbs(current) }),
     );
     const outcome = scanRange(backend, message.start, message.count, hooks, sizer);
-    post({
-      type: 'rangeDone',
-      rangeId: message.rangeId,
-      next: outcome.next,
-      hashes: outcome.hashes,
-      stopped: outcome.stopped,
-    });
+    post(rangeDone(message, outcome));
   };
 
   post({ type: 'ready', backend: backend.name });
