@@ -6,7 +6,7 @@ import * as bitcoin from 'bitcoinjs-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGTEST } from '../../src/core/params.js';
 import type { MinedBlock } from '../../src/sources/chain.js';
-import { runCli } from '../helpers/run-cli.js';
+import { miningLines, runCli } from '../helpers/run-cli.js';
 
 const PAYEE = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
 
@@ -31,11 +31,7 @@ describe('powlab chain list and chain show', () => {
       datadir,
     ]);
     expect(result.code).toBe(0);
-    mined = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line))
-      .filter((o) => 'block' in o) as MinedBlock[];
+    mined = miningLines<MinedBlock>(result.stdout).results;
     expect(mined).toHaveLength(2);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));

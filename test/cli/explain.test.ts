@@ -10,7 +10,7 @@ import { REGTEST } from '../../src/core/params.js';
 import { digestWordsToBytes, SHA256_IV, sha256Compress } from '../../src/core/sha256.js';
 import type { MinedBlock } from '../../src/sources/chain.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
-import { runCli } from '../helpers/run-cli.js';
+import { miningLines, runCli } from '../helpers/run-cli.js';
 
 const BLOCK_100000 = vectors.valid[2];
 const BLOCK_FILE = fileURLToPath(new URL('../vectors/blocks/mainnet-100000.hex', import.meta.url));
@@ -203,11 +203,7 @@ describe('powlab explain on the built-in chain', () => {
       datadir,
     ]);
     expect(result.code).toBe(0);
-    mined = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as MinedBlock & { type?: string })
-      .filter((line) => line.type !== 'summary');
+    mined = miningLines<MinedBlock>(result.stdout).results;
   });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGTEST } from '../../src/core/params.js';
 import type { MinedBlock as ChainBlock } from '../../src/sources/chain.js';
 import { checkBlocksWithPythonBitcoinlib } from '../helpers/python-bitcoinlib.js';
-import { runCli } from '../helpers/run-cli.js';
+import { miningLines, runCli } from '../helpers/run-cli.js';
 
 type MinedBlock = ChainBlock & { stopMs: number };
 
@@ -37,12 +37,9 @@ describe('powlab mine on the built-in chain', () => {
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const lines = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as MinedBlock & { type?: string });
-    expect(lines.at(-1)).toMatchObject({ type: 'summary', stopped: 'blocks reached', blocks: 3 });
-    blocks = lines.slice(0, -1);
+    const { results, summary } = miningLines<MinedBlock>(result.stdout);
+    expect(summary).toMatchObject({ type: 'summary', stopped: 'blocks reached', blocks: 3 });
+    blocks = results;
   });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));

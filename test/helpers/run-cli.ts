@@ -31,3 +31,15 @@ export function runCli(
     );
   });
 }
+
+/** The JSON lines of a mining command: one object per result, then the summary every mining command ends with. */
+export function miningLines<T>(stdout: string): { results: T[]; summary: Record<string, unknown> | undefined } {
+  const lines = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { type?: string });
+  const last = lines.at(-1);
+  return last?.type === 'summary'
+    ? { results: lines.slice(0, -1) as T[], summary: last }
+    : { results: lines as T[], summary: undefined };
+}

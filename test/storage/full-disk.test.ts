@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Block } from 'bitcoinjs-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { miningLines, runCli } from '../helpers/run-cli.js';
 
 const NOT_STORED =
   /^powlab: block (\d+) \(([0-9a-f]{64})\) was found but not stored: cannot write (.*blocks\.dat): the disk is full \(ENOSPC\); the store still ends at block (\d+); (?:a copy is in (\S+)|it could not be saved anywhere; the block: ([0-9a-f]+))$/;
@@ -34,12 +34,7 @@ describe('mine on a disk that fills up', () => {
     const [, failedHeight, failedHash, file, storeHeight, savedTo, hexInMessage] = match!;
     expect(file).toBe(join(datadir, 'blocks.dat'));
 
-    const reported = full.stdout
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { type?: string; height: number; hash: string })
-      .filter((line) => line.type !== 'summary');
+    const reported = miningLines<{ height: number; hash: string }>(full.stdout).results;
     expect(reported.length).toBeGreaterThan(0);
     expect(reported.length).toBeLessThan(40);
     expect(Number(storeHeight)).toBe(reported.length);
