@@ -169,6 +169,19 @@ describe('the pool connection', () => {
     expect(testPool.connections.length).toBe(2);
   });
 
+  it('says a pool that resets the connection hung up, and comes back', async () => {
+    let connections = 0;
+    const resetting = await scripted((socket, message) => {
+      if (!handshake(socket, message) || message.method !== 'mining.authorize') return;
+      if (++connections === 1) setTimeout(() => socket.resetAndDestroy(), 50);
+    });
+    const connection = client(resetting.port);
+    connection.start();
+    await next(connection, 'work');
+    expect((await next<[string]>(connection, 'disconnected'))[0]).toBe('the pool reset the connection');
+    await next(connection, 'work');
+  }, 10_000);
+
   it('drops a pool that trickles bytes without ever ending the line', async () => {
     const trickling = await scripted((socket, message) => {
       if (!handshake(socket, message) || message.method !== 'mining.authorize') return;

@@ -36,6 +36,16 @@ export function parsePoolUrl(url: string): PoolAddress {
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }
 
+/**
+ * Why a socket failed, in a student's words. Writing to a connection the pool has closed fails with
+ * EPIPE, and a share the pool never read makes its close a reset: both are the pool hanging up.
+ */
+function socketFailure(address: PoolAddress, error: NodeJS.ErrnoException): string {
+  if (error.code === 'EPIPE') return 'the pool closed the connection';
+  if (error.code === 'ECONNRESET') return 'the pool reset the connection';
+  return `connection to ${address.host}:${address.port} failed: ${error.code ?? error.message}`;
+}
+
 export interface ClientLimits {
   /** A longer line from the pool drops the connection. */
   maxLineBytes: number;
@@ -221,8 +231,7 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       socket.resume();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.socket === socket)
-        this.drop(`connection to ${address.host}:${address.port} failed: ${error.code ?? error.message}`);
+      if (this.socket === socket) this.drop(socketFailure(address, error));
     });
     socket.on('close', () => {
       if (this.socket === socket) this.drop('the pool closed the connection');
