@@ -4,7 +4,7 @@
  * are tried in order, the platform's default first, then OpenGL ES (which reaches Mesa's llvmpipe
  * where there is no GPU and no working Vulkan), and the one found is named.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Errors } from '../errors.js';
 import { openAdapter, type OpenedGpu } from './webgpu.js';
 
@@ -39,16 +39,24 @@ async function loadDawn(): Promise<Dawn> {
   return dawn;
 }
 
-/** Dawn warns on stderr when it tries Vulkan without a loader: skip the try where there is none. */
-function vulkanLoaderPresent(): boolean {
-  if (process.platform !== 'linux') return true;
+/**
+ * Why the platform's default (Vulkan, on Linux) cannot give a GPU here, or null when it may. Without
+ * a Vulkan loader Dawn warns on stderr for nothing; without a GPU device node the only Vulkan device
+ * is Mesa's lavapipe, on these same CPU cores, which Dawn refuses with warnings of its own (and Mesa
+ * with one about XDG_RUNTIME_DIR): OpenGL ES reaches the same cores through llvmpipe without a word.
+ */
+function noVulkanGpu(): string | null {
+  if (process.platform !== 'linux') return null;
   try {
-    return (
+    const loader =
       readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1') ||
-      existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1')
-    );
+      existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1');
+    if (!loader) return 'no Vulkan loader';
+    const renderNode = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+    if (!renderNode && !existsSync('/dev/nvidia0')) return 'no GPU device in /dev/dri';
+    return null;
   } catch {
-    return true;
+    return null;
   }
 }
 
@@ -68,8 +76,9 @@ export async function openWebGpu(): Promise<OpenedGpu> {
   }
   const tried: string[] = [];
   for (const attempt of ATTEMPTS) {
-    if (attempt.via === 'default' && !vulkanLoaderPresent()) {
-      tried.push('default (no Vulkan loader)');
+    const unusable = attempt.via === 'default' ? noVulkanGpu() : null;
+    if (unusable) {
+      tried.push(`default (${unusable})`);
       continue;
     }
     const gpu = dawn.create([...attempt.flags]);

@@ -53,6 +53,7 @@ export async function startGpuWorker(
   }
   const memory = workerMemory(init);
   const sizer = new ChunkSizer(GPU_CHUNKS);
+  sizer.fit(hashrate);
   let job: HeldJob | undefined;
 
   const setJob = (message: JobMessage): void => {

@@ -12,10 +12,12 @@ export interface CandidateScanner {
 
 /**
  * A dispatch of about 50 ms: long enough that the GPU, not the round trip, sets the pace; short
- * enough that a stop waits for little. From 2^16 nonces (a first guess any device passes quickly) to
- * 2^30 (a fast GPU's 50 ms).
+ * enough that a stop waits for little, and that progress (counted per dispatch) is fine-grained
+ * enough for a benchmark round. From 2^12 nonces (two workgroups: a software renderer on a busy
+ * machine hashes about 0.1 MH/s) to 2^30 (a fast GPU's 50 ms); the first guess, 2^16, any device
+ * passes in well under a second.
  */
-export const GPU_CHUNKS: ChunkBounds = { targetMs: 50, min: 1 << 16, max: 1 << 30, initial: 1 << 16 };
+export const GPU_CHUNKS: ChunkBounds = { targetMs: 50, min: 1 << 12, max: 1 << 30, initial: 1 << 16 };
 
 export async function scanRangeOnGpu(
   scanner: CandidateScanner,

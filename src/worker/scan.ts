@@ -45,9 +45,17 @@ export class ChunkSizer {
   }
 
   adjust(elapsedMs: number): void {
-    const { targetMs, min, max } = this.bounds;
-    const scale = elapsedMs > 0 ? targetMs / elapsedMs : 2;
-    this.size = Math.max(min, Math.min(max, Math.round(this.size * Math.min(2, Math.max(0.5, scale)))));
+    const scale = elapsedMs > 0 ? this.bounds.targetMs / elapsedMs : 2;
+    this.size = this.bounded(this.size * Math.min(2, Math.max(0.5, scale)));
+  }
+
+  /** Start from a speed measured elsewhere, rather than creeping to it from the first guess. */
+  fit(hashesPerSecond: number): void {
+    this.size = this.bounded((hashesPerSecond * this.bounds.targetMs) / 1000);
+  }
+
+  private bounded(size: number): number {
+    return Math.max(this.bounds.min, Math.min(this.bounds.max, Math.round(size)));
   }
 }
 

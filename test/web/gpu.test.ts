@@ -1,6 +1,8 @@
-// The webgpu path in the page: Chromium's WebGPU with the GPU issue's flags (meant to reach Mesa's
-// llvmpipe; the page is not told the adapter's name), finding the true nonces of real main-net
-// headers in a window around them, as the wasm core does, and measured beside the CPU threads.
+// The webgpu path in the page: Chromium's WebGPU with the GPU issue's flags, which reach Mesa's
+// llvmpipe (ANGLE on Mesa's Vulkan, lavapipe, installed by .ci/run), finding the true nonces of real
+// main-net headers in a window around them, as the wasm core does, and measured beside the CPU threads.
+// Chromium tells a page the adapter's description only with its WebGPU developer features on: the
+// tests turn them on to check which adapter the page got.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import vectors from '../vectors/headers.json' with { type: 'json' };
 
 const CHROMIUM = '/usr/bin/chromium';
 const GPU_FLAGS = ['--enable-unsafe-webgpu', '--use-angle=vulkan', '--use-webgpu-adapter=opengles'];
+const SHOW_ADAPTER = '--enable-webgpu-developer-features';
 
 describe('the web app on the GPU (WebGPU)', () => {
   let site: Awaited<ReturnType<typeof startStaticServer>>;
@@ -21,7 +24,7 @@ describe('the web app on the GPU (WebGPU)', () => {
     site = await startStaticServer('dist/app');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', ...GPU_FLAGS],
+      args: ['--no-sandbox', '--disable-background-networking', ...GPU_FLAGS, SHOW_ADAPTER],
     });
     page = await browser.newPage();
   });
@@ -38,6 +41,8 @@ describe('the web app on the GPU (WebGPU)', () => {
     const said = await gpuRow.textContent();
     expect(Number(await gpuRow.getAttribute('data-hashrate')), said ?? '').toBeGreaterThan(0);
     expect(said).toMatch(/^GPU: .*× the fastest CPU row$/);
+    // llvmpipe, not SwiftShader (Chromium's fallback, some 40 times slower, when there is no Vulkan driver).
+    expect(said).toMatch(/llvmpipe/);
   });
 
   const mainNet = vectors.valid.filter((vector) => vector.chain === 'main');

@@ -1,0 +1,58 @@
+/**
+ * How the GPU worker cuts a range into dispatches, with a scanner that hashes at a set speed: a slow
+ * device gets dispatches of about 50 ms from its first range on, so that progress, counted per
+ * dispatch, is fine enough for a benchmark round of a third of a second.
+ */
+import { describe, expect, it } from 'vitest';
+import { GPU_CHUNKS, scanRangeOnGpu, type CandidateScanner } from '../../src/worker/gpu-scan.js';
+import { ChunkSizer, type ScanHooks } from '../../src/worker/scan.js';
+
+/** A device that takes `count / hashesPerSecond` seconds per dispatch and never finds a candidate. */
+function deviceAt(hashesPerSecond: number): CandidateScanner & { dispatches: number[] } {
+  const dispatches: number[] = [];
+  return {
+    dispatches,
+    async candidates(_start, count) {
+      dispatches.push(count);
+      await new Promise((resolve) => setTimeout(resolve, (count / hashesPerSecond) * 1000));
+      return [];
+    },
+  };
+}
+
+function hooks(progress: number[]): ScanHooks {
+  return { stopped: () => false, progress: (hashes) => progress.push(hashes), hit: () => false, rest: () => {} };
+}
+
+describe('GPU dispatch sizes', () => {
+  it('fit a measured speed to 50 ms dispatches, within the bounds', () => {
+    const sizer = new ChunkSizer(GPU_CHUNKS);
+    sizer.fit(100_000);
+    expect(sizer.size).toBe(5000);
+    sizer.fit(1);
+    expect(sizer.size).toBe(GPU_CHUNKS.min);
+    sizer.fit(1e15);
+    expect(sizer.size).toBe(GPU_CHUNKS.max);
+  });
+
+  it('keep a slow device to dispatches of about 50 ms, each one counted as it ends', async () => {
+    const device = deviceAt(200_000);
+    const sizer = new ChunkSizer(GPU_CHUNKS);
+    sizer.fit(200_000);
+    const progress: number[] = [];
+    const outcome = await scanRangeOnGpu(device, 0, 100_000, hooks(progress), sizer);
+    expect(outcome).toEqual({ next: 100_000, hashes: 100_000, stopped: false });
+    expect(progress.reduce((a, b) => a + b, 0)).toBe(100_000);
+    // 10,000 nonces is 50 ms at this speed: no dispatch may hold back more than a fifth of a second of work.
+    expect(Math.max(...device.dispatches)).toBeLessThanOrEqual(40_000);
+    expect(device.dispatches.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('come down from the first guess to a slow device in a few dispatches', async () => {
+    const device = deviceAt(200_000);
+    const sizer = new ChunkSizer(GPU_CHUNKS);
+    await scanRangeOnGpu(device, 0, 300_000, hooks([]), sizer);
+    expect(device.dispatches[0]).toBe(GPU_CHUNKS.initial);
+    expect(sizer.size).toBeLessThan(GPU_CHUNKS.initial / 2);
+  });
+});
