@@ -10,29 +10,10 @@ import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstat
 import { digestMeetsTarget, targetToLimbs } from '../../src/core/target.js';
 import { PowlabError } from '../../src/errors.js';
 import type { Solution } from '../../src/miner/work.js';
-import {
-  parsePoolUrl,
-  StratumClient,
-  type ClientLimits,
-  type StratumClientOptions,
-} from '../../src/sources/stratum/client.js';
+import { parsePoolUrl, StratumClient, type StratumClientOptions } from '../../src/sources/stratum/client.js';
 import type { ShareWork } from '../../src/sources/stratum/work.js';
 import { TestPool, type PoolOptions } from './pool-server.js';
-import { scriptedPool, type ClientMessage, type ScriptedPool } from './scripted-pool.js';
-
-const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
-const COINB2 = 'ffffffff0100f2052a01000000015100000000';
-const NOTIFY = JSON.stringify({
-  id: null,
-  method: 'mining.notify',
-  params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true],
-});
-const FAST: Partial<ClientLimits> = {
-  backoffInitialMs: 50,
-  backoffMaxMs: 200,
-  connectTimeoutMs: 2000,
-  handshakeTimeoutMs: 2000,
-};
+import { FAST, handshake, scriptedPool, type ScriptedPool } from './scripted-pool.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -63,19 +44,6 @@ async function scripted(...args: Parameters<typeof scriptedPool>): Promise<Scrip
   const started = await scriptedPool(...args);
   cleanups.push(() => started.close());
   return started;
-}
-
-/** Answer the handshake and send one job, as any pool would. */
-function handshake(socket: Socket, message: ClientMessage): boolean {
-  if (message.method === 'mining.subscribe') {
-    socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
-    return true;
-  }
-  if (message.method === 'mining.authorize') {
-    socket.write(`${JSON.stringify({ id: message.id, result: true, error: null })}\n${NOTIFY}\n`);
-    return true;
-  }
-  return false;
 }
 
 function next<T extends unknown[]>(emitter: StratumClient, event: 'work' | 'disconnected' | 'fatal'): Promise<T> {

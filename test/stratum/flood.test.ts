@@ -8,23 +8,9 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StratumClient, type ClientLimits } from '../../src/sources/stratum/client.js';
-import { scriptedPool, type ClientMessage } from './scripted-pool.js';
+import { FAST, handshake, scriptedPool, type ClientMessage } from './scripted-pool.js';
 
-const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
-const COINB2 = 'ffffffff0100f2052a01000000015100000000';
-const NOTIFY = JSON.stringify({
-  id: null,
-  method: 'mining.notify',
-  params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true],
-});
 const PING = `${JSON.stringify({ id: 7, method: 'mining.ping', params: [] })}\n`;
-const FAST: Partial<ClientLimits> = {
-  backoffInitialMs: 50,
-  backoffMaxMs: 200,
-  connectTimeoutMs: 2000,
-  handshakeTimeoutMs: 2000,
-};
-
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -33,12 +19,7 @@ afterEach(async () => {
 /** Answer the handshake with one job; then `afterAuthorize` takes over the socket. */
 async function pool(afterAuthorize: (socket: Socket) => void) {
   const started = await scriptedPool((socket: Socket, message: ClientMessage) => {
-    if (message.method === 'mining.subscribe')
-      socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
-    if (message.method === 'mining.authorize') {
-      socket.write(`${JSON.stringify({ id: message.id, result: true, error: null })}\n${NOTIFY}\n`);
-      afterAuthorize(socket);
-    }
+    if (handshake(socket, message) && message.method === 'mining.authorize') afterAuthorize(socket);
   });
   cleanups.push(() => started.close());
   return started;

@@ -4,6 +4,24 @@
  */
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
+import type { ClientLimits } from '../../src/sources/stratum/client.js';
+
+const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
+const COINB2 = 'ffffffff0100f2052a01000000015100000000';
+/** The one job a scripted pool hands out. */
+export const NOTIFY = JSON.stringify({
+  id: null,
+  method: 'mining.notify',
+  params: ['j1', '00'.repeat(32), COINB1, COINB2, [], '20000000', '1d00ffff', '65000000', true],
+});
+
+/** Client limits for tests: retries and handshakes in milliseconds, not the seconds a real pool gets. */
+export const FAST: Partial<ClientLimits> = {
+  backoffInitialMs: 50,
+  backoffMaxMs: 200,
+  connectTimeoutMs: 2000,
+  handshakeTimeoutMs: 2000,
+};
 
 /** A line from the client: a request (method set) or an answer to one of the pool's (result set). */
 export interface ClientMessage {
@@ -63,4 +81,17 @@ export async function scriptedPool(
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Answer the handshake and send the one job, as any pool would; false for any other message. */
+export function handshake(socket: Socket, message: ClientMessage): boolean {
+  if (message.method === 'mining.subscribe') {
+    socket.write(`${JSON.stringify({ id: message.id, result: [[], '08000002', 4], error: null })}\n`);
+    return true;
+  }
+  if (message.method === 'mining.authorize') {
+    socket.write(`${JSON.stringify({ id: message.id, result: true, error: null })}\n${NOTIFY}\n`);
+    return true;
+  }
+  return false;
 }
