@@ -30,7 +30,7 @@ const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 /** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
 const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 /** At the end, the pages get this long to receive the last snapshot before their connections are cut. */
-const FLUSH_MS = 500;
+const END_GRACE_MS = 500;
 
 export interface DashboardOptions {
   host: string;
@@ -40,6 +40,8 @@ export interface DashboardOptions {
   source: DashboardSource;
   /** One line for the user: the dashboard is reachable from the network, or the server failed after it started. */
   warn: (message: string) => void;
+  /** How long the pages get, at the end, to take in the last snapshot (default 500 ms). */
+  endGraceMs?: number;
 }
 
 export interface Dashboard {
@@ -137,23 +139,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       state.off('status', onStatus);
       state.off('found', onFound);
       const final = eventFrame('end', state.stop());
-      const open = [...streams.open];
-      streams.open.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const delivered = Promise.all(
-        open.map(
-          (response) =>
-            new Promise((resolve) => {
-              response.once('finish', resolve);
-              response.once('close', resolve);
-              response.end(final);
-            }),
-        ),
-      );
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([delivered, new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_MS)))]);
-      clearTimeout(timer);
+      await streams.endAll(final, options.endGraceMs ?? END_GRACE_MS);
       server.closeAllConnections();
       await closed;
     },

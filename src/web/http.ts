@@ -135,6 +135,28 @@ export class EventStreams {
       }
     }
   }
+
+  /**
+   * End every stream with `last`, however far behind a page is, giving the pages `graceMs` in all to
+   * take it in: a page that stopped reading cannot hold the server open.
+   */
+  async endAll(last: string, graceMs: number): Promise<void> {
+    const open = [...this.open];
+    this.open.clear();
+    const delivered = Promise.all(
+      open.map(
+        (response) =>
+          new Promise((resolve) => {
+            response.once('finish', resolve);
+            response.once('close', resolve);
+            response.end(last);
+          }),
+      ),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([delivered, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
 }
 
 /** Listen, or fail with a line that says what to change. */

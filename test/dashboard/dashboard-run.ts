@@ -92,8 +92,8 @@ export class EventReader {
     );
   }
 
-  async next(name: string, timeoutMs = 10_000): Promise<ServerEvent['data']> {
-    const deadline = Date.now() + timeoutMs;
+  /** The next `name` event not yet taken, as soon as it arrives: waits on the stream, never on a clock. */
+  async next(name: string): Promise<ServerEvent['data']> {
     for (;;) {
       const index = this.events.findIndex((event, i) => !this.taken.has(i) && event.name === name);
       if (index >= 0) {
@@ -101,14 +101,7 @@ export class EventReader {
         return this.events[index].data;
       }
       if (this.ended) throw new Error(`the stream ended before a ${name} event`);
-      if (Date.now() > deadline) throw new Error(`no ${name} event within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 200);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
 

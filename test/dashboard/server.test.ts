@@ -190,7 +190,7 @@ describe('the dashboard server of a real mine run', () => {
   it('streams the same snapshots as Server-Sent Events, with the history first and each block as it is found', async () => {
     const first = (await events.next('status')) as unknown as Status;
     expect(Array.isArray(first.history)).toBe(true);
-    const second = (await events.next('status', 5000)) as unknown as Status;
+    const second = (await events.next('status')) as unknown as Status;
     expect(second.seq).toBeGreaterThan(first.seq);
     expect(second.history).toBeUndefined();
     // Instead of the history, the one sample the server added to it.
@@ -269,7 +269,7 @@ describe('the end of a dashboard run', () => {
       const code = await run.stop();
       expect(code).toBe(130);
       expect(run.stderr()).toBe('');
-      const end = (await events.next('end', 5000)) as unknown as Status;
+      const end = (await events.next('end')) as unknown as Status;
       expect(end.running).toBe(false);
       expect(end.sample).toBeNull();
       await expect(fetch(new URL('api/status', run.url))).rejects.toThrow();
