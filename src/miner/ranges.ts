@@ -71,6 +71,19 @@ export class RangeScheduler<W extends Work> {
     this.useHeader(work, 0, window);
   }
 
+  /**
+   * Go on with the current header under `work`, which must give the same headers at another target:
+   * the nonces handed out stay handed out. Ranges out under the old work finish under it (their finds
+   * still name it); ranges waiting to go out again go out under the new one.
+   */
+  retarget(work: W): void {
+    const job = this.current;
+    if (!job) throw new Error('no work to retarget');
+    this.current = { key: this.nextJobKey++, work, extranonceIndex: job.extranonceIndex, header: job.header };
+    this.jobsByKey.set(this.current.key, this.current);
+    this.requeued = this.requeued.map((range) => ({ ...range, job: this.current! }));
+  }
+
   /** The header a worker's report names, while its work is current. */
   jobFor(key: number): HeaderJob<W> | undefined {
     return this.jobsByKey.get(key);
@@ -99,7 +112,10 @@ export class RangeScheduler<W extends Work> {
 
   /** A range (or the rest of one) that was handed out but not hashed: out again first, if its work is still current. */
   requeue(range: NonceRange<W>): void {
-    if (range.start < range.end && this.isCurrent(range.job.work)) this.requeued.push(range);
+    if (range.start >= range.end) return;
+    if (this.isCurrent(range.job.work)) this.requeued.push(range);
+    // A range of the header before a retarget: its nonces are still to hash, at the current target.
+    else if (range.job.header === this.current?.header) this.requeued.push({ ...range, job: this.current });
   }
 
   /** Whether any nonce of the current work is still to be handed out. */

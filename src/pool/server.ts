@@ -281,10 +281,8 @@ export class PoolServer implements JobBook {
       clean,
       networkDifficulty: job.networkDifficulty,
     });
-    for (const peer of this.peers) {
-      peer.connection.notify(job);
-      peer.flush();
-    }
+    const now = Date.now();
+    for (const peer of [...this.peers]) this.handle(peer, peer.connection.notify(job, now), now);
   }
 
   /** Follow the chain: a block from elsewhere (on a node) brings a new job. */

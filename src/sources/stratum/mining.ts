@@ -129,6 +129,7 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
       sink.work(work);
       this.state = 'mining';
     });
+    pool.on('retarget', (work) => sink.retarget(work));
     pool.on('disconnected', (reason, retryMs) => {
       this.lastTrouble = reason;
       sink.pause();
