@@ -110,6 +110,16 @@ export const SHARES_PER_BLOCK_AT_LEAST = 16;
 export function shareDifficultyCap(networkDifficulty: number): number {
   return networkDifficulty / SHARES_PER_BLOCK_AT_LEAST;
 }
+
+/** The share difficulties a connection starts at and keeps within, for a block difficulty: the cap above wins over the pool's minimum. */
+export function shareDifficultyRange(
+  vardiff: PoolRules['vardiff'],
+  networkDifficulty: number,
+): { start: number; min: number; max: number } {
+  const max = Math.min(vardiff.maxDifficulty, shareDifficultyCap(networkDifficulty));
+  const min = Math.min(vardiff.minDifficulty, max);
+  return { start: Math.min(Math.max(vardiff.startDifficulty, min), max), min, max };
+}
 /** Shares may carry a later time than the job's (a miner rolling ntime), not by more than this. */
 const NTIME_AHEAD_SECONDS = 7000;
 
@@ -272,12 +282,15 @@ export class PoolConnection {
     }
     const first = this.workers.size === 0;
     this.workers.add(worker);
-    this.reply(id, true);
     // The window vardiff measures starts with the first job, not with the connection.
     if (first) this.vardiff.restart(nowMs);
     const current = this.jobs.current();
+    const sendWork = first && this.phase === 'subscribed' && current !== undefined;
     const events: PoolEvent[] = [{ type: 'authorized', worker }];
-    if (first && this.phase === 'subscribed' && current) events.push(...this.sendJob(current, true, nowMs));
+    // The difficulty goes before the answer, so a miner that hears it is in also knows what it mines at.
+    if (sendWork) events.push(...this.updateDifficulty(nowMs));
+    this.reply(id, true);
+    if (sendWork) events.push(...this.sendJob(current, true, nowMs));
     return events;
   }
 

@@ -168,7 +168,8 @@ describe('PoolConnection with powlab’s client session', () => {
   });
 
   it('raises a fast miner’s difficulty with set_difficulty alone; shares on their way at the old one count at it for a grace', () => {
-    const link = wired();
+    // A share every 20 ms wanted: the raise stays small, and the share at the new difficulty quick to grind.
+    const link = wired({ rules: { ...RULES, vardiff: { ...RULES.vardiff, shareSeconds: 0.02 } } });
     link.session.start();
     link.pump();
     const first = link.latestWork();
