@@ -144,18 +144,17 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
   }
 }
 
-/** 2^27 when it is a power of two (as --zeros makes it), else 52.4 million. */
+/** 2^27 when it is a power of two to a thousandth of a bit (as --zeros makes it, through nBits' rounding), else 52.4M. */
 function hashesInWords(hashes: number): string {
   const log2 = Math.log2(hashes);
-  return Number.isInteger(log2) ? `2^${log2}` : formatCount(hashes);
+  return Math.abs(log2 - Math.round(log2)) < 1e-3 ? `2^${Math.round(log2)}` : formatCount(hashes);
 }
 
 function log(event: PoolLogEvent, json: boolean): void {
   if (json) return printJson(event);
   switch (event.type) {
     case 'listening': {
-      const { networkDifficulty, shareDifficulty: share } = event;
-      const hashesPerBlock = networkDifficulty * HASHES_PER_DIFFICULTY;
+      const { networkDifficulty, hashesPerBlock, shareDifficulty: share } = event;
       say(`pool: Stratum on ${event.stratum}, page ${event.page}, browsers ${event.websocket}`, false);
       say(
         `block difficulty ${formatDifficulty(networkDifficulty)}: ${hashesInWords(hashesPerBlock)} hashes a block on average, ` +

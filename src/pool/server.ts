@@ -21,10 +21,21 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bytesEqual, bytesToHex } from '../core/bytes.js';
 import { hashToDisplayHex, headerHash } from '../core/header.js';
+import { expectedHashes } from '../core/target.js';
 import { saveFoundBlock } from '../sources/found.js';
 import { printable } from '../sources/printable.js';
 import { LineBuffer } from '../sources/stratum/lines.js';
-import { eventFrame, EventStreams, hostCheck, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
+import {
+  addScripts,
+  eventFrame,
+  EventStreams,
+  hostCheck,
+  listen,
+  loadPage,
+  send,
+  sendJson,
+  urlHost,
+} from '../web/http.js';
 import { MinerBoard, type MinerView } from './board.js';
 import { PoolConnection, shareDifficultyRange, type JobBook, type PoolEvent, type PoolRules } from './connection.js';
 import { blockFromShare, EXTRANONCE1_BYTES, jobFromTemplate, type PoolJob, type PoolTemplate } from './jobs.js';
@@ -33,6 +44,8 @@ import { PPLNS_FORMULA, type Payout } from './pplns.js';
 import type { TemplateFeed } from './templates.js';
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+/** The number formats the terminal uses, served to the page as built (as the dashboard serves them). */
+const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 /** The WebSocket endpoint browser miners connect to. */
 export const WEBSOCKET_PATH = '/stratum';
 const TICK_MS = 1000;
@@ -75,6 +88,8 @@ export type PoolLogEvent =
       page: string;
       websocket: string;
       networkDifficulty: number;
+      /** Hashes a block takes on average: 2^256 / (target + 1). */
+      hashesPerBlock: number;
       shareDifficulty: ShareDifficultyRange;
       shareSeconds: number;
     }
@@ -116,6 +131,8 @@ export interface PoolSnapshot {
     chain: string;
     height: number | null;
     networkDifficulty: number | null;
+    /** Hashes a block takes on average: 2^256 / (target + 1). */
+    hashesPerBlock: number | null;
     shareDifficulty: ShareDifficultyRange | null;
     /** Vardiff aims at one share per miner this often. */
     shareSeconds: number;
@@ -193,6 +210,8 @@ export class PoolServer implements JobBook {
       this.options.log({ type: 'warning', message: `the pool's listener: ${error.message}` }),
     );
     const assets = loadPage(PAGE_DIR, 'the pool page');
+    // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
+    addScripts(assets, FORMAT_DIR, '/format/');
     this.http = createHttpServer((request, response) => this.onRequest(request, response, assets));
     this.websockets = new WebSocketServer({ noServer: true, maxPayload: this.options.limits.maxLineBytes });
     this.http.on('upgrade', (request, socket, head) => this.onUpgrade(request, socket, head));
@@ -208,6 +227,7 @@ export class PoolServer implements JobBook {
       page: this.pageUrl,
       websocket: this.websocketUrl,
       networkDifficulty: this.job!.networkDifficulty,
+      hashesPerBlock: expectedHashes(template.target),
       shareDifficulty: shareDifficultyRange(this.options.rules.vardiff, this.job!.networkDifficulty),
       shareSeconds: this.options.rules.vardiff.shareSeconds,
     });
@@ -240,6 +260,7 @@ export class PoolServer implements JobBook {
         chain: this.options.feed.display,
         height: job?.template.height ?? null,
         networkDifficulty: job?.networkDifficulty ?? null,
+        hashesPerBlock: job ? expectedHashes(job.template.target) : null,
         shareDifficulty: job ? shareDifficultyRange(this.options.rules.vardiff, job.networkDifficulty) : null,
         shareSeconds: this.options.rules.vardiff.shareSeconds,
         connections: this.peers.size,
