@@ -161,6 +161,12 @@ export interface PoolSnapshot {
   blocks: BlockRecord[];
 }
 
+/** The part of the PPLNS window the shares so far fill, 1 when full (the sum of the parts may fall short of it by a rounding). */
+function windowFilled({ window, split }: { window: number; split: Payout[] }): number {
+  const filled = split.reduce((sum, payout) => sum + payout.difficulty, 0) / window;
+  return filled > 1 - 1e-9 ? 1 : filled;
+}
+
 export class PoolServer implements JobBook {
   private job?: PoolJob;
   private jobCount = 0;
@@ -278,9 +284,7 @@ export class PoolServer implements JobBook {
         formula: PPLNS_FORMULA,
         windowFactor: ledger.windowFactor,
         window: split?.window ?? null,
-        windowFilled: split
-          ? Math.min(1, split.split.reduce((sum, payout) => sum + payout.difficulty, 0) / split.window)
-          : null,
+        windowFilled: split ? windowFilled(split) : null,
         reward: reward?.toString() ?? null,
         splitIfFoundNow: split?.split ?? [],
       },

@@ -96,7 +96,7 @@ function windowText(pplns) {
   if (pplns.window === null) return 'No block template yet.';
   const filled =
     pplns.windowFilled !== null && pplns.windowFilled < 1
-      ? ` The window is ${percent(pplns.windowFilled)} full: until it fills, a block is split over every share so far.`
+      ? ` The window is ${Math.floor(pplns.windowFilled * 100)}% full: until it fills, a block is split over every share so far.`
       : '';
   return `N = ${pplns.windowFactor} × block difficulty = ${formatDifficulty(pplns.window)} of share difficulty.${filled} If a block were found now:`;
 }
