@@ -137,9 +137,14 @@ export class EventStreams {
   }
 }
 
-/** Listen, or fail with a line that says what to change. */
-/** Listen on host:port; a failure names `--${option}`, the flag that chose the port. */
-export async function listen(server: Server, host: string, port: number, what: string, option = 'port'): Promise<number> {
+/** Listen, or fail with a line that says what to change, naming `--${option}`, the flag that chose the port. */
+export async function listen(
+  server: Server,
+  host: string,
+  port: number,
+  what: string,
+  option = 'port',
+): Promise<number> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

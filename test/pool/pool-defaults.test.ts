@@ -1,12 +1,13 @@
 // `powlab pool` as a teacher starts it, with no options: beside `powlab serve` on its own default
 // port, saying what a block and a share cost, and a share difficulty a laptop can meet.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HASHES_PER_DIFFICULTY } from '../../src/core/target.js';
 import { SHARES_PER_BLOCK_AT_LEAST } from '../../src/pool/connection.js';
 import type { PoolSnapshot } from '../../src/pool/server.js';
+import { runCli } from '../helpers/run-cli.js';
 import { run } from './pool-run.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -64,5 +65,15 @@ describe('powlab pool with its defaults', () => {
     expect(api.pool.shareDifficulty).toEqual(listening.shareDifficulty);
     miner.child.kill('SIGINT');
     await miner.exited;
+  });
+
+  it('prints what a block and a share cost at start, as lab 5 quotes it', async () => {
+    const lab = readFileSync(new URL('../../docs/lab/5-pool.md', import.meta.url), 'utf8');
+    const quoted = /```text\n([\s\S]*?)```/.exec(lab)![1].trim().split('\n');
+    expect(quoted).toHaveLength(2);
+    const result = await runCli(['pool', '--datadir', datadir(), '--port', '0', '--page-port', '0', '--duration', '1']);
+    expect(result.code).toBe(0);
+    const printed = result.stdout.split('\n');
+    for (const line of quoted) expect(printed).toContain(line);
   });
 });
