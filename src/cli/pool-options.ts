@@ -6,9 +6,9 @@ import { targetOptions } from './targets.js';
 
 export const DEFAULT_POOL_DATADIR = join(homedir(), '.powlab', 'pool');
 /** Stratum's usual port. */
-export const DEFAULT_POOL_PORT = 3333;
+const DEFAULT_POOL_PORT = 3333;
 /** Not `powlab serve`'s 8421 (DEFAULT_SERVE_PORT): a teacher can run both with their defaults. */
-export const DEFAULT_PAGE_PORT = 8422;
+const DEFAULT_PAGE_PORT = 8422;
 
 export const poolOptions = {
   datadir: {

@@ -259,12 +259,12 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   }
 
   /**
-   * The current work at another target (a pool's new share difficulty): `work` must give the same
-   * headers. No range is stopped or handed out again, so no nonce is hashed twice; ranges already out
-   * finish at the old target, and their finds name the old work.
+   * The current work at another target (a pool's new share difficulty). No range is stopped or
+   * handed out again, so no nonce is hashed twice; ranges already out finish at the old target, and
+   * their finds name the old work. A `work` with other headers is new work: mined as setWork does.
    */
   retarget(work: W): void {
-    this.ranges.retarget(work);
+    if (!this.ranges.retarget(work)) return this.setWork(work);
     this.workOdds = oddsOf(work.target);
   }
 

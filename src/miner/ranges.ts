@@ -4,6 +4,7 @@
  * again first; when a header's nonces run out, the next extranonce gives a new header (a new
  * coinbase, so a new merkle root) and its nonces start over.
  */
+import { bytesEqual } from '../core/bytes.js';
 import { NONCE_SPACE } from '../core/header.js';
 import { Errors } from '../errors.js';
 import type { Work } from './work.js';
@@ -72,16 +73,18 @@ export class RangeScheduler<W extends Work> {
   }
 
   /**
-   * Go on with the current header under `work`, which must give the same headers at another target:
-   * the nonces handed out stay handed out. Ranges out under the old work finish under it (their finds
-   * still name it); ranges waiting to go out again go out under the new one.
+   * Go on with the current header under `work`, the same headers at another target: the nonces
+   * handed out stay handed out. Ranges out under the old work finish under it (their finds still
+   * name it); ranges waiting to go out again go out under the new one. False, changing nothing, when
+   * `work` gives another header (or there is no work yet): it is new work, for setWork.
    */
-  retarget(work: W): void {
+  retarget(work: W): boolean {
     const job = this.current;
-    if (!job) throw new Error('no work to retarget');
+    if (!job || !bytesEqual(work.header(job.extranonceIndex), job.header)) return false;
     this.current = { key: this.nextJobKey++, work, extranonceIndex: job.extranonceIndex, header: job.header };
     this.jobsByKey.set(this.current.key, this.current);
     this.requeued = this.requeued.map((range) => ({ ...range, job: this.current! }));
+    return true;
   }
 
   /** The header a worker's report names, while its work is current. */

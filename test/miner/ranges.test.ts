@@ -68,7 +68,8 @@ describe('RangeScheduler', () => {
     const waiting = ranges.next(0)!;
     ranges.requeue({ ...waiting, start: waiting.start + 5 });
     const easier = work({ id: 'easier', target: 20n });
-    ranges.retarget(easier);
+    expect(new RangeScheduler().retarget(easier)).toBe(false);
+    expect(ranges.retarget(easier)).toBe(true);
     // The rest waiting to go out goes under the new work, and the window carries on where it was.
     expect(ranges.next(0)).toMatchObject({ start: waiting.start + 5, end: waiting.end, job: { work: easier } });
     expect(ranges.next(0)).toMatchObject({ start: waiting.end, job: { work: easier, header: out.job.header } });
@@ -76,6 +77,9 @@ describe('RangeScheduler', () => {
     expect(ranges.jobFor(out.job.key)!.work).toBe(first);
     ranges.requeue({ ...out, start: out.start + 3 });
     expect(ranges.next(0)).toMatchObject({ start: out.start + 3, end: out.end, job: { work: easier } });
+    expect(ranges.isCurrent(easier)).toBe(true);
+    // Other headers are other work: refused, nothing changed.
+    expect(ranges.retarget(work({ id: 'other', header: (index) => new Uint8Array(80).fill(index + 1) }))).toBe(false);
     expect(ranges.isCurrent(easier)).toBe(true);
   });
 
