@@ -434,7 +434,7 @@ export class PoolConnection {
       this.sharesKept -= this.sentJobs.get(oldest)!.shares.size;
       this.sentJobs.delete(oldest);
     }
-    this.send(JSON.stringify({ id: null, method: 'mining.notify', params: notifyParams(job, job.id, cleanJobs) }));
+    this.send(JSON.stringify({ id: null, method: 'mining.notify', params: notifyParams(job, cleanJobs) }));
     return events;
   }
 
