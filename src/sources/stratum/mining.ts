@@ -24,7 +24,7 @@ export interface ShareReport {
   status: ShareOutcome['status'];
   accepted: boolean;
   reason?: string;
-  /** The pool's share difficulty for this share's job. */
+  /** The share difficulty this share was mined at: the pool's when the miner took it up (the pool credits what it checks). */
   difficulty: number;
   /** The difficulty this share's hash would just meet. */
   hashDifficulty: number;
