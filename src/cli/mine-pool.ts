@@ -6,7 +6,7 @@ import { PoolMining, type ShareReport } from '../sources/stratum/mining.js';
 import type { MineArgs } from './mine-options.js';
 import { checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
 import { paint, printJson } from './output.js';
-import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { version } from './version.js';
 
 /** Keeps the password off the command line, where `ps` shows it. */
@@ -75,7 +75,7 @@ export async function mineInPool(args: MineArgs): Promise<void> {
       const { accepted, rejected, stale, lost } = tally.counts;
       say(
         `${stoppedPrefix(summary)}${accepted} share${accepted === 1 ? '' : 's'} accepted, ${rejected} rejected, ${stale} stale, ${lost} lost${tally.blocks ? `, ${tally.blocks} block${tally.blocks === 1 ? '' : 's'}` : ''}; ` +
-          `best share difficulty ${tally.best ? tally.best.difficulty.toPrecision(4) : '-'}; ${formatCount(stats.hashes)} hashes in ${formatDuration(summary.seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatHashrate(shareHashrate)} as the pool sees it from accepted shares)${oddsSummary(stats, 'share')}` +
+          `best hash difficulty ${tally.best ? formatDifficulty(tally.best.difficulty) : '-'}; ${formatCount(stats.hashes)} hashes in ${formatDuration(summary.seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatHashrate(shareHashrate)} as the pool sees it from accepted shares)${oddsSummary(stats, 'share')}` +
           `${
             Object.keys(tally.reasons).length
               ? `; reasons: ${Object.entries(tally.reasons)
@@ -115,7 +115,7 @@ function report(line: ShareReport, json: boolean): void {
         ? `${paint('rejected', 'red')}: ${line.reason}`
         : `${paint(line.status, 'yellow')}: ${line.reason}`;
   say(
-    `share ${verdict}; difficulty ${line.shareDifficulty.toPrecision(4)} (pool ${line.difficulty}), job ${line.jobId}, nonce ${line.nonce}, hash ${line.hash}`,
+    `share ${verdict}; hash difficulty ${formatDifficulty(line.hashDifficulty)} (share difficulty ${formatDifficulty(line.difficulty)}), job ${line.jobId}, nonce ${line.nonce}, hash ${line.hash}`,
     false,
   );
 }

@@ -5,6 +5,10 @@ import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
 import { targetOptions } from './targets.js';
 
 export const DEFAULT_POOL_DATADIR = join(homedir(), '.powlab', 'pool');
+/** Stratum's usual port. */
+const DEFAULT_POOL_PORT = 3333;
+/** Not `powlab serve`'s 8421 (DEFAULT_SERVE_PORT): a teacher can run both with their defaults. */
+const DEFAULT_PAGE_PORT = 8422;
 
 export const poolOptions = {
   datadir: {
@@ -19,11 +23,11 @@ export const poolOptions = {
     default: '127.0.0.1',
     describe: 'listen on this address (0.0.0.0: every network, for a class)',
   },
-  port: { type: 'number', requiresArg: true, default: 3333, describe: 'Stratum port (0: any free one)' },
+  port: { type: 'number', requiresArg: true, default: DEFAULT_POOL_PORT, describe: 'Stratum port (0: any free one)' },
   'page-port': {
     type: 'number',
     requiresArg: true,
-    default: 8421,
+    default: DEFAULT_PAGE_PORT,
     describe: 'the pool page, its API and the WebSocket endpoint (0: any free one)',
   },
   zeros: targetOptions.zeros,

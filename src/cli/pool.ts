@@ -12,12 +12,15 @@ import { rpcCredentials } from './rpc-credentials.js';
 import type { PoolCommandArgs } from './pool-options.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import { interruptSignal, say } from './mining.js';
-import { formatHashrate } from '../format/numbers.js';
+import { HASHES_PER_DIFFICULTY } from '../core/target.js';
+import { formatBtc, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
-/** On the built-in chain: a block per 2^28 hashes, about half a minute for three laptops, seconds for a class. */
-const DEFAULT_POOL_ZEROS = 28;
+/** On the built-in chain: a block per 2^27 hashes, about half a minute for one laptop's two threads, seconds for a class. */
+const DEFAULT_POOL_ZEROS = 27;
+/** The hashrate the start-up line times a block at: two wasm threads of a laptop (4 to 9 MH/s measured). */
+const LAPTOP_HASHRATE = 4.5e6;
 
 function whole(option: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max)
@@ -141,14 +144,33 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
   }
 }
 
+/** 2^27 when it is a power of two to a thousandth of a bit (as --zeros makes it, through nBits' rounding), else 52.4M. */
+function hashesInWords(hashes: number): string {
+  const log2 = Math.log2(hashes);
+  return Math.abs(log2 - Math.round(log2)) < 1e-3 ? `2^${Math.round(log2)}` : formatCount(hashes);
+}
+
 function log(event: PoolLogEvent, json: boolean): void {
   if (json) return printJson(event);
   switch (event.type) {
-    case 'listening':
-      return say(`pool: Stratum on ${event.stratum}, page ${event.page}, browsers ${event.websocket}`, false);
+    case 'listening': {
+      const { networkDifficulty, hashesPerBlock, shareDifficulty: share } = event;
+      say(`pool: Stratum on ${event.stratum}, page ${event.page}, browsers ${event.websocket}`, false);
+      say(
+        `block difficulty ${formatDifficulty(networkDifficulty)}: ${hashesInWords(hashesPerBlock)} hashes a block on average, ` +
+          `about ${formatDuration(hashesPerBlock / LAPTOP_HASHRATE)} at ${formatHashrate(LAPTOP_HASHRATE)} (a laptop's 2 threads)`,
+        false,
+      );
+      return say(
+        `share difficulty ${formatDifficulty(share.start)} to start, then vardiff aims at a share every ${event.shareSeconds} s per miner, ` +
+          `within ${formatDifficulty(share.min)} to ${formatDifficulty(share.max)} (${hashesInWords(share.max * HASHES_PER_DIFFICULTY)} hashes: ` +
+          `a block is ${formatCount(networkDifficulty / share.max)} shares or more)`,
+        false,
+      );
+    }
     case 'job':
       return say(
-        `job ${event.jobId}: height ${event.height}, block difficulty ${event.networkDifficulty.toPrecision(3)}${event.clean ? '' : ' (same tip)'}`,
+        `job ${event.jobId}: height ${event.height}, block difficulty ${formatDifficulty(event.networkDifficulty)}${event.clean ? '' : ' (same tip)'}`,
         false,
       );
     case 'authorized':
@@ -156,7 +178,7 @@ function log(event: PoolLogEvent, json: boolean): void {
     case 'share':
       if (event.accepted)
         return say(
-          `share ${paint('accepted', 'green')} from ${event.worker}: difficulty ${event.difficulty} (hash ${event.hashDifficulty.toPrecision(3)})`,
+          `share ${paint('accepted', 'green')} from ${event.worker}: share difficulty ${formatDifficulty(event.difficulty)} (hash difficulty ${formatDifficulty(event.hashDifficulty)})`,
           false,
         );
       return say(
@@ -170,7 +192,7 @@ function log(event: PoolLogEvent, json: boolean): void {
     case 'block':
       return say(
         `${paint('block!', 'green')} ${event.height} ${event.hash} found by ${event.finder}: ${event.accepted ? 'accepted' : `not accepted (${event.reason})`}; ` +
-          `split over ${event.window.toPrecision(3)} share difficulty: ${event.split.map((p) => `${p.miner} ${p.amount}`).join(', ')}`,
+          `split over ${formatDifficulty(event.window)} of share difficulty: ${event.split.map((p) => `${p.miner} ${formatBtc(Number(p.amount))}`).join(', ')}`,
         false,
       );
     case 'warning':
@@ -205,13 +227,13 @@ function summarise(snapshot: PoolSnapshot, stopped: string, json: boolean): void
       miners: miners.map((miner) => pick(miner, SUMMARY_FIELDS)),
     });
   say(
-    `stopped${stopped ? ` (${stopped})` : ''}: ${pool.blocks} blocks in the ledger, luck ${pool.luck === null ? '-' : `${(pool.luck * 100).toFixed(0)} %`}`,
+    `stopped${stopped ? ` (${stopped})` : ''}: ${pool.blocks} blocks in the ledger, luck ${pool.luck === null ? 'not known (no block yet)' : `${(pool.luck * 100).toFixed(0)} %`}`,
     false,
   );
   for (const miner of miners) {
     say(
       `  ${miner.worker}: ${miner.accepted} accepted, ${miner.rejected} rejected; ${formatHashrate(miner.inferredHashrate)} from ${miner.inferenceShares} shares` +
-        `${miner.reportedHashrate === null ? '' : `, reports ${formatHashrate(miner.reportedHashrate)}`}; earned ${miner.earned} sat`,
+        `${miner.reportedHashrate === null ? '' : `, reports ${formatHashrate(miner.reportedHashrate)}`}; earned ${formatBtc(Number(miner.earned))}`,
       false,
     );
   }

@@ -104,6 +104,11 @@ export interface MinerEvents<W extends Work> {
 
 const SAMPLE_MS = 250;
 
+/** Expected hashes and difficulty of a target: bigint divisions, done once per work rather than per stats() call. */
+function oddsOf(target: bigint): { expectedHashes: number; difficulty: number } {
+  return { expectedHashes: expectedHashes(target), difficulty: target === 0n ? Infinity : targetToDifficulty(target) };
+}
+
 const formatRate = (hashesPerSecond: number) => `${(hashesPerSecond / 1e6).toFixed(1)} MH/s`;
 
 export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
@@ -122,7 +127,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
 
   private nextRangeId = 0;
   private workSetAt = 0;
-  /** The current work's expected hashes and difficulty: bigint divisions, done once per work rather than per stats() call. */
+  /** The current work's expected hashes and difficulty. */
   private workOdds = { expectedHashes: 0, difficulty: 0 };
   private hashesAtWorkSet = 0;
   private halted = true;
@@ -249,11 +254,18 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.exhaustedReported = false;
     this.workSetAt = performance.now();
     this.hashesAtWorkSet = this.meter.reading().hashes;
-    this.workOdds = {
-      expectedHashes: expectedHashes(work.target),
-      difficulty: work.target === 0n ? Infinity : targetToDifficulty(work.target),
-    };
+    this.workOdds = oddsOf(work.target);
     for (const slot of this.slots) this.dispatch(slot);
+  }
+
+  /**
+   * The current work at another target (a pool's new share difficulty). No range is stopped or
+   * handed out again, so no nonce is hashed twice; ranges already out finish at the old target, and
+   * their finds name the old work. A `work` with other headers is new work: mined as setWork does.
+   */
+  retarget(work: W): void {
+    if (!this.ranges.retarget(work)) return this.setWork(work);
+    this.workOdds = oddsOf(work.target);
   }
 
   /** Stop hashing and keep the workers; resolves with the milliseconds they took to stop. */
@@ -298,7 +310,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
         const ranges = slot.coverage.ranges.map(([start, end]): [number, number] => [start, end]);
         let covered = slot.coverage.count;
         const range = slot.range;
-        if (range && range.job === job) {
+        if (range && range.job.header === job?.header) {
           const position = Atomics.load(this.positionsView, slot.index);
           if (position > range.start && position <= range.end) {
             ranges.push([range.start, position]);
@@ -472,7 +484,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     const range = slot.finishedRange()!;
     const seconds = (performance.now() - range.sentAt) / 1000;
     if (!message.stopped && seconds > 0) slot.rate = message.hashes / seconds;
-    if (range.job === this.ranges.job && message.next > range.start) slot.coverage.add(range.start, message.next);
+    if (range.job.header === this.ranges.job?.header && message.next > range.start)
+      slot.coverage.add(range.start, message.next);
     if (message.stopped && !this.halted) this.ranges.requeue({ job: range.job, start: message.next, end: range.end });
     this.dispatch(slot);
     this.settle();

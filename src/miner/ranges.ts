@@ -4,6 +4,7 @@
  * again first; when a header's nonces run out, the next extranonce gives a new header (a new
  * coinbase, so a new merkle root) and its nonces start over.
  */
+import { bytesEqual } from '../core/bytes.js';
 import { NONCE_SPACE } from '../core/header.js';
 import { Errors } from '../errors.js';
 import type { Work } from './work.js';
@@ -71,6 +72,21 @@ export class RangeScheduler<W extends Work> {
     this.useHeader(work, 0, window);
   }
 
+  /**
+   * Go on with the current header under `work`, the same headers at another target: the nonces
+   * handed out stay handed out. Ranges out under the old work finish under it (their finds still
+   * name it); ranges waiting to go out again go out under the new one. False, changing nothing, when
+   * `work` gives another header (or there is no work yet): it is new work, for setWork.
+   */
+  retarget(work: W): boolean {
+    const job = this.current;
+    if (!job || !bytesEqual(work.header(job.extranonceIndex), job.header)) return false;
+    this.current = { key: this.nextJobKey++, work, extranonceIndex: job.extranonceIndex, header: job.header };
+    this.jobsByKey.set(this.current.key, this.current);
+    this.requeued = this.requeued.map((range) => ({ ...range, job: this.current! }));
+    return true;
+  }
+
   /** The header a worker's report names, while its work is current. */
   jobFor(key: number): HeaderJob<W> | undefined {
     return this.jobsByKey.get(key);
@@ -99,7 +115,10 @@ export class RangeScheduler<W extends Work> {
 
   /** A range (or the rest of one) that was handed out but not hashed: out again first, if its work is still current. */
   requeue(range: NonceRange<W>): void {
-    if (range.start < range.end && this.isCurrent(range.job.work)) this.requeued.push(range);
+    if (range.start >= range.end) return;
+    if (this.isCurrent(range.job.work)) this.requeued.push(range);
+    // A range of the header before a retarget: its nonces are still to hash, at the current target.
+    else if (range.job.header === this.current?.header) this.requeued.push({ ...range, job: this.current });
   }
 
   /** Whether any nonce of the current work is still to be handed out. */

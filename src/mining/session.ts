@@ -176,6 +176,9 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
         }
         this.emit('work', work);
       },
+      retarget: (work) => {
+        if (!signal.aborted) miner.retarget(work);
+      },
       pause: () => void miner.pause(),
       notice: (text) => this.emit('notice', text),
       warning: (text) => this.emit('warning', text),

@@ -28,6 +28,8 @@ export interface FindOutcome {
 export interface WorkSink<W extends Work> {
   /** Mine this from now on (replacing whatever was mined). */
   work(work: W): void;
+  /** The work being mined at another target (a pool's new share difficulty): same headers, no nonce hashed again. */
+  retarget(work: W): void;
   /** Stop hashing until the next work: the source has none worth hashing (a pool connection lost). */
   pause(): void;
   /** Something a person should know, that is not a problem. */

@@ -5,8 +5,15 @@
  *
  * Every share is checked in full before it counts: subscribed, worker authorised, job known and
  * current, extranonce2, ntime and nonce well formed, ntime in range, version bits within the mask,
- * not a duplicate, and its hash under the share target the job was sent with. Rejections carry the
- * usual Stratum codes. A client that floods, talks junk or keeps sending bad shares is dropped.
+ * a header not credited before on this connection, and its hash under the share target. Rejections
+ * carry the usual Stratum codes. A client that floods, talks junk or keeps sending bad shares is dropped.
+ *
+ * A new share difficulty is a `mining.set_difficulty` alone, and it applies at once to the job the
+ * miner holds. The protocol says it applies to the work that follows, but sending the same work
+ * again under a new job id (the way to make it follow) restarts a miner at nonce 0 on headers it has
+ * already hashed. Shares already on their way at the previous difficulty are taken for a short grace,
+ * credited at the difficulty they were checked at; duplicates are found by header hash, whatever the
+ * job id they come under.
  */
 import { bytesToHex, hexToBytes } from '../core/bytes.js';
 import { serializeHeader } from '../core/header.js';
@@ -89,14 +96,36 @@ const HEX_WORD = /^[0-9a-fA-F]{8}$/;
 const MAX_WORKERS_PER_CONNECTION = 16;
 /** Jobs a connection can still submit to; older ones are unknown. */
 const JOBS_KEPT = 16;
-/** Shares remembered per job for the duplicate check; a job with more is refused further shares. */
-const SHARES_KEPT_PER_JOB = 10_000;
+/** Header hashes remembered for the duplicate check, over all of a connection's live jobs; past this, shares are refused until a new job. */
+const SHARES_KEPT = 10_000;
+/**
+ * After a difficulty change, shares meeting only the previous difficulty are still taken this long:
+ * a miner's ranges in flight (a quarter of a second each for powlab) and the trip to the pool.
+ */
+export const DIFFICULTY_GRACE_MS = 3_000;
+/** The share difficulty stays at or below the block difficulty over this: a block is that many shares on average. */
+export const SHARES_PER_BLOCK_AT_LEAST = 16;
+
+/** The highest share difficulty for a block difficulty: a block must be many shares, or shares say nothing of luck. */
+export function shareDifficultyCap(networkDifficulty: number): number {
+  return networkDifficulty / SHARES_PER_BLOCK_AT_LEAST;
+}
+
+/** The share difficulties a connection starts at and keeps within, for a block difficulty: the cap above wins over the pool's minimum. */
+export function shareDifficultyRange(
+  vardiff: PoolRules['vardiff'],
+  networkDifficulty: number,
+): { start: number; min: number; max: number } {
+  const max = Math.min(vardiff.maxDifficulty, shareDifficultyCap(networkDifficulty));
+  const min = Math.min(vardiff.minDifficulty, max);
+  return { start: Math.min(Math.max(vardiff.startDifficulty, min), max), min, max };
+}
 /** Shares may carry a later time than the job's (a miner rolling ntime), not by more than this. */
 const NTIME_AHEAD_SECONDS = 7000;
 
 interface SentJob {
   job: PoolJob;
-  difficulty: number;
+  /** Header hashes (hex) credited on this job. */
   shares: Set<string>;
 }
 
@@ -108,8 +137,11 @@ export class PoolConnection {
   private versionMask: number | null = null;
   private readonly vardiff: Vardiff;
   private readonly sentJobs = new Map<string, SentJob>();
+  private sharesKept = 0;
+  /** The share difficulty the miner was last told. */
   private sentDifficulty?: number;
-  private resends = 0;
+  /** The one before it, taken for shares until `untilMs`. */
+  private previous?: { difficulty: number; untilMs: number };
   private tokens: number;
   private lastMessageMs: number;
   private readonly openedMs: number;
@@ -129,8 +161,9 @@ export class PoolConnection {
     this.openedMs = nowMs;
   }
 
+  /** The share difficulty the miner was told (before the first job: the one it will be told). */
   get difficulty(): number {
-    return this.vardiff.difficulty;
+    return this.sentDifficulty ?? this.vardiff.difficulty;
   }
 
   get authorizedWorkers(): readonly string[] {
@@ -160,7 +193,7 @@ export class PoolConnection {
       case 'mining.configure':
         return this.onConfigure(id, params);
       case 'mining.subscribe':
-        return this.onSubscribe(id, params);
+        return this.onSubscribe(id, params, nowMs);
       case 'mining.authorize':
         return this.onAuthorize(id, params, nowMs);
       case 'mining.suggest_difficulty':
@@ -177,8 +210,8 @@ export class PoolConnection {
   }
 
   /** A new job from the pool: to every ready miner, at its current difficulty. */
-  notify(job: PoolJob): void {
-    if (this.ready) this.sendJob(job, job.cleanJobs);
+  notify(job: PoolJob, nowMs: number): PoolEvent[] {
+    return this.ready ? this.sendJob(job, job.cleanJobs, nowMs) : [];
   }
 
   /** Now and then: vardiff for miners too slow to send shares, and the authorisation deadline. */
@@ -189,7 +222,7 @@ export class PoolConnection {
     }
     if (!this.ready) return [];
     const changed = this.vardiff.tick(nowMs);
-    return changed === undefined ? [] : this.resendAtNewDifficulty();
+    return changed === undefined ? [] : this.updateDifficulty(nowMs);
   }
 
   private onConfigure(id: MessageId, params: unknown[]): PoolEvent[] {
@@ -216,7 +249,7 @@ export class PoolConnection {
     return [];
   }
 
-  private onSubscribe(id: MessageId, params: unknown[]): PoolEvent[] {
+  private onSubscribe(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
     if (this.phase === 'subscribed') {
       this.error(id, StratumError.other, 'already subscribed');
       return this.junk('a second mining.subscribe');
@@ -232,8 +265,9 @@ export class PoolConnection {
     const agent = typeof params[0] === 'string' ? params[0].slice(0, 80) : '';
     // Some miners authorise first: their work goes out now.
     const current = this.jobs.current();
-    if (this.workers.size > 0 && current) this.sendJob(current, true);
-    return [{ type: 'subscribed', userAgent: agent }];
+    const events: PoolEvent[] = [{ type: 'subscribed', userAgent: agent }];
+    if (this.workers.size > 0 && current) events.push(...this.sendJob(current, true, nowMs));
+    return events;
   }
 
   private onAuthorize(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
@@ -248,12 +282,16 @@ export class PoolConnection {
     }
     const first = this.workers.size === 0;
     this.workers.add(worker);
-    this.reply(id, true);
     // The window vardiff measures starts with the first job, not with the connection.
     if (first) this.vardiff.restart(nowMs);
     const current = this.jobs.current();
-    if (first && this.phase === 'subscribed' && current) this.sendJob(current, true);
-    return [{ type: 'authorized', worker }];
+    const sendWork = first && this.phase === 'subscribed' && current !== undefined;
+    const events: PoolEvent[] = [{ type: 'authorized', worker }];
+    // The difficulty goes before the answer, so a miner that hears it is in also knows what it mines at.
+    if (sendWork) events.push(...this.updateDifficulty(nowMs));
+    this.reply(id, true);
+    if (sendWork) events.push(...this.sendJob(current, true, nowMs));
+    return events;
   }
 
   private onSuggestDifficulty(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
@@ -264,7 +302,7 @@ export class PoolConnection {
     }
     this.vardiff.suggest(difficulty, nowMs);
     this.reply(id, true);
-    return this.ready ? this.resendAtNewDifficulty() : [];
+    return this.ready ? this.updateDifficulty(nowMs) : [];
   }
 
   private onReport(params: unknown[]): PoolEvent[] {
@@ -313,9 +351,7 @@ export class PoolConnection {
       if ((versionBits & ~(this.versionMask ?? 0)) !== 0)
         return reject(StratumError.other, 'version bits outside the mask');
     }
-    const key = `${extranonce2Hex}:${ntimeHex}:${nonceHex}:${versionBits}`.toLowerCase();
-    if (sent.shares.has(key)) return reject(StratumError.duplicate, 'duplicate share');
-    if (sent.shares.size >= SHARES_KEPT_PER_JOB) return reject(StratumError.other, 'too many shares for one job');
+    if (this.sharesKept >= SHARES_KEPT) return reject(StratumError.other, 'too many shares for these jobs');
 
     const template = sent.job.template;
     const mask = this.versionMask ?? 0;
@@ -329,15 +365,21 @@ export class PoolConnection {
       nonce: parseInt(nonceHex, 16) >>> 0,
     });
     const hash = sha256d(header);
+    const key = bytesToHex(hash);
+    // The same header under another job id (the same work sent twice) is the same work: credited once.
+    for (const other of this.sentJobs.values())
+      if (other.shares.has(key)) return reject(StratumError.duplicate, 'duplicate share');
     const value = hashToBigInt(hash);
     const hashDifficulty = value === 0n ? Infinity : targetToDifficulty(value);
-    if (value > difficultyToTarget(sent.difficulty)) {
+    const difficulty = this.difficultyMetBy(value, nowMs);
+    if (difficulty === undefined) {
       return reject(
         StratumError.lowDifficulty,
-        `low difficulty share (${hashDifficulty.toPrecision(3)} < ${sent.difficulty})`,
+        `low difficulty share (${hashDifficulty.toPrecision(3)} < ${this.difficulty.toPrecision(3)})`,
       );
     }
     sent.shares.add(key);
+    this.sharesKept++;
     this.rejectsInARow = 0;
     // A share that passed cost its sender real hashes: it is work, not a flood, and takes nothing from the rate.
     this.tokens = Math.min(2 * this.rules.maxMessagesPerSecond, this.tokens + 1);
@@ -345,36 +387,55 @@ export class PoolConnection {
     const accepted: PoolEvent = {
       type: 'accepted',
       worker,
-      difficulty: sent.difficulty,
+      difficulty,
       hashDifficulty,
       hash: bytesToHex(hash.slice().reverse()),
       ...(value <= template.target ? { block: { job: sent.job, header, coinbase } } : {}),
     };
-    const changed = this.vardiff.share(sent.difficulty, nowMs);
-    return changed === undefined ? [accepted] : [accepted, ...this.resendAtNewDifficulty()];
+    const changed = this.vardiff.share(difficulty, nowMs);
+    return changed === undefined ? [accepted] : [accepted, ...this.updateDifficulty(nowMs)];
   }
 
-  /** The current job again under a new name, so shares for the old one keep the difficulty they were mined at. */
-  private resendAtNewDifficulty(): PoolEvent[] {
-    const current = this.jobs.current();
-    if (!current) return [];
-    const before = this.sentDifficulty;
-    this.sendJob(current, false);
-    return this.sentDifficulty !== before ? [{ type: 'difficulty', difficulty: this.sentDifficulty! }] : [];
+  /**
+   * The share difficulty a hash is credited at: the current one, or within the grace after a change
+   * the previous one (a share mined before the miner heard of the change); undefined when it meets neither.
+   */
+  private difficultyMetBy(value: bigint, nowMs: number): number | undefined {
+    const current = this.sentDifficulty;
+    if (current !== undefined && value <= difficultyToTarget(current)) return current;
+    const previous = this.previous;
+    if (previous && nowMs <= previous.untilMs && value <= difficultyToTarget(previous.difficulty))
+      return previous.difficulty;
+    return undefined;
   }
 
-  private sendJob(job: PoolJob, cleanJobs: boolean): void {
-    // A share difficulty above the block's would leave blocks unsubmitted.
-    const difficulty = Math.min(this.vardiff.difficulty, job.networkDifficulty);
-    if (difficulty !== this.sentDifficulty) {
-      this.sentDifficulty = difficulty;
-      this.send(JSON.stringify({ id: null, method: 'mining.set_difficulty', params: [difficulty] }));
+  /** Tell the miner its share difficulty when it changed (vardiff, a suggestion, a new block difficulty). */
+  private updateDifficulty(nowMs: number): PoolEvent[] {
+    const job = this.jobs.current();
+    if (!job) return [];
+    const difficulty = this.vardiff.limit(shareDifficultyCap(job.networkDifficulty));
+    if (difficulty === this.sentDifficulty) return [];
+    if (this.sentDifficulty !== undefined)
+      this.previous = { difficulty: this.sentDifficulty, untilMs: nowMs + DIFFICULTY_GRACE_MS };
+    this.sentDifficulty = difficulty;
+    this.send(JSON.stringify({ id: null, method: 'mining.set_difficulty', params: [difficulty] }));
+    return [{ type: 'difficulty', difficulty }];
+  }
+
+  private sendJob(job: PoolJob, cleanJobs: boolean, nowMs: number): PoolEvent[] {
+    const events = this.updateDifficulty(nowMs);
+    if (cleanJobs) {
+      this.sentJobs.clear();
+      this.sharesKept = 0;
     }
-    const wireId = `${job.id}.${(++this.resends).toString(36)}`;
-    if (cleanJobs) this.sentJobs.clear();
-    this.sentJobs.set(wireId, { job, difficulty, shares: new Set() });
-    if (this.sentJobs.size > JOBS_KEPT) this.sentJobs.delete(this.sentJobs.keys().next().value!);
-    this.send(JSON.stringify({ id: null, method: 'mining.notify', params: notifyParams(job, wireId, cleanJobs) }));
+    if (!this.sentJobs.has(job.id)) this.sentJobs.set(job.id, { job, shares: new Set() });
+    if (this.sentJobs.size > JOBS_KEPT) {
+      const oldest = this.sentJobs.keys().next().value!;
+      this.sharesKept -= this.sentJobs.get(oldest)!.shares.size;
+      this.sentJobs.delete(oldest);
+    }
+    this.send(JSON.stringify({ id: null, method: 'mining.notify', params: notifyParams(job, cleanJobs) }));
+    return events;
   }
 
   private junk(why: string): PoolEvent[] {

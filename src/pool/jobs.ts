@@ -94,10 +94,10 @@ export function jobFromTemplate(
   };
 }
 
-/** The `mining.notify` params for a job, under a connection's own name for it. */
-export function notifyParams(job: PoolJob, wireId: string, cleanJobs: boolean): unknown[] {
+/** The `mining.notify` params for a job; `cleanJobs` may differ from the job's (a miner's first job is always clean). */
+export function notifyParams(job: PoolJob, cleanJobs: boolean): unknown[] {
   return [
-    wireId,
+    job.id,
     // Stratum's word-swapped prevhash: the swap is its own inverse.
     bytesToHex(prevHashFromStratum(job.template.prevHash)),
     bytesToHex(job.coinbase1),

@@ -21,20 +21,31 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bytesEqual, bytesToHex } from '../core/bytes.js';
 import { hashToDisplayHex, headerHash } from '../core/header.js';
+import { expectedHashes } from '../core/target.js';
 import { saveFoundBlock } from '../sources/found.js';
 import { printable } from '../sources/printable.js';
 import { LineBuffer } from '../sources/stratum/lines.js';
-import { eventFrame, EventStreams, hostCheck, listen, loadPage, send, sendJson, urlHost } from '../web/http.js';
+import {
+  addScripts,
+  eventFrame,
+  EventStreams,
+  hostCheck,
+  listen,
+  loadPage,
+  send,
+  sendJson,
+  urlHost,
+} from '../web/http.js';
 import { MinerBoard, type MinerView } from './board.js';
-import { PoolConnection, type JobBook, type PoolEvent, type PoolRules } from './connection.js';
+import { PoolConnection, shareDifficultyRange, type JobBook, type PoolEvent, type PoolRules } from './connection.js';
 import { blockFromShare, EXTRANONCE1_BYTES, jobFromTemplate, type PoolJob, type PoolTemplate } from './jobs.js';
 import type { BlockRecord, Ledger } from './ledger.js';
 import { PPLNS_FORMULA, type Payout } from './pplns.js';
 import type { TemplateFeed } from './templates.js';
 
-export const DEFAULT_POOL_PORT = 3333;
-export const DEFAULT_PAGE_PORT = 8421;
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+/** The number formats the terminal uses, served to the page as built (as the dashboard serves them). */
+const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 /** The WebSocket endpoint browser miners connect to. */
 export const WEBSOCKET_PATH = '/stratum';
 const TICK_MS = 1000;
@@ -71,7 +82,17 @@ export interface PoolServerOptions {
 
 /** What the pool tells its operator. Every string from the network in here is already made printable. */
 export type PoolLogEvent =
-  | { type: 'listening'; stratum: string; page: string; websocket: string }
+  | {
+      type: 'listening';
+      stratum: string;
+      page: string;
+      websocket: string;
+      networkDifficulty: number;
+      /** Hashes a block takes on average: 2^256 / (target + 1). */
+      hashesPerBlock: number;
+      shareDifficulty: ShareDifficultyRange;
+      shareSeconds: number;
+    }
   | { type: 'job'; height: number; jobId: string; clean: boolean; networkDifficulty: number }
   | { type: 'authorized'; peer: string; worker: string; userAgent: string }
   | {
@@ -100,6 +121,9 @@ interface Peer {
   close(reason: string): void;
 }
 
+/** The share difficulty a new miner starts at, and the bounds vardiff keeps it within (max: at most the block difficulty / 16). */
+export type ShareDifficultyRange = ReturnType<typeof shareDifficultyRange>;
+
 export interface PoolSnapshot {
   pool: {
     stratum: string;
@@ -107,11 +131,16 @@ export interface PoolSnapshot {
     chain: string;
     height: number | null;
     networkDifficulty: number | null;
+    /** Hashes a block takes on average: 2^256 / (target + 1). */
+    hashesPerBlock: number | null;
+    shareDifficulty: ShareDifficultyRange | null;
+    /** Vardiff aims at one share per miner this often. */
+    shareSeconds: number;
     connections: number;
     inferredHashrate: number;
     reportedHashrate: number;
     blocks: number;
-    /** Σ block difficulty / Σ share difficulty, over the ledger: 1 is as expected, above is lucky. */
+    /** Σ block difficulty / Σ share difficulty, over the ledger: 1 is as expected, above is lucky; null before the first block. */
     luck: number | null;
     /** This round's share difficulty over the block difficulty: 1 is a block's worth of work on average. */
     roundEffort: number | null;
@@ -121,6 +150,8 @@ export interface PoolSnapshot {
     formula: string;
     windowFactor: number;
     window: number | null;
+    /** The share difficulty in the window over the window (at most 1): below 1, a block now is split over every share so far. */
+    windowFilled: number | null;
     reward: string | null;
     splitIfFoundNow: Payout[];
   };
@@ -128,6 +159,12 @@ export interface PoolSnapshot {
   /** Every miner the ledger knows, from every run: the shares it was paid for, blocks, satoshis earned. */
   ledger: { miner: string; shares: number; difficulty: number; blocks: number; earned: string }[];
   blocks: BlockRecord[];
+}
+
+/** The part of the PPLNS window the shares so far fill, 1 when full (the sum of the parts may fall short of it by a rounding). */
+function windowFilled({ window, split }: { window: number; split: Payout[] }): number {
+  const filled = split.reduce((sum, payout) => sum + payout.difficulty, 0) / window;
+  return filled > 1 - 1e-9 ? 1 : filled;
 }
 
 export class PoolServer implements JobBook {
@@ -179,16 +216,27 @@ export class PoolServer implements JobBook {
       this.options.log({ type: 'warning', message: `the pool's listener: ${error.message}` }),
     );
     const assets = loadPage(PAGE_DIR, 'the pool page');
+    // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
+    addScripts(assets, FORMAT_DIR, '/format/');
     this.http = createHttpServer((request, response) => this.onRequest(request, response, assets));
     this.websockets = new WebSocketServer({ noServer: true, maxPayload: this.options.limits.maxLineBytes });
     this.http.on('upgrade', (request, socket, head) => this.onUpgrade(request, socket, head));
-    const pagePort = await listen(this.http, this.options.host, this.options.pagePort, 'the pool page');
+    const pagePort = await listen(this.http, this.options.host, this.options.pagePort, 'the pool page', 'page-port');
     this.http.on('error', (error) => this.options.log({ type: 'warning', message: `the pool page: ${error.message}` }));
     const host = urlHost(this.options.host);
     this.stratumUrl = `stratum+tcp://${host}:${port}`;
     this.pageUrl = `http://${host}:${pagePort}/`;
     this.websocketUrl = `ws://${host}:${pagePort}${WEBSOCKET_PATH}`;
-    this.options.log({ type: 'listening', stratum: this.stratumUrl, page: this.pageUrl, websocket: this.websocketUrl });
+    this.options.log({
+      type: 'listening',
+      stratum: this.stratumUrl,
+      page: this.pageUrl,
+      websocket: this.websocketUrl,
+      networkDifficulty: this.job!.networkDifficulty,
+      hashesPerBlock: expectedHashes(template.target),
+      shareDifficulty: shareDifficultyRange(this.options.rules.vardiff, this.job!.networkDifficulty),
+      shareSeconds: this.options.rules.vardiff.shareSeconds,
+    });
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     void this.followChain(template);
   }
@@ -218,6 +266,9 @@ export class PoolServer implements JobBook {
         chain: this.options.feed.display,
         height: job?.template.height ?? null,
         networkDifficulty: job?.networkDifficulty ?? null,
+        hashesPerBlock: job ? expectedHashes(job.template.target) : null,
+        shareDifficulty: job ? shareDifficultyRange(this.options.rules.vardiff, job.networkDifficulty) : null,
+        shareSeconds: this.options.rules.vardiff.shareSeconds,
         connections: this.peers.size,
         inferredHashrate: miners.reduce((sum, miner) => sum + (miner.connections > 0 ? miner.inferredHashrate : 0), 0),
         reportedHashrate: miners.reduce(
@@ -225,7 +276,7 @@ export class PoolServer implements JobBook {
           0,
         ),
         blocks: ledger.blocks,
-        luck: ledger.totalDifficulty > 0 ? ledger.blockDifficulty / ledger.totalDifficulty : null,
+        luck: ledger.blocks > 0 ? ledger.blockDifficulty / ledger.totalDifficulty : null,
         roundEffort: job ? ledger.roundDifficulty / job.networkDifficulty : null,
         anonymousRejects: this.board.anonymousRejects,
       },
@@ -233,6 +284,7 @@ export class PoolServer implements JobBook {
         formula: PPLNS_FORMULA,
         windowFactor: ledger.windowFactor,
         window: split?.window ?? null,
+        windowFilled: split ? windowFilled(split) : null,
         reward: reward?.toString() ?? null,
         splitIfFoundNow: split?.split ?? [],
       },
@@ -281,10 +333,8 @@ export class PoolServer implements JobBook {
       clean,
       networkDifficulty: job.networkDifficulty,
     });
-    for (const peer of this.peers) {
-      peer.connection.notify(job);
-      peer.flush();
-    }
+    const now = Date.now();
+    for (const peer of [...this.peers]) this.handle(peer, peer.connection.notify(job, now), now);
   }
 
   /** Follow the chain: a block from elsewhere (on a node) brings a new job. */

@@ -22,8 +22,10 @@ const DEADBAND = 1.5;
 
 export class Vardiff {
   difficulty: number;
-  /** A miner's suggest_difficulty: vardiff never goes below it. */
+  /** A miner's suggest_difficulty: vardiff never goes below it (unless the ceiling is lower). */
   private floor: number;
+  /** The block's share of the cap: a share difficulty near the block's would make every share a block. */
+  private ceiling = Infinity;
   private windowStartMs: number;
   private windowShares = 0;
   private windowDifficulty = 0;
@@ -58,6 +60,13 @@ export class Vardiff {
     return this.difficulty;
   }
 
+  /** Never above `difficulty` (besides the pool's maximum); the new difficulty. */
+  limit(difficulty: number): number {
+    this.ceiling = difficulty;
+    this.difficulty = this.clamp(this.difficulty);
+    return this.difficulty;
+  }
+
   /** Measure afresh from now (the first job goes out). */
   restart(nowMs: number): void {
     this.reset(nowMs);
@@ -82,7 +91,7 @@ export class Vardiff {
   }
 
   private clamp(difficulty: number): number {
-    return Math.min(Math.max(difficulty, this.floor), this.options.maxDifficulty);
+    return Math.min(Math.max(difficulty, this.floor), this.options.maxDifficulty, this.ceiling);
   }
 }
 

@@ -159,8 +159,14 @@ export class EventStreams {
   }
 }
 
-/** Listen, or fail with a line that says what to change. */
-export async function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+/** Listen, or fail with a line that says what to change, naming `--${option}`, the flag that chose the port. */
+export async function listen(
+  server: Server,
+  host: string,
+  port: number,
+  what: string,
+  option = 'port',
+): Promise<number> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -170,7 +176,7 @@ export async function listen(server: Server, host: string, port: number, what: s
       });
     });
   } catch (error) {
-    throw listenError(error as NodeJS.ErrnoException, host, port, what);
+    throw listenError(error as NodeJS.ErrnoException, host, port, what, option);
   }
   const address = server.address();
   return typeof address === 'object' && address ? address.port : port;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { headerBytesFromHex, hashToDisplayHex, withNonce } from '../../src/core/header.js';
 import { sha256d } from '../../src/core/sha256.js';
-import { bitsToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/core/target.js';
+import { bitsToTarget, difficultyToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/core/target.js';
 // Workers run compiled JavaScript, so the engine is tested as built (npm test builds first).
 import { Miner } from '../../dist/miner/miner.js';
 import { nextOf } from '../../dist/events.js';
@@ -66,6 +66,32 @@ describe('Miner', () => {
     for (const worker of stats.workers) {
       expect(worker.ranges.reduce((sum, [start, end]) => sum + end - start, 0)).toBe(worker.covered);
     }
+  });
+
+  it('retargets the work being mined: no nonce hashed twice, finds at the old target then the new', async () => {
+    const miner = await startMiner(2);
+    const nonceCount = 400_000;
+    const base: Work = { ...unsolvableWork(), stopOnFind: false, extranonceCount: 1, nonceStart: 0, nonceCount };
+    const easy: Work = { ...base, id: 'easy', target: difficultyToTarget(2 ** -16) };
+    const easier: Work = { ...base, id: 'easier', target: difficultyToTarget(2 ** -17) };
+    const found: Solution[] = [];
+    miner.on('found', (solution) => {
+      found.push(solution);
+      if (found.length === 1) miner.retarget(easier);
+    });
+    miner.setWork(easy);
+    const [exhausted] = await nextOf(miner, 'exhausted');
+    expect(exhausted).toBe(easier);
+    expect(miner.stats().hashes).toBe(nonceCount);
+    expect(new Set(found.map((solution) => solution.nonce)).size).toBe(found.length);
+    expect(found.some((solution) => solution.work === easier)).toBe(true);
+    for (const solution of found) expect(hashMeetsTarget(solution.hash, solution.work.target)).toBe(true);
+    // Every nonce meeting the easier target after the retarget's first range is found: a brute force check.
+    const header = base.header(0);
+    const expected = [];
+    for (let nonce = 0; nonce < nonceCount; nonce++)
+      if (hashMeetsTarget(sha256d(withNonce(header, nonce)), easy.target)) expected.push(nonce);
+    expect(found.map((solution) => solution.nonce)).toEqual(expect.arrayContaining(expected));
   });
 
   it('finds the true nonce of a real main-net header and stops every worker', async () => {

@@ -60,6 +60,29 @@ describe('RangeScheduler', () => {
     expect(ranges.next(0)!.start).toBe(FIRST_RANGE);
   });
 
+  it('retargets the current header without handing its nonces out again; a rest of it goes out under the new target', () => {
+    const ranges = new RangeScheduler();
+    const first = work({ target: 10n });
+    ranges.setWork(first);
+    const out = ranges.next(0)!;
+    const waiting = ranges.next(0)!;
+    ranges.requeue({ ...waiting, start: waiting.start + 5 });
+    const easier = work({ id: 'easier', target: 20n });
+    expect(new RangeScheduler().retarget(easier)).toBe(false);
+    expect(ranges.retarget(easier)).toBe(true);
+    // The rest waiting to go out goes under the new work, and the window carries on where it was.
+    expect(ranges.next(0)).toMatchObject({ start: waiting.start + 5, end: waiting.end, job: { work: easier } });
+    expect(ranges.next(0)).toMatchObject({ start: waiting.end, job: { work: easier, header: out.job.header } });
+    // A find of a range sent before still names the old work; a rest of one is hashed under the new.
+    expect(ranges.jobFor(out.job.key)!.work).toBe(first);
+    ranges.requeue({ ...out, start: out.start + 3 });
+    expect(ranges.next(0)).toMatchObject({ start: out.start + 3, end: out.end, job: { work: easier } });
+    expect(ranges.isCurrent(easier)).toBe(true);
+    // Other headers are other work: refused, nothing changed.
+    expect(ranges.retarget(work({ id: 'other', header: (index) => new Uint8Array(80).fill(index + 1) }))).toBe(false);
+    expect(ranges.isCurrent(easier)).toBe(true);
+  });
+
   it('rolls the extranonce when a header runs out: a new header, its nonces from the start again', () => {
     const headers: HeaderJob[] = [];
     const ranges = new RangeScheduler((job) => headers.push(job));

@@ -7,6 +7,8 @@ import { difficultyToTarget, hashMeetsTarget, targetFromZeroBits } from '../../s
 import {
   PoolConnection,
   DEFAULT_RULES,
+  DIFFICULTY_GRACE_MS,
+  SHARES_PER_BLOCK_AT_LEAST,
   StratumError,
   type PoolEvent,
   type PoolRules,
@@ -49,13 +51,15 @@ function wired(options: { versionRolling?: boolean; rules?: PoolRules } = {}) {
   let now = 1_000_000;
   const toPool: string[] = [];
   const toMiner: string[] = [];
+  /** Every line the pool sent, kept. */
+  const sentToMiner: string[] = [];
   const poolEvents: PoolEvent[] = [];
   const minerEvents: SessionEvent[] = [];
   const pool = new PoolConnection(
     Uint8Array.of(1, 2, 3, 4),
     options.rules ?? RULES,
     book,
-    (line) => toMiner.push(line),
+    (line) => (toMiner.push(line), sentToMiner.push(line)),
     now,
   );
   const session = new StratumSession(
@@ -75,7 +79,10 @@ function wired(options: { versionRolling?: boolean; rules?: PoolRules } = {}) {
     }
   };
   const latestWork = () =>
-    [...minerEvents].reverse().find((e): e is { type: 'work'; work: ShareWork } => e.type === 'work')!.work;
+    [...minerEvents]
+      .reverse()
+      .find((e): e is { type: 'work' | 'retarget'; work: ShareWork } => e.type === 'work' || e.type === 'retarget')!
+      .work;
   return {
     book,
     pool,
@@ -86,6 +93,7 @@ function wired(options: { versionRolling?: boolean; rules?: PoolRules } = {}) {
     latestWork,
     toPool,
     toMiner,
+    sentToMiner,
     advance: (ms: number) => (now += ms),
     now: () => now,
   };
@@ -111,7 +119,7 @@ describe('PoolConnection with powlab’s client session', () => {
     const link = wired();
     link.session.start();
     link.pump();
-    expect(link.poolEvents.map((e) => e.type)).toEqual(['subscribed', 'authorized']);
+    expect(link.poolEvents.map((e) => e.type)).toEqual(['subscribed', 'authorized', 'difficulty']);
     const work = link.latestWork();
     expect(work.terms.difficulty).toBe(2 ** -20);
     const solution = grind(work);
@@ -159,8 +167,9 @@ describe('PoolConnection with powlab’s client session', () => {
     expect(accepted?.type === 'accepted' && accepted.block?.header).toEqual(solution.header);
   });
 
-  it('raises a fast miner’s difficulty with a new job name, and judges old-job shares at the old difficulty', () => {
-    const link = wired();
+  it('raises a fast miner’s difficulty with set_difficulty alone; shares on their way at the old one count at it for a grace', () => {
+    // A share every 20 ms wanted: the raise stays small, and the share at the new difficulty quick to grind.
+    const link = wired({ rules: { ...RULES, vardiff: { ...RULES.vardiff, shareSeconds: 0.02 } } });
     link.session.start();
     link.pump();
     const first = link.latestWork();
@@ -173,11 +182,71 @@ describe('PoolConnection with powlab’s client session', () => {
     }
     const second = link.latestWork();
     expect(second.terms.difficulty).toBeGreaterThan(first.terms.difficulty);
-    expect(second.job.jobId).not.toBe(first.job.jobId);
-    const late = grind(first, 0, from);
-    link.session.submit(first.share(late));
+    // The same job, at a new target: no notify went out, so the miner goes on from its nonces.
+    expect(second.job.jobId).toBe(first.job.jobId);
+    expect(link.sentToMiner.filter((line) => line.includes('"method":"mining.notify"'))).toHaveLength(1);
+    expect(
+      link.poolEvents.filter((e) => e.type === 'difficulty').map((e) => e.type === 'difficulty' && e.difficulty),
+    ).toEqual([first.terms.difficulty, second.terms.difficulty]);
+    const newTarget = difficultyToTarget(second.terms.difficulty);
+    const oldOnly = () => {
+      for (;;) {
+        const solution = grind(first, 0, from);
+        from = solution.nonce + 1;
+        if (!hashMeetsTarget(solution.hash, newTarget)) return solution;
+      }
+    };
+    link.session.submit(first.share(oldOnly()));
     link.pump();
-    expect(link.poolEvents.filter((e) => e.type === 'accepted')).toHaveLength(7);
+    expect(link.poolEvents.at(-1)).toMatchObject({ type: 'accepted', difficulty: first.terms.difficulty });
+    link.advance(DIFFICULTY_GRACE_MS);
+    link.session.submit(first.share(oldOnly()));
+    link.pump();
+    expect(link.poolEvents.at(-1)).toMatchObject({ type: 'rejected', code: StratumError.lowDifficulty });
+    const current = grind(second, 0, from);
+    link.session.submit(second.share(current));
+    link.pump();
+    expect(link.poolEvents.at(-1)).toMatchObject({ type: 'accepted', difficulty: second.terms.difficulty });
+  });
+
+  it('credits one header once: the same share under every job id the miner was sent, across difficulty changes, is a duplicate (22)', () => {
+    const link = wired();
+    link.session.start();
+    link.pump();
+    const work = link.latestWork();
+    const share = work.share(grind(work));
+    const jobIds = [share.jobId];
+    const suggest = (difficulty: number) => {
+      link.pool.receive(
+        JSON.stringify({ id: 50, method: 'mining.suggest_difficulty', params: [difficulty] }),
+        link.advance(10),
+      );
+      link.pump();
+    };
+    // The same template under new job ids (a node's template that did not change, sent again).
+    for (const [id, difficulty] of [
+      ['2', 2 ** -21],
+      ['3', 2 ** -22],
+    ] as const) {
+      suggest(difficulty);
+      const again = jobFromTemplate(id, link.book.job!.template, Uint8Array.of(0x51), false);
+      link.book.job = again;
+      link.pool.notify(again, link.advance(10));
+      link.pump();
+      jobIds.push(link.latestWork().job.jobId);
+    }
+    expect(jobIds).toEqual(['1', '2', '3']);
+    for (const jobId of [...jobIds, '1']) {
+      link.session.submit({ ...share, jobId });
+      link.pump();
+    }
+    const verdicts = link.poolEvents.filter((e) => e.type === 'accepted' || e.type === 'rejected');
+    expect(verdicts.map((e) => (e.type === 'rejected' ? e.code : e.type))).toEqual([
+      'accepted',
+      StratumError.duplicate,
+      StratumError.duplicate,
+      StratumError.duplicate,
+    ]);
   });
 });
 
@@ -268,12 +337,16 @@ describe('PoolConnection rejections and drops', () => {
     expect(pool.tick(RULES.authorizeWithinMs + 1)).toEqual([{ type: 'drop', reason: 'authorised no worker in 60 s' }]);
   });
 
-  it('honours suggest_difficulty within the pool’s bounds', () => {
+  it('honours suggest_difficulty within the pool’s bounds, never above a sixteenth of the block difficulty', () => {
     const link = ready();
-    link.pool.receive('{"id":3,"method":"mining.suggest_difficulty","params":[0.5]}', link.advance(10));
+    link.pool.receive('{"id":3,"method":"mining.suggest_difficulty","params":[0.01]}', link.advance(10));
     link.pump();
-    expect(link.latestWork().terms.difficulty).toBe(0.5);
-    link.pool.receive('{"id":4,"method":"mining.suggest_difficulty","params":[1e-12]}', link.advance(10));
+    expect(link.latestWork().terms.difficulty).toBe(0.01);
+    // The block difficulty here is 1: a share difficulty of 0.5 would make every other share a block.
+    link.pool.receive('{"id":4,"method":"mining.suggest_difficulty","params":[0.5]}', link.advance(10));
+    link.pump();
+    expect(link.latestWork().terms.difficulty).toBe(1 / SHARES_PER_BLOCK_AT_LEAST);
+    link.pool.receive('{"id":5,"method":"mining.suggest_difficulty","params":[1e-12]}', link.advance(10));
     link.pump();
     expect(link.latestWork().terms.difficulty).toBe(RULES.vardiff.minDifficulty);
   });
@@ -313,9 +386,9 @@ describe('PoolConnection handshakes in another order', () => {
     const sent: string[] = [];
     const pool = new PoolConnection(Uint8Array.of(1, 2, 3, 4), RULES, book, (line) => sent.push(line), 0);
     pool.receive('{"id":1,"method":"mining.authorize","params":["w0","x"]}', 1000);
-    expect(sent.some((line) => line.includes('mining.notify'))).toBe(false);
+    expect(sent.some((line) => line.includes('"method":"mining.notify"'))).toBe(false);
     pool.receive('{"id":2,"method":"mining.subscribe","params":[]}', 2000);
-    expect(sent.some((line) => line.includes('mining.notify'))).toBe(true);
+    expect(sent.some((line) => line.includes('"method":"mining.notify"'))).toBe(true);
     for (let i = 1; i < 16; i++)
       expect(
         pool.receive(`{"id":${i + 2},"method":"mining.authorize","params":["w${i}","x"]}`, 3000 + 1000 * i),

@@ -41,5 +41,12 @@ describe('powlab pool usage', () => {
     expect(result.stderr.trim()).toBe(
       `powlab: --port: 127.0.0.1:${first.port} is in use (choose another, or --port 0 for any free port)`,
     );
+    // The page's port is --page-port: the line names the flag the user typed.
+    const pagePort = new URL(first.page).port;
+    const page = await runCli(['pool', '--datadir', other, '--port', '0', '--page-port', pagePort]);
+    expect(page.code).toBe(3);
+    expect(page.stderr.trim()).toBe(
+      `powlab: --page-port: 127.0.0.1:${pagePort} is in use (choose another, or --page-port 0 for any free port)`,
+    );
   });
 });

@@ -153,7 +153,7 @@ function expectHonestRun(run: Run, { lostAllowed = false } = {}): void {
     lost: lost.length,
   });
   for (const share of accepted(run.shares)) {
-    expect(share.shareDifficulty).toBeGreaterThanOrEqual(share.difficulty * (1 - 1e-9));
+    expect(share.hashDifficulty).toBeGreaterThanOrEqual(share.difficulty * (1 - 1e-9));
     expect(share.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(share.nonce).toMatch(/^[0-9a-f]{8}$/);
   }
@@ -188,7 +188,7 @@ describe('powlab mine --pool', () => {
     expect(run.stderr).toContain('powlab: the pool says: welcome to the test pool, connection 1 [31m');
     expect(run.stderr).not.toContain('\u001b');
     expect(run.summary).toMatchObject({ difficulty: 0.0002, versionMask: null, connections: 1, blocks: 0 });
-    expect(run.summary.bestShareDifficulty).toBe(Math.max(...run.shares.map((share) => share.shareDifficulty)));
+    expect(run.summary.bestShareDifficulty).toBe(Math.max(...run.shares.map((share) => share.hashDifficulty)));
   }, 90_000);
 
   it('keeps going through junk lines, unknown methods, bad messages and an oversized line', async () => {

@@ -111,19 +111,28 @@ describe('a Stratum session', () => {
     expect(Buffer.from(works(events)[0].coinbase(0)).toString('hex')).toContain('0800000200000000');
   });
 
-  it('applies a new difficulty and extranonce to the jobs after it, as the protocol says', () => {
+  it('applies a new difficulty to the job it mines at once, the same headers at a new target; a new extranonce waits for the next job', () => {
     const { feed } = ready();
     const [first] = works(feed(notify('a', true)));
     expect(first.terms.difficulty).toBe(1);
+    expect(feed({ id: null, method: 'mining.set_extranonce', params: ['0a0b0c0d', 4] })).toEqual([]);
+    const events = feed({ id: null, method: 'mining.set_difficulty', params: [0.0002] });
+    expect(events[0]).toEqual({ type: 'difficulty', difficulty: 0.0002 });
+    const retargeted = events.flatMap((e) => (e.type === 'retarget' ? [e.work] : []));
+    expect(retargeted).toHaveLength(1);
+    const [again] = retargeted;
+    expect(again.job.jobId).toBe('a');
+    expect(again.terms.difficulty).toBe(0.0002);
+    expect(again.header(5)).toEqual(first.header(5));
+    expect(first.terms.difficulty).toBe(1);
+    // The same difficulty again changes nothing.
     expect(feed({ id: null, method: 'mining.set_difficulty', params: [0.0002] })).toEqual([
       { type: 'difficulty', difficulty: 0.0002 },
     ]);
-    expect(feed({ id: null, method: 'mining.set_extranonce', params: ['0a0b0c0d', 4] })).toEqual([]);
     const [second] = works(feed(notify('b', false)));
-    expect(first.terms.difficulty).toBe(1);
     expect(second.terms.difficulty).toBe(0.0002);
     expect(Buffer.from(second.coinbase(0)).toString('hex')).toContain('0a0b0c0d00000000');
-    expect(second.id).not.toBe(first.id);
+    expect(new Set([first.id, again.id, second.id]).size).toBe(3);
   });
 
   it('keeps the difficulty it had when the pool sends one no share could meet', () => {

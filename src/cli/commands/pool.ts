@@ -8,7 +8,7 @@ export const poolCommand: CommandModule<object, InferredOptionTypes<typeof poolO
     y
       .options(poolOptions)
       .conflicts('address', 'script')
-      .example('$0 pool --host 0.0.0.0', 'the teacher: a pool the class can reach on port 3333, its page on 8421')
+      .example('$0 pool --host 0.0.0.0', 'the teacher: a pool the class can reach on port 3333, its page on 8422')
       .example('$0 mine --pool stratum+tcp://TEACHER:3333 --user alice', 'each student'),
   handler: async (argv) => {
     const { runPool } = await import('../pool.js');

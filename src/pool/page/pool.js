@@ -1,20 +1,26 @@
 // The pool page: the snapshot from /api/events, drawn with textContent only, so nothing a miner
-// sends (its worker name) can become markup.
+// sends (its worker name) can become markup. Numbers are worded by /format/numbers.js, the
+// terminal's own module (src/format/numbers.ts), which the server serves built.
+import {
+  formatBtc,
+  formatCount,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+  formatInteger,
+} from './format/numbers.js';
+
 const $ = (id) => document.getElementById(id);
+/** Hashes one unit of difficulty stands for on average. */
+const HASHES_PER_DIFFICULTY = 2 ** 32;
 
-function rate(hashesPerSecond) {
-  if (!hashesPerSecond) return '0 H/s';
-  const units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s'];
-  let value = hashesPerSecond;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toPrecision(3)} ${units[unit]}`;
-}
-
-const number = (value) => (value === null || value === undefined ? '–' : Number(value).toPrecision(3));
+/** A difficulty with what it means in hashes: 0.001953 (8.39M hashes). */
+const difficulty = (value) =>
+  value === null || value === undefined
+    ? 'not set yet'
+    : `${formatDifficulty(value)} (${formatCount(value * HASHES_PER_DIFFICULTY)} hashes)`;
+const btc = (satoshis) => (satoshis === null || satoshis === undefined ? '–' : formatBtc(Number(satoshis)));
+const percent = (fraction) => `${Math.round(fraction * 100)}%`;
 
 function row(cells) {
   const tr = document.createElement('tr');
@@ -26,24 +32,85 @@ function row(cells) {
   return tr;
 }
 
+/** The time a hashrate takes, on average, to do `hashes`; nothing when no hashrate is known. */
+function timeAt(hashes, hashrate) {
+  return hashrate > 0 ? `about ${formatDuration(hashes / hashrate)} at ${formatHashrate(hashrate)}` : '';
+}
+
+function poolFacts(pool, pplns) {
+  const hashrate = pool.reportedHashrate || pool.inferredHashrate;
+  const blockHashes = pool.hashesPerBlock;
+  const share = pool.shareDifficulty;
+  return [
+    ['height', pool.height ?? '–'],
+    [
+      'block difficulty',
+      blockHashes === null
+        ? '–'
+        : `${difficulty(pool.networkDifficulty)}${hashrate > 0 ? `: a block ${timeAt(blockHashes, hashrate)}` : ''}`,
+    ],
+    [
+      'share difficulty',
+      share === null
+        ? '–'
+        : `${formatDifficulty(share.start)} to start; vardiff keeps each miner between ${formatDifficulty(share.min)} and ` +
+          `${formatDifficulty(share.max)}, aiming at a share every ${pool.shareSeconds} s (a block is at least ` +
+          `${formatInteger(pool.networkDifficulty / share.max)} shares)`,
+    ],
+    ['connections', pool.connections],
+    ['hashrate inferred from shares', formatHashrate(pool.inferredHashrate)],
+    ['hashrate the miners report', formatHashrate(pool.reportedHashrate)],
+    ['blocks found', pool.blocks],
+    [
+      'luck (Σ block difficulty / Σ share difficulty)',
+      pool.luck === null ? 'no block yet' : `${percent(pool.luck)} (above 100%: fewer hashes a block than expected)`,
+    ],
+    [
+      'this round',
+      pool.roundEffort === null ? '–' : `${percent(pool.roundEffort)} of a block's expected work since the last block`,
+    ],
+    ['reward', btc(pplns.reward)],
+  ];
+}
+
+function minerRow(m) {
+  const hashrate = m.reportedHashrate ?? m.inferredHashrate;
+  const spread = m.inferenceShares ? ` ±${Math.round(100 / Math.sqrt(m.inferenceShares))}%` : '';
+  const rejects = Object.entries(m.rejects).map(([why, n]) => `${why} ×${n}`);
+  return row([
+    m.worker,
+    m.difficulty === null
+      ? 'not set yet'
+      : `${formatDifficulty(m.difficulty)}${hashrate > 0 ? `: a share ${timeAt(m.difficulty * HASHES_PER_DIFFICULTY, hashrate)}` : ''}`,
+    m.accepted,
+    `${m.rejected}${rejects.length ? ` (${rejects.join(', ')})` : ''}`,
+    m.bestShareDifficulty === null ? '–' : formatDifficulty(m.bestShareDifficulty),
+    m.inferenceShares ? `${formatHashrate(m.inferredHashrate)}${spread}` : 'no share yet',
+    m.reportedHashrate === null ? '–' : formatHashrate(m.reportedHashrate),
+    m.blocksFound,
+    btc(m.earned),
+  ]);
+}
+
+function windowText(pplns) {
+  if (pplns.window === null) return 'No block template yet.';
+  const filled =
+    pplns.windowFilled !== null && pplns.windowFilled < 1
+      ? ` The window is ${Math.floor(pplns.windowFilled * 100)}% full: until it fills, a block is split over every share so far.`
+      : '';
+  return `N = ${pplns.windowFactor} × block difficulty = ${formatDifficulty(pplns.window)} of share difficulty.${filled} If a block were found now:`;
+}
+
+/** A block hash, its leading zeros and the rest, shortened to fit a phone: the whole of it in the tooltip. */
+function shortHash(hash) {
+  return `${hash.slice(0, 12)}…${hash.slice(-6)}`;
+}
+
 function draw(snapshot) {
   const { pool, pplns, miners, blocks } = snapshot;
   $('where').textContent = `${pool.stratum} (browsers: ${pool.websocket}), mining on ${pool.chain}`;
-  const facts = [
-    ['height', pool.height ?? '–'],
-    ['block difficulty', number(pool.networkDifficulty)],
-    ['connections', pool.connections],
-    ['hashrate inferred from shares', rate(pool.inferredHashrate)],
-    ['hashrate the miners report', rate(pool.reportedHashrate)],
-    ['blocks found', pool.blocks],
-    ['luck (Σ block difficulty / Σ share difficulty)', pool.luck === null ? '–' : `${(pool.luck * 100).toFixed(0)} %`],
-    [
-      'this round: work / block difficulty',
-      pool.roundEffort === null ? '–' : `${(pool.roundEffort * 100).toFixed(0)} %`,
-    ],
-  ];
   $('pool').replaceChildren(
-    ...facts.flatMap(([name, value]) => {
+    ...poolFacts(pool, pplns).flatMap(([name, value]) => {
       const dt = document.createElement('dt');
       dt.textContent = name;
       const dd = document.createElement('dd');
@@ -51,43 +118,25 @@ function draw(snapshot) {
       return [dt, dd];
     }),
   );
-  $('miners').replaceChildren(
-    ...miners.map((m) =>
-      row([
-        m.worker,
-        m.connections,
-        number(m.difficulty),
-        m.accepted,
-        `${m.rejected}${
-          Object.keys(m.rejects).length
-            ? ` (${Object.entries(m.rejects)
-                .map(([why, n]) => `${why} ×${n}`)
-                .join(', ')})`
-            : ''
-        }`,
-        number(m.bestShareDifficulty),
-        rate(m.inferredHashrate),
-        m.inferenceShares ? `${(100 / Math.sqrt(m.inferenceShares)).toFixed(0)} %` : '–',
-        m.reportedHashrate === null ? '–' : rate(m.reportedHashrate),
-        m.blocksFound,
-        m.earned,
-      ]),
-    ),
-  );
+  $('miners').replaceChildren(...miners.map(minerRow));
   $('formula').textContent = pplns.formula;
-  $('window').textContent =
-    `N = ${pplns.windowFactor} × block difficulty = ${number(pplns.window)}; reward ${pplns.reward ?? '–'} sat. If a block were found now:`;
-  $('split').replaceChildren(...pplns.splitIfFoundNow.map((p) => row([p.miner, number(p.difficulty), p.amount])));
+  $('window').textContent = windowText(pplns);
+  $('split').replaceChildren(
+    ...pplns.splitIfFoundNow.map((p) => row([p.miner, formatDifficulty(p.difficulty), btc(p.amount)])),
+  );
   $('blocks').replaceChildren(
-    ...blocks.map((b) =>
-      row([
+    ...blocks.map((b) => {
+      const tr = row([
         b.height,
-        b.hash,
+        shortHash(b.hash),
         b.finder,
         b.accepted ? 'yes' : `no: ${b.reason ?? ''}`,
-        b.split.map((p) => `${p.miner} ${p.amount}`).join(', '),
-      ]),
-    ),
+        b.split.map((p) => `${p.miner} ${btc(p.amount)}`).join(', '),
+      ]);
+      tr.children[1].title = b.hash;
+      tr.children[1].className = 'hash';
+      return tr;
+    }),
   );
 }
 

@@ -105,6 +105,8 @@ interface ClientEvents {
   configured: [versionMask: number | null, note: string | undefined];
   authorized: [];
   work: [ShareWork];
+  /** The job being mined, at a new share difficulty. */
+  retarget: [ShareWork];
   /** The connection is gone; the next attempt starts after `retryMs`. */
   disconnected: [reason: string, retryMs: number];
   /** Text the pool asked us to show (client.show_message), made safe to print. */
@@ -297,7 +299,8 @@ export class StratumClient extends EventEmitter<ClientEvents> {
       case 'failed':
         return this.drop(event.reason);
       case 'work':
-        this.emit('work', event.work);
+      case 'retarget':
+        this.emit(event.type, event.work);
         return;
       case 'difficulty':
         this.lastDifficulty = event.difficulty;

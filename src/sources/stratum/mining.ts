@@ -9,6 +9,7 @@ import { hashMeetsTarget } from '../../core/target.js';
 import { bestHashFrom } from '../../miner/best.js';
 import type { Solution } from '../../miner/work.js';
 import type { FindOutcome, MiningSource, WorkSink } from '../../mining/source.js';
+import { formatDifficulty } from '../../format/numbers.js';
 import { saveFoundBlock } from '../found.js';
 import { StratumClient, type PoolAddress, type ShareOutcome, type StratumClientOptions } from './client.js';
 import type { ShareWork } from './work.js';
@@ -23,10 +24,10 @@ export interface ShareReport {
   status: ShareOutcome['status'];
   accepted: boolean;
   reason?: string;
-  /** The pool's share difficulty for this share's job. */
+  /** The share difficulty this share was mined at: the pool's when the miner took it up (the pool credits what it checks). */
   difficulty: number;
   /** The difficulty this share's hash would just meet. */
-  shareDifficulty: number;
+  hashDifficulty: number;
   jobId: string;
   extranonce2: string;
   ntime: string;
@@ -54,8 +55,8 @@ export class ShareTally {
     if (report.block) this.blocks++;
     if (report.status === 'accepted') this.acceptedDifficulty += report.difficulty;
     else if (report.reason) this.reasons[report.reason] = (this.reasons[report.reason] ?? 0) + 1;
-    if (!this.best || report.shareDifficulty > this.best.difficulty)
-      this.best = { difficulty: report.shareDifficulty, hash: report.hash };
+    if (!this.best || report.hashDifficulty > this.best.difficulty)
+      this.best = { difficulty: report.hashDifficulty, hash: report.hash };
   }
 }
 
@@ -100,7 +101,7 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
 
   label(): string {
     // Short: the hashrate and the rest must fit beside it on one line.
-    return `${this.state === 'mining' ? '' : `${this.state}, `}diff ${this.client.difficulty ?? '?'}, ${this.tally.counts.accepted} ok ${this.tally.counts.rejected} rejected`;
+    return `${this.state === 'mining' ? '' : `${this.state}, `}diff ${this.client.difficulty === undefined ? '?' : formatDifficulty(this.client.difficulty)}, ${this.tally.counts.accepted} ok ${this.tally.counts.rejected} rejected`;
   }
 
   open(sink: WorkSink<ShareWork>): void {
@@ -123,12 +124,15 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
       this.everAuthorized = true;
       this.shownTrouble = undefined;
       this.state = 'mining';
-      sink.notice(`authorised as ${this.options.user} at ${this.where}; share difficulty ${pool.difficulty}`);
+      sink.notice(
+        `authorised as ${this.options.user} at ${this.where}; share difficulty ${pool.difficulty === undefined ? 'not set yet' : formatDifficulty(pool.difficulty)}`,
+      );
     });
     pool.on('work', (work) => {
       sink.work(work);
       this.state = 'mining';
     });
+    pool.on('retarget', (work) => sink.retarget(work));
     pool.on('disconnected', (reason, retryMs) => {
       this.lastTrouble = reason;
       sink.pause();
@@ -175,7 +179,7 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
       accepted: outcome.status === 'accepted',
       ...('reason' in outcome ? { reason: outcome.reason } : {}),
       difficulty: work.terms.difficulty,
-      shareDifficulty: bestHashFrom(solution.hash).difficulty,
+      hashDifficulty: bestHashFrom(solution.hash).difficulty,
       ...share,
       hash,
       block,

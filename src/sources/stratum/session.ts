@@ -4,6 +4,10 @@
  *
  * The handshake: mining.configure (BIP 310 version rolling, only when asked), mining.subscribe,
  * mining.authorize, then mining.suggest_difficulty when asked. Jobs become Work once authorised.
+ *
+ * A new share difficulty applies at once to the job being mined, as powlab's pool (and many others)
+ * apply it, rather than from the next job, as the protocol's text has it: the job comes back as the
+ * same headers at a new share target, so the miner carries on from the nonces it has reached.
  */
 import { readUint32LE } from '../../core/bytes.js';
 import type { Solution } from '../../miner/work.js';
@@ -66,6 +70,8 @@ export type SessionEvent =
   /** The pool refused the subscription or sent one we cannot use: the connection is useless. */
   | { type: 'failed'; reason: string }
   | { type: 'work'; work: ShareWork }
+  /** The job being mined, at a new share difficulty: the same headers, so the nonces already hashed stay hashed. */
+  | { type: 'retarget'; work: ShareWork }
   | { type: 'difficulty'; difficulty: number }
   | { type: 'versionMask'; mask: number }
   | { type: 'shareResult'; requestId: number; verdict: ShareVerdict }
@@ -241,12 +247,22 @@ export class StratumSession {
     switch (method) {
       case 'mining.notify':
         return this.onNotify(readNotify(params));
-      case 'mining.set_difficulty':
-        // It applies to the jobs that follow, as the protocol says; shares of earlier jobs keep their difficulty.
-        this.difficulty = readDifficulty(params);
-        return [{ type: 'difficulty', difficulty: this.difficulty }];
+      case 'mining.set_difficulty': {
+        const difficulty = readDifficulty(params);
+        const events: SessionEvent[] = [{ type: 'difficulty', difficulty }];
+        const latest = this.latestJob;
+        if (difficulty === this.difficulty || !latest) {
+          this.difficulty = difficulty;
+          return events;
+        }
+        this.difficulty = difficulty;
+        this.latestJob = { ...latest, difficulty };
+        if (this.authorized && this.isLive(latest.job.jobId))
+          events.push(...this.workFor(latest.job, difficulty, latest.extranonce, 'retarget'));
+        return events;
+      }
       case 'mining.set_extranonce':
-        // Like the difficulty, a new extranonce takes effect with the next job.
+        // A new extranonce, unlike a difficulty, takes effect with the next job: it changes the headers.
         this.extranonce = readSetExtranonce(params);
         return [];
       case 'mining.set_version_mask': {
@@ -287,12 +303,17 @@ export class StratumSession {
     return this.workFor(job, this.difficulty, this.extranonce);
   }
 
-  private workFor(job: StratumJob, difficulty: number, extranonce: Extranonce): SessionEvent[] {
+  private workFor(
+    job: StratumJob,
+    difficulty: number,
+    extranonce: Extranonce,
+    type: 'work' | 'retarget' = 'work',
+  ): SessionEvent[] {
     const id = `pool-${this.options.connection}-${++this.workCount}-${job.jobId}`;
     try {
       const work = new ShareWork(id, job, { ...extranonce, difficulty, versionMask: this.versionMask });
       this.issued.add(work);
-      return [{ type: 'work', work }];
+      return [{ type, work }];
     } catch (error) {
       return [{ type: 'invalid', why: (error as Error).message }];
     }
