@@ -32,7 +32,7 @@ import { BuiltInChain, type MinedBlock } from '../sources/chain.js';
 import { scanStore, storedBlockBytes } from '../sources/chain-store.js';
 import { HeaderGrind } from '../sources/grind.js';
 import { forgetChainDb, openChainDb } from './chain-db.js';
-import { BENCH_SECONDS, readLink } from './link.js';
+import { BENCH_SECONDS, linkStart, readLink } from './link.js';
 import { webThreads } from './threads.js';
 import { benchDone, benchProgress, pageError, stopWords } from './words.js';
 
@@ -310,7 +310,12 @@ function showStats(stats: MinerStats, chart: HashrateChart, expected: number): v
   rate.dataset.value = String(stats.hashrate);
   say('hashes', formatCount(stats.hashes));
   if (stats.sessionBest)
-    show('best', `${stats.sessionBest.zeros} zero bits `, nowrap(`(difficulty ${formatDifficulty(stats.sessionBest.difficulty)})`));
+    show(
+      'best',
+      `${stats.sessionBest.zeros} zero bits (difficulty `,
+      nowrap(formatDifficulty(stats.sessionBest.difficulty)),
+      ')',
+    );
   chart.add(stats);
   drawNonceMap(stats);
   showOdds(expected, stats.hashrate, 'odds');
@@ -683,11 +688,11 @@ async function main(): Promise<void> {
       .then(showChain)
       .catch((error: unknown) => warn(pageError(error)));
   });
-  // A link with a number refused starts nothing: the page says which, and the form waits.
-  if (link.problems.length > 0) return;
-  if (params.get('autostart') === '1')
-    void mine(whole('zeros', 16), whole('blocks', 0), whole('threads', cores), chart);
-  else if (params.get('bench') === '1') void bench(whole('bench-threads', cores), whole('bench-seconds', 3));
+  const started = linkStart(params, link);
+  // What the link started on its own, for whoever watches the page (the tests do).
+  document.documentElement.dataset.started = started;
+  if (started === 'mining') void mine(whole('zeros', 16), whole('blocks', 0), whole('threads', cores), chart);
+  else if (started === 'bench') void bench(whole('bench-threads', cores), whole('bench-seconds', 3));
 }
 
 void main();

@@ -46,8 +46,17 @@ export function readLink(params: URLSearchParams, cores: number): ReadLink {
     } catch (error) {
       const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
       const range = error instanceof PowlabError ? error.facts.range : undefined;
-      problems.push(`The link's ${name}=${shown} is refused: ${range ? `${rangeRule(name, range)}.` : pageError(error)}`);
+      problems.push(
+        `The link's ${name}=${shown} is refused: ${range ? `${rangeRule(name, range)}.` : pageError(error)}`,
+      );
     }
   }
   return { numbers, problems };
+}
+
+/** What the link asks the page to start on its own: nothing while one of its numbers is refused. */
+export function linkStart(params: URLSearchParams, link: ReadLink): 'mining' | 'bench' | 'nothing' {
+  if (link.problems.length > 0) return 'nothing';
+  if (params.get('autostart') === '1') return 'mining';
+  return params.get('bench') === '1' ? 'bench' : 'nothing';
 }

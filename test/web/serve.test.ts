@@ -89,6 +89,32 @@ describe('powlab serve', () => {
     }
   });
 
+  it('on 0.0.0.0, says it listens on every interface and gives a URL that works, not 127.0.0.1', async () => {
+    const wildcard = spawn(process.execPath, [BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--json'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: wildcard.stdout! }).once('line', resolve);
+        wildcard.once('exit', () => reject(new Error('powlab serve exited before it printed its address')));
+      });
+      const listening = JSON.parse(line) as {
+        url: string;
+        host: string;
+        everyInterface: boolean;
+        urls: { url: string }[];
+      };
+      expect(listening).toMatchObject({ host: '0.0.0.0', everyInterface: true });
+      expect(new URL(listening.url).hostname).toBe('localhost');
+      expect(listening.urls.map((url) => new URL(url.url).hostname)).not.toContain('127.0.0.1');
+      for (const { url: each } of listening.urls) await expect(get(each)).resolves.toMatchObject({ status: 200 });
+    } finally {
+      const exit = new Promise((resolve) => wildcard.once('exit', resolve));
+      wildcard.kill('SIGINT');
+      await exit;
+    }
+  });
+
   it('refuses a bad port with one line and exit 2', async () => {
     const result = await runCli(['serve', '--port', 'eighty']);
     expect(result.code).toBe(2);
