@@ -261,7 +261,7 @@ describe('the web app in Chromium', () => {
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: 900 });
       await expect(page.evaluate(brokenWords)).resolves.toEqual([]);
-      const [scroll, client] = (await page.evaluate(widths)) as number[];
+      const [scroll, client] = await page.evaluate<number[]>(widths);
       expect(scroll).toBeLessThanOrEqual(client);
     }
     await page.setViewportSize({ width: 360, height: 800 });

@@ -95,7 +95,7 @@ describe('powlab serve', () => {
     });
     try {
       const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: wildcard.stdout! }).once('line', resolve);
+        createInterface({ input: wildcard.stdout }).once('line', resolve);
         wildcard.once('exit', () => reject(new Error('powlab serve exited before it printed its address')));
       });
       const listening = JSON.parse(line) as {
