@@ -118,13 +118,16 @@ class HashrateChart {
         scales: { x: { time: false }, y: { range: (_, __, max) => [0, Math.max(1, max) * 1.1] } },
         axes: [{ label: 'seconds' }, { values: (_, ticks) => ticks.map((v) => formatHashrate(v)), size: 80 }],
         series,
+        // The values under the cursor only: with no cursor the legend would show "seconds: --".
+        legend: { live: false },
       },
       [[], ...this.rates],
       container,
     );
   }
 
-  add(stats: MinerStats): void {
+  /** `when`: "now" while mining, else the moment the figures are from. */
+  add(stats: MinerStats, when = 'now'): void {
     this.times.push((performance.now() - this.began) / 1000);
     stats.workers.forEach((worker, i) => this.rates[i]?.push(worker.hashrate));
     if (this.times.length > HISTORY_KEPT) {
@@ -135,7 +138,7 @@ class HashrateChart {
     const words = stats.workers
       .map((worker) => `worker ${worker.index + 1} ${formatHashrate(worker.hashrate)}`)
       .join(', ');
-    say('hashrate-text', `Hashrate per worker now: ${words}; ${formatHashrate(stats.hashrate)} in all.`);
+    say('hashrate-text', `Hashrate per worker ${when}: ${words}; ${formatHashrate(stats.hashrate)} in all.`);
   }
 
   resize(): void {
@@ -293,7 +296,6 @@ async function showChain(): Promise<void> {
         'chain-summary',
         `${scan.blocks.length} block${scan.blocks.length === 1 ? '' : 's'} on top of the regtest genesis; tip `,
         tip ? hex(hashToDisplayHex(tip.hash)) : 'the genesis block',
-        '.',
       );
     if (chainDownload) URL.revokeObjectURL(chainDownload);
     chainDownload = URL.createObjectURL(new Blob([storage.storeBytes().slice()], { type: 'application/octet-stream' }));
@@ -303,7 +305,7 @@ async function showChain(): Promise<void> {
   }
 }
 
-function showStats(stats: MinerStats, chart: HashrateChart, expected: number): void {
+function showStats(stats: MinerStats, chart: HashrateChart, expected: number, when?: string): void {
   lastHashrate = stats.hashrate;
   const rate = $('hashrate');
   rate.textContent = formatHashrate(stats.hashrate);
@@ -316,7 +318,7 @@ function showStats(stats: MinerStats, chart: HashrateChart, expected: number): v
       nowrap(formatDifficulty(stats.sessionBest.difficulty)),
       ')',
     );
-  chart.add(stats);
+  chart.add(stats, when);
   drawNonceMap(stats);
   showOdds(expected, stats.hashrate, 'odds');
 }
@@ -357,7 +359,6 @@ async function mine(zeros: number, blocks: number, threads: number, chart: Hashr
         'chain-summary',
         `${result.height} block${result.height === 1 ? '' : 's'} on top of the regtest genesis; tip `,
         hex(result.hash),
-        '.',
       );
       say(
         'mine-status',
@@ -373,7 +374,7 @@ async function mine(zeros: number, blocks: number, threads: number, chart: Hashr
     const expected = expectedHashes(chain.target);
     timer = setInterval(() => showStats(session.stats(), chart, expected), SAMPLE_MS);
     const summary = await session.run();
-    showStats(summary.stats, chart, expected);
+    showStats(summary.stats, chart, expected, 'as mining stopped');
     $('mine-status').dataset.done = String(summary.counted);
     $('mine-status').dataset.reason = summary.reason;
     say(
