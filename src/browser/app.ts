@@ -22,6 +22,7 @@ import { findPreset } from '../economics/figures.js';
 import { explainBlock } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import { useWasmModules, type WasmModuleBytes } from '../hash/wasm.js';
+import { runsOnTheCpu } from '../hash/webgpu.js';
 import { runBench, type BenchOptions } from '../miner/bench.js';
 import type { MinerStats } from '../miner/miner.js';
 import { MAX_THREADS_PER_CORE } from '../miner/options.js';
@@ -451,9 +452,15 @@ async function bench(most: number, seconds: number): Promise<void> {
     try {
       const gpu = await runBench({ ...plan, backends: ['webgpu'], threads: [1] });
       const [result] = gpu.results;
+      // Where there is no GPU, a browser may offer a software renderer: the same CPU cores, not a GPU.
+      const adapter = gpu.gpu;
       row(
         [
-          `GPU: ${gpu.gpu?.name ?? 'WebGPU'}`,
+          !adapter
+            ? 'WebGPU'
+            : runsOnTheCpu(adapter)
+              ? `WebGPU in software, on the CPU: ${adapter.name}`
+              : `WebGPU: ${adapter.name}`,
           formatHashrate(result.hashrate),
           '',
           `${(result.hashrate / fastestCpu).toFixed(2)}× the fastest CPU row`,
@@ -462,7 +469,7 @@ async function bench(most: number, seconds: number): Promise<void> {
       );
       report.results.push(result);
     } catch (error) {
-      row(['GPU (WebGPU)', 'not measured', '', pageError(error)], { backend: 'webgpu' });
+      row(['WebGPU', 'not measured', '', pageError(error)], { backend: 'webgpu' });
     }
     const fastest = report.results.reduce(
       (best, result) => (result.hashrate > best.hashrate ? result : best),

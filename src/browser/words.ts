@@ -29,7 +29,7 @@ export function rangeRule(option: string, range: WholeRange): string {
 export function pageError(error: unknown): string {
   if (!(error instanceof PowlabError)) return error instanceof Error ? error.message : String(error);
   const { option, why, range, got } = error.facts;
-  if (error.code === 'ERR_NO_GPU') return `The GPU (WebGPU) cannot be used here: ${why ?? error.message}.`;
+  if (error.code === 'ERR_NO_GPU') return `WebGPU cannot be used here: ${why ?? error.message}.`;
   if (error.code === 'ERR_BAD_OPTION' && option) {
     if (range) return `${rangeRule(option, range)}${got === undefined ? '' : `, not ${got}`}.`;
     return `${FIELD_NAMES[option] ?? option}: ${why}.`;

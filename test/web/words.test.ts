@@ -43,7 +43,7 @@ describe('pageError', () => {
 
   it('says the GPU cannot be used, in words that name no --backend', () => {
     expect(pageError(Errors.noGpu('this browser gives no GPU adapter'))).toBe(
-      'The GPU (WebGPU) cannot be used here: this browser gives no GPU adapter.',
+      'WebGPU cannot be used here: this browser gives no GPU adapter.',
     );
   });
 
