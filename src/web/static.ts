@@ -100,9 +100,11 @@ export async function serveWebApp(options: {
   const server = createServer(handle);
   const port = await listen(server, options.host, options.port, 'powlab serve');
   server.on('error', (error) => options.warn(`the web server: ${error.message}`));
-  if (!isLoopbackHost(options.host))
-    options.warn(`serving on ${options.host}: anyone who can reach port ${port} from the network can open the app`);
   const listening = listeningAt(options.host, port);
+  if (!isLoopbackHost(options.host))
+    options.warn(
+      `serving on ${listening.everyInterface ? `every interface (${options.host})` : options.host}: anyone who can reach port ${port} from the network can open the app`,
+    );
   return {
     url: listening.urls[0].url,
     listening,
