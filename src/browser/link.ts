@@ -11,7 +11,7 @@ import { pageError, rangeRule } from './words.js';
 /** The page's benchmark: whole seconds per row, short enough that a class is not kept waiting. */
 export const BENCH_SECONDS: WholeRange = { min: 1, max: 60 };
 
-export interface LinkNumbers {
+interface LinkNumbers {
   zeros?: number;
   blocks?: number;
   threads?: number;

@@ -10,7 +10,7 @@ import type { StopReason } from '../mining/session.js';
 import { formatDuration } from '../format/numbers.js';
 
 /** The page's name for each option an engine error can name. */
-export const FIELD_NAMES: Record<string, string> = {
+const FIELD_NAMES: Record<string, string> = {
   zeros: 'Zero bits',
   blocks: 'Blocks',
   threads: 'Threads',

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Listening } from '../../src/web/http.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -98,12 +99,7 @@ describe('powlab serve', () => {
         createInterface({ input: wildcard.stdout }).once('line', resolve);
         wildcard.once('exit', () => reject(new Error('powlab serve exited before it printed its address')));
       });
-      const listening = JSON.parse(line) as {
-        url: string;
-        host: string;
-        everyInterface: boolean;
-        urls: { url: string }[];
-      };
+      const listening = JSON.parse(line) as Listening & { url: string };
       expect(listening).toMatchObject({ host: '0.0.0.0', everyInterface: true });
       expect(new URL(listening.url).hostname).toBe('localhost');
       expect(listening.urls.map((url) => new URL(url.url).hostname)).not.toContain('127.0.0.1');
