@@ -14,7 +14,7 @@ const FIELD_NAMES: Record<string, string> = {
   zeros: 'Zero bits',
   blocks: 'Blocks',
   threads: 'Threads',
-  seconds: 'Seconds each',
+  seconds: 'Seconds per row',
   start: 'From nonce',
   count: 'How many',
   backend: 'The hashing backend',

@@ -31,7 +31,7 @@ describe("the teacher's link", () => {
     ['zeros=1e3', "The link's zeros=1e3 is refused: Zero bits must be a whole number from 1 to 255."],
     ['threads=0', "The link's threads=0 is refused: Threads must be a whole number from 1 to 16."],
     ['threads=17', "The link's threads=17 is refused: Threads must be a whole number from 1 to 16."],
-    ['seconds=0', "The link's seconds=0 is refused: Seconds each must be a whole number from 1 to 60."],
+    ['seconds=0', "The link's seconds=0 is refused: Seconds per row must be a whole number from 1 to 60."],
   ])('%s: refused, named with its range', (query, problem) => {
     expect(read(query)).toEqual({ numbers: {}, problems: [problem] });
   });
