@@ -33,7 +33,7 @@ import { BuiltInChain, type MinedBlock } from '../sources/chain.js';
 import { scanStore, storedBlockBytes } from '../sources/chain-store.js';
 import { HeaderGrind } from '../sources/grind.js';
 import { forgetChainDb, openChainDb } from './chain-db.js';
-import { BENCH_SECONDS, linkStart, readLink } from './link.js';
+import { BENCH_SECONDS, linkNotice, linkStart, readLink } from './link.js';
 import { webThreads } from './threads.js';
 import { benchDone, benchProgress, pageError, stopWords } from './words.js';
 
@@ -625,7 +625,7 @@ async function main(): Promise<void> {
   limitField('bench-threads', threadRange);
   limitField('bench-seconds', BENCH_SECONDS);
   const link = readLink(params, cores);
-  say('link-problem', link.problems.join(' '));
+  say('link-problem', linkNotice(params, link));
   const { zeros, blocks, threads, seconds } = link.numbers;
   input('threads').value = String(threads ?? cores);
   input('bench-threads').value = String(threads ?? cores);

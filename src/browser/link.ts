@@ -54,9 +54,21 @@ export function readLink(params: URLSearchParams, cores: number): ReadLink {
   return { numbers, problems };
 }
 
-/** What the link asks the page to start on its own: nothing while one of its numbers is refused. */
-export function linkStart(params: URLSearchParams, link: ReadLink): 'mining' | 'bench' | 'nothing' {
-  if (link.problems.length > 0) return 'nothing';
+/** What the link asks the page to start on its own, refused numbers or not. */
+function asked(params: URLSearchParams): 'mining' | 'bench' | 'nothing' {
   if (params.get('autostart') === '1') return 'mining';
   return params.get('bench') === '1' ? 'bench' : 'nothing';
+}
+
+/** What the page starts on its own: what the link asks, or nothing while one of its numbers is refused. */
+export function linkStart(params: URLSearchParams, link: ReadLink): 'mining' | 'bench' | 'nothing' {
+  return link.problems.length > 0 ? 'nothing' : asked(params);
+}
+
+/** What the page says about its link: each number refused, and what it did not start because of them. */
+export function linkNotice(params: URLSearchParams, link: ReadLink): string {
+  const held = asked(params);
+  if (link.problems.length === 0 || held === 'nothing') return link.problems.join(' ');
+  const what = held === 'mining' ? 'mining' : 'the benchmark';
+  return `${link.problems.join(' ')} So ${what} did not start on its own: set the fields below and press ${held === 'mining' ? 'Start mining' : 'Measure'}.`;
 }

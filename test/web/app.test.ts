@@ -190,7 +190,8 @@ describe('the web app in Chromium', () => {
     await expect(page.getAttribute('html', 'data-started')).resolves.toBe('nothing');
     await expect(page.textContent('#link-problem')).resolves.toBe(
       "The link's zeros=256 is refused: Zero bits must be a whole number from 1 to 255. " +
-        "The link's blocks=-3 is refused: Blocks must be a whole number from 0 up (0: no limit).",
+        "The link's blocks=-3 is refused: Blocks must be a whole number from 0 up (0: no limit). " +
+        'So mining did not start on its own: set the fields below and press Start mining.',
     );
     await expect(page.textContent('#mine-status')).resolves.toBe('');
     await expect(page.isEnabled('#start')).resolves.toBe(true);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { linkStart, readLink } from '../../src/browser/link.js';
+import { linkNotice, linkStart, readLink } from '../../src/browser/link.js';
 import { BLOCK_COUNT, describeRange, ZERO_BITS } from '../../src/mining/limits.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -49,6 +49,16 @@ describe("the teacher's link", () => {
     expect(start('zeros=12&blocks=-3&autostart=1')).toBe('nothing');
     expect(start('bench=1&seconds=0')).toBe('nothing');
     expect(start('zeros=12')).toBe('nothing');
+  });
+
+  it('says what it did not start because of a refused number', () => {
+    const notice = (query: string) => linkNotice(new URLSearchParams(query), read(query));
+    expect(notice('zeros=12&autostart=1')).toBe('');
+    expect(notice('zeros=0')).toBe("The link's zeros=0 is refused: Zero bits must be a whole number from 1 to 255.");
+    expect(notice('seconds=99&bench=1')).toBe(
+      "The link's seconds=99 is refused: Seconds per row must be a whole number from 1 to 60. " +
+        'So the benchmark did not start on its own: set the fields below and press Measure.',
+    );
   });
 
   it('refuses what the CLI refuses, with the same range', async () => {
