@@ -65,7 +65,7 @@ export function benchProgress(
   threads: number,
 ): string {
   const cases = Math.max(1, total / rounds);
-  const what = backend === 'webgpu' ? 'the GPU' : `${threads} thread${threads === 1 ? '' : 's'}`;
+  const what = backend === 'webgpu' ? 'WebGPU' : `${threads} thread${threads === 1 ? '' : 's'}`;
   const which = cases > 1 ? ` (measurement ${done + 1} of ${total})` : '';
   return `Round ${Math.floor(done / cases) + 1} of ${rounds}: measuring ${what}${which}…`;
 }

@@ -70,8 +70,8 @@ describe('the benchmark progress', () => {
     ]);
   });
 
-  it('names the GPU as the GPU, not as one thread', () => {
-    expect(benchProgress(1, 3, 3, 'webgpu', 1)).toBe('Round 2 of 3: measuring the GPU…');
+  it('names WebGPU as WebGPU (a GPU or a software renderer), not as one thread', () => {
+    expect(benchProgress(1, 3, 3, 'webgpu', 1)).toBe('Round 2 of 3: measuring WebGPU…');
   });
 
   it('says what each row is: the median of its rounds, the seconds split between them', () => {
