@@ -1,5 +1,6 @@
-// Builds the static web app in dist/app/: the page, its two bundles (the app and the Web Worker),
-// the service worker that isolates it, and the wasm modules `npm run build:wasm` made. Every path
+// Builds the static web app in dist/app/: the page, its bundles (the app and the two Web Workers, one
+// hashing on the CPU, one on WebGPU), the service worker that isolates it, and the wasm modules
+// `npm run build:wasm` made. Every path
 // in it is relative, so the folder works from any static host.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';

@@ -2,11 +2,28 @@
  * Errors a user can cause (bad input, unreachable peers) carry an exit status and print as one line.
  * Factories give every throw a fresh stack and keep the wording in one place.
  */
+
+/**
+ * What a front end other than the CLI needs to word an error its own way: the message is the CLI's
+ * wording (it names flags), the facts are not (the web app names its fields instead).
+ */
+export interface ErrorFacts {
+  /** The option at fault, as the CLI spells it without dashes: 'threads', 'zeros'. */
+  option?: string;
+  /** What is wrong with it, in words that name no flag. */
+  why?: string;
+  /** The whole numbers it may take; `max` absent: no upper limit. */
+  range?: { min: number; max?: number; zero?: string };
+  /** The value refused. */
+  got?: number | string;
+}
+
 export class PowlabError extends Error {
   constructor(
     message: string,
     readonly code: string,
     readonly exitCode: number = 2,
+    readonly facts: ErrorFacts = {},
   ) {
     super(message);
     this.name = 'PowlabError';
@@ -42,7 +59,10 @@ export const Errors = {
   badCompact: (bits: number, why: string) =>
     new PowlabError(`invalid compact target 0x${(bits >>> 0).toString(16).padStart(8, '0')}: ${why}`, 'ERR_BAD_BITS'),
   badTarget: (why: string) => new PowlabError(`invalid target: ${why}`, 'ERR_BAD_TARGET'),
-  badOption: (option: string, why: string) => new PowlabError(`--${option}: ${why}`, 'ERR_BAD_OPTION'),
+  badOption: (option: string, why: string, facts: Omit<ErrorFacts, 'option' | 'why'> = {}) =>
+    new PowlabError(`--${option}: ${why}`, 'ERR_BAD_OPTION', 2, { option, why, ...facts }),
+  /** No WebGPU device here; `why` names no flag, so each front end can say it its own way. */
+  noGpu: (why: string) => new PowlabError(why, 'ERR_NO_GPU', 2, { why }),
   badAddress: (address: string, why: string) =>
     new PowlabError(`invalid address ${address}: ${why}`, 'ERR_BAD_ADDRESS'),
   badData: (what: string, why: string) => new PowlabError(`${what}: ${why}`, 'ERR_BAD_DATA'),

@@ -10,20 +10,32 @@ import { hashToDisplayHex, headerBytesFromHex, parseHeader, serializeHeader } fr
 import { oddsAt } from '../core/odds.js';
 import { REGTEST } from '../core/params.js';
 import { bitsToTarget, expectedHashes, targetFromZeroBits } from '../core/target.js';
-import { formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
+import {
+  formatChance,
+  formatCount,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+  formatLarge,
+} from '../format/numbers.js';
 import { findPreset } from '../economics/figures.js';
 import { explainBlock } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import { useWasmModules, type WasmModuleBytes } from '../hash/wasm.js';
+import { runsOnTheCpu } from '../hash/webgpu.js';
 import { runBench, type BenchOptions } from '../miner/bench.js';
 import type { MinerStats } from '../miner/miner.js';
+import { MAX_THREADS_PER_CORE } from '../miner/options.js';
 import type { ThreadHost } from '../miner/threads.js';
+import { BLOCK_COUNT, ZERO_BITS, type WholeRange } from '../mining/limits.js';
 import { MiningSession } from '../mining/session.js';
 import { BuiltInChain, type MinedBlock } from '../sources/chain.js';
 import { scanStore, storedBlockBytes } from '../sources/chain-store.js';
 import { HeaderGrind } from '../sources/grind.js';
 import { forgetChainDb, openChainDb } from './chain-db.js';
+import { BENCH_SECONDS, linkNotice, linkStart, readLink } from './link.js';
 import { webThreads } from './threads.js';
+import { benchDone, benchProgress, pageError, stopWords } from './words.js';
 
 /** OP_TRUE, as the CLI pays by default: anyone can spend a regtest reward. */
 const PAYOUT_SCRIPT = Uint8Array.of(0x51);
@@ -107,13 +119,16 @@ class HashrateChart {
         scales: { x: { time: false }, y: { range: (_, __, max) => [0, Math.max(1, max) * 1.1] } },
         axes: [{ label: 'seconds' }, { values: (_, ticks) => ticks.map((v) => formatHashrate(v)), size: 80 }],
         series,
+        // The values under the cursor only: with no cursor the legend would show "seconds: --".
+        legend: { live: false },
       },
       [[], ...this.rates],
       container,
     );
   }
 
-  add(stats: MinerStats): void {
+  /** `when`: "now" while mining, else the moment the figures are from. */
+  add(stats: MinerStats, when = 'now'): void {
     this.times.push((performance.now() - this.began) / 1000);
     stats.workers.forEach((worker, i) => this.rates[i]?.push(worker.hashrate));
     if (this.times.length > HISTORY_KEPT) {
@@ -124,7 +139,7 @@ class HashrateChart {
     const words = stats.workers
       .map((worker) => `worker ${worker.index + 1} ${formatHashrate(worker.hashrate)}`)
       .join(', ');
-    say('hashrate-text', `Hashrate per worker now: ${words}; ${formatHashrate(stats.hashrate)} in all.`);
+    say('hashrate-text', `Hashrate per worker ${when}: ${words}; ${formatHashrate(stats.hashrate)} in all.`);
   }
 
   resize(): void {
@@ -168,18 +183,41 @@ function showOdds(expected: number, hashrate: number, where: string): void {
 
 // ---- the chain ----------------------------------------------------------------------------------
 
-function facts(rows: [string, string][]): HTMLDListElement {
+/** Hex digits, which may break anywhere: every other word on the page breaks only between words. */
+function hex(digits: string): HTMLSpanElement {
+  const span = document.createElement('span');
+  span.className = 'hex';
+  span.textContent = digits;
+  return span;
+}
+
+/** A fact's value: words, hex, or the two mixed. */
+type Fact = string | Node | (string | Node)[];
+
+function facts(rows: [string, Fact][]): HTMLDListElement {
   const list = document.createElement('dl');
   list.className = 'facts';
   for (const [name, value] of rows) {
     const term = document.createElement('dt');
     term.textContent = name;
     const detail = document.createElement('dd');
-    detail.textContent = value;
-    detail.className = 'hex';
+    detail.append(...(Array.isArray(value) ? value : [value]));
     list.append(term, detail);
   }
   return list;
+}
+
+/** A number with its unit or exponent, kept on one line: "6.481e-5" does not break at its minus sign. */
+function nowrap(text: string): HTMLSpanElement {
+  const span = document.createElement('span');
+  span.className = 'nowrap';
+  span.textContent = text;
+  return span;
+}
+
+/** Replace what `id` shows with words and hex. */
+function show(id: string, ...parts: (string | Node)[]): void {
+  $(id).replaceChildren(...parts);
 }
 
 function blockItem(height: number, block: Uint8Array): HTMLLIElement {
@@ -188,6 +226,8 @@ function blockItem(height: number, block: Uint8Array): HTMLLIElement {
   const field = (name: string) => String(header.fields.find((f) => f.name === name)?.value ?? '');
   const item = document.createElement('li');
   item.className = 'block';
+  // Its number in the list is its height, whatever else the list held or holds.
+  item.value = height;
   item.dataset.height = String(height);
   item.dataset.hash = header.hash;
   const title = document.createElement('h3');
@@ -197,33 +237,39 @@ function blockItem(height: number, block: Uint8Array): HTMLLIElement {
   download.download = `regtest-block-${height}.bin`;
   download.href = URL.createObjectURL(new Blob([block.slice()], { type: 'application/octet-stream' }));
   download.textContent = `Download block ${height} (${block.length} bytes)`;
-  const hex = document.createElement('details');
+  const wholeHex = document.createElement('details');
   const summary = document.createElement('summary');
   summary.textContent = `The whole block as hex (${block.length} bytes)`;
   const pre = document.createElement('pre');
   pre.className = 'hex block-hex';
   pre.textContent = bytesToHex(block);
-  hex.append(summary, pre);
+  wholeHex.append(summary, pre);
   item.append(
     title,
     facts([
-      ['hash', header.hash],
-      ['previous block', field('prevHash')],
+      ['hash', hex(header.hash)],
+      ['previous block', hex(field('prevHash'))],
       [
         'merkle root',
-        `${parts.merkleRoot}${parts.merkleRootMatchesHeader ? ' (matches the coinbase txid: one transaction)' : ' (does NOT match)'}`,
+        [
+          hex(parts.merkleRoot),
+          parts.merkleRootMatchesHeader ? ' (matches the coinbase txid: one transaction)' : ' (does NOT match)',
+        ],
       ],
       ['time', `${field('time')} (${new Date(Number(field('time')) * 1000).toISOString()})`],
-      ['bits', `${header.bits.hex}: target ${header.target}`],
+      ['bits', [hex(header.bits.hex), ': target ', hex(header.target)]],
       ['nonce', field('nonce')],
       ['leading zero bits', `${header.leadingZeroBits} (the target asks for ${header.targetLeadingZeroBits})`],
-      ['midstate', header.midstate],
+      ['midstate', hex(header.midstate)],
       [
         'coinbase',
-        `height ${parts.coinbase.bip34Height} (BIP 34), extranonce ${parts.coinbase.extranonceIndex}, tag ${JSON.stringify(parts.coinbase.tag)}, txid ${parts.coinbase.txid}`,
+        [
+          `height ${parts.coinbase.bip34Height} (BIP 34), extranonce ${parts.coinbase.extranonceIndex}, tag ${JSON.stringify(parts.coinbase.tag)}, txid `,
+          hex(parts.coinbase.txid),
+        ],
       ],
     ]),
-    hex,
+    wholeHex,
     download,
   );
   return item;
@@ -244,12 +290,14 @@ async function showChain(): Promise<void> {
     );
     const tip = scan.blocks[scan.blocks.length - 1];
     $('chain-summary').dataset.height = String(scan.blocks.length);
-    say(
-      'chain-summary',
-      scan.problem
-        ? `The stored chain is damaged at block ${scan.problem.height}: ${scan.problem.reason}.`
-        : `${scan.blocks.length} block${scan.blocks.length === 1 ? '' : 's'} on top of the regtest genesis; tip ${tip ? hashToDisplayHex(tip.hash) : 'genesis'}.`,
-    );
+    if (scan.problem)
+      say('chain-summary', `The stored chain is damaged at block ${scan.problem.height}: ${scan.problem.reason}.`);
+    else
+      show(
+        'chain-summary',
+        `${scan.blocks.length} block${scan.blocks.length === 1 ? '' : 's'} on top of the regtest genesis; tip `,
+        tip ? hex(hashToDisplayHex(tip.hash)) : 'the genesis block',
+      );
     if (chainDownload) URL.revokeObjectURL(chainDownload);
     chainDownload = URL.createObjectURL(new Blob([storage.storeBytes().slice()], { type: 'application/octet-stream' }));
     $<HTMLAnchorElement>('download-chain').href = chainDownload;
@@ -258,15 +306,20 @@ async function showChain(): Promise<void> {
   }
 }
 
-function showStats(stats: MinerStats, chart: HashrateChart, expected: number): void {
+function showStats(stats: MinerStats, chart: HashrateChart, expected: number, when?: string): void {
   lastHashrate = stats.hashrate;
   const rate = $('hashrate');
   rate.textContent = formatHashrate(stats.hashrate);
   rate.dataset.value = String(stats.hashrate);
   say('hashes', formatCount(stats.hashes));
   if (stats.sessionBest)
-    say('best', `${stats.sessionBest.zeros} zero bits (difficulty ${formatDifficulty(stats.sessionBest.difficulty)})`);
-  chart.add(stats);
+    show(
+      'best',
+      `${stats.sessionBest.zeros} zero bits (difficulty `,
+      nowrap(formatDifficulty(stats.sessionBest.difficulty)),
+      ')',
+    );
+  chart.add(stats, when);
   drawNonceMap(stats);
   showOdds(expected, stats.hashrate, 'odds');
 }
@@ -303,7 +356,11 @@ async function mine(zeros: number, blocks: number, threads: number, chart: Hashr
       say('found-count', String(found));
       $('block-list').prepend(blockItem(result.height, hexToBytes(result.block)));
       $('chain-summary').dataset.height = String(result.height);
-      say('chain-summary', `${result.height} blocks on top of the regtest genesis; tip ${result.hash}.`);
+      show(
+        'chain-summary',
+        `${result.height} block${result.height === 1 ? '' : 's'} on top of the regtest genesis; tip `,
+        hex(result.hash),
+      );
       say(
         'mine-status',
         `Block ${result.height} found: nonce ${result.nonce} after ${formatCount(result.hashes)} hashes in ${formatDuration(result.seconds)}.`,
@@ -318,20 +375,20 @@ async function mine(zeros: number, blocks: number, threads: number, chart: Hashr
     const expected = expectedHashes(chain.target);
     timer = setInterval(() => showStats(session.stats(), chart, expected), SAMPLE_MS);
     const summary = await session.run();
-    showStats(summary.stats, chart, expected);
+    showStats(summary.stats, chart, expected, 'as mining stopped');
     $('mine-status').dataset.done = String(summary.counted);
     $('mine-status').dataset.reason = summary.reason;
     say(
       'mine-status',
-      `Stopped (${summary.reason}${summary.error ? `: ${summary.error.message}` : ''}): ${summary.counted} block${summary.counted === 1 ? '' : 's'} in ${formatDuration(summary.seconds)}, ${formatCount(summary.stats.hashes)} hashes at ${formatHashrate(summary.stats.meanHashrate)}.`,
+      `${stopWords(summary.reason)}${summary.error ? ` (${pageError(summary.error)})` : ''}: ${summary.counted} block${summary.counted === 1 ? '' : 's'} in ${formatDuration(summary.seconds)}, ${formatCount(summary.stats.hashes)} hashes at ${formatHashrate(summary.stats.meanHashrate)} on average.`,
     );
   } catch (error) {
-    say('mine-status', `Could not mine: ${(error as Error).message}`);
+    say('mine-status', `Could not mine: ${pageError(error)}`);
   } finally {
     clearInterval(timer);
     running = undefined;
     setBusy(false);
-    await showChain().catch((error: Error) => warn(error.message));
+    await showChain().catch((error: unknown) => warn(pageError(error)));
   }
 }
 
@@ -344,6 +401,7 @@ async function bench(most: number, seconds: number): Promise<void> {
   const body = $('bench-table').querySelector('tbody')!;
   body.replaceChildren();
   const threads = Array.from({ length: most }, (_, i) => i + 1);
+  const rounds = 3;
   try {
     const plan: BenchOptions = {
       host: host!,
@@ -360,10 +418,9 @@ async function bench(most: number, seconds: number): Promise<void> {
       backends: ['wasm'],
       threads,
       seconds,
-      rounds: 3,
+      rounds,
       signal: stop.signal,
-      onRound: (done, total, _backend, count) =>
-        say('bench-status', `Measuring ${count} thread${count === 1 ? '' : 's'} (round ${done + 1} of ${total})…`),
+      onRound: (done, total, backend, count) => say('bench-status', benchProgress(done, total, rounds, backend, count)),
     };
     const report = await runBench(plan);
     const asic = findPreset('s21')!;
@@ -395,9 +452,15 @@ async function bench(most: number, seconds: number): Promise<void> {
     try {
       const gpu = await runBench({ ...plan, backends: ['webgpu'], threads: [1] });
       const [result] = gpu.results;
+      // Where there is no GPU, a browser may offer a software renderer: the same CPU cores, not a GPU.
+      const adapter = gpu.gpu;
       row(
         [
-          `GPU: ${gpu.gpu?.name ?? 'WebGPU'}`,
+          !adapter
+            ? 'WebGPU'
+            : runsOnTheCpu(adapter)
+              ? `WebGPU in software, on the CPU: ${adapter.name}`
+              : `WebGPU: ${adapter.name}`,
           formatHashrate(result.hashrate),
           '',
           `${(result.hashrate / fastestCpu).toFixed(2)}× the fastest CPU row`,
@@ -406,7 +469,7 @@ async function bench(most: number, seconds: number): Promise<void> {
       );
       report.results.push(result);
     } catch (error) {
-      row(['GPU (WebGPU)', 'not measured', '', (error as Error).message], { backend: 'webgpu' });
+      row(['WebGPU', 'not measured', '', pageError(error)], { backend: 'webgpu' });
     }
     const fastest = report.results.reduce(
       (best, result) => (result.hashrate > best.hashrate ? result : best),
@@ -418,7 +481,7 @@ async function bench(most: number, seconds: number): Promise<void> {
           asic.describe,
           formatHashrate(asicRate.value),
           '',
-          `${(asicRate.value / fastest.hashrate).toExponential(2)} × this device`,
+          `${formatLarge(asicRate.value / fastest.hashrate)} × this device's fastest row`,
         ],
         {},
       );
@@ -427,12 +490,10 @@ async function bench(most: number, seconds: number): Promise<void> {
     $('bench-status').dataset.done = report.complete ? 'complete' : 'stopped';
     say(
       'bench-status',
-      report.complete
-        ? `Done: ${report.rounds} rounds of ${formatDuration(seconds / report.rounds)} each, the median shown.`
-        : 'Stopped: the rounds measured so far are shown.',
+      report.complete ? benchDone(report.rounds, seconds) : 'Stopped: the rounds measured so far are shown.',
     );
   } catch (error) {
-    say('bench-status', `Could not measure: ${(error as Error).message}`);
+    say('bench-status', `Could not measure: ${pageError(error)}`);
   } finally {
     running = undefined;
     setBusy(false);
@@ -441,24 +502,24 @@ async function bench(most: number, seconds: number): Promise<void> {
 
 // ---- a header taken apart, and its nonces searched ---------------------------------------------
 
-function explainPasted(hex: string): Uint8Array | undefined {
+function explainPasted(pasted: string): Uint8Array | undefined {
   const target = $('header-explained');
   say('header-error', '');
   target.replaceChildren();
   try {
-    const bytes = headerBytesFromHex(hex.replace(/\s+/g, ''));
+    const bytes = headerBytesFromHex(pasted.replace(/\s+/g, ''));
     const explanation = explainHeader(bytes);
-    const rows: [string, string][] = explanation.fields.map((f) => [
+    const rows: [string, Fact][] = explanation.fields.map((f) => [
       `${f.name} (bytes ${f.offset}–${f.offset + f.length - 1})`,
-      `${f.hex} → ${f.value}`,
+      [hex(f.hex), ' → ', typeof f.value === 'string' ? hex(f.value) : String(f.value)],
     ]);
     rows.push(
-      ['first SHA-256 chunk', explanation.chunks[0]],
-      ['second chunk (holds the nonce)', explanation.chunks[1]],
-      ['midstate', explanation.midstate],
-      ['first hash', explanation.firstHash],
-      ['block hash', explanation.hash],
-      ['target', explanation.target],
+      ['first SHA-256 chunk', hex(explanation.chunks[0])],
+      ['second chunk (holds the nonce)', hex(explanation.chunks[1])],
+      ['midstate', hex(explanation.midstate)],
+      ['first hash', hex(explanation.firstHash)],
+      ['block hash', hex(explanation.hash)],
+      ['target', hex(explanation.target)],
       ['meets its target', explanation.meetsTarget ? 'yes' : 'no'],
       [
         'leading zero bits',
@@ -477,7 +538,7 @@ function explainPasted(hex: string): Uint8Array | undefined {
     target.append(facts(rows));
     return bytes;
   } catch (error) {
-    say('header-error', (error as Error).message);
+    say('header-error', pageError(error));
     return undefined;
   }
 }
@@ -524,11 +585,11 @@ async function grind(header: Uint8Array, start: number, count: number, backend: 
       result.dataset.nonce = 'none';
       say(
         'grind-result',
-        `No nonce in that window meets the target (${summary.reason}; ${formatCount(summary.stats.hashes)} hashes).`,
+        `No nonce in that window meets the target (${stopWords(summary.reason).toLowerCase()}: ${formatCount(summary.stats.hashes)} hashes).`,
       );
     }
   } catch (error) {
-    say('grind-result', `Could not search: ${(error as Error).message}`);
+    say('grind-result', `Could not search: ${pageError(error)}`);
   } finally {
     running = undefined;
     setBusy(false);
@@ -546,15 +607,31 @@ function whole(id: string, fallback: number): number {
   return Number.isInteger(value) ? value : fallback;
 }
 
+/** The form refuses what the CLI refuses: its fields take their ranges from the same definitions. */
+function limitField(id: string, range: WholeRange): void {
+  input(id).min = String(range.min);
+  if (range.max === undefined) input(id).removeAttribute('max');
+  else input(id).max = String(range.max);
+}
+
 async function main(): Promise<void> {
   const chart = new HashrateChart();
   const params = new URLSearchParams(location.search);
   const cores = Math.max(1, navigator.hardwareConcurrency || 1);
-  input('threads').value = params.get('threads') ?? String(cores);
-  input('bench-threads').value = params.get('threads') ?? String(cores);
-  if (params.has('zeros')) input('zeros').value = params.get('zeros')!;
-  if (params.has('blocks')) input('blocks').value = params.get('blocks')!;
-  if (params.has('seconds')) input('bench-seconds').value = params.get('seconds')!;
+  const threadRange = { min: 1, max: cores * MAX_THREADS_PER_CORE };
+  limitField('zeros', ZERO_BITS);
+  limitField('blocks', BLOCK_COUNT);
+  limitField('threads', threadRange);
+  limitField('bench-threads', threadRange);
+  limitField('bench-seconds', BENCH_SECONDS);
+  const link = readLink(params, cores);
+  say('link-problem', linkNotice(params, link));
+  const { zeros, blocks, threads, seconds } = link.numbers;
+  input('threads').value = String(threads ?? cores);
+  input('bench-threads').value = String(threads ?? cores);
+  if (zeros !== undefined) input('zeros').value = String(zeros);
+  if (blocks !== undefined) input('blocks').value = String(blocks);
+  if (seconds !== undefined) input('bench-seconds').value = String(seconds);
   if (params.get('backend') === 'webgpu') $<HTMLSelectElement>('grind-backend').value = 'webgpu';
   window.addEventListener('resize', () => chart.resize());
 
@@ -577,7 +654,7 @@ async function main(): Promise<void> {
   if (!isolated) {
     say(
       'isolation',
-      'Mining needs SharedArrayBuffer, which this browser allows only to a cross-origin isolated page: open it over https (or from localhost), or from powlab serve. Taking headers apart works here all the same.',
+      'Mining needs SharedArrayBuffer, which a browser gives only to a cross-origin isolated page in a secure context: open this page over https, or from localhost on the machine that serves it. Taking headers apart works here all the same.',
     );
     return;
   }
@@ -589,7 +666,7 @@ async function main(): Promise<void> {
       wasm,
     );
   } catch (error) {
-    say('isolation', `The wasm core could not load: ${(error as Error).message}`);
+    say('isolation', `The wasm core could not load: ${pageError(error)}`);
     return;
   }
   say(
@@ -597,7 +674,7 @@ async function main(): Promise<void> {
     `Ready: ${cores} logical cores, the wasm core in Web Workers, the chain in this browser's IndexedDB.`,
   );
   setBusy(false);
-  await showChain().catch((error: Error) => warn(error.message));
+  await showChain().catch((error: unknown) => warn(pageError(error)));
 
   $('mine-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -617,11 +694,13 @@ async function main(): Promise<void> {
     if (running) return;
     void forgetChainDb()
       .then(showChain)
-      .catch((error: Error) => warn(error.message));
+      .catch((error: unknown) => warn(pageError(error)));
   });
-  if (params.get('autostart') === '1')
-    void mine(whole('zeros', 16), whole('blocks', 0), whole('threads', cores), chart);
-  else if (params.get('bench') === '1') void bench(whole('bench-threads', cores), whole('bench-seconds', 3));
+  const started = linkStart(params, link);
+  // What the link started on its own, for whoever watches the page (the tests do).
+  document.documentElement.dataset.started = started;
+  if (started === 'mining') void mine(whole('zeros', 16), whole('blocks', 0), whole('threads', cores), chart);
+  else if (started === 'bench') void bench(whole('bench-threads', cores), whole('bench-seconds', 3));
 }
 
 void main();

@@ -7,9 +7,9 @@ import { Errors } from '../errors.js';
 import { openAdapter, type OpenedGpu } from '../hash/webgpu.js';
 
 export async function openBrowserGpu(): Promise<OpenedGpu> {
-  if (!navigator.gpu) throw Errors.badOption('backend', 'webgpu is unavailable: this browser offers no WebGPU');
+  if (!navigator.gpu) throw Errors.noGpu('this browser offers no WebGPU');
   const adapter =
     (await navigator.gpu.requestAdapter({ featureLevel: 'compatibility' })) ?? (await navigator.gpu.requestAdapter());
-  if (!adapter) throw Errors.badOption('backend', 'webgpu is unavailable: this browser gives no GPU adapter');
+  if (!adapter) throw Errors.noGpu('this browser gives no GPU adapter');
   return openAdapter(adapter, 'default', { buffer: GPUBufferUsage, mapRead: GPUMapMode.READ });
 }

@@ -11,6 +11,7 @@ import { Errors } from '../errors.js';
 import type { MinerStats } from '../miner/miner.js';
 import { checkBackend, checkThreads, checkThrottle } from '../miner/options.js';
 import type { Work } from '../miner/work.js';
+import { BLOCK_COUNT, checkWhole } from '../mining/limits.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
@@ -114,9 +115,7 @@ export function checkDashboardArgs(args: DashboardArgs): void {
 }
 
 export function checkBlockCount(blocks: number): number {
-  if (!Number.isInteger(blocks) || blocks < 0)
-    throw Errors.badOption('blocks', `must be a whole number, 0 for no limit, got ${blocks}`);
-  return blocks;
+  return checkWhole('blocks', BLOCK_COUNT, blocks);
 }
 
 export function checkDuration(duration: number): number {

@@ -9,7 +9,7 @@ export const serveOptions = {
     type: 'string',
     requiresArg: true,
     default: '127.0.0.1',
-    describe: 'address to listen on (127.0.0.1: this machine only)',
+    describe: 'address to listen on (127.0.0.1: this machine only; 0.0.0.0 or ::: every interface)',
   },
   port: {
     type: 'string',

@@ -2,6 +2,7 @@
 import { hexToBytes } from '../core/bytes.js';
 import { bitsToTarget, MAX_TARGET, targetFromZeroBits } from '../core/target.js';
 import { Errors } from '../errors.js';
+import { checkWhole, ZERO_BITS } from '../mining/limits.js';
 
 export interface TargetArgs {
   zeros?: number;
@@ -42,9 +43,7 @@ export function targetFromArgs(args: TargetArgs): bigint | undefined {
   const given = (['zeros', 'bits', 'target'] as const).filter((key) => args[key] !== undefined);
   if (given.length > 1) throw Errors.badOption(given[1], `give only one of --zeros, --bits, --target`);
   if (args.zeros !== undefined) {
-    if (!Number.isInteger(args.zeros) || args.zeros < 0 || args.zeros > 255)
-      throw Errors.badOption('zeros', `must be a whole number from 0 to 255, got ${args.zeros}`);
-    return targetFromZeroBits(args.zeros);
+    return targetFromZeroBits(checkWhole('zeros', ZERO_BITS, args.zeros));
   }
   if (args.bits !== undefined) return bitsToTarget(parseBits(args.bits));
   if (args.target !== undefined) {

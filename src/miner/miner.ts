@@ -364,7 +364,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
           message: (message: FromWorker) => {
             if (!current()) return;
             if (message.type === 'unavailable') {
-              unavailable = new PowlabError(message.reason, 'ERR_NO_GPU');
+              unavailable = Errors.noGpu(message.reason);
               return;
             }
             if (message.type !== 'ready') return this.onMessage(slot, message);

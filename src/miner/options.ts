@@ -11,6 +11,7 @@ export function checkThreads(threads: number, cores: number): number {
     throw Errors.badOption(
       'threads',
       `must be a whole number from 1 to ${most} (${MAX_THREADS_PER_CORE} per core on ${cores} cores), got ${threads}`,
+      { range: { min: 1, max: most }, got: threads },
     );
   }
   return threads;

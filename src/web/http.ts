@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { BlockList, isIP, type Server } from 'node:net';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { extname, join } from 'node:path';
 import { Errors, type PowlabError } from '../errors.js';
 
@@ -92,6 +93,44 @@ export function urlHost(host: string, fallback = '127.0.0.1'): string {
   // A wildcard address listens everywhere; this machine is the place to open it from.
   if (host === '0.0.0.0' || host === '::') return fallback;
   return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+/** An address a browser can open a server at; `loopback`: this machine only, which a browser counts as a secure context. */
+export interface ServerUrl {
+  url: string;
+  loopback: boolean;
+}
+
+/** Where a server is listening, as a person can use it. */
+export interface Listening {
+  host: string;
+  port: number;
+  /** A wildcard host (0.0.0.0, ::): every interface of this machine. */
+  everyInterface: boolean;
+  /** For a wildcard, localhost first and then each network address of this machine; else the host itself. */
+  urls: ServerUrl[];
+}
+
+/**
+ * The URLs a server listening on `host`:`port` answers at. 0.0.0.0 listens on every IPv4 interface and
+ * :: on every interface of both families; neither is an address a browser can open, so the machine's
+ * own addresses stand in for them (IPv6 link-local ones left out: they need a zone a URL cannot carry).
+ */
+export function listeningAt(
+  host: string,
+  port: number,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
+): Listening {
+  const name = bare(host);
+  const at = (address: string) => `http://${isIP(address) === 6 ? `[${address}]` : address}:${port}/`;
+  if (name !== '0.0.0.0' && name !== '::')
+    return { host, port, everyInterface: false, urls: [{ url: at(name), loopback: isLoopbackHost(name) }] };
+  const families = name === '::' ? ['IPv4', 'IPv6'] : ['IPv4'];
+  const external = Object.values(interfaces)
+    .flatMap((list) => list ?? [])
+    .filter((info) => !info.internal && families.includes(info.family) && !(info.family === 'IPv6' && info.scopeid))
+    .map((info) => ({ url: at(info.address), loopback: false }));
+  return { host, port, everyInterface: true, urls: [{ url: at('localhost'), loopback: true }, ...external] };
 }
 
 export function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {

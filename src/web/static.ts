@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Errors } from '../errors.js';
-import { hostCheck, isLoopbackHost, listen, urlHost } from './http.js';
+import { hostCheck, isLoopbackHost, listen, listeningAt, type Listening } from './http.js';
 
 /** Built by npm run build (scripts/build-web.mjs) into dist/app/, beside this module's dist/web/. */
 export const WEB_APP_DIR = fileURLToPath(new URL('../app/', import.meta.url));
@@ -33,7 +33,9 @@ const HEADERS = {
 };
 
 export interface StaticServer {
+  /** The first of `listening.urls`: localhost for a wildcard host. */
   url: string;
+  listening: Listening;
   close(): Promise<void>;
 }
 
@@ -98,10 +100,14 @@ export async function serveWebApp(options: {
   const server = createServer(handle);
   const port = await listen(server, options.host, options.port, 'powlab serve');
   server.on('error', (error) => options.warn(`the web server: ${error.message}`));
+  const listening = listeningAt(options.host, port);
   if (!isLoopbackHost(options.host))
-    options.warn(`serving on ${options.host}: anyone who can reach port ${port} from the network can open the app`);
+    options.warn(
+      `serving on ${listening.everyInterface ? `every interface (${options.host})` : options.host}: anyone who can reach port ${port} from the network can open the app`,
+    );
   return {
-    url: `http://${urlHost(options.host)}:${port}/`,
+    url: listening.urls[0].url,
+    listening,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

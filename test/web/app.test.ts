@@ -42,6 +42,18 @@ describe('the web app in Chromium', () => {
     await page.waitForSelector('#chain-summary[data-height]', { timeout: 20_000 });
   };
 
+  /** Each listed block's number in the list (li value), its height and its heading. */
+  const blockNumbers = () =>
+    page.$$eval('#block-list li.block', (items) =>
+      items.map((item) => ({
+        value: (item as unknown as { value: number }).value,
+        height: Number(item.getAttribute('data-height')),
+        heading: item.querySelector('h3')!.textContent,
+      })),
+    );
+  const numberedByHeight = (heights: number[]) =>
+    heights.map((height) => ({ value: height, height, heading: `Block ${height}` }));
+
   const blockItems = () =>
     page.$$eval('#block-list li.block', (items) =>
       items.map((item) => ({
@@ -79,6 +91,8 @@ describe('the web app in Chromium', () => {
     await page.waitForSelector('#mine-status[data-done="3"]', { timeout: 60_000 });
     mined = (await blockItems()).sort((a, b) => a.height - b.height);
     expect(mined.map((block) => block.height)).toEqual([1, 2, 3]);
+    // The list was filled twice (as blocks were found, then from the store): its numbers are still the heights.
+    await expect(blockNumbers()).resolves.toEqual(numberedByHeight([3, 2, 1]));
     await expect(page.getAttribute('#chain-summary', 'data-height')).resolves.toBe('3');
     expect(Number(await page.getAttribute('#hashrate', 'data-value'))).toBeGreaterThan(0);
     await expect(page.textContent('#hashrate-text')).resolves.toMatch(/worker 1 [\d.]+ [kM]?H\/s, worker 2/);
@@ -129,6 +143,7 @@ describe('the web app in Chromium', () => {
     await page.waitForSelector('#mine-status[data-done="1"]', { timeout: 60_000 });
     const after = (await blockItems()).sort((a, b) => a.height - b.height);
     expect(after.map((block) => block.height)).toEqual([1, 2, 3, 4]);
+    await expect(blockNumbers()).resolves.toEqual(numberedByHeight([4, 3, 2, 1]));
     const [fourth] = checkBlocksWithPythonBitcoinlib([after[3].hex]);
     expect(fourth).toEqual({ ok: true, hash: after[3].hash, prev: mined[2].hash });
   });
@@ -167,6 +182,86 @@ describe('the web app in Chromium', () => {
     await page.fill('#header-input', 'abcd');
     await page.click('#header-form button');
     await expect(page.textContent('#header-error')).resolves.toMatch(/80 bytes|160/);
+  });
+
+  it("refuses a link's number out of the CLI's range, names it with its range, and starts nothing", async () => {
+    await open(`?zeros=256&blocks=-3&threads=2&autostart=1`);
+    await page.waitForSelector('html[data-started]');
+    await expect(page.getAttribute('html', 'data-started')).resolves.toBe('nothing');
+    await expect(page.textContent('#link-problem')).resolves.toBe(
+      "The link's zeros=256 is refused: Zero bits must be a whole number from 1 to 255. " +
+        "The link's blocks=-3 is refused: Blocks must be a whole number from 0 up (0: no limit). " +
+        'So mining did not start on its own: set the fields below and press Start mining.',
+    );
+    await expect(page.textContent('#mine-status')).resolves.toBe('');
+    await expect(page.isEnabled('#start')).resolves.toBe(true);
+    await expect(page.getAttribute('#zeros', 'max')).resolves.toBe('255');
+  });
+
+  it('words the benchmark and the GPU in its own terms: true round numbers, no flag of the CLI', async () => {
+    await page.addInitScript(() => {
+      const global = globalThis as unknown as {
+        benchTexts: string[];
+        document: { getElementById(id: string): object | null; addEventListener(type: string, run: () => void): void };
+        MutationObserver: new (run: () => void) => { observe(node: object, options: object): void };
+      };
+      global.benchTexts = [];
+      global.document.addEventListener('DOMContentLoaded', () => {
+        const status = global.document.getElementById('bench-status') as { textContent: string };
+        new global.MutationObserver(() => global.benchTexts.push(status.textContent)).observe(status, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
+    });
+    await open(`?bench=1&threads=2&seconds=1&backend=webgpu&header=${mainNet[0].hex}`);
+    await page.waitForSelector('#bench-status[data-done="complete"]', { timeout: 60_000 });
+    const texts = await page.evaluate(() => (globalThis as unknown as { benchTexts: string[] }).benchTexts);
+    // Two thread counts, three rounds: each round measures both, in turn (forwards, then backwards).
+    expect(texts).toEqual([
+      'Round 1 of 3: measuring 1 thread (measurement 1 of 6)…',
+      'Round 1 of 3: measuring 2 threads (measurement 2 of 6)…',
+      'Round 2 of 3: measuring 2 threads (measurement 3 of 6)…',
+      'Round 2 of 3: measuring 1 thread (measurement 4 of 6)…',
+      'Round 3 of 3: measuring 1 thread (measurement 5 of 6)…',
+      'Round 3 of 3: measuring 2 threads (measurement 6 of 6)…',
+      expect.stringMatching(/^Done: each row is the median of its 3 rounds of 333 ms \(1\.00 s per row in all/),
+    ]);
+    // Without a GPU here (--disable-gpu), the search on it says so in the page's words.
+    await page.click('#grind-button');
+    await page.waitForSelector('#grind-result:text-matches("^Could not search")', { timeout: 30_000 });
+    await expect(page.textContent('#grind-result')).resolves.toMatch(/^Could not search: WebGPU cannot be used here: /);
+    await expect(page.textContent('#bench-table')).resolves.toMatch(/not measured.*WebGPU cannot be used here/);
+    await expect(page.textContent('body')).resolves.not.toMatch(/--[a-z]/);
+  });
+
+  it('breaks hashes where it must and ordinary words never, on a phone and on a desktop', async () => {
+    // Every run of two or more letters outside hex (.hex) must sit on one line.
+    const brokenWords = `(() => {
+      const broken = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!parent || parent.closest('.hex') || parent.getClientRects().length === 0) continue;
+        for (const match of node.data.matchAll(/[A-Za-z]{2,}/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) broken.push(match[0]);
+        }
+      }
+      return broken;
+    })()`;
+    const widths = `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`;
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect(page.evaluate(brokenWords)).resolves.toEqual([]);
+      const [scroll, client] = await page.evaluate<number[]>(widths);
+      expect(scroll).toBeLessThanOrEqual(client);
+    }
+    await page.setViewportSize({ width: 360, height: 800 });
   });
 
   it('works from a sub-folder of a host too, as on GitHub Pages: every path is relative', async () => {

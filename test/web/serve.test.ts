@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Listening } from '../../src/web/http.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -86,6 +87,40 @@ describe('powlab serve', () => {
       expect(problems).toEqual([]);
     } finally {
       await browser?.close();
+    }
+  });
+
+  it('on 0.0.0.0, says it listens on every interface and gives a URL that works, not 127.0.0.1', async () => {
+    const wildcard = spawn(process.execPath, [BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--json'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: wildcard.stdout }).once('line', resolve);
+        wildcard.once('exit', () => reject(new Error('powlab serve exited before it printed its address')));
+      });
+      const listening = JSON.parse(line) as Listening & { url: string };
+      expect(listening).toMatchObject({ host: '0.0.0.0', everyInterface: true });
+      expect(new URL(listening.url).hostname).toBe('localhost');
+      expect(listening.urls.map((url) => new URL(url.url).hostname)).not.toContain('127.0.0.1');
+      for (const { url: each } of listening.urls) await expect(get(each)).resolves.toMatchObject({ status: 200 });
+      // From another machine's address the page loads but is no secure context, so it cannot mine: it says so.
+      const remote = listening.urls.find((url) => !url.loopback);
+      if (remote) {
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+        try {
+          const page = await browser.newPage();
+          await page.goto(remote.url);
+          await page.waitForSelector('#isolation:text-matches("secure context")', { timeout: 20_000 });
+          await expect(page.isEnabled('#start')).resolves.toBe(false);
+        } finally {
+          await browser.close();
+        }
+      }
+    } finally {
+      const exit = new Promise((resolve) => wildcard.once('exit', resolve));
+      wildcard.kill('SIGINT');
+      await exit;
     }
   });
 
