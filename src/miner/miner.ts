@@ -417,7 +417,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private onMessage(slot: WorkerSlot<W>, message: FromWorker): void {
     switch (message.type) {
       case 'found':
-        return this.onFound(message.jobKey, message.nonce);
+        return this.onFound(message.jobKey, message.nonce, message.hashedAfter);
       case 'best':
         return this.onBest(message.jobKey, message.nonce);
       case 'rangeDone':
@@ -425,7 +425,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     }
   }
 
-  private onFound(jobKey: number, nonce: number): void {
+  private onFound(jobKey: number, nonce: number, hashedAfter: number): void {
     const job = this.ranges.jobFor(jobKey);
     if (!job || (this.halted && job.work.stopOnFind)) return;
     const header = withNonce(job.header, nonce);
@@ -446,7 +446,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       nonce,
       header,
       hash,
-      hashes: reading.hashes - this.hashesAtWorkSet,
+      // The worker counted its hashes up to here before telling of the find; those past the find are work, not hashes to it.
+      hashes: reading.hashes - this.hashesAtWorkSet - hashedAfter,
       seconds: (performance.now() - this.workSetAt) / 1000,
     });
   }

@@ -5,7 +5,8 @@
  * not change under a range being scanned.
  */
 import { WebGpuScanner, type OpenedGpu } from '../hash/webgpu.js';
-import { GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
+import { expectedHashes, limbsToTarget } from '../core/target.js';
+import { dispatchLimitFor, GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
 import type { FromWorker, JobMessage, RangeMessage, ToWorker, WorkerInit } from './protocol.js';
 import { heldJob, rangeDone, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
 import { ChunkSizer } from './scan.js';
@@ -65,7 +66,8 @@ export async function startGpuWorker(
     const current = job;
     if (!current || current.key !== message.jobKey) return post(rangeDone(message));
     const hooks = rangeHooks(memory, current, message, post, () => scanner.setTopLimb(scanLimbs(current)[0]));
-    const outcome = await scanRangeOnGpu(scanner, message.start, message.count, hooks, sizer);
+    const limit = dispatchLimitFor(expectedHashes(limbsToTarget(current.targetLimbs)), message.stopOnFind);
+    const outcome = await scanRangeOnGpu(scanner, message.start, message.count, hooks, sizer, limit);
     post(rangeDone(message, outcome));
   };
 

@@ -49,8 +49,12 @@ export type FromWorker =
   | { type: 'ready'; backend: BackendName; adapter?: GpuAdapterInfo; hashrate?: number }
   /** The GPU worker found no device to run on (the reason is one line); it ends after saying so. */
   | { type: 'unavailable'; reason: string }
-  /** A nonce whose hash meets the job's target. */
-  | { type: 'found'; jobKey: number; rangeId: number; nonce: number }
+  /**
+   * A nonce whose hash meets the job's target. `hashedAfter`: nonces after it that were hashed too,
+   * in the same GPU dispatch (a dispatch is not stopped midway; a CPU scan stops at the find, so 0).
+   * They are work done, already in the worker's progress count, but not hashes towards this find.
+   */
+  | { type: 'found'; jobKey: number; rangeId: number; nonce: number; hashedAfter: number }
   /** A nonce whose hash beats the best so far without meeting the target. */
   | { type: 'best'; jobKey: number; nonce: number }
   /** The range ended: all hashed, or stopped with `next` the first nonce not hashed. */

@@ -74,10 +74,10 @@ export function rangeHooks(
       Atomics.add(memory.progress, memory.index, BigInt(hashes));
       Atomics.store(memory.positions, memory.index, next >>> 0);
     },
-    hit: (nonce) => {
+    hit: (nonce, hashedAfter) => {
       sha256dFromMidstate(job.midstate, job.tail, nonce, digest);
       if (digestMeetsTarget(digest, job.targetLimbs)) {
-        post({ type: 'found', jobKey: job.key, rangeId: range.rangeId, nonce });
+        post({ type: 'found', jobKey: job.key, rangeId: range.rangeId, nonce, hashedAfter });
         return range.stopOnFind;
       }
       if (!digestMeetsTarget(digest, job.bestLimbs)) return false;

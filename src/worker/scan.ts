@@ -11,10 +11,12 @@ export interface ScanHooks {
   /** `hashes` more were done; `next` is the next nonce to hash. */
   progress(hashes: number, next: number): void;
   /**
-   * The backend returned `nonce` (its hash meets the scan limbs). Return true to end the range there,
-   * false to go on with the nonce after it.
+   * The backend returned `nonce` (its hash meets the scan limbs), after `hashedAfter` more nonces were
+   * hashed past it (a GPU dispatch runs whole). Progress up to the end of what was hashed is published
+   * before this call, so a find is never told before its hashes are counted. Return true to end the
+   * range there, false to go on.
    */
-  hit(nonce: number): boolean;
+  hit(nonce: number, hashedAfter: number): boolean;
   /** The last chunk kept the core busy for `busyMs`: rest if throttled. */
   rest(busyMs: number): void;
 }
@@ -80,7 +82,7 @@ export function scanRange(
     next += done;
     hooks.progress(done, next);
     if (hit < 0) sizer.adjust(busyMs);
-    if (hit >= 0 && hooks.hit(hit)) return { next, hashes, stopped: true };
+    if (hit >= 0 && hooks.hit(hit, 0)) return { next, hashes, stopped: true };
     hooks.rest(busyMs);
   }
   return { next, hashes, stopped: false };

@@ -141,9 +141,14 @@ describe.skipIf(packageMissing)('GPU worker', () => {
     const target = (1n << 250n) - 1n;
     post(gpu, { type: 'job', jobKey: 2, header, targetLimbs: targetToLimbs(target), bestLimbs: new Uint32Array(8) });
     post(gpu, { type: 'range', jobKey: 2, rangeId: 2, start: 1000, count: 100_000, epoch: 0, stopOnFind: true });
+    const progressBefore = gpu.progress[0];
     const found = await gpu.next('found');
+    // The find's whole dispatch is counted before the find is told: a Miner reading the count then never sees 0.
+    const countedAtFind = gpu.progress[0] - progressBefore;
     const done = await gpu.next('rangeDone');
-    expect(done).toMatchObject({ rangeId: 2, next: found.nonce + 1, hashes: found.nonce + 1 - 1000, stopped: true });
+    const dispatchEnd = found.nonce + 1 + found.hashedAfter;
+    expect(done).toMatchObject({ rangeId: 2, next: dispatchEnd, hashes: dispatchEnd - 1000, stopped: true });
+    expect(countedAtFind).toBe(BigInt(dispatchEnd - 1000));
   });
 
   it('abandons a range once the epoch moves', async () => {
