@@ -4,7 +4,7 @@ import { Errors } from '../errors.js';
 import { parsePoolUrl } from '../sources/stratum/client.js';
 import { PoolMining, type ShareReport } from '../sources/stratum/mining.js';
 import type { MineArgs } from './mine-options.js';
-import { checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
+import { adapterJson, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
 import { paint, printJson } from './output.js';
 import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { version } from './version.js';
@@ -47,7 +47,7 @@ export async function mineInPool(args: MineArgs): Promise<void> {
     args,
     source: pool,
     headline: (session) => `mining for the pool at ${where} as ${user}: ${session.threads} × ${session.backend}`,
-    found: ({ result }) => report(result, args.json),
+    found: ({ result, adapter }) => report({ ...result, ...adapterJson(adapter) }, args.json),
     summary: (summary) => {
       const { stats } = summary;
       // What the pool can tell of our hashrate: each accepted share stands for difficulty × 2^32 hashes on average.

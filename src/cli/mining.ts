@@ -8,6 +8,7 @@ import type { Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
 import type { Dashboard } from '../dashboard/server.js';
 import { Errors } from '../errors.js';
+import type { GpuAdapterInfo } from '../hash/webgpu.js';
 import type { MinerStats } from '../miner/miner.js';
 import { checkBackend, checkThreads, checkThrottle } from '../miner/options.js';
 import type { Work } from '../miner/work.js';
@@ -154,6 +155,11 @@ export function stoppedPrefix(summary: SessionSummary): string {
   return `stopped (${summary.reason === 'failed' ? summary.error?.message : summary.reason}): `;
 }
 
+/** For a result or summary in JSON: the GPU's adapter, as it reports itself, when the GPU hashed. */
+export function adapterJson(adapter: GpuAdapterInfo | null): { adapter?: GpuAdapterInfo } {
+  return adapter ? { adapter } : {};
+}
+
 /** The summary's JSON fields every mining command shares. */
 export function summaryJson(summary: SessionSummary): Record<string, unknown> {
   const { stats } = summary;
@@ -169,6 +175,7 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
     backend: stats.backend,
     threads: stats.threads,
     workersReplaced: stats.workersReplaced,
+    ...adapterJson(stats.gpu),
   };
 }
 

@@ -17,8 +17,8 @@ import {
 import { Errors, PowlabError } from '../errors.js';
 import { Emitter } from '../events.js';
 import type { BackendName } from '../hash/backend.js';
-import { calibrateBackends } from '../hash/calibrate.js';
-import { describeAdapter, runsOnTheCpu, type GpuAdapterInfo } from '../hash/webgpu.js';
+import { chooseFastestBackend } from '../hash/calibrate.js';
+import { describeAdapter, softwareNote, type GpuAdapterInfo } from '../hash/webgpu.js';
 import {
   CONTROL_EPOCH,
   CONTROL_SLOTS,
@@ -28,6 +28,7 @@ import {
   type WorkerInit,
 } from '../worker/protocol.js';
 import { bestHashFrom, isBetter, type BestHash } from './best.js';
+import { CALIBRATION_MS, describeMeasurement, measureRunning, type Measurement } from './measure.js';
 import { HashrateMeter } from './meter.js';
 import { checkBackend, checkThreads, checkThrottle } from './options.js';
 import { RangeScheduler, type HeaderJob } from './ranges.js';
@@ -104,8 +105,6 @@ export interface MinerEvents<W extends Work> {
 
 const SAMPLE_MS = 250;
 
-const formatRate = (hashesPerSecond: number) => `${(hashesPerSecond / 1e6).toFixed(1)} MH/s`;
-
 export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private readonly control = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * CONTROL_SLOTS);
   private readonly controlView = new Int32Array(this.control);
@@ -173,8 +172,10 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   }
 
   /**
-   * Start the workers (and calibrate the backend when asked for 'auto'); resolves once all are ready.
-   * A GPU worker starts first, alone, so that 'auto' can measure it and drop it or the CPU workers.
+   * Start the workers (and calibrate when asked for 'auto'); resolves once all are ready. A GPU
+   * worker starts first, alone, so that its adapter is known before the CPU workers start. 'auto'
+   * never mines on a software renderer (the CPU's own cores under another name); beside a hardware
+   * GPU it measures the CPU workers alone and with the GPU, as mining will run them, and keeps the faster.
    */
   static async start<W extends Work = Work>(options: MinerOptions): Promise<Miner<W>> {
     const throttle = checkThrottle(options.throttle ?? 100);
@@ -188,46 +189,63 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
           'threads',
           'counts CPU workers; --backend webgpu mines on the GPU alone (--gpu adds it beside CPU workers)',
         );
-      return Miner.launch<W>(new Miner<W>(options.host, ['webgpu'], throttle, best));
+      const gpuMiner = await Miner.launch<W>(new Miner<W>(options.host, ['webgpu'], throttle, best));
+      if (gpuMiner.gpu?.software) gpuMiner.gpuNote = softwareNote(gpuMiner.gpu);
+      return gpuMiner;
     }
     const threads = checkThreads(options.threads ?? options.host.defaultThreads, options.host.defaultThreads);
-    const calibration = requested === 'auto' ? await calibrateBackends() : undefined;
-    const backend = calibration?.backend ?? (requested as BackendName);
+    const backend = requested === 'auto' ? await chooseFastestBackend() : requested;
     const cpuBackends = Array.from({ length: threads }, () => backend);
+    const cpuOnly = () => Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
     // --threads asks for CPU workers: 'auto' then chooses among CPU backends, and --gpu adds the GPU.
-    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined)))
-      return Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined))) return cpuOnly();
 
     const miner = new Miner<W>(options.host, ['webgpu', ...cpuBackends], throttle, best);
-    const [gpuSlot] = miner.slots;
     try {
-      await miner.spawn(gpuSlot);
+      await miner.spawn(miner.slots[0]);
     } catch (error) {
       await miner.close();
       if (options.gpu === true || !(error instanceof PowlabError)) throw error;
-      const cpuMiner = await Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+      const cpuMiner = await cpuOnly();
       cpuMiner.gpuNote = `not using the GPU: ${error.message.replace(/^--backend: webgpu is unavailable: /, '')}`;
       return cpuMiner;
     }
-    if (options.gpu === undefined && calibration) {
-      const cpuRate = (calibration.rates[backend] ?? 0) * threads;
-      const gpuRate = gpuSlot.rate;
-      const named = `${describeAdapter(miner.gpu!)} at ${formatRate(gpuRate)}`;
-      const software = runsOnTheCpu(miner.gpu!);
-      // A software GPU must beat every core it takes; a real one, the one core that feeds it.
-      if (software ? gpuRate <= cpuRate : gpuRate <= cpuRate / threads) {
-        await miner.close();
-        const cpuMiner = await Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
-        cpuMiner.gpuNote = `not using the GPU: ${named} is slower than ${threads} × ${backend} at ${formatRate(cpuRate)}`;
-        return cpuMiner;
-      }
-      if (software) {
-        // A software GPU hashes on these same cores: CPU workers beside it would only take its time.
-        miner.slots.splice(1);
-        miner.gpuNote = `mining on the GPU alone: ${named}, faster than ${threads} × ${backend} at ${formatRate(cpuRate)} on the same cores`;
-      } else miner.gpuNote = `mining on the GPU too: ${named}`;
-    } else miner.gpuNote = `mining on the GPU too: ${describeAdapter(miner.gpu!)}`;
-    return Miner.launch<W>(miner);
+    const adapter = miner.gpu!;
+    if (options.gpu === true) {
+      miner.gpuNote = adapter.software
+        ? `mining on the CPU workers and ${softwareNote(adapter)}`
+        : `mining on the GPU too: ${describeAdapter(adapter)}`;
+      return Miner.launch<W>(miner);
+    }
+    if (adapter.software) {
+      await miner.close();
+      const cpuMiner = await cpuOnly();
+      cpuMiner.gpuNote = `not using the GPU: ${softwareNote(adapter)} (--backend webgpu runs on it all the same)`;
+      return cpuMiner;
+    }
+    return Miner.fasterOf(await cpuOnly(), await Miner.launch<W>(miner));
+  }
+
+  /** Measure the CPU workers alone, then with the GPU beside them, as mining runs them; keep the faster, close the other. */
+  private static async fasterOf<W extends Work>(cpuMiner: Miner<W>, withGpu: Miner<W>): Promise<Miner<W>> {
+    let alone: Measurement;
+    let together: Measurement;
+    try {
+      alone = await measureRunning(cpuMiner, CALIBRATION_MS);
+      together = await measureRunning(withGpu, CALIBRATION_MS);
+    } catch (error) {
+      await Promise.all([cpuMiner.close(), withGpu.close()]);
+      throw error;
+    }
+    const named = describeAdapter(withGpu.gpu!);
+    if (together.hashrate > alone.hashrate) {
+      await cpuMiner.close();
+      withGpu.gpuNote = `mining on the GPU too: ${named}; ${describeMeasurement(together)}, against ${describeMeasurement(alone)}`;
+      return withGpu;
+    }
+    await withGpu.close();
+    cpuMiner.gpuNote = `not using the GPU: ${named} adds nothing; ${describeMeasurement(together)}, against ${describeMeasurement(alone)}`;
+    return cpuMiner;
   }
 
   /** Spawn every slot not yet started; on any failure, close and throw. */
