@@ -117,10 +117,26 @@ export async function openAdapter(
 }
 
 /**
+ * What the GPU worker needs of a device: a job, a bound to filter by, and the candidates of a range.
+ * WebGpuScanner is one, on a device in this thread; in Node the device lives in a process of its
+ * own (src/hash/webgpu-node.ts), and a stand-in forwards these calls to it.
+ */
+export interface GpuScanner {
+  readonly adapter: GpuAdapterInfo;
+  setJob(job: ScanJob): void;
+  /** Loosen or tighten the filter's bound without a new job (the best-so-far bar moves). */
+  setTopLimb(topLimb: number): void;
+  /** Every nonce of start..start+count-1 (start + count <= 2^32) whose hash's top 32 bits are at most the bound, ascending. */
+  candidates(start: number, count: number): Promise<number[]>;
+  /** True when the nonce's whole hash meets the job's target (the reference hash decides). */
+  meetsTarget(nonce: number): boolean;
+}
+
+/**
  * The kernel on one device. `candidates` hands back every nonce of a range whose hash's top 32 bits
  * pass the job's bound; `scan` is the scan-a-range interface, asynchronous.
  */
-export class WebGpuScanner {
+export class WebGpuScanner implements GpuScanner {
   readonly name = 'webgpu';
   readonly adapter: GpuAdapterInfo;
   readonly shape: KernelShape;

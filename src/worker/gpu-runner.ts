@@ -4,7 +4,7 @@
  * scanned in an async loop, and messages that arrive meanwhile wait their turn in order: a job must
  * not change under a range being scanned.
  */
-import { WebGpuScanner, type OpenedGpu } from '../hash/webgpu.js';
+import type { GpuScanner } from '../hash/webgpu.js';
 import { expectedHashes, limbsToTarget } from '../core/target.js';
 import { dispatchLimitFor, GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
 import type { FromWorker, JobMessage, RangeMessage, ToWorker, WorkerInit } from './protocol.js';
@@ -15,7 +15,7 @@ import { ChunkSizer } from './scan.js';
 const MEASURE_MS = 150;
 
 /** Hashes per second on a job no hash meets, in dispatches that double until MEASURE_MS has passed. */
-async function measureHashrate(scanner: WebGpuScanner): Promise<number> {
+async function measureHashrate(scanner: GpuScanner): Promise<number> {
   scanner.setJob({
     header: new Uint8Array(80),
     midstate: new Uint32Array(8),
@@ -41,12 +41,12 @@ async function measureHashrate(scanner: WebGpuScanner): Promise<number> {
 export async function startGpuWorker(
   init: WorkerInit,
   post: (message: FromWorker) => void,
-  openGpu: () => Promise<OpenedGpu>,
+  openScanner: () => Promise<GpuScanner>,
 ): Promise<((message: ToWorker) => void) | null> {
-  let scanner: WebGpuScanner;
+  let scanner: GpuScanner;
   let hashrate: number;
   try {
-    scanner = await WebGpuScanner.open(await openGpu());
+    scanner = await openScanner();
     hashrate = await measureHashrate(scanner);
   } catch (error) {
     post({ type: 'unavailable', reason: error instanceof Error ? error.message.split('\n')[0] : String(error) });

@@ -8,7 +8,6 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
 import { digestMeetsTarget, hashToBigInt, targetToLimbs } from '../../src/core/target.js';
-import { prepareGpuEnvironment } from '../../src/hash/webgpu-node.js';
 import {
   CONTROL_EPOCH,
   CONTROL_SLOTS,
@@ -47,7 +46,6 @@ function startGpuWorker(env: NodeJS.ProcessEnv = process.env): Harness {
     progress: new SharedArrayBuffer(8),
     positions: new SharedArrayBuffer(4),
   };
-  prepareGpuEnvironment(); // as the Miner does before it starts the GPU worker
   const control = new Int32Array(init.control);
   Atomics.store(control, CONTROL_THROTTLE, 100);
   const worker = new Worker(GPU_WORKER, { workerData: init, env });
