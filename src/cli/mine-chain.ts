@@ -9,6 +9,7 @@ import type { MineArgs } from './mine-options.js';
 import {
   adapterJson,
   bestSummary,
+  throttleSummary,
   checkDashboardArgs,
   oddsSummary,
   runMining,
@@ -59,7 +60,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, tip: chain.store.height });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}${throttleSummary(stats)}`,
         args.json,
       );
     },

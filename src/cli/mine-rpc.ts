@@ -18,6 +18,7 @@ import {
   say,
   stoppedPrefix,
   summaryJson,
+  throttleSummary,
 } from './mining.js';
 import { paint, printJson } from './output.js';
 import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
@@ -67,7 +68,7 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, node: client.display });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}${throttleSummary(stats)}`,
         args.json,
       );
     },

@@ -55,7 +55,8 @@ export const engineOptions = {
     requiresArg: true,
     default: '100',
     coerce: numberArg('throttle', checkThrottle),
-    describe: 'percent of each core to use (1-100), for a laptop on battery or running hot',
+    describe:
+      'percent of the time each worker hashes (1-100); it rests the rest. For a laptop on battery or running hot; the summary gives the share measured',
     group: 'Engine:',
   },
   json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout, and a summary last' },
@@ -149,6 +150,12 @@ export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string 
   return `; next ${find} expected in ${formatDuration(odds.expectedSeconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(odds.chanceWithinHour)} chance within an hour)`;
 }
 
+/** For a summary: what --throttle did, when it was given: the share of the time the workers hashed, measured. */
+export function throttleSummary(stats: MinerStats): string {
+  if (stats.throttle >= 100) return '';
+  return `; throttled to ${stats.throttle}%: the workers hashed ${Math.round(stats.dutyCycle * 100)}% of the time (the hashrate falls by less where a resting core lets its neighbour or its clock speed up)`;
+}
+
 /** "stopped (why): " before a summary, or nothing when the run did what it was asked. */
 export function stoppedPrefix(summary: SessionSummary): string {
   if (summary.reason === 'blocks reached') return '';
@@ -174,6 +181,8 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
     bestDifficulty: stats.sessionBest?.difficulty ?? null,
     backend: stats.backend,
     threads: stats.threads,
+    throttle: stats.throttle,
+    dutyCycle: stats.dutyCycle,
     workersReplaced: stats.workersReplaced,
     ...adapterJson(stats.gpu),
   };

@@ -69,6 +69,12 @@ export interface MinerStats {
   gpu: GpuAdapterInfo | null;
   threads: number;
   throttle: number;
+  /**
+   * The share of the run's time the workers spent hashing, over all of them (0..1): what --throttle
+   * sets. The hashrate need not follow it: a core with a sibling at rest, or with room to clock up,
+   * hashes faster while it works.
+   */
+  dutyCycle: number;
   elapsedSeconds: number;
   hashes: number;
   hashrate: number;
@@ -112,6 +118,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private readonly progressView: BigInt64Array;
   private readonly positions: SharedArrayBuffer;
   private readonly positionsView: Uint32Array;
+  private readonly busy: SharedArrayBuffer;
+  private readonly busyView: BigInt64Array;
   private readonly slots: WorkerSlot<W>[];
   private readonly meter: HashrateMeter;
   private readonly sampler: ReturnType<typeof setInterval>;
@@ -121,6 +129,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
 
   private nextRangeId = 0;
   private workSetAt = 0;
+  private firstWorkAt?: number;
   /** The current work's expected hashes and difficulty: bigint divisions, done once per work rather than per stats() call. */
   private workOdds = { expectedHashes: 0, difficulty: 0 };
   private hashesAtWorkSet = 0;
@@ -151,6 +160,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.progressView = new BigInt64Array(this.progress);
     this.positions = new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT * slotBackends.length);
     this.positionsView = new Uint32Array(this.positions);
+    this.busy = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT * slotBackends.length);
+    this.busyView = new BigInt64Array(this.busy);
     Atomics.store(this.controlView, CONTROL_THROTTLE, throttle);
     this.slots = slotBackends.map((backend, index) => new WorkerSlot<W>(index, backend));
     this.best = best;
@@ -266,6 +277,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.halted = false;
     this.exhaustedReported = false;
     this.workSetAt = performance.now();
+    this.firstWorkAt ??= this.workSetAt;
     this.hashesAtWorkSet = this.meter.reading().hashes;
     this.workOdds = {
       expectedHashes: expectedHashes(work.target),
@@ -302,6 +314,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       gpu: this.gpu,
       threads: this.threads,
       throttle: Atomics.load(this.controlView, CONTROL_THROTTLE),
+      dutyCycle: this.dutyCycle(),
       elapsedSeconds: reading.elapsedSeconds,
       hashes: reading.hashes,
       hashrate: reading.hashrate,
@@ -331,6 +344,14 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     };
   }
 
+  /** Busy time over the time since the first work, for all workers together. */
+  private dutyCycle(): number {
+    const seconds = this.firstWorkAt === undefined ? 0 : (performance.now() - this.firstWorkAt) / 1000;
+    if (!(seconds > 0)) return 0;
+    const busySeconds = this.busyView.reduce((sum, micros) => sum + Number(micros), 0) / 1e6;
+    return Math.min(1, busySeconds / (seconds * this.slots.length));
+  }
+
   /** End one worker abruptly, as a crash would: its range is redone by a fresh worker (fault injection for the lab). */
   async crashWorker(index: number): Promise<void> {
     const thread = this.slots[index]?.thread;
@@ -358,6 +379,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       control: this.control,
       progress: this.progress,
       positions: this.positions,
+      busy: this.busy,
     };
     return new Promise((resolve, reject) => {
       let thread: MinerThread | undefined;

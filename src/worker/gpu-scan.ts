@@ -52,7 +52,7 @@ export async function scanRangeOnGpu(
     // The whole dispatch was hashed, the nonces after a find included: counted before any find is told.
     hashes += chunk;
     next += chunk;
-    hooks.progress(chunk, next);
+    hooks.progress(chunk, next, busyMs);
     for (const nonce of candidates) if (hooks.hit(nonce, next - nonce - 1)) return { next, hashes, stopped: true };
     hooks.rest(busyMs);
   }

@@ -7,7 +7,7 @@ import type { GpuAdapterInfo } from '../hash/webgpu.js';
 
 /** Slots of the shared Int32Array `control`. */
 export const CONTROL_EPOCH = 0; // bumped by the controller to stop every range dispatched before it
-export const CONTROL_THROTTLE = 1; // percent of each core a worker may use, 1..100
+export const CONTROL_THROTTLE = 1; // percent of its time a worker may spend hashing, 1..100
 export const CONTROL_SLOTS = 2;
 
 export interface WorkerInit {
@@ -19,6 +19,8 @@ export interface WorkerInit {
   progress: SharedArrayBuffer;
   /** Uint32Array(threads): the next nonce each worker will hash in its current range. */
   positions: SharedArrayBuffer;
+  /** BigInt64Array(threads): microseconds each worker has spent hashing, ever (its rests when throttled left out). */
+  busy: SharedArrayBuffer;
 }
 
 export interface JobMessage {

@@ -45,6 +45,7 @@ function startGpuWorker(env: NodeJS.ProcessEnv = process.env): Harness {
     control: new SharedArrayBuffer(4 * CONTROL_SLOTS),
     progress: new SharedArrayBuffer(8),
     positions: new SharedArrayBuffer(4),
+    busy: new SharedArrayBuffer(8),
   };
   const control = new Int32Array(init.control);
   Atomics.store(control, CONTROL_THROTTLE, 100);
