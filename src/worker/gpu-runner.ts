@@ -11,11 +11,14 @@ import type { FromWorker, JobMessage, RangeMessage, ToWorker, WorkerInit } from 
 import { heldJob, rangeDone, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
 import { ChunkSizer } from './scan.js';
 
-/** How long the worker hashes a throwaway job on starting, to tell the Miner its speed. */
-const MEASURE_MS = 150;
+/** How long the worker hashes a throwaway job on starting, to size its first dispatches and ranges. */
+const PROBE_MS = 150;
 
-/** Hashes per second on a job no hash meets, in dispatches that double until MEASURE_MS has passed. */
-async function measureHashrate(scanner: GpuScanner): Promise<number> {
+/**
+ * The device's speed alone, in dispatches that double until PROBE_MS has passed: it sizes the first
+ * dispatches and ranges, and is never shown as a hashrate (measure.ts measures that, as mining runs).
+ */
+async function probeSpeed(scanner: GpuScanner): Promise<number> {
   scanner.setJob({
     header: new Uint8Array(80),
     midstate: new Uint32Array(8),
@@ -26,7 +29,7 @@ async function measureHashrate(scanner: GpuScanner): Promise<number> {
   let hashes = 0;
   let chunk = GPU_CHUNKS.initial;
   const began = performance.now();
-  while (performance.now() - began < MEASURE_MS && hashes + chunk <= 2 ** 32) {
+  while (performance.now() - began < PROBE_MS && hashes + chunk <= 2 ** 32) {
     await scanner.candidates(hashes, chunk);
     hashes += chunk;
     chunk *= 2;
@@ -47,7 +50,7 @@ export async function startGpuWorker(
   let hashrate: number;
   try {
     scanner = await openScanner();
-    hashrate = await measureHashrate(scanner);
+    hashrate = await probeSpeed(scanner);
   } catch (error) {
     post({ type: 'unavailable', reason: error instanceof Error ? error.message.split('\n')[0] : String(error) });
     return null;
