@@ -41,7 +41,8 @@ export const engineOptions = {
     requiresArg: true,
     default: 'auto',
     coerce: checkBackend,
-    describe: 'hashing backend: auto (the fastest, by a short calibration), noble, js, wasm, or webgpu (the GPU alone)',
+    describe:
+      'hashing backend: auto (the fastest CPU backend, with a hardware GPU beside it where measured faster; never a software renderer), noble, js, wasm, or webgpu (the GPU alone)',
     group: 'Engine:',
   },
   gpu: {

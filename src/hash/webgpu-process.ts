@@ -12,6 +12,9 @@ const firstLine = (error: unknown) => (error instanceof Error ? error.message.sp
 
 // The parent gone (its thread ended, or the whole program): nothing is left to hash for.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent stops its workers in order, and this process
+// ends with them, rather than dying under a dispatch the parent still waits on.
+process.on('SIGINT', () => {});
 
 let scanner: WebGpuScanner;
 try {
