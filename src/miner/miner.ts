@@ -121,7 +121,9 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private readonly busy: SharedArrayBuffer;
   private readonly busyView: BigInt64Array;
   private readonly slots: WorkerSlot<W>[];
-  private readonly meter: HashrateMeter;
+  private meter: HashrateMeter;
+  /** Each worker's progress and busy counters when counting (re)started: a calibration's hashes are not the run's. */
+  private countedFrom = { progress: [] as number[], busyMicros: 0 };
   private readonly sampler: ReturnType<typeof setInterval>;
   private readonly ranges = new RangeScheduler<W>(() => {
     for (const slot of this.slots) slot.coverage.reset();
@@ -138,6 +140,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private exhaustedReported = false;
   private idleWaiters: ((stopMs: number) => void)[] = [];
   private best: BestHash | null;
+  /** The best known when the Miner started, to forget a calibration's bests by. */
+  private readonly bestBefore: BestHash | null;
   private sessionBest: BestHash | null = null;
   private bestLimbs: Uint32Array;
   private closing = false;
@@ -165,9 +169,10 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     Atomics.store(this.controlView, CONTROL_THROTTLE, throttle);
     this.slots = slotBackends.map((backend, index) => new WorkerSlot<W>(index, backend));
     this.best = best;
+    this.bestBefore = best;
     // Workers report each hash that beats this run's best, so the run's best is known as well as the all-time one.
     this.bestLimbs = targetToLimbs(MAX_TARGET);
-    this.meter = new HashrateMeter(() => Array.from(this.progressView, Number));
+    this.meter = this.countFromNow();
     this.sampler = setInterval(() => this.meter.sample(), SAMPLE_MS);
     (this.sampler as { unref?: () => void }).unref?.();
   }
@@ -234,7 +239,15 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       cpuMiner.gpuNote = `not using the GPU: ${softwareNote(adapter)} (--backend webgpu runs on it all the same)`;
       return cpuMiner;
     }
-    return Miner.fasterOf(await cpuOnly(), await Miner.launch<W>(miner));
+    const cpuMiner = await cpuOnly();
+    let withGpu: Miner<W>;
+    try {
+      withGpu = await Miner.launch<W>(miner);
+    } catch (error) {
+      await cpuMiner.close();
+      throw error;
+    }
+    return Miner.fasterOf(cpuMiner, withGpu);
   }
 
   /** Measure the CPU workers alone, then with the GPU beside them, as mining runs them; keep the faster, close the other. */
@@ -249,6 +262,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       throw error;
     }
     const named = describeAdapter(withGpu.gpu!);
+    for (const miner of [cpuMiner, withGpu]) miner.forgetCalibration();
     if (together.hashrate > alone.hashrate) {
       await cpuMiner.close();
       withGpu.gpuNote = `mining on the GPU too: ${named}; ${describeMeasurement(together)}, against ${describeMeasurement(alone)}`;
@@ -344,11 +358,32 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     };
   }
 
+  /** The hashes, time and best hashes of a calibration's job, which no one asked for, are not the run's. */
+  private forgetCalibration(): void {
+    this.meter = this.countFromNow();
+    this.sessionBest = null;
+    this.best = this.bestBefore;
+    this.bestLimbs = targetToLimbs(MAX_TARGET);
+  }
+
+  /** A meter that counts from now, and the duty cycle with it: what came before is not the run's. */
+  private countFromNow(): HashrateMeter {
+    this.countedFrom = {
+      progress: Array.from(this.progressView, Number),
+      busyMicros: this.busyView.reduce((sum, micros) => sum + Number(micros), 0),
+    };
+    this.firstWorkAt = undefined;
+    return new HashrateMeter(() =>
+      Array.from(this.progressView, (hashes, i) => Number(hashes) - this.countedFrom.progress[i]),
+    );
+  }
+
   /** Busy time over the time since the first work, for all workers together. */
   private dutyCycle(): number {
     const seconds = this.firstWorkAt === undefined ? 0 : (performance.now() - this.firstWorkAt) / 1000;
     if (!(seconds > 0)) return 0;
-    const busySeconds = this.busyView.reduce((sum, micros) => sum + Number(micros), 0) / 1e6;
+    const busySeconds =
+      (this.busyView.reduce((sum, micros) => sum + Number(micros), 0) - this.countedFrom.busyMicros) / 1e6;
     return Math.min(1, busySeconds / (seconds * this.slots.length));
   }
 
