@@ -22,7 +22,6 @@ import { findPreset } from '../economics/figures.js';
 import { explainBlock } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import { useWasmModules, type WasmModuleBytes } from '../hash/wasm.js';
-import { runsOnTheCpu } from '../hash/webgpu.js';
 import { runBench, type BenchOptions } from '../miner/bench.js';
 import type { MinerStats } from '../miner/miner.js';
 import { MAX_THREADS_PER_CORE } from '../miner/options.js';
@@ -458,7 +457,7 @@ async function bench(most: number, seconds: number): Promise<void> {
         [
           !adapter
             ? 'WebGPU'
-            : runsOnTheCpu(adapter)
+            : adapter.software
               ? `WebGPU in software, on the CPU: ${adapter.name}`
               : `WebGPU: ${adapter.name}`,
           formatHashrate(result.hashrate),

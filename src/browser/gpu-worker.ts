@@ -1,6 +1,7 @@
 /** The GPU's Web Worker: the GPU worker life (src/worker/gpu-runner.ts) on the browser's WebGPU. */
 import type { ToWorker } from '../worker/protocol.js';
 import { startGpuWorker } from '../worker/gpu-runner.js';
+import { WebGpuScanner } from '../hash/webgpu.js';
 import { openBrowserGpu } from './gpu.js';
 import type { WebWorkerStart } from './threads.js';
 
@@ -15,7 +16,8 @@ const early: ToWorker[] = [];
 
 scope.onmessage = (event: MessageEvent<WebWorkerStart>) => {
   scope.onmessage = (later: MessageEvent<ToWorker>) => (handle ? handle(later.data) : early.push(later.data));
-  void startGpuWorker(event.data.init, (message) => scope.postMessage(message), openBrowserGpu).then((started) => {
+  const openScanner = async () => WebGpuScanner.open(await openBrowserGpu());
+  void startGpuWorker(event.data.init, (message) => scope.postMessage(message), openScanner).then((started) => {
     // Without a device the worker has said why; it ends, and the Miner decides what that means.
     if (!started) return scope.close();
     handle = started;

@@ -5,8 +5,7 @@ export const benchOptions = {
   backends: {
     type: 'string',
     requiresArg: true,
-    default: 'noble,js,wasm',
-    describe: 'comma-separated backends to measure',
+    describe: 'comma-separated backends to measure (default: every backend; webgpu where an adapter opens)',
   },
   threads: { type: 'string', requiresArg: true, describe: 'comma-separated thread counts (default: 1 and every core)' },
   // Rounds of half a second: long enough that a quiet laptop's rounds agree within a few percent.

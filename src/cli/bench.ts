@@ -9,6 +9,7 @@ import { nodeThreads } from '../worker/node-threads.js';
 import { describeMachine } from './machine.js';
 import { interruptSignal } from './mining.js';
 import { formatHashrate } from '../format/numbers.js';
+import { softwareNote } from '../hash/webgpu.js';
 import { paint, printJson, StatusLine } from './output.js';
 
 function parseList<T>(option: string, text: string, parse: (item: string) => T): T[] {
@@ -20,10 +21,14 @@ function parseList<T>(option: string, text: string, parse: (item: string) => T):
 
 export function benchPlan(args: BenchArgs): {
   backends: BackendName[];
+  optional: BackendName[];
   threads: number[];
   seconds: number;
   rounds: number;
 } {
+  // Every backend by default, as the README says; the GPU only where an adapter opens.
+  if (args.backends === undefined)
+    return { ...benchPlan({ ...args, backends: BACKEND_NAMES.join(',') }), optional: ['webgpu'] };
   const backends = parseList('backends', args.backends, (name) => {
     if (!(BACKEND_NAMES as readonly string[]).includes(name))
       throw Errors.badOption('backends', `unknown backend ${name} (known: ${BACKEND_NAMES.join(', ')})`);
@@ -38,7 +43,7 @@ export function benchPlan(args: BenchArgs): {
     throw Errors.badOption('seconds', `must be more than 0 and at most 3600, got ${args.seconds}`);
   if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 100)
     throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${args.rounds}`);
-  return { backends, threads, seconds: args.seconds, rounds: args.rounds };
+  return { backends, optional: [], threads, seconds: args.seconds, rounds: args.rounds };
 }
 
 const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}x`);
@@ -50,7 +55,11 @@ function printTable(report: BenchReport): void {
     `${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`,
   );
   if (report.gpu)
-    out.write(`${paint('gpu', 'bold')}      ${report.gpu.name} (webgpu: one GPU worker, its row's threads)\n`);
+    out.write(
+      `${paint('gpu', 'bold')}      ${report.gpu.software ? softwareNote(report.gpu) : report.gpu.name} (webgpu: one GPU worker, its row's threads)\n`,
+    );
+  for (const { backend, reason } of report.notMeasured)
+    out.write(`${paint(backend, 'bold')}   not measured: ${reason}\n`);
   out.write(
     `${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`,
   );

@@ -10,7 +10,7 @@ import {
   formatNumber,
   scaleByThousands,
 } from '../format/numbers.js';
-import type { Measurement } from '../miner/measure.js';
+import { measuredOn, type Measurement } from '../miner/measure.js';
 import { paint, printJson } from './output.js';
 
 export interface EconomicsCommandArgs extends EconomicsArgs {
@@ -32,9 +32,7 @@ export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
 /** A readable table: the inputs with where each came from, then what follows from them. */
 function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Measurement | null): string {
   const from = (name: keyof ResolvedInputs['from']) => origin(inputs.from[name], inputs.asOf[name], inputs.preset);
-  const measured = measurement
-    ? `measured: ${measurement.threads} threads, ${measurement.backend}, ${formatDuration(measurement.seconds)}`
-    : '';
+  const measured = measurement ? measuredOn(measurement) : '';
   const preset = inputs.preset ? findPreset(inputs.preset) : undefined;
   const profit = result.profitPerDay;
   const rows: Row[] = [

@@ -1,7 +1,7 @@
 /** The walk-through `powlab explain` prints: the facts of src/explain in the order a miner meets them. */
 import type { BlockExplanation, OutputFacts } from '../explain/block.js';
 import type { explainHeader, FieldName, HeaderField, timeAtHashrate } from '../explain/header.js';
-import type { Measurement } from '../miner/measure.js';
+import { measuredOn, type Measurement } from '../miner/measure.js';
 import {
   formatBtc,
   formatChance,
@@ -115,9 +115,7 @@ export function renderExplanation(e: Explanation): string {
   );
 
   stepHeading(7, 'Difficulty and the odds');
-  const measured = e.measurement
-    ? `measured here for ${e.measurement.seconds.toFixed(1)} s on ${e.measurement.threads} thread${e.measurement.threads === 1 ? '' : 's'} (${e.measurement.backend} backend)`
-    : 'as given with --hashrate';
+  const measured = e.measurement ? measuredOn(e.measurement) : 'as given with --hashrate';
   say(
     `${INDENT}difficulty = difficulty-1 target / target = ${formatDifficulty(e.difficulty)}`,
     `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatChance(e.probabilityPerHash)}`,

@@ -42,6 +42,7 @@ export async function explain(args: ExplainArgs): Promise<void> {
             seconds: measurement.seconds,
             backend: measurement.backend,
             threads: measurement.threads,
+            adapter: measurement.adapter,
           },
         }
       : {}),

@@ -6,7 +6,17 @@ import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import type { MineArgs } from './mine-options.js';
-import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
+import {
+  adapterJson,
+  bestSummary,
+  throttleSummary,
+  checkDashboardArgs,
+  oddsSummary,
+  runMining,
+  say,
+  stoppedPrefix,
+  summaryJson,
+} from './mining.js';
 import { paint, printJson } from './output.js';
 import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
@@ -38,8 +48,8 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
     source: chain,
     headline: (session) =>
       `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(chain.target).toPrecision(3)}), ${session.threads} × ${session.backend}`,
-    found: ({ result, stopMs }) => {
-      const block = { ...result, stopMs: stopMs ?? 0 };
+    found: ({ result, stopMs, adapter }) => {
+      const block = { ...result, stopMs: stopMs ?? 0, ...adapterJson(adapter) };
       if (args.json) return printJson(block);
       say(
         `${paint('block', 'green')} ${block.height} ${block.hash} nonce ${block.nonce} after ${formatCount(block.hashes)} hashes in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)}); workers stopped in ${block.stopMs} ms`,
@@ -50,7 +60,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, tip: chain.store.height });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}${throttleSummary(stats)}`,
         args.json,
       );
     },

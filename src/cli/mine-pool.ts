@@ -4,7 +4,16 @@ import { Errors } from '../errors.js';
 import { parsePoolUrl } from '../sources/stratum/client.js';
 import { PoolMining, type ShareReport } from '../sources/stratum/mining.js';
 import type { MineArgs } from './mine-options.js';
-import { checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
+import {
+  adapterJson,
+  throttleSummary,
+  checkDashboardArgs,
+  oddsSummary,
+  runMining,
+  say,
+  stoppedPrefix,
+  summaryJson,
+} from './mining.js';
 import { paint, printJson } from './output.js';
 import { formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { version } from './version.js';
@@ -47,7 +56,7 @@ export async function mineInPool(args: MineArgs): Promise<void> {
     args,
     source: pool,
     headline: (session) => `mining for the pool at ${where} as ${user}: ${session.threads} × ${session.backend}`,
-    found: ({ result }) => report(result, args.json),
+    found: ({ result, adapter }) => report({ ...result, ...adapterJson(adapter) }, args.json),
     summary: (summary) => {
       const { stats } = summary;
       // What the pool can tell of our hashrate: each accepted share stands for difficulty × 2^32 hashes on average.
@@ -75,7 +84,7 @@ export async function mineInPool(args: MineArgs): Promise<void> {
       const { accepted, rejected, stale, lost } = tally.counts;
       say(
         `${stoppedPrefix(summary)}${accepted} share${accepted === 1 ? '' : 's'} accepted, ${rejected} rejected, ${stale} stale, ${lost} lost${tally.blocks ? `, ${tally.blocks} block${tally.blocks === 1 ? '' : 's'}` : ''}; ` +
-          `best hash difficulty ${tally.best ? formatDifficulty(tally.best.difficulty) : '-'}; ${formatCount(stats.hashes)} hashes in ${formatDuration(summary.seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatHashrate(shareHashrate)} as the pool sees it from accepted shares)${oddsSummary(stats, 'share')}` +
+          `best hash difficulty ${tally.best ? formatDifficulty(tally.best.difficulty) : '-'}; ${formatCount(stats.hashes)} hashes in ${formatDuration(summary.seconds)} at ${formatHashrate(stats.meanHashrate)} (${formatHashrate(shareHashrate)} as the pool sees it from accepted shares)${oddsSummary(stats, 'share')}${throttleSummary(stats)}` +
           `${
             Object.keys(tally.reasons).length
               ? `; reasons: ${Object.entries(tally.reasons)

@@ -9,7 +9,17 @@ import { NodeMining } from '../sources/rpc/mining.js';
 import type { NodeBlock } from '../sources/rpc/node.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import type { MineArgs } from './mine-options.js';
-import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
+import {
+  adapterJson,
+  bestSummary,
+  checkDashboardArgs,
+  oddsSummary,
+  runMining,
+  say,
+  stoppedPrefix,
+  summaryJson,
+  throttleSummary,
+} from './mining.js';
 import { paint, printJson } from './output.js';
 import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
@@ -52,12 +62,13 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
       const work = node.work!;
       return `mining on the ${node.chain} node at ${client.display}: height ${work.height}, bits ${work.template.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(work.template.target).toPrecision(3)})${work.target < work.template.target ? `, hashing to a harder target (difficulty ${targetToDifficulty(work.target).toPrecision(3)})` : ''}, ${session.threads} × ${session.backend}`;
     },
-    found: ({ result, stopMs }) => report({ ...result, stopMs: stopMs ?? 0 }, args.json),
+    found: ({ result, stopMs, adapter }) =>
+      report({ ...result, stopMs: stopMs ?? 0, ...adapterJson(adapter) }, args.json),
     summary: (summary) => {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, node: client.display });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}${throttleSummary(stats)}`,
         args.json,
       );
     },

@@ -8,6 +8,7 @@ import type { Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
 import type { Dashboard } from '../dashboard/server.js';
 import { Errors } from '../errors.js';
+import type { GpuAdapterInfo } from '../hash/webgpu.js';
 import type { MinerStats } from '../miner/miner.js';
 import { checkBackend, checkThreads, checkThrottle } from '../miner/options.js';
 import type { Work } from '../miner/work.js';
@@ -41,7 +42,8 @@ export const engineOptions = {
     requiresArg: true,
     default: 'auto',
     coerce: checkBackend,
-    describe: 'hashing backend: auto (the fastest, by a short calibration), noble, js, wasm, or webgpu (the GPU alone)',
+    describe:
+      'hashing backend: auto (the fastest CPU backend, with a hardware GPU beside it where measured faster; never a software renderer), noble, js, wasm, or webgpu (the GPU alone)',
     group: 'Engine:',
   },
   gpu: {
@@ -55,7 +57,8 @@ export const engineOptions = {
     requiresArg: true,
     default: '100',
     coerce: numberArg('throttle', checkThrottle),
-    describe: 'percent of each core to use (1-100), for a laptop on battery or running hot',
+    describe:
+      'percent of the time each worker hashes (1-100); it rests the rest. For a laptop on battery or running hot; the summary gives the share measured',
     group: 'Engine:',
   },
   json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout, and a summary last' },
@@ -147,10 +150,21 @@ export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string 
   return `; next ${find} expected in ${formatDuration(odds.expectedSeconds)} at ${formatHashrate(stats.meanHashrate)} (${formatChance(odds.chanceWithinHour)} chance within an hour)`;
 }
 
+/** For a summary: what --throttle did, when it was given: the share of the time the workers hashed, measured. */
+export function throttleSummary(stats: MinerStats): string {
+  if (stats.throttle >= 100) return '';
+  return `; throttled to ${stats.throttle}%: the workers hashed ${Math.round(stats.dutyCycle * 100)}% of the time (the hashrate falls by less where a resting core lets its neighbour or its clock speed up)`;
+}
+
 /** "stopped (why): " before a summary, or nothing when the run did what it was asked. */
 export function stoppedPrefix(summary: SessionSummary): string {
   if (summary.reason === 'blocks reached') return '';
   return `stopped (${summary.reason === 'failed' ? summary.error?.message : summary.reason}): `;
+}
+
+/** For a result or summary in JSON: the GPU's adapter, as it reports itself, when the GPU hashed. */
+export function adapterJson(adapter: GpuAdapterInfo | null): { adapter?: GpuAdapterInfo } {
+  return adapter ? { adapter } : {};
 }
 
 /** The summary's JSON fields every mining command shares. */
@@ -167,7 +181,10 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
     bestDifficulty: stats.sessionBest?.difficulty ?? null,
     backend: stats.backend,
     threads: stats.threads,
+    throttle: stats.throttle,
+    dutyCycle: stats.dutyCycle,
     workersReplaced: stats.workersReplaced,
+    ...adapterJson(stats.gpu),
   };
 }
 

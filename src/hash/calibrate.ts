@@ -1,4 +1,8 @@
-/** Pick the fastest backend this machine offers, by timing each one briefly on a throwaway job. */
+/**
+ * Rank the CPU backends, by timing each one briefly on one thread on a throwaway job, and pick the
+ * fastest. A ranking only: how fast this machine mines is measured by src/miner/measure.ts, with the
+ * workers mining will use.
+ */
 import { headerMidstate, headerTailWords } from '../core/sha256.js';
 import { BACKEND_NAMES, type BackendName } from './backend.js';
 import { loadBackend } from './index.js';

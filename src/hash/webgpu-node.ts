@@ -3,10 +3,19 @@
  * asked for, so that --help stays instant and an install without the package still works. Adapters
  * are tried in order, the platform's default first, then OpenGL ES (which reaches Mesa's llvmpipe
  * where there is no GPU and no working Vulkan), and the one found is named.
+ *
+ * Dawn runs in a process of its own (webgpu-process.ts, started by openGpuProcess): it writes
+ * warnings from native code to file descriptor 2, which no JavaScript can silence, and a student's
+ * terminal or a --json reader should see none of them. The GPU worker talks to it through a stand-in
+ * scanner; the round trip costs a fraction of a millisecond a dispatch.
  */
+import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Errors } from '../errors.js';
-import { openAdapter, type OpenedGpu } from './webgpu.js';
+import type { ScanJob } from './backend.js';
+import { JobWords } from './filtered-scan.js';
+import { openAdapter, type GpuAdapterInfo, type GpuScanner, type OpenedGpu } from './webgpu.js';
 
 /**
  * Test-only: POWLAB_TEST_WEBGPU=no-adapter makes every adapter request come back empty, and
@@ -25,10 +34,10 @@ const keptAlive: GPU[] = [];
 
 /**
  * Mesa's EGL looks for a display server unless told there is none; a user should not have to say it.
- * Call it on the main thread before a worker loads Dawn: a worker's process.env is its own copy, and
- * what it sets never reaches the C library that EGL reads.
+ * Set in the process that loads Dawn, on its main thread: a worker's process.env is its own copy,
+ * and what it sets never reaches the C library that EGL reads.
  */
-export function prepareGpuEnvironment(): void {
+function prepareGpuEnvironment(): void {
   if (process.platform === 'linux') process.env.EGL_PLATFORM ??= 'surfaceless';
 }
 
@@ -93,4 +102,95 @@ export async function openWebGpu(): Promise<OpenedGpu> {
     return openAdapter(adapter, attempt.via, { buffer, mapRead });
   }
   throw Errors.badOption('backend', `webgpu is unavailable: no GPU adapter (tried ${tried.join(', ')})`);
+}
+
+/** What the GPU worker asks of the GPU's process; only 'candidates' is answered. */
+export type GpuProcessRequest =
+  | { type: 'job'; job: ScanJob }
+  | { type: 'topLimb'; topLimb: number }
+  | { type: 'candidates'; id: number; start: number; count: number };
+
+/** What the GPU's process answers: its adapter once (or why there is none), then each dispatch's candidates. */
+export type GpuProcessReply =
+  | { type: 'ready'; adapter: GpuAdapterInfo }
+  | { type: 'unavailable'; reason: string }
+  | { type: 'candidates'; id: number; found: number[] }
+  | { type: 'failed'; id: number; reason: string };
+
+const GPU_PROCESS_FILE = fileURLToPath(new URL('./webgpu-process.js', import.meta.url));
+/** Of what the GPU's process wrote to its stderr (Dawn's and the drivers' own words), the end is kept to explain a crash. */
+const KEPT_STDERR = 2000;
+
+/**
+ * Start the GPU's process and resolve with a scanner that forwards to it, once it has an adapter;
+ * rejects with one line when it finds none. Its stderr never reaches ours.
+ */
+export function openGpuProcess(): Promise<GpuScanner> {
+  const child = fork(GPU_PROCESS_FILE, [], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+    execArgv: [],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => (stderr = (stderr + text).slice(-KEPT_STDERR)));
+  const pending = new Map<number, { resolve: (found: number[]) => void; reject: (error: Error) => void }>();
+  const ended = (why: string) => {
+    const last = stderr.trim().split('\n').pop();
+    const error = new Error(`the GPU's process ${why}${last ? ` (it last said: ${last})` : ''}`);
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+    return error;
+  };
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => reject(ended(`could not start: ${error.message}`)));
+    child.on('exit', (code, signal) => reject(ended(`ended (${signal ?? `exit ${code}`})`)));
+    child.on('message', (reply: GpuProcessReply) => {
+      switch (reply.type) {
+        case 'unavailable':
+          return reject(Errors.badOption('backend', reply.reason.replace(/^--backend: /, '')));
+        case 'ready':
+          return resolve(new GpuProcessScanner(child, reply.adapter, pending));
+        case 'candidates':
+          pending.get(reply.id)?.resolve(reply.found);
+          return void pending.delete(reply.id);
+        case 'failed':
+          pending.get(reply.id)?.reject(new Error(reply.reason));
+          return void pending.delete(reply.id);
+      }
+    });
+  });
+}
+
+/** The GPU worker's scanner in Node: the device is in the GPU's process; the target check stays here. */
+class GpuProcessScanner implements GpuScanner {
+  private readonly job = new JobWords();
+  private nextId = 0;
+
+  constructor(
+    private readonly child: ReturnType<typeof fork>,
+    readonly adapter: GpuAdapterInfo,
+    private readonly pending: Map<number, { resolve: (found: number[]) => void; reject: (error: Error) => void }>,
+  ) {}
+
+  setJob(job: ScanJob): void {
+    this.job.set(job);
+    this.child.send({ type: 'job', job } satisfies GpuProcessRequest);
+  }
+
+  setTopLimb(topLimb: number): void {
+    this.child.send({ type: 'topLimb', topLimb } satisfies GpuProcessRequest);
+  }
+
+  candidates(start: number, count: number): Promise<number[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ type: 'candidates', id, start, count } satisfies GpuProcessRequest);
+    });
+  }
+
+  meetsTarget(nonce: number): boolean {
+    return this.job.meetsTarget(nonce);
+  }
 }

@@ -20,22 +20,47 @@ export interface GpuAdapterInfo {
   architecture: string;
   device: string;
   description: string;
+  /**
+   * A software renderer: the "GPU" is the CPU's own cores, so it competes with the CPU workers and
+   * is never chosen on its own. True when the adapter says it is a fallback adapter, or when what it
+   * reports names a known software renderer (see softwareRendererIn).
+   */
+  software: boolean;
   /** How it was reached: the platform's default WebGPU backend, or OpenGL ES (compatibility mode). */
   via: 'default' | 'opengles';
 }
 
-/** One line naming an adapter, e.g. "llvmpipe-llvm-15-0-6-256-bits (OpenGL ES 3.2 Mesa 22.3.6) via opengles". */
+/**
+ * One line naming an adapter by what it reports, unchanged: vendor, architecture and device, then
+ * the description, e.g. "llvmpipe-llvm-15-0-6-256-bits- (OpenGL version OpenGL ES 3.2 Mesa 22.3.6)
+ * via opengles" (Dawn itself reports the OpenGL renderer's name in that lowercase, dashed form).
+ */
 export function describeAdapter(info: GpuAdapterInfo): string {
   const names = [info.vendor, info.architecture, info.device].filter((name) => name !== '').join(' ');
   const description = info.description !== '' && info.description !== names ? ` (${info.description})` : '';
   return `${names || 'unnamed adapter'}${description} via ${info.via}`;
 }
 
-/** A software rasterizer: the "GPU" is these same CPU cores, so it competes with the CPU workers. */
-export function runsOnTheCpu(info: GpuAdapterInfo): boolean {
-  return /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render/i.test(
-    `${info.vendor} ${info.architecture} ${info.device} ${info.description}`,
+/**
+ * Software renderers by the names their drivers report: Mesa's llvmpipe, lavapipe (Vulkan on
+ * llvmpipe) and softpipe, Google's SwiftShader, Microsoft's WARP ("Microsoft Basic Render Driver").
+ */
+const SOFTWARE_RENDERER = /llvmpipe|lavapipe|softpipe|swiftshader|\bwarp\b|basic render/i;
+
+/** The software renderer the adapter's reported names give away, lower case, or null. */
+export function softwareRendererIn(
+  reported: Pick<GpuAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>,
+): string | null {
+  const match = SOFTWARE_RENDERER.exec(
+    [reported.vendor, reported.architecture, reported.device, reported.description].join(' '),
   );
+  return match ? match[0].toLowerCase() : null;
+}
+
+/** For a software adapter, one line saying what it is, e.g. "webgpu on llvmpipe, a software renderer on the CPU: …". */
+export function softwareNote(info: GpuAdapterInfo): string {
+  const renderer = softwareRendererIn(info) ?? 'a fallback adapter';
+  return `webgpu on ${renderer}, a software renderer on the CPU, not a GPU: ${describeAdapter(info)}`;
 }
 
 /** How the work of one dispatch is cut: nonces per invocation, invocations per workgroup. */
@@ -82,14 +107,36 @@ export async function openAdapter(
     requiredLimits: { maxComputeWorkgroupSizeX: maxWorkgroupSize, maxComputeInvocationsPerWorkgroup: maxWorkgroupSize },
   });
   const { vendor, architecture, device: name, description } = adapter.info;
-  return { device, adapter: { vendor, architecture, device: name, description, via }, usage, maxWorkgroupSize };
+  // isFallbackAdapter moved from the adapter to its info; an implementation may offer either.
+  const fallback =
+    (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const reported = { vendor, architecture, device: name, description };
+  const software = fallback || softwareRendererIn(reported) !== null;
+  return { device, adapter: { ...reported, software, via }, usage, maxWorkgroupSize };
+}
+
+/**
+ * What the GPU worker needs of a device: a job, a bound to filter by, and the candidates of a range.
+ * WebGpuScanner is one, on a device in this thread; in Node the device lives in a process of its
+ * own (src/hash/webgpu-node.ts), and a stand-in forwards these calls to it.
+ */
+export interface GpuScanner {
+  readonly adapter: GpuAdapterInfo;
+  setJob(job: ScanJob): void;
+  /** Loosen or tighten the filter's bound without a new job (the best-so-far bar moves). */
+  setTopLimb(topLimb: number): void;
+  /** Every nonce of start..start+count-1 (start + count <= 2^32) whose hash's top 32 bits are at most the bound, ascending. */
+  candidates(start: number, count: number): Promise<number[]>;
+  /** True when the nonce's whole hash meets the job's target (the reference hash decides). */
+  meetsTarget(nonce: number): boolean;
 }
 
 /**
  * The kernel on one device. `candidates` hands back every nonce of a range whose hash's top 32 bits
  * pass the job's bound; `scan` is the scan-a-range interface, asynchronous.
  */
-export class WebGpuScanner {
+export class WebGpuScanner implements GpuScanner {
   readonly name = 'webgpu';
   readonly adapter: GpuAdapterInfo;
   readonly shape: KernelShape;

@@ -5,8 +5,9 @@
  */
 import type { BackendName } from '../hash/backend.js';
 import type { WasmVariant } from '../hash/wasm.js';
+import { PowlabError } from '../errors.js';
 import { Miner } from './miner.js';
-import { delay, hashesOver, unsolvableWork } from './measure.js';
+import { delay, measureRunning, unsolvableWork } from './measure.js';
 import type { ThreadHost } from './threads.js';
 import { describeAdapter, type GpuAdapterInfo } from '../hash/webgpu.js';
 
@@ -15,6 +16,11 @@ export interface BenchOptions {
   /** The machine measured, as its platform describes it. */
   machine: Machine;
   backends: BackendName[];
+  /**
+   * Backends named by default rather than asked for: one that cannot start here (webgpu without an
+   * adapter) is left out with its reason instead of failing the run.
+   */
+  optional?: BackendName[];
   threads: number[];
   /** Measured seconds per backend and thread count, split across the rounds. */
   seconds: number;
@@ -40,6 +46,8 @@ export interface Machine {
 export interface BenchResult {
   backend: BackendName;
   threads: number;
+  /** For webgpu: the adapter as it reports itself, and whether it is a software renderer on the CPU. */
+  adapter?: GpuAdapterInfo;
   /** Median of the rounds, hashes per second. */
   hashrate: number;
   perThread: number;
@@ -67,13 +75,12 @@ export interface BenchReport {
   /** False when the run was stopped before every round was measured. */
   complete: boolean;
   results: BenchResult[];
+  /** Optional backends that could not start here, and why (one line each). */
+  notMeasured: { backend: BackendName; reason: string }[];
 }
 
 /** Time a miner gets to start its workers' loops and let the engine optimise them, not measured. */
 const WARM_UP_MS = 300;
-/** Time from new work to every worker hashing it, left out of each round. */
-const ROUND_START_MS = 40;
-
 /** The value a fraction `q` of the way through the sorted values, interpolating between neighbours. */
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -91,32 +98,28 @@ export function roundSpread(rounds: number[]): number | null {
   return middle > 0 ? (quantile(rounds, 0.75) - quantile(rounds, 0.25)) / middle : null;
 }
 
-async function timedRound(miner: Miner, milliseconds: number): Promise<number> {
-  miner.setWork(unsolvableWork());
-  await delay(ROUND_START_MS);
-  const { hashes, seconds } = await hashesOver(miner, milliseconds);
-  await miner.pause();
-  return hashes / seconds;
-}
-
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   // The GPU is one worker, whatever the thread counts: one row.
-  const cases = options.backends.flatMap((backend): { backend: BackendName; threads: number }[] =>
+  const planned = options.backends.flatMap((backend): { backend: BackendName; threads: number }[] =>
     backend === 'webgpu' ? [{ backend, threads: 1 }] : options.threads.map((threads) => ({ backend, threads })),
   );
-  let gpu: GpuAdapterInfo | null = null;
-  const miners: Miner[] = [];
-  const rounds: number[][] = cases.map(() => []);
-  const total = cases.length * options.rounds;
+  const cases: { backend: BackendName; threads: number; miner: Miner; rounds: number[] }[] = [];
+  const notMeasured: BenchReport['notMeasured'] = [];
   let done = 0;
   try {
-    for (const { backend, threads } of cases) {
+    for (const { backend, threads } of planned) {
       if (options.signal?.aborted) break;
-      const miner = await Miner.start(
-        backend === 'webgpu' ? { host: options.host, backend } : { host: options.host, backend, threads },
-      );
-      miners.push(miner);
-      gpu ??= miner.gpu;
+      let miner: Miner;
+      try {
+        miner = await Miner.start(
+          backend === 'webgpu' ? { host: options.host, backend } : { host: options.host, backend, threads },
+        );
+      } catch (error) {
+        if (!(error instanceof PowlabError && options.optional?.includes(backend))) throw error;
+        notMeasured.push({ backend, reason: error.message.replace(/^--backend: /, '') });
+        continue;
+      }
+      cases.push({ backend, threads, miner, rounds: [] });
       miner.setWork(unsolvableWork());
       await delay(WARM_UP_MS);
       await miner.pause();
@@ -124,35 +127,42 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const roundMs = (options.seconds * 1000) / options.rounds;
     for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
       // Forwards, then backwards: no case always runs just after the same neighbour or at a round's edge.
-      const order = cases.map((_, i) => (round % 2 === 0 ? i : cases.length - 1 - i));
-      for (const i of order) {
-        const { backend, threads } = cases[i];
+      const order = round % 2 === 0 ? cases : [...cases].reverse();
+      for (const { backend, threads, miner, rounds } of order) {
         if (options.signal?.aborted) break;
-        options.onRound?.(done, total, backend, threads);
-        rounds[i].push(await timedRound(miners[i], roundMs));
+        options.onRound?.(done, cases.length * options.rounds, backend, threads);
+        rounds.push((await measureRunning(miner, roundMs)).hashrate);
         done++;
       }
     }
   } finally {
-    await Promise.all(miners.map((miner) => miner.close()));
+    await Promise.all(cases.map(({ miner }) => miner.close()));
   }
   const results = cases
-    .map(({ backend, threads }, i) => ({ backend, threads, hashrate: median(rounds[i]), rounds: rounds[i] }))
-    .filter((result) => result.rounds.length > 0);
+    .filter((c) => c.rounds.length > 0)
+    .map(({ backend, threads, miner, rounds }) => ({
+      backend,
+      threads,
+      adapter: miner.gpu,
+      hashrate: median(rounds),
+      rounds,
+    }));
   const rateOf = (backend: BackendName, threads: number) =>
     results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
+  const gpu = cases.find((c) => c.miner.gpu)?.miner.gpu ?? null;
   return {
     machine: options.machine,
     gpu: gpu && { ...gpu, name: describeAdapter(gpu) },
     seconds: options.seconds,
     rounds: options.rounds,
-    complete: done === total,
+    complete: done === cases.length * options.rounds && cases.length + notMeasured.length === planned.length,
     results: results.map((result) => {
       const oneThread = rateOf(result.backend, 1);
       const noble = rateOf('noble', result.threads);
       return {
         backend: result.backend,
         threads: result.threads,
+        ...(result.adapter ? { adapter: result.adapter } : {}),
         hashrate: result.hashrate,
         perThread: result.hashrate / result.threads,
         scaling: oneThread ? result.hashrate / (result.threads * oneThread) : null,
@@ -161,5 +171,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         spread: roundSpread(result.rounds),
       };
     }),
+    notMeasured,
   };
 }

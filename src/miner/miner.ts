@@ -17,8 +17,8 @@ import {
 import { Errors, PowlabError } from '../errors.js';
 import { Emitter } from '../events.js';
 import type { BackendName } from '../hash/backend.js';
-import { calibrateBackends } from '../hash/calibrate.js';
-import { describeAdapter, runsOnTheCpu, type GpuAdapterInfo } from '../hash/webgpu.js';
+import { chooseFastestBackend } from '../hash/calibrate.js';
+import { describeAdapter, softwareNote, type GpuAdapterInfo } from '../hash/webgpu.js';
 import {
   CONTROL_EPOCH,
   CONTROL_SLOTS,
@@ -28,6 +28,7 @@ import {
   type WorkerInit,
 } from '../worker/protocol.js';
 import { bestHashFrom, isBetter, type BestHash } from './best.js';
+import { CALIBRATION_MS, describeMeasurement, measureRunning, type Measurement } from './measure.js';
 import { HashrateMeter } from './meter.js';
 import { checkBackend, checkThreads, checkThrottle } from './options.js';
 import { RangeScheduler, type HeaderJob } from './ranges.js';
@@ -68,6 +69,12 @@ export interface MinerStats {
   gpu: GpuAdapterInfo | null;
   threads: number;
   throttle: number;
+  /**
+   * The share of the run's time the workers spent hashing, over all of them (0..1): what --throttle
+   * sets. The hashrate need not follow it: a core with a sibling at rest, or with room to clock up,
+   * hashes faster while it works.
+   */
+  dutyCycle: number;
   elapsedSeconds: number;
   hashes: number;
   hashrate: number;
@@ -109,8 +116,6 @@ function oddsOf(target: bigint): { expectedHashes: number; difficulty: number } 
   return { expectedHashes: expectedHashes(target), difficulty: target === 0n ? Infinity : targetToDifficulty(target) };
 }
 
-const formatRate = (hashesPerSecond: number) => `${(hashesPerSecond / 1e6).toFixed(1)} MH/s`;
-
 export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private readonly control = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * CONTROL_SLOTS);
   private readonly controlView = new Int32Array(this.control);
@@ -118,8 +123,12 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private readonly progressView: BigInt64Array;
   private readonly positions: SharedArrayBuffer;
   private readonly positionsView: Uint32Array;
+  private readonly busy: SharedArrayBuffer;
+  private readonly busyView: BigInt64Array;
   private readonly slots: WorkerSlot<W>[];
-  private readonly meter: HashrateMeter;
+  private meter: HashrateMeter;
+  /** Each worker's progress and busy counters when counting (re)started: a calibration's hashes are not the run's. */
+  private countedFrom = { progress: [] as number[], busyMicros: 0 };
   private readonly sampler: ReturnType<typeof setInterval>;
   private readonly ranges = new RangeScheduler<W>(() => {
     for (const slot of this.slots) slot.coverage.reset();
@@ -127,6 +136,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
 
   private nextRangeId = 0;
   private workSetAt = 0;
+  private firstWorkAt?: number;
   /** The current work's expected hashes and difficulty. */
   private workOdds = { expectedHashes: 0, difficulty: 0 };
   private hashesAtWorkSet = 0;
@@ -135,6 +145,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private exhaustedReported = false;
   private idleWaiters: ((stopMs: number) => void)[] = [];
   private best: BestHash | null;
+  /** The best known when the Miner started, to forget a calibration's bests by. */
+  private readonly bestBefore: BestHash | null;
   private sessionBest: BestHash | null = null;
   private bestLimbs: Uint32Array;
   private closing = false;
@@ -157,12 +169,15 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.progressView = new BigInt64Array(this.progress);
     this.positions = new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT * slotBackends.length);
     this.positionsView = new Uint32Array(this.positions);
+    this.busy = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT * slotBackends.length);
+    this.busyView = new BigInt64Array(this.busy);
     Atomics.store(this.controlView, CONTROL_THROTTLE, throttle);
     this.slots = slotBackends.map((backend, index) => new WorkerSlot<W>(index, backend));
     this.best = best;
+    this.bestBefore = best;
     // Workers report each hash that beats this run's best, so the run's best is known as well as the all-time one.
     this.bestLimbs = targetToLimbs(MAX_TARGET);
-    this.meter = new HashrateMeter(() => Array.from(this.progressView, Number));
+    this.meter = this.countFromNow();
     this.sampler = setInterval(() => this.meter.sample(), SAMPLE_MS);
     (this.sampler as { unref?: () => void }).unref?.();
   }
@@ -178,8 +193,10 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   }
 
   /**
-   * Start the workers (and calibrate the backend when asked for 'auto'); resolves once all are ready.
-   * A GPU worker starts first, alone, so that 'auto' can measure it and drop it or the CPU workers.
+   * Start the workers (and calibrate when asked for 'auto'); resolves once all are ready. A GPU
+   * worker starts first, alone, so that its adapter is known before the CPU workers start. 'auto'
+   * never mines on a software renderer (the CPU's own cores under another name); beside a hardware
+   * GPU it measures the CPU workers alone and with the GPU, as mining will run them, and keeps the faster.
    */
   static async start<W extends Work = Work>(options: MinerOptions): Promise<Miner<W>> {
     const throttle = checkThrottle(options.throttle ?? 100);
@@ -193,46 +210,72 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
           'threads',
           'counts CPU workers; --backend webgpu mines on the GPU alone (--gpu adds it beside CPU workers)',
         );
-      return Miner.launch<W>(new Miner<W>(options.host, ['webgpu'], throttle, best));
+      const gpuMiner = await Miner.launch<W>(new Miner<W>(options.host, ['webgpu'], throttle, best));
+      if (gpuMiner.gpu?.software) gpuMiner.gpuNote = softwareNote(gpuMiner.gpu);
+      return gpuMiner;
     }
     const threads = checkThreads(options.threads ?? options.host.defaultThreads, options.host.defaultThreads);
-    const calibration = requested === 'auto' ? await calibrateBackends() : undefined;
-    const backend = calibration?.backend ?? (requested as BackendName);
+    const backend = requested === 'auto' ? await chooseFastestBackend() : requested;
     const cpuBackends = Array.from({ length: threads }, () => backend);
+    const cpuOnly = () => Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
     // --threads asks for CPU workers: 'auto' then chooses among CPU backends, and --gpu adds the GPU.
-    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined)))
-      return Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+    if (!(options.gpu ?? (requested === 'auto' && options.threads === undefined))) return cpuOnly();
 
     const miner = new Miner<W>(options.host, ['webgpu', ...cpuBackends], throttle, best);
-    const [gpuSlot] = miner.slots;
     try {
-      await miner.spawn(gpuSlot);
+      await miner.spawn(miner.slots[0]);
     } catch (error) {
       await miner.close();
       if (options.gpu === true || !(error instanceof PowlabError)) throw error;
-      const cpuMiner = await Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
+      const cpuMiner = await cpuOnly();
       cpuMiner.gpuNote = `not using the GPU: ${error.message.replace(/^--backend: webgpu is unavailable: /, '')}`;
       return cpuMiner;
     }
-    if (options.gpu === undefined && calibration) {
-      const cpuRate = (calibration.rates[backend] ?? 0) * threads;
-      const gpuRate = gpuSlot.rate;
-      const named = `${describeAdapter(miner.gpu!)} at ${formatRate(gpuRate)}`;
-      const software = runsOnTheCpu(miner.gpu!);
-      // A software GPU must beat every core it takes; a real one, the one core that feeds it.
-      if (software ? gpuRate <= cpuRate : gpuRate <= cpuRate / threads) {
-        await miner.close();
-        const cpuMiner = await Miner.launch<W>(new Miner<W>(options.host, cpuBackends, throttle, best));
-        cpuMiner.gpuNote = `not using the GPU: ${named} is slower than ${threads} × ${backend} at ${formatRate(cpuRate)}`;
-        return cpuMiner;
-      }
-      if (software) {
-        // A software GPU hashes on these same cores: CPU workers beside it would only take its time.
-        miner.slots.splice(1);
-        miner.gpuNote = `mining on the GPU alone: ${named}, faster than ${threads} × ${backend} at ${formatRate(cpuRate)} on the same cores`;
-      } else miner.gpuNote = `mining on the GPU too: ${named}`;
-    } else miner.gpuNote = `mining on the GPU too: ${describeAdapter(miner.gpu!)}`;
-    return Miner.launch<W>(miner);
+    const adapter = miner.gpu!;
+    if (options.gpu === true) {
+      miner.gpuNote = adapter.software
+        ? `mining on the CPU workers and ${softwareNote(adapter)}`
+        : `mining on the GPU too: ${describeAdapter(adapter)}`;
+      return Miner.launch<W>(miner);
+    }
+    if (adapter.software) {
+      await miner.close();
+      const cpuMiner = await cpuOnly();
+      cpuMiner.gpuNote = `not using the GPU: ${softwareNote(adapter)} (--backend webgpu runs on it all the same)`;
+      return cpuMiner;
+    }
+    const cpuMiner = await cpuOnly();
+    let withGpu: Miner<W>;
+    try {
+      withGpu = await Miner.launch<W>(miner);
+    } catch (error) {
+      await cpuMiner.close();
+      throw error;
+    }
+    return Miner.fasterOf(cpuMiner, withGpu);
+  }
+
+  /** Measure the CPU workers alone, then with the GPU beside them, as mining runs them; keep the faster, close the other. */
+  private static async fasterOf<W extends Work>(cpuMiner: Miner<W>, withGpu: Miner<W>): Promise<Miner<W>> {
+    let alone: Measurement;
+    let together: Measurement;
+    try {
+      alone = await measureRunning(cpuMiner, CALIBRATION_MS);
+      together = await measureRunning(withGpu, CALIBRATION_MS);
+    } catch (error) {
+      await Promise.all([cpuMiner.close(), withGpu.close()]);
+      throw error;
+    }
+    const named = describeAdapter(withGpu.gpu!);
+    for (const miner of [cpuMiner, withGpu]) miner.forgetCalibration();
+    if (together.hashrate > alone.hashrate) {
+      await cpuMiner.close();
+      withGpu.gpuNote = `mining on the GPU too: ${named}; ${describeMeasurement(together)}, against ${describeMeasurement(alone)}`;
+      return withGpu;
+    }
+    await withGpu.close();
+    cpuMiner.gpuNote = `not using the GPU: ${named} adds nothing; ${describeMeasurement(together)}, against ${describeMeasurement(alone)}`;
+    return cpuMiner;
   }
 
   /** Spawn every slot not yet started; on any failure, close and throw. */
@@ -253,6 +296,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     this.halted = false;
     this.exhaustedReported = false;
     this.workSetAt = performance.now();
+    this.firstWorkAt ??= this.workSetAt;
     this.hashesAtWorkSet = this.meter.reading().hashes;
     this.workOdds = oddsOf(work.target);
     for (const slot of this.slots) this.dispatch(slot);
@@ -296,6 +340,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       gpu: this.gpu,
       threads: this.threads,
       throttle: Atomics.load(this.controlView, CONTROL_THROTTLE),
+      dutyCycle: this.dutyCycle(),
       elapsedSeconds: reading.elapsedSeconds,
       hashes: reading.hashes,
       hashrate: reading.hashrate,
@@ -325,6 +370,35 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     };
   }
 
+  /** The hashes, time and best hashes of a calibration's job, which no one asked for, are not the run's. */
+  private forgetCalibration(): void {
+    this.meter = this.countFromNow();
+    this.sessionBest = null;
+    this.best = this.bestBefore;
+    this.bestLimbs = targetToLimbs(MAX_TARGET);
+  }
+
+  /** A meter that counts from now, and the duty cycle with it: what came before is not the run's. */
+  private countFromNow(): HashrateMeter {
+    this.countedFrom = {
+      progress: Array.from(this.progressView, Number),
+      busyMicros: this.busyView.reduce((sum, micros) => sum + Number(micros), 0),
+    };
+    this.firstWorkAt = undefined;
+    return new HashrateMeter(() =>
+      Array.from(this.progressView, (hashes, i) => Number(hashes) - this.countedFrom.progress[i]),
+    );
+  }
+
+  /** Busy time over the time since the first work, for all workers together. */
+  private dutyCycle(): number {
+    const seconds = this.firstWorkAt === undefined ? 0 : (performance.now() - this.firstWorkAt) / 1000;
+    if (!(seconds > 0)) return 0;
+    const busySeconds =
+      (this.busyView.reduce((sum, micros) => sum + Number(micros), 0) - this.countedFrom.busyMicros) / 1e6;
+    return Math.min(1, busySeconds / (seconds * this.slots.length));
+  }
+
   /** End one worker abruptly, as a crash would: its range is redone by a fresh worker (fault injection for the lab). */
   async crashWorker(index: number): Promise<void> {
     const thread = this.slots[index]?.thread;
@@ -352,6 +426,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       control: this.control,
       progress: this.progress,
       positions: this.positions,
+      busy: this.busy,
     };
     return new Promise((resolve, reject) => {
       let thread: MinerThread | undefined;
@@ -429,7 +504,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   private onMessage(slot: WorkerSlot<W>, message: FromWorker): void {
     switch (message.type) {
       case 'found':
-        return this.onFound(message.jobKey, message.nonce);
+        return this.onFound(message.jobKey, message.nonce, message.hashedAfter);
       case 'best':
         return this.onBest(message.jobKey, message.nonce);
       case 'rangeDone':
@@ -437,7 +512,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     }
   }
 
-  private onFound(jobKey: number, nonce: number): void {
+  private onFound(jobKey: number, nonce: number, hashedAfter: number): void {
     const job = this.ranges.jobFor(jobKey);
     if (!job || (this.halted && job.work.stopOnFind)) return;
     const header = withNonce(job.header, nonce);
@@ -458,7 +533,8 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       nonce,
       header,
       hash,
-      hashes: reading.hashes - this.hashesAtWorkSet,
+      // The worker counted its hashes up to here before telling of the find; those past the find are work, not hashes to it.
+      hashes: reading.hashes - this.hashesAtWorkSet - hashedAfter,
       seconds: (performance.now() - this.workSetAt) / 1000,
     });
   }

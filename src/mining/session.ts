@@ -7,6 +7,7 @@
 import { Errors } from '../errors.js';
 import { Emitter } from '../events.js';
 import type { BackendName } from '../hash/backend.js';
+import type { GpuAdapterInfo } from '../hash/webgpu.js';
 import type { BestHash } from '../miner/best.js';
 import { Miner, type MinerStats } from '../miner/miner.js';
 import { threadsWarning } from '../miner/options.js';
@@ -36,6 +37,8 @@ export interface Found<W extends Work, R> {
   outcome: FindOutcome;
   /** Milliseconds the workers took to stop, for a solution that ended its work. */
   stopMs?: number;
+  /** The GPU's adapter as it reports itself, when the GPU hashes. */
+  adapter: GpuAdapterInfo | null;
 }
 
 export interface SessionEvents<W extends Work, R> {
@@ -230,7 +233,13 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
       const outcome = this.source.outcome(result, solution);
       this.finds++;
       if (outcome.counts) this.counted++;
-      this.emit('found', { solution, result, outcome, ...(stopMs === undefined ? {} : { stopMs }) });
+      this.emit('found', {
+        solution,
+        result,
+        outcome,
+        ...(stopMs === undefined ? {} : { stopMs }),
+        adapter: this.miner.gpu,
+      });
       const limit = this.options.blocks ?? 0;
       if (limit > 0 && this.counted >= limit) this.finish('blocks reached');
       else if (endsWork && !this.stop.signal.aborted) this.source.next(this.stop.signal);

@@ -4,17 +4,21 @@
  * scanned in an async loop, and messages that arrive meanwhile wait their turn in order: a job must
  * not change under a range being scanned.
  */
-import { WebGpuScanner, type OpenedGpu } from '../hash/webgpu.js';
-import { GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
+import type { GpuScanner } from '../hash/webgpu.js';
+import { expectedHashes, limbsToTarget } from '../core/target.js';
+import { dispatchLimitFor, GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
 import type { FromWorker, JobMessage, RangeMessage, ToWorker, WorkerInit } from './protocol.js';
 import { heldJob, rangeDone, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
 import { ChunkSizer } from './scan.js';
 
-/** How long the worker hashes a throwaway job on starting, to tell the Miner its speed. */
-const MEASURE_MS = 150;
+/** How long the worker hashes a throwaway job on starting, to size its first dispatches and ranges. */
+const PROBE_MS = 150;
 
-/** Hashes per second on a job no hash meets, in dispatches that double until MEASURE_MS has passed. */
-async function measureHashrate(scanner: WebGpuScanner): Promise<number> {
+/**
+ * The device's speed alone, in dispatches that double until PROBE_MS has passed: it sizes the first
+ * dispatches and ranges, and is never shown as a hashrate (measure.ts measures that, as mining runs).
+ */
+async function probeSpeed(scanner: GpuScanner): Promise<number> {
   scanner.setJob({
     header: new Uint8Array(80),
     midstate: new Uint32Array(8),
@@ -25,7 +29,7 @@ async function measureHashrate(scanner: WebGpuScanner): Promise<number> {
   let hashes = 0;
   let chunk = GPU_CHUNKS.initial;
   const began = performance.now();
-  while (performance.now() - began < MEASURE_MS && hashes + chunk <= 2 ** 32) {
+  while (performance.now() - began < PROBE_MS && hashes + chunk <= 2 ** 32) {
     await scanner.candidates(hashes, chunk);
     hashes += chunk;
     chunk *= 2;
@@ -40,13 +44,13 @@ async function measureHashrate(scanner: WebGpuScanner): Promise<number> {
 export async function startGpuWorker(
   init: WorkerInit,
   post: (message: FromWorker) => void,
-  openGpu: () => Promise<OpenedGpu>,
+  openScanner: () => Promise<GpuScanner>,
 ): Promise<((message: ToWorker) => void) | null> {
-  let scanner: WebGpuScanner;
+  let scanner: GpuScanner;
   let hashrate: number;
   try {
-    scanner = await WebGpuScanner.open(await openGpu());
-    hashrate = await measureHashrate(scanner);
+    scanner = await openScanner();
+    hashrate = await probeSpeed(scanner);
   } catch (error) {
     post({ type: 'unavailable', reason: error instanceof Error ? error.message.split('\n')[0] : String(error) });
     return null;
@@ -65,7 +69,8 @@ export async function startGpuWorker(
     const current = job;
     if (!current || current.key !== message.jobKey) return post(rangeDone(message));
     const hooks = rangeHooks(memory, current, message, post, () => scanner.setTopLimb(scanLimbs(current)[0]));
-    const outcome = await scanRangeOnGpu(scanner, message.start, message.count, hooks, sizer);
+    const limit = dispatchLimitFor(expectedHashes(limbsToTarget(current.targetLimbs)), message.stopOnFind);
+    const outcome = await scanRangeOnGpu(scanner, message.start, message.count, hooks, sizer, limit);
     post(rangeDone(message, outcome));
   };
 

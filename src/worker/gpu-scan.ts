@@ -19,33 +19,41 @@ export interface CandidateScanner {
  */
 export const GPU_CHUNKS: ChunkBounds = { targetMs: 50, min: 1 << 12, max: 1 << 30, initial: 1 << 16 };
 
+/**
+ * The largest dispatch for a job whose first find ends the work: a quarter of the hashes a find takes
+ * on average. A find is known only when its whole dispatch is back, so a 50 ms dispatch on a job a
+ * fast device solves in a millisecond made every block wait 50 ms; a quarter keeps that wait, and the
+ * hashes past the find, to a fraction of a find's own time, at a few dispatches' overhead.
+ */
+export function dispatchLimitFor(expectedHashesPerFind: number, stopOnFind: boolean): number {
+  if (!stopOnFind) return Infinity;
+  return Math.max(GPU_CHUNKS.min, Math.floor(expectedHashesPerFind / 4));
+}
+
 export async function scanRangeOnGpu(
   scanner: CandidateScanner,
   start: number,
   count: number,
   hooks: ScanHooks,
   sizer: ChunkSizer,
+  dispatchLimit = Infinity,
 ): Promise<ScanOutcome> {
   const end = start + count;
   let next = start;
   let hashes = 0;
   while (next < end) {
     if (hooks.stopped()) return { next, hashes, stopped: true };
-    const chunk = Math.min(sizer.size, end - next);
+    const chunk = Math.min(sizer.size, dispatchLimit, end - next);
     const began = performance.now();
     const candidates = await scanner.candidates(next, chunk);
     const busyMs = performance.now() - began;
-    // A range's short last piece says nothing about the device's speed.
+    // A range's short last piece, or a dispatch cut short for a quick find, says nothing about the device's speed.
     if (chunk === sizer.size) sizer.adjust(busyMs);
-    for (const nonce of candidates) {
-      if (!hooks.hit(nonce)) continue;
-      const done = nonce - next + 1;
-      hooks.progress(done, nonce + 1);
-      return { next: nonce + 1, hashes: hashes + done, stopped: true };
-    }
+    // The whole dispatch was hashed, the nonces after a find included: counted before any find is told.
     hashes += chunk;
     next += chunk;
-    hooks.progress(chunk, next);
+    hooks.progress(chunk, next, busyMs);
+    for (const nonce of candidates) if (hooks.hit(nonce, next - nonce - 1)) return { next, hashes, stopped: true };
     hooks.rest(busyMs);
   }
   return { next, hashes, stopped: false };

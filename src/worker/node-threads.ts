@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import Pool from 'worker-threads-pool';
 import type { MinerThread, ThreadEvents, ThreadHost } from '../miner/threads.js';
-import { prepareGpuEnvironment } from '../hash/webgpu-node.js';
 import type { FromWorker, WorkerInit } from './protocol.js';
 
 const WORKER_FILE = fileURLToPath(new URL('./entry.js', import.meta.url));
@@ -18,11 +17,8 @@ export function nodeThreads(): ThreadHost {
     defaultThreads: availableParallelism(),
     spawn: (init: WorkerInit, events: ThreadEvents) =>
       new Promise<MinerThread>((resolve, reject) => {
-        const gpu = init.backend === 'webgpu';
-        // Here, on the main thread: what a worker sets in process.env never reaches the C library.
-        if (gpu) prepareGpuEnvironment();
         pool.acquire(
-          gpu ? GPU_WORKER_FILE : WORKER_FILE,
+          init.backend === 'webgpu' ? GPU_WORKER_FILE : WORKER_FILE,
           { workerData: init },
           (error: Error | null, worker: Worker) => {
             if (error) return reject(error);

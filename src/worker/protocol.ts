@@ -7,7 +7,7 @@ import type { GpuAdapterInfo } from '../hash/webgpu.js';
 
 /** Slots of the shared Int32Array `control`. */
 export const CONTROL_EPOCH = 0; // bumped by the controller to stop every range dispatched before it
-export const CONTROL_THROTTLE = 1; // percent of each core a worker may use, 1..100
+export const CONTROL_THROTTLE = 1; // percent of its time a worker may spend hashing, 1..100
 export const CONTROL_SLOTS = 2;
 
 export interface WorkerInit {
@@ -19,6 +19,8 @@ export interface WorkerInit {
   progress: SharedArrayBuffer;
   /** Uint32Array(threads): the next nonce each worker will hash in its current range. */
   positions: SharedArrayBuffer;
+  /** BigInt64Array(threads): microseconds each worker has spent hashing, ever (its rests when throttled left out). */
+  busy: SharedArrayBuffer;
 }
 
 export interface JobMessage {
@@ -49,8 +51,12 @@ export type FromWorker =
   | { type: 'ready'; backend: BackendName; adapter?: GpuAdapterInfo; hashrate?: number }
   /** The GPU worker found no device to run on (the reason is one line); it ends after saying so. */
   | { type: 'unavailable'; reason: string }
-  /** A nonce whose hash meets the job's target. */
-  | { type: 'found'; jobKey: number; rangeId: number; nonce: number }
+  /**
+   * A nonce whose hash meets the job's target. `hashedAfter`: nonces after it that were hashed too,
+   * in the same GPU dispatch (a dispatch is not stopped midway; a CPU scan stops at the find, so 0).
+   * They are work done, already in the worker's progress count, but not hashes towards this find.
+   */
+  | { type: 'found'; jobKey: number; rangeId: number; nonce: number; hashedAfter: number }
   /** A nonce whose hash beats the best so far without meeting the target. */
   | { type: 'best'; jobKey: number; nonce: number }
   /** The range ended: all hashed, or stopped with `next` the first nonce not hashed. */

@@ -29,6 +29,22 @@ export interface WorkerMemory {
   control: Int32Array;
   progress: BigInt64Array;
   positions: Uint32Array;
+  busy: BigInt64Array;
+  /** Rest this worker still owes its throttle (negative: it has rested ahead), carried from chunk to chunk. */
+  restOwedMs: number;
+}
+
+/** Rest taken ahead counts against later rests up to this much, so that one long stall is not a burst of unthrottled work. */
+const MAX_REST_CREDIT_MS = 50;
+
+/**
+ * The rest a worker owes at `throttle` percent, after `workedMs` more of hashing and `restedMs` of
+ * rest. Each millisecond of work at 50% owes one of rest. A busy machine wakes a sleeper late; the
+ * extra rest is credited, so the next rests are shorter and the share of time hashing holds.
+ */
+export function restOwed(owedMs: number, throttle: number, workedMs: number, restedMs = 0): number {
+  if (throttle >= 100) return 0;
+  return Math.max(-MAX_REST_CREDIT_MS, owedMs + (workedMs * (100 - throttle)) / throttle - restedMs);
 }
 
 export function workerMemory(init: WorkerInit): WorkerMemory {
@@ -37,6 +53,8 @@ export function workerMemory(init: WorkerInit): WorkerMemory {
     control: new Int32Array(init.control),
     progress: new BigInt64Array(init.progress),
     positions: new Uint32Array(init.positions),
+    busy: new BigInt64Array(init.busy),
+    restOwedMs: 0,
   };
 }
 
@@ -70,14 +88,15 @@ export function rangeHooks(
   const digest = new Uint32Array(8);
   return {
     stopped: () => Atomics.load(memory.control, CONTROL_EPOCH) !== range.epoch,
-    progress: (hashes, next) => {
+    progress: (hashes, next, busyMs) => {
       Atomics.add(memory.progress, memory.index, BigInt(hashes));
+      Atomics.add(memory.busy, memory.index, BigInt(Math.round(busyMs * 1000)));
       Atomics.store(memory.positions, memory.index, next >>> 0);
     },
-    hit: (nonce) => {
+    hit: (nonce, hashedAfter) => {
       sha256dFromMidstate(job.midstate, job.tail, nonce, digest);
       if (digestMeetsTarget(digest, job.targetLimbs)) {
-        post({ type: 'found', jobKey: job.key, rangeId: range.rangeId, nonce });
+        post({ type: 'found', jobKey: job.key, rangeId: range.rangeId, nonce, hashedAfter });
         return range.stopOnFind;
       }
       if (!digestMeetsTarget(digest, job.bestLimbs)) return false;
@@ -88,9 +107,12 @@ export function rangeHooks(
     },
     rest: (busyMs) => {
       const throttle = Atomics.load(memory.control, CONTROL_THROTTLE);
-      if (throttle >= 100) return;
+      memory.restOwedMs = restOwed(memory.restOwedMs, throttle, busyMs);
+      if (memory.restOwedMs <= 0) return;
+      const began = performance.now();
       // Wakes early when the epoch moves, so a throttled worker still stops at once.
-      Atomics.wait(memory.control, CONTROL_EPOCH, range.epoch, (busyMs * (100 - throttle)) / throttle);
+      Atomics.wait(memory.control, CONTROL_EPOCH, range.epoch, memory.restOwedMs);
+      memory.restOwedMs = restOwed(memory.restOwedMs, throttle, 0, performance.now() - began);
     },
   };
 }

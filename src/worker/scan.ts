@@ -8,13 +8,15 @@ import type { HashBackend } from '../hash/backend.js';
 export interface ScanHooks {
   /** True once the controller wants this range abandoned. */
   stopped(): boolean;
-  /** `hashes` more were done; `next` is the next nonce to hash. */
-  progress(hashes: number, next: number): void;
+  /** `hashes` more were done, in `busyMs` of hashing; `next` is the next nonce to hash. */
+  progress(hashes: number, next: number, busyMs: number): void;
   /**
-   * The backend returned `nonce` (its hash meets the scan limbs). Return true to end the range there,
-   * false to go on with the nonce after it.
+   * The backend returned `nonce` (its hash meets the scan limbs), after `hashedAfter` more nonces were
+   * hashed past it (a GPU dispatch runs whole). Progress up to the end of what was hashed is published
+   * before this call, so a find is never told before its hashes are counted. Return true to end the
+   * range there, false to go on.
    */
-  hit(nonce: number): boolean;
+  hit(nonce: number, hashedAfter: number): boolean;
   /** The last chunk kept the core busy for `busyMs`: rest if throttled. */
   rest(busyMs: number): void;
 }
@@ -78,9 +80,9 @@ export function scanRange(
     const done = hit < 0 ? chunk : hit - next + 1;
     hashes += done;
     next += done;
-    hooks.progress(done, next);
+    hooks.progress(done, next, busyMs);
     if (hit < 0) sizer.adjust(busyMs);
-    if (hit >= 0 && hooks.hit(hit)) return { next, hashes, stopped: true };
+    if (hit >= 0 && hooks.hit(hit, 0)) return { next, hashes, stopped: true };
     hooks.rest(busyMs);
   }
   return { next, hashes, stopped: false };

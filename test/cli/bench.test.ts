@@ -29,6 +29,7 @@ describe("the spread of a case's rounds", () => {
     rounds: 3,
     complete: true,
     results,
+    notMeasured: [],
   });
 
   it('warns in one line, naming the widest case and what to do, only when one is too wide', () => {

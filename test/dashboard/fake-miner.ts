@@ -12,6 +12,7 @@ export function fakeStats(overrides: Partial<MinerStats> = {}): MinerStats {
     gpu: null,
     threads: 2,
     throttle: 100,
+    dutyCycle: 1,
     elapsedSeconds: 3,
     hashes: 3_000_000,
     hashrate: 1_000_000,

@@ -6,7 +6,7 @@ import { bitsToTarget, difficultyToTarget, hashMeetsTarget, targetFromZeroBits }
 import { Miner } from '../../dist/miner/miner.js';
 import { nextOf } from '../../dist/events.js';
 import { nodeThreads } from '../../dist/worker/node-threads.js';
-import { unsolvableWork } from '../../dist/miner/measure.js';
+import { measureRunning, unsolvableWork } from '../../dist/miner/measure.js';
 import type { Solution, Work } from '../../dist/miner/work.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
 
@@ -182,6 +182,17 @@ describe('Miner', () => {
     expect(best.hash).toBe(block100000.hash);
     expect(best.zeros).toBe(46); // 000000000003ba27…: eleven zero hex digits, then 0b0011
     expect(best.difficulty).toBeGreaterThan(14484);
+  });
+
+  it('throttled to 50%, its workers hash about half of the time, and its stats say how much', async () => {
+    const miner = await Miner.start({ host: nodeThreads(), threads: 1, backend: 'js', throttle: 50 });
+    open.push(miner);
+    await measureRunning(miner, 1000);
+    const { throttle, dutyCycle } = miner.stats();
+    expect(throttle).toBe(50);
+    // Rests that run long are paid back, so even a busy machine keeps near the share asked for.
+    expect(dutyCycle).toBeGreaterThan(0.3);
+    expect(dutyCycle).toBeLessThan(0.7);
   });
 
   it.each([

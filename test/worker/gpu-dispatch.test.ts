@@ -4,7 +4,7 @@
  * dispatch, is fine enough for a benchmark round of a third of a second.
  */
 import { describe, expect, it } from 'vitest';
-import { GPU_CHUNKS, scanRangeOnGpu, type CandidateScanner } from '../../src/worker/gpu-scan.js';
+import { dispatchLimitFor, GPU_CHUNKS, scanRangeOnGpu, type CandidateScanner } from '../../src/worker/gpu-scan.js';
 import { ChunkSizer, type ScanHooks } from '../../src/worker/scan.js';
 
 /** A device that takes `count / hashesPerSecond` seconds per dispatch and never finds a candidate. */
@@ -54,5 +54,47 @@ describe('GPU dispatch sizes', () => {
     await scanRangeOnGpu(device, 0, 300_000, hooks([]), sizer);
     expect(device.dispatches[0]).toBe(GPU_CHUNKS.initial);
     expect(sizer.size).toBeLessThan(GPU_CHUNKS.initial / 2);
+  });
+
+  it("count a find's whole dispatch before telling of the find, and say how many nonces it hashed past it", async () => {
+    const winner = 70_123;
+    const device: CandidateScanner = {
+      candidates: async (start, count) => (winner >= start && winner < start + count ? [winner] : []),
+    };
+    const sizer = new ChunkSizer(GPU_CHUNKS);
+    sizer.fit(1e9);
+    let counted = 0;
+    const told: { countedBefore: number; nonce: number; hashedAfter: number }[] = [];
+    const outcome = await scanRangeOnGpu(
+      device,
+      0,
+      1_000_000,
+      {
+        stopped: () => false,
+        progress: (hashes) => (counted += hashes),
+        hit: (nonce, hashedAfter) => {
+          told.push({ countedBefore: counted, nonce, hashedAfter });
+          return true;
+        },
+        rest: () => {},
+      },
+      sizer,
+      10_000,
+    );
+    expect(told).toEqual([{ countedBefore: 80_000, nonce: winner, hashedAfter: 80_000 - winner - 1 }]);
+    expect(outcome).toEqual({ next: 80_000, hashes: 80_000, stopped: true });
+  });
+
+  it('keep a dispatch for a stop-on-find job to a quarter of the hashes a find takes', async () => {
+    expect(dispatchLimitFor(2 ** 24, true)).toBe(2 ** 22);
+    expect(dispatchLimitFor(2 ** 12, true)).toBe(GPU_CHUNKS.min);
+    expect(dispatchLimitFor(2 ** 12, false)).toBe(Infinity);
+    const device = deviceAt(1e9);
+    const sizer = new ChunkSizer(GPU_CHUNKS);
+    sizer.fit(1e9);
+    await scanRangeOnGpu(device, 0, 2 ** 20, hooks([]), sizer, dispatchLimitFor(2 ** 16, true));
+    expect(new Set(device.dispatches)).toEqual(new Set([2 ** 14]));
+    // The device's speed is still the one measured: a short dispatch says nothing about it.
+    expect(sizer.size).toBe(5e7);
   });
 });

@@ -8,7 +8,6 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
 import { digestMeetsTarget, hashToBigInt, targetToLimbs } from '../../src/core/target.js';
-import { prepareGpuEnvironment } from '../../src/hash/webgpu-node.js';
 import {
   CONTROL_EPOCH,
   CONTROL_SLOTS,
@@ -46,8 +45,8 @@ function startGpuWorker(env: NodeJS.ProcessEnv = process.env): Harness {
     control: new SharedArrayBuffer(4 * CONTROL_SLOTS),
     progress: new SharedArrayBuffer(8),
     positions: new SharedArrayBuffer(4),
+    busy: new SharedArrayBuffer(8),
   };
-  prepareGpuEnvironment(); // as the Miner does before it starts the GPU worker
   const control = new Int32Array(init.control);
   Atomics.store(control, CONTROL_THROTTLE, 100);
   const worker = new Worker(GPU_WORKER, { workerData: init, env });
@@ -141,9 +140,14 @@ describe.skipIf(packageMissing)('GPU worker', () => {
     const target = (1n << 250n) - 1n;
     post(gpu, { type: 'job', jobKey: 2, header, targetLimbs: targetToLimbs(target), bestLimbs: new Uint32Array(8) });
     post(gpu, { type: 'range', jobKey: 2, rangeId: 2, start: 1000, count: 100_000, epoch: 0, stopOnFind: true });
+    const progressBefore = gpu.progress[0];
     const found = await gpu.next('found');
+    // The find's whole dispatch is counted before the find is told: a Miner reading the count then never sees 0.
+    const countedAtFind = gpu.progress[0] - progressBefore;
     const done = await gpu.next('rangeDone');
-    expect(done).toMatchObject({ rangeId: 2, next: found.nonce + 1, hashes: found.nonce + 1 - 1000, stopped: true });
+    const dispatchEnd = found.nonce + 1 + found.hashedAfter;
+    expect(done).toMatchObject({ rangeId: 2, next: dispatchEnd, hashes: dispatchEnd - 1000, stopped: true });
+    expect(countedAtFind).toBe(BigInt(dispatchEnd - 1000));
   });
 
   it('abandons a range once the epoch moves', async () => {
