@@ -3,6 +3,7 @@ import { findPreset } from '../economics/figures.js';
 import { resolveInputs, type EconomicsArgs, type Origin, type ResolvedInputs } from '../economics/inputs.js';
 import { economics, type EconomicsResult } from '../economics/model.js';
 import {
+  countOf,
   formatChance,
   formatCount,
   formatDuration,
@@ -33,7 +34,7 @@ export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
 function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Measurement | null): string {
   const from = (name: keyof ResolvedInputs['from']) => origin(inputs.from[name], inputs.asOf[name], inputs.preset);
   const measured = measurement
-    ? `measured: ${measurement.threads} threads, ${measurement.backend}, ${formatDuration(measurement.seconds)}`
+    ? `measured: ${countOf(measurement.threads, 'thread')}, ${measurement.backend}, ${formatDuration(measurement.seconds)}`
     : '';
   const preset = inputs.preset ? findPreset(inputs.preset) : undefined;
   const profit = result.profitPerDay;

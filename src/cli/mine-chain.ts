@@ -5,14 +5,12 @@ import { REGTEST } from '../core/params.js';
 import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
-import type { MineArgs } from './mine-options.js';
+import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
 import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
 import { paint, printJson } from './output.js';
-import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { countOf, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
-/** A laptop meets 2^22 expected hashes in a second or a few. */
-export const DEFAULT_ZEROS = 22;
 /** OP_TRUE: anyone can spend it, which suits a lab chain when no payout is named. */
 const DEFAULT_SCRIPT = Uint8Array.of(0x51);
 
@@ -42,7 +40,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       const block = { ...result, stopMs: stopMs ?? 0 };
       if (args.json) return printJson(block);
       say(
-        `${paint('block', 'green')} ${block.height} ${block.hash} nonce ${block.nonce} after ${formatCount(block.hashes)} hashes in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)}); workers stopped in ${block.stopMs} ms`,
+        `${paint('block', 'green')} ${block.height} ${block.hash} nonce ${block.nonce} after ${countOf(block.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)}); workers stopped in ${block.stopMs} ms`,
         false,
       );
     },
@@ -50,7 +48,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, tip: chain.store.height });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${countOf(counted, 'block')} mined, tip ${chain.store.height}; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     },

@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { Errors } from '../errors.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { checkBlockCount, checkDuration, dashboardOptions, engineOptions, numberArg } from './mining.js';
-import { targetOptions } from './targets.js';
+import { CHAIN_MIN_ZEROS, targetOptions, zerosOption } from './targets.js';
 
 export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
+/** A laptop meets 2^22 expected hashes in a second or a few. */
+export const DEFAULT_ZEROS = 22;
 
 export const mineOptions = {
   ...engineOptions,
   ...dashboardOptions,
-  zeros: targetOptions.zeros,
+  zeros: zerosOption(CHAIN_MIN_ZEROS, `${DEFAULT_ZEROS}; with --rpc, the node's target`),
   bits: targetOptions.bits,
   datadir: {
     type: 'string',

@@ -11,7 +11,7 @@ import { payoutScriptFrom } from './mine-chain.js';
 import type { MineArgs } from './mine-options.js';
 import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
 import { paint, printJson } from './output.js';
-import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { countOf, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
 function payoutFor(args: MineArgs, chain: string): Uint8Array {
@@ -57,7 +57,7 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, node: client.display });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${countOf(counted, 'block')} accepted by the node; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     },
@@ -74,7 +74,7 @@ function report(block: NodeBlock & { stopMs: number }, json: boolean): void {
     ? `${paint('accepted', 'green')}${block.tip === block.hash ? ', the node’s tip' : block.tip ? `, but the node’s tip is ${block.tip}` : ''}`
     : `${paint('rejected', 'red')} by the node: ${block.reason}`;
   say(
-    `${paint('block', 'green')} ${block.height} ${block.hash} ${verdict}; nonce ${block.nonce} after ${formatCount(block.hashes)} hashes in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)})`,
+    `${paint('block', 'green')} ${block.height} ${block.hash} ${verdict}; nonce ${block.nonce} after ${countOf(block.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)})`,
     false,
   );
 }

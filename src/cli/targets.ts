@@ -1,7 +1,9 @@
 /** The ways a user names a target on the command line: --zeros N, --bits HEX, --target HEX. */
 import { hexToBytes } from '../core/bytes.js';
-import { bitsToTarget, MAX_TARGET, targetFromZeroBits } from '../core/target.js';
+import { bitsToTarget, MAX_TARGET, targetFromZeroBits, targetToBits } from '../core/target.js';
+import { REGTEST } from '../core/params.js';
 import { Errors } from '../errors.js';
+import { numberArg } from './mining.js';
 
 export interface TargetArgs {
   zeros?: number;
@@ -9,13 +11,41 @@ export interface TargetArgs {
   target?: string;
 }
 
-export const targetOptions = {
-  zeros: {
-    type: 'number',
+/** The most zero bits a target can ask for: 255 leaves a target of 1, the hardest one that is not zero. */
+const MAX_ZEROS = 255;
+
+/**
+ * The fewest zero bits the built-in regtest chain takes: its target, rounded to the compact bits a
+ * header carries, may not be above the proof-of-work limit (bits 207fffff).
+ */
+export const CHAIN_MIN_ZEROS = fewestZerosWithin(bitsToTarget(REGTEST.powLimitBits));
+
+function fewestZerosWithin(limit: bigint): number {
+  let zeros = 0;
+  while (bitsToTarget(targetToBits(targetFromZeroBits(zeros))) > limit) zeros++;
+  return zeros;
+}
+
+/** --zeros from `min` (0 for a header alone, CHAIN_MIN_ZEROS for a chain) to 255; `byDefault` says what applies without it. */
+export function zerosOption(min: number, byDefault?: string) {
+  return {
+    type: 'string',
     requiresArg: true,
-    describe: 'target: hashes must start with this many zero bits',
+    coerce: numberArg('zeros', (zeros) => {
+      if (!Number.isInteger(zeros) || zeros < min || zeros > MAX_ZEROS)
+        throw Errors.badOption(
+          'zeros',
+          `must be a whole number from ${min} to ${MAX_ZEROS}${min > 0 ? ` (the regtest chain allows no easier target than ${min})` : ''}, got ${zeros}`,
+        );
+      return zeros;
+    }),
+    describe: `target: hashes must start with this many zero bits, ${min} to ${MAX_ZEROS}${byDefault === undefined ? '' : ` (default: ${byDefault})`}`,
     group: 'Target:',
-  },
+  } as const;
+}
+
+export const targetOptions = {
+  zeros: zerosOption(CHAIN_MIN_ZEROS),
   bits: {
     type: 'string',
     requiresArg: true,
@@ -41,11 +71,7 @@ export function parseBits(text: string): number {
 export function targetFromArgs(args: TargetArgs): bigint | undefined {
   const given = (['zeros', 'bits', 'target'] as const).filter((key) => args[key] !== undefined);
   if (given.length > 1) throw Errors.badOption(given[1], `give only one of --zeros, --bits, --target`);
-  if (args.zeros !== undefined) {
-    if (!Number.isInteger(args.zeros) || args.zeros < 0 || args.zeros > 255)
-      throw Errors.badOption('zeros', `must be a whole number from 0 to 255, got ${args.zeros}`);
-    return targetFromZeroBits(args.zeros);
-  }
+  if (args.zeros !== undefined) return targetFromZeroBits(args.zeros);
   if (args.bits !== undefined) return bitsToTarget(parseBits(args.bits));
   if (args.target !== undefined) {
     const text = args.target.replace(/^0x/i, '');

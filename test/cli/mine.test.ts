@@ -140,7 +140,7 @@ describe('powlab mine: bad input', () => {
 
   it.each([
     [['--threads', '0'], /--threads: must be a whole number from 1/],
-    [['--zeros', '300'], /--zeros: must be a whole number from 0 to 255/],
+    [['--zeros', '300'], /--zeros: must be a whole number from 1 to 255/],
     [['--bits', 'zz'], /--bits: must be up to 8 hex digits/],
     [['--bits', '04923456'], /invalid compact target 0x04923456: the sign bit/],
     [['--address', 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'], /invalid address/],

@@ -10,7 +10,7 @@ describe('the command line as a whole', () => {
   it.each([
     [['mien'], /^powlab: unknown command mien: did you mean mine\?$/],
     [[], /^powlab: name a command/],
-    [['hash'], /^powlab: Not enough non-option arguments/],
+    [['hash'], /^powlab: hash: name a header: 160 hex digits \(80 bytes\)$/],
   ])('%j: one line on stderr, exit 2', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
