@@ -127,6 +127,19 @@ describe('powlab explain --header', () => {
     expect(text).toContain('chance of a block within the next hour 0.012%');
   });
 
+  it('step 8 at an easy target: a chance too small for a float in powers of ten, never 0%', async () => {
+    const text = (await runCli(['explain', '--hashrate', '2e6', '--datadir', join(tmpdir(), 'powlab-no-chain')]))
+      .stdout;
+    const step8Lines = text.slice(text.indexOf('8. When the nonces run out')).split('\n');
+    const step8 = step8Lines.join(' ').replace(/\s+/g, ' ');
+    expect(step8).toContain("= 4.657e-10 headers' worth of nonces on average.");
+    expect(step8).toMatch(
+      /fail is \(1 - p\)\^\(2\^32\) = 1 in 10\^1,292,913,\d{3}, so one header all but surely holds/,
+    );
+    expect(step8).not.toMatch(/ 0%|>99%/);
+    for (const line of step8Lines) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
   it('colours the dump only when asked for and NO_COLOR is unset', async () => {
     const args = ['explain', '--header', BLOCK_100000.hex, '--hashrate', '1'];
     const forced = await runCli(args, { env: { NO_COLOR: '', FORCE_COLOR: '1' } });

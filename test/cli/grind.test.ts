@@ -29,6 +29,17 @@ describe('powlab grind', () => {
     expect(found.hashrate).toBeGreaterThan(0);
   });
 
+  it('off a terminal too: the header alone on stdout, the nonce and hash on stderr, one hash in the singular', async () => {
+    const v = mainnet[0];
+    const result = await runCli([
+      ...['grind', '--header', withZeroNonce(v.hex), '--start', String(v.nonce), '--count', '1'],
+      ...['--threads', '1', '--backend', 'wasm'],
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${v.hex}\n`);
+    expect(result.stderr).toMatch(new RegExp(`^nonce ${v.nonce} gives ${v.hash} after 1 hash in [^\n]+\n$`));
+  });
+
   it('exits 1 when the range holds no solution', async () => {
     const v = mainnet[1];
     const result = await runCli([
