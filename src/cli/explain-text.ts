@@ -125,7 +125,7 @@ export function renderExplanation(e: Explanation): string {
   say(
     `${INDENT}difficulty = difficulty-1 target / target = ${formatDifficulty(e.difficulty)}`,
     `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatChance(e.probabilityPerHash)}`,
-    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatLarge(e.expectedHashes)} (about difficulty x 2^32)`,
+    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${e.expectedHashes < 1e6 ? formatInteger(e.expectedHashes) : formatLarge(e.expectedHashes)} (about difficulty x 2^32)`,
     `${INDENT}at ${paint(formatHashrate(e.hashrate), 'cyan')}, ${measured}:`,
     `${INDENT}  expected time to a block ${paint(formatDuration(e.expectedSeconds), 'bold')}; half of all blocks come within ${formatDuration(e.medianSeconds)}`,
     `${INDENT}  chance of a block within the next hour ${formatChance(e.chanceWithinHour)}`,

@@ -8,7 +8,7 @@ import { openBuiltInChain } from '../sources/chain-files.js';
 import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
 import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
 import { paint, printJson } from './output.js';
-import { countOf, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { countOf, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
 /** OP_TRUE: anyone can spend it, which suits a lab chain when no payout is named. */
@@ -35,7 +35,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
     args,
     source: chain,
     headline: (session) =>
-      `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(chain.target).toPrecision(3)}), ${session.threads} × ${session.backend}`,
+      `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))}), ${session.threads} × ${session.backend}`,
     found: ({ result, stopMs }) => {
       const block = { ...result, stopMs: stopMs ?? 0 };
       if (args.json) return printJson(block);

@@ -11,7 +11,7 @@ import { payoutScriptFrom } from './mine-chain.js';
 import type { MineArgs } from './mine-options.js';
 import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
 import { paint, printJson } from './output.js';
-import { countOf, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { countOf, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
 function payoutFor(args: MineArgs, chain: string): Uint8Array {
@@ -50,7 +50,7 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
     source: node,
     headline: (session) => {
       const work = node.work!;
-      return `mining on the ${node.chain} node at ${client.display}: height ${work.height}, bits ${work.template.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(work.template.target).toPrecision(3)})${work.target < work.template.target ? `, hashing to a harder target (difficulty ${targetToDifficulty(work.target).toPrecision(3)})` : ''}, ${session.threads} × ${session.backend}`;
+      return `mining on the ${node.chain} node at ${client.display}: height ${work.height}, bits ${work.template.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(work.template.target))})${work.target < work.template.target ? `, hashing to a harder target (difficulty ${formatDifficulty(targetToDifficulty(work.target))})` : ''}, ${session.threads} × ${session.backend}`;
     },
     found: ({ result, stopMs }) => report({ ...result, stopMs: stopMs ?? 0 }, args.json),
     summary: (summary) => {

@@ -14,7 +14,7 @@ import type { Work } from '../miner/work.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
-import { countOf, formatChance, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { countOf, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { paint, printJson, StatusLine } from './output.js';
 
 /** A number option as typed, checked strictly: '' or 'abc' is named as given, not read as 0 or NaN. */
@@ -135,8 +135,8 @@ export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
       ? ''
       : stats.best.hash === session.hash
         ? ', the best ever here'
-        : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
-  return `; best hash this run ${countOf(session.zeros, 'zero bit')} (difficulty ${session.difficulty.toPrecision(4)})${allTime}${replaced}`;
+        : `, ever here ${countOf(stats.best.zeros, 'zero bit')} (difficulty ${formatDifficulty(stats.best.difficulty)})`;
+  return `; best hash this run ${countOf(session.zeros, 'zero bit')} (difficulty ${formatDifficulty(session.difficulty)})${allTime}${replaced}`;
 }
 
 /** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */

@@ -137,6 +137,7 @@ describe('powlab explain --header', () => {
       /fail is \(1 - p\)\^\(2\^32\) = 1 in 10\^1,292,913,\d{3}, so one header all but surely holds/,
     );
     expect(step8).not.toMatch(/ 0%|>99%/);
+    expect(text).toContain('expected hashes per block = 2^256 / (target + 1) = 2 (about difficulty x 2^32)');
     for (const line of step8Lines) expect(line.length).toBeLessThanOrEqual(100);
   });
 
