@@ -44,7 +44,7 @@ export const mineOptions = {
     type: 'string',
     requiresArg: true,
     coerce: numberArg('duration', checkDuration),
-    describe: 'stop after this many seconds',
+    describe: 'stop this many seconds after the start, a wait for a node or pool included',
   },
   rpc: {
     type: 'string',

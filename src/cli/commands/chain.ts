@@ -41,12 +41,17 @@ const listCommand: CommandModule<object, ChainArgs> = {
   },
 };
 
-// Optional to yargs, so that a missing block is answered by showBlock, with the heights there are.
+const showDescribe =
+  "One block whole: its header's fields, the coinbase's outputs with value and payee, every transaction";
+
+// Optional to yargs, so that a missing block is answered by showBlock, with the heights there are; its
+// own help names it as needed.
 const showCommand: CommandModule<object, ChainArgs & { block?: string }> = {
   command: 'show [block]',
-  describe: "One block whole: its header's fields, the coinbase's outputs with value and payee, every transaction",
+  describe: showDescribe,
   builder: (y) =>
     y
+      .usage(`$0 chain show <block>\n\n${showDescribe}`)
       .positional('block', {
         type: 'string',
         describe: 'the block to show: its height in decimal (0: the regtest genesis), or its hash',

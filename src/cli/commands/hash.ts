@@ -5,12 +5,16 @@ interface HashArgs {
   json: boolean;
 }
 
+const describe = 'Print the block hash of an 80-byte header given as 160 hex digits';
+
 export const hashCommand: CommandModule<object, HashArgs> = {
   // Optional to yargs, so that a missing header gets the same answer as a bad one.
   command: 'hash [header]',
-  describe: 'Print the block hash of an 80-byte header given as 160 hex digits',
+  describe,
   builder: (y) =>
     y
+      // Its own help names the header as needed, which it is: the handler answers its absence.
+      .usage(`$0 hash <header>\n\n${describe}`)
       .positional('header', { type: 'string', describe: 'the header, 160 hex digits' })
       .option('json', {
         type: 'boolean',
