@@ -14,7 +14,14 @@ import type { Work } from '../miner/work.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
-import { countOf, formatChance, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
+import {
+  countOf,
+  formatChance,
+  formatCount,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+} from '../format/numbers.js';
 import { paint, printJson, StatusLine } from './output.js';
 
 /** A number option as typed, checked strictly: '' or 'abc' is named as given, not read as 0 or NaN. */
