@@ -3,7 +3,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { checkBlockCount, checkDuration, dashboardOptions, engineOptions, numberArg } from './mining.js';
+import {
+  checkBlockCount,
+  checkDuration,
+  dashboardOptions,
+  engineOptions,
+  MAX_DURATION_SECONDS,
+  numberArg,
+} from './mining.js';
 import { CHAIN_MIN_ZEROS, targetOptions, zerosOption } from './targets.js';
 
 export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
@@ -44,7 +51,7 @@ export const mineOptions = {
     type: 'string',
     requiresArg: true,
     coerce: numberArg('duration', checkDuration),
-    describe: 'stop this many seconds after the start, a wait for a node or pool included',
+    describe: `stop this many seconds after the start, a wait for a node or pool included (at most ${MAX_DURATION_SECONDS}: about 24 days)`,
   },
   rpc: {
     type: 'string',

@@ -126,9 +126,15 @@ export function checkBlockCount(blocks: number): number {
   return blocks;
 }
 
+/** The longest --duration: a timer's delay is a signed 32-bit count of milliseconds, and a longer one fires at once. */
+export const MAX_DURATION_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export function checkDuration(duration: number): number {
-  if (!(duration > 0 && Number.isFinite(duration)))
-    throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
+  if (!(duration > 0 && duration <= MAX_DURATION_SECONDS))
+    throw Errors.badOption(
+      'duration',
+      `must be a positive number of seconds, at most ${MAX_DURATION_SECONDS} (about 24 days), got ${duration}`,
+    );
   return duration;
 }
 

@@ -34,6 +34,8 @@ describe('an option whose help states a range is checked against that range', ()
     ['mine', 'throttle', '(1-100)', '101', ['--datadir', datadir]],
     ['mine', 'throttle', '(1-100)', '0', ['--datadir', datadir]],
     ['grind', 'start', '0 to 4294967295', '4294967296', ['--header', HEADER]],
+    // A longer timer would fire at once (Node's delays are signed 32-bit milliseconds).
+    ['mine', 'duration', 'at most 2147483', '2147484', ['--datadir', datadir]],
     ['explain', 'seconds', 'at most 60', '61', ['--header', HEADER]],
     ['economics', 'seconds', 'at most 60', '61', ['--preset', 'laptop']],
   ])('%s --%s: help says %s, and %s is refused in one line', async (command, option, range, outside, needs) => {
