@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
 import type { Dashboard } from '../dashboard/server.js';
+import { plainNumber } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import type { MinerStats } from '../miner/miner.js';
 import { checkBackend, checkThreads, checkThrottle, MAX_THREADS_PER_CORE } from '../miner/options.js';
@@ -24,12 +25,11 @@ import {
 } from '../format/numbers.js';
 import { paint, printJson, StatusLine } from './output.js';
 
-/** A number option as typed, checked strictly: '' or 'abc' is named as given, not read as 0 or NaN. */
+/** A number option as typed, checked strictly: '', 'abc' or '0x2' is named as given, not read as 0, NaN or 2. */
 export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
   return (raw) => {
-    const text = String(raw).trim();
-    const value = text === '' ? NaN : Number(text);
-    if (Number.isNaN(value)) throw Errors.badOption(option, `must be a number, got ${JSON.stringify(String(raw))}`);
+    const value = plainNumber(String(raw));
+    if (value === undefined) throw Errors.badOption(option, `must be a number, got ${JSON.stringify(String(raw))}`);
     return check(value);
   };
 }
