@@ -6,7 +6,16 @@ import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
-import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
+import {
+  bestSummary,
+  checkDashboardArgs,
+  oddsSummary,
+  throttleSummary,
+  runMining,
+  say,
+  stoppedPrefix,
+  summaryJson,
+} from './mining.js';
 import { paint, printJson } from './output.js';
 import { countOf, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
@@ -48,7 +57,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, tip: chain.store.height });
       say(
-        `${stoppedPrefix(summary)}${countOf(counted, 'block')} mined, tip ${chain.store.height}; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${countOf(counted, 'block')} mined, tip ${chain.store.height}; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${throttleSummary(stats)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     },

@@ -9,7 +9,16 @@ import { NodeMining } from '../sources/rpc/mining.js';
 import type { NodeBlock } from '../sources/rpc/node.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import type { MineArgs } from './mine-options.js';
-import { bestSummary, checkDashboardArgs, oddsSummary, runMining, say, stoppedPrefix, summaryJson } from './mining.js';
+import {
+  bestSummary,
+  checkDashboardArgs,
+  oddsSummary,
+  throttleSummary,
+  runMining,
+  say,
+  stoppedPrefix,
+  summaryJson,
+} from './mining.js';
 import { paint, printJson } from './output.js';
 import { countOf, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
@@ -57,7 +66,7 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, node: client.display });
       say(
-        `${stoppedPrefix(summary)}${countOf(counted, 'block')} accepted by the node; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
+        `${stoppedPrefix(summary)}${countOf(counted, 'block')} accepted by the node; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${throttleSummary(stats)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     },

@@ -152,6 +152,15 @@ export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
   return `; best hash this run ${countOf(session.zeros, 'zero bit')} (difficulty ${formatDifficulty(session.difficulty)})${allTime}${replaced}`;
 }
 
+/**
+ * For a summary: what --throttle did. Each worker rests for a share of the time, so the rate printed is
+ * what that gave, not the unthrottled rate scaled: clocks, other load and each rest's overhead move it.
+ */
+export function throttleSummary(stats: MinerStats): string {
+  if (stats.throttle >= 100) return '';
+  return `; each worker hashed ${stats.throttle}% of the time (--throttle ${stats.throttle}), so the rate need not be ${stats.throttle}% of an unthrottled run's: measure both`;
+}
+
 /** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */
 export function oddsSummary(stats: MinerStats, find: 'block' | 'share'): string {
   if (!(stats.expectedHashes > 0) || !(stats.meanHashrate > 0)) return '';

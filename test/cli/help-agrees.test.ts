@@ -79,6 +79,22 @@ describe('an option whose help states a range is checked against that range', ()
     expect(run.stdout).toContain(`, target ${bits} `);
   });
 
+  it('mine --throttle: the summary says the workers rested, and that the rate is not simply scaled', async () => {
+    const run = await runCli([
+      ...['mine', '--throttle', '50', '--duration', '0.5', '--zeros', '30'],
+      ...['--threads', '1', '--backend', 'wasm', '--datadir', join(root, 'throttled')],
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "each worker hashed 50% of the time (--throttle 50), so the rate need not be 50% of an unthrottled run's",
+    );
+    const full = await runCli([
+      ...['mine', '--duration', '0.5', '--zeros', '30'],
+      ...['--threads', '1', '--backend', 'wasm', '--datadir', join(root, 'unthrottled')],
+    ]);
+    expect(full.stdout).not.toContain('--throttle');
+  });
+
   it('economics --kwh-price: help says 0 is free power, and 0 is taken', async () => {
     expect(await helpFor('economics', 'kwh-price')).toContain('0 for free power');
     const result = await runCli(['economics', '--preset', 's19', '--kwh-price', '0', '--json']);
