@@ -17,8 +17,9 @@ export function scaleByThousands(value: number, units: readonly string[]): { val
   return { value, unit: units[unit] };
 }
 
-/** Three significant digits at most, whatever the scale: 1.90, 19.0, 190. */
+/** Three significant digits at most, whatever the scale: 1.90, 19.0, 190; past the largest unit, whole, with separators: 1,061. */
 function threeDigits(value: number): string {
+  if (value >= 1000) return formatInteger(value);
   return value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2);
 }
 

@@ -101,6 +101,7 @@ describe('counts, rates, numbers, difficulty and bitcoin', () => {
     expect(formatHashrate(1.9e6)).toBe('1.90 MH/s');
     expect(formatHashrate(867e3)).toBe('867 kH/s');
     expect(formatHashrate(5.71e18)).toBe('5.71 EH/s');
+    expect(formatHashrate(1.061e21)).toBe('1,061 EH/s');
     expect(formatCount(12_345)).toBe('12.35k');
     expect(formatCount(999)).toBe('999');
   });
