@@ -2,6 +2,7 @@
  * Errors a user can cause (bad input, unreachable peers) carry an exit status and print as one line.
  * Factories give every throw a fresh stack and keep the wording in one place.
  */
+import { countOf } from './format/numbers.js';
 
 /**
  * What a front end other than the CLI needs to word an error its own way: the message is the CLI's
@@ -53,7 +54,7 @@ export const Errors = {
   badHex: (what: string, detail: string) => new PowlabError(`${what}: ${detail}`, 'ERR_BAD_HEX'),
   badLength: (what: string, expected: number, got: number) =>
     new PowlabError(
-      `${what} must be ${expected} bytes (${expected * 2} hex digits), got ${got} bytes`,
+      `${what} must be ${expected} bytes (${expected * 2} hex digits), got ${countOf(got, 'byte')}`,
       'ERR_BAD_LENGTH',
     ),
   badCompact: (bits: number, why: string) =>

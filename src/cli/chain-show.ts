@@ -1,15 +1,14 @@
 /** `powlab chain list` and `powlab chain show N`: the built-in chain's blocks, read without changing the store. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { serializeBlock } from '../core/block.js';
 import { describeHeader, type HeaderFacts } from '../core/describe.js';
 import { REGTEST } from '../core/params.js';
 import { serializeTx } from '../core/tx.js';
 import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
-import { formatBtc, formatDifficulty, formatInteger } from '../format/numbers.js';
-import { BLOCKS_FILE, readStore } from '../sources/chain-files.js';
+import { countOf, formatBtc, formatDifficulty, formatInteger } from '../format/numbers.js';
+import { readStore } from '../sources/chain-files.js';
 import { storedBlockBytes } from '../sources/chain-store.js';
+import { noBlockAtHeight, parseHeight } from './heights.js';
 import { outputLine, rewardLines } from './explain-text.js';
 import { paint, printJson } from './output.js';
 
@@ -27,7 +26,6 @@ interface ShownBlock {
 /** Every block of the chain, the genesis first: the store's own blocks are checked as they are read. */
 function chainBlocks(datadir: string): Uint8Array[] {
   const genesis = serializeBlock(REGTEST.genesisHeader, [serializeTx(REGTEST.genesisCoinbase)]);
-  if (!existsSync(join(datadir, BLOCKS_FILE))) return [genesis];
   const store = readStore(datadir);
   if (store.scan.problem) {
     process.stderr.write(
@@ -37,7 +35,8 @@ function chainBlocks(datadir: string): Uint8Array[] {
   return [genesis, ...store.scan.blocks.map((stored) => storedBlockBytes(store, stored.height))];
 }
 
-function shown(bytes: Uint8Array, height: number): ShownBlock {
+function shown(blocks: Uint8Array[], height: number): ShownBlock {
+  const bytes = blocks[height];
   return {
     height,
     header: describeHeader(bytes.subarray(0, 80)),
@@ -52,7 +51,8 @@ function payee(block: BlockExplanation): string {
 }
 
 export function listChain(args: ChainArgs): void {
-  const blocks = chainBlocks(args.datadir).map(shown);
+  const chain = chainBlocks(args.datadir);
+  const blocks = chain.map((_, height) => shown(chain, height));
   if (args.json) {
     for (const { height, header, block } of blocks) {
       printJson({
@@ -67,28 +67,44 @@ export function listChain(args: ChainArgs): void {
     return;
   }
   process.stdout.write(
-    `${paint(`the built-in chain in ${args.datadir}`, 'bold')}: ${blocks.length - 1} blocks after the genesis\n`,
+    `${paint(`the built-in chain in ${args.datadir}`, 'bold')}: ${countOf(blocks.length - 1, 'block')} after the genesis\n`,
   );
   for (const { height, header, block } of blocks) {
     const time = new Date(header.time * 1000).toISOString().replace('.000Z', 'Z');
-    const txs = `${block.transactions} tx${block.transactions === 1 ? '' : 's'}`;
+    const txs = countOf(block.transactions, 'tx');
     process.stdout.write(
       `${String(height).padStart(6)}  ${header.hash}  ${time}  ${txs}  ${formatBtc(block.reward.coinbaseValue)} to ${payee(block)}\n`,
     );
   }
 }
 
-export function showBlock(args: ChainArgs & { height: number }): void {
-  if (!Number.isInteger(args.height) || args.height < 0)
-    throw Errors.badData('height', `must be a whole number from 0 up, got ${args.height}`);
+/** A height in decimal digits, or a block hash as explorers show it. */
+function parseBlockName(text: string): { height: number } | { hash: string } | undefined {
+  const height = parseHeight(text);
+  if (height !== undefined) return { height };
+  if (/^[0-9a-f]{64}$/i.test(text.trim())) return { hash: text.trim().toLowerCase() };
+  return undefined;
+}
+
+/** The height of the block the user named, checked against the chain there is. */
+function heightOf(name: string | undefined, blocks: Uint8Array[], datadir: string): number {
+  const tip = blocks.length - 1;
+  const accepts = `a height from 0 to ${tip}, or a block hash (64 hex digits)`;
+  if (name === undefined) throw Errors.badData('chain show', `name a block: ${accepts}`);
+  const parsed = parseBlockName(name);
+  if (!parsed) throw Errors.badData('chain show', `${JSON.stringify(name)} names no block: give ${accepts}`);
+  if ('height' in parsed) {
+    if (parsed.height > tip) throw noBlockAtHeight('chain show', parsed.height, datadir, tip);
+    return parsed.height;
+  }
+  const height = blocks.findIndex((bytes) => describeHeader(bytes.subarray(0, 80)).hash === parsed.hash);
+  if (height < 0) throw Errors.badData('chain show', `no block ${parsed.hash} in the chain in ${datadir}`);
+  return height;
+}
+
+export function showBlock(args: ChainArgs & { block?: string }): void {
   const blocks = chainBlocks(args.datadir);
-  const bytes = blocks[args.height];
-  if (!bytes)
-    throw Errors.badData(
-      'height',
-      `no block at height ${args.height}: the chain in ${args.datadir} goes up to ${blocks.length - 1}`,
-    );
-  const { height, header, block } = shown(bytes, args.height);
+  const { height, header, block } = shown(blocks, heightOf(args.block, blocks, args.datadir));
   if (args.json) return printJson({ height, header, block });
   const I = '  ';
   const time = new Date(header.time * 1000).toISOString().replace('.000Z', 'Z');

@@ -1,6 +1,7 @@
-/** `powlab chain verify`: read the store without changing it and judge every block in it. */
+/** `powlab chain verify`: read the store without changing it and judge every block in it (none, before any is mined). */
 import { hashToDisplayHex } from '../core/header.js';
 import { readStore } from '../sources/chain-files.js';
+import { countOf } from '../format/numbers.js';
 import { printJson } from './output.js';
 
 export function verifyChain(args: { datadir: string; json: boolean }): void {
@@ -18,10 +19,10 @@ export function verifyChain(args: { datadir: string; json: boolean }): void {
       : {}),
   };
   if (args.json) printJson(result);
-  else if (result.ok)
-    process.stdout.write(
-      `ok: ${result.blocks} block${result.blocks === 1 ? '' : 's'} in ${file}, tip ${result.tip ?? 'genesis'}\n`,
-    );
+  else if (result.ok && result.blocks === 0)
+    // What chain list shows too: a chain not mined yet is the regtest genesis alone, which is fixed.
+    process.stdout.write(`ok: 0 blocks after the genesis in ${args.datadir}: nothing to check yet\n`);
+  else if (result.ok) process.stdout.write(`ok: ${countOf(result.blocks, 'block')} in ${file}, tip ${result.tip}\n`);
   if (scan.problem) {
     process.stderr.write(
       `powlab: block ${scan.problem.height} is bad (byte ${scan.problem.offset} of ${file}): ${scan.problem.reason}\n`,

@@ -1,6 +1,7 @@
 /** The options of `powlab explain`, and the argv type yargs infers from them. */
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { DEFAULT_MEASURE_SECONDS } from '../miner/measure.js';
+import { DEFAULT_MEASURE_SECONDS, MAX_MEASURE_SECONDS } from '../miner/measure.js';
+import { heightArg } from './heights.js';
 import { DEFAULT_DATADIR } from './mine-options.js';
 import { engineOptions } from './mining.js';
 
@@ -12,8 +13,9 @@ export const explainOptions = {
     describe: 'explain this whole block: hex, or a file of hex or raw bytes (addresses as on main-net)',
   },
   height: {
-    type: 'number',
+    type: 'string',
     requiresArg: true,
+    coerce: heightArg,
     describe: 'explain the block at this height of the built-in chain (0: regtest genesis)',
   },
   datadir: {
@@ -33,7 +35,11 @@ export const explainOptions = {
     type: 'boolean',
     describe: "measure this machine's hashrate on every core (what happens without --hashrate)",
   },
-  seconds: { type: 'string', requiresArg: true, describe: `how long to measure (default: ${DEFAULT_MEASURE_SECONDS})` },
+  seconds: {
+    type: 'string',
+    requiresArg: true,
+    describe: `how long to measure, in seconds, at most ${MAX_MEASURE_SECONDS} (default: ${DEFAULT_MEASURE_SECONDS})`,
+  },
   threads: { ...engineOptions.threads, describe: 'worker threads for the measurement (default: every core)' },
 } as const satisfies Record<string, Options>;
 

@@ -3,15 +3,17 @@ import type { BlockExplanation, OutputFacts } from '../explain/block.js';
 import type { explainHeader, FieldName, HeaderField, timeAtHashrate } from '../explain/header.js';
 import { measuredOn, type Measurement } from '../miner/measure.js';
 import {
+  countOf,
   formatBtc,
   formatChance,
+  formatChanceFromLog10,
   formatCount,
   formatDifficulty,
   formatDuration,
   formatHashrate,
   formatInteger,
   formatLarge,
-  formatNumber,
+  formatNearCertainty,
 } from '../format/numbers.js';
 import { paint, type Colour } from './output.js';
 
@@ -41,6 +43,8 @@ const FIELD_STYLE: Record<FieldName, { label: string; colour: Colour }> = {
 
 const INDENT = '   ';
 const BYTES_PER_ROW = 16;
+/** The width of the walk-through's prose. */
+const WIDTH = 100;
 
 export function renderExplanation(e: Explanation): string {
   const out: string[] = [];
@@ -90,7 +94,7 @@ export function renderExplanation(e: Explanation): string {
     `${INDENT}second hash, as SHA-256 writes it: ${e.hashInternal}`,
     `${INDENT}reversed, the block hash:          ${paint(e.hash, 'bold')}`,
     `${INDENT}Bitcoin reads the 32 bytes as one little-endian number; written most significant digit first,`,
-    `${INDENT}it shows its leading zeros (${e.leadingZeroBits} zero bits here). With the midstate, each nonce costs two`,
+    `${INDENT}it shows its leading zeros (${countOf(e.leadingZeroBits, 'zero bit')} here). With the midstate, each nonce costs two`,
     `${INDENT}compressions (chunk 2, then this second hash) instead of three.`,
   );
 
@@ -100,7 +104,7 @@ export function renderExplanation(e: Explanation): string {
     `${INDENT}bits 0x${e.bits.hex}: exponent 0x${hex2(exponent)} (${exponent}), mantissa 0x${mantissa.toString(16).padStart(6, '0')}`,
     exponent >= 3
       ? `${INDENT}target = mantissa x 256^(exponent - 3) = 0x${mantissa.toString(16)} x 256^${exponent - 3}`
-      : `${INDENT}target = the mantissa's top ${exponent} byte${exponent === 1 ? '' : 's'} (an exponent below 3 drops the low bytes)`,
+      : `${INDENT}target = the mantissa's top ${countOf(exponent, 'byte')} (an exponent below 3 drops the low bytes)`,
     `${INDENT}       = ${e.target}`,
   );
 
@@ -111,7 +115,7 @@ export function renderExplanation(e: Explanation): string {
   say(
     `${INDENT}hash   ${e.hash}`,
     `${INDENT}target ${e.target}`,
-    `${INDENT}${verdict} (the hash has ${e.leadingZeroBits} leading zero bits; every hash under this target has ${e.targetLeadingZeroBits})`,
+    `${INDENT}${verdict} (the hash has ${countOf(e.leadingZeroBits, 'leading zero bit')}; every hash under this target has ${e.targetLeadingZeroBits})`,
   );
 
   stepHeading(7, 'Difficulty and the odds');
@@ -119,7 +123,7 @@ export function renderExplanation(e: Explanation): string {
   say(
     `${INDENT}difficulty = difficulty-1 target / target = ${formatDifficulty(e.difficulty)}`,
     `${INDENT}chance one hash wins = (target + 1) / 2^256 = ${formatChance(e.probabilityPerHash)}`,
-    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${formatLarge(e.expectedHashes)} (about difficulty x 2^32)`,
+    `${INDENT}expected hashes per block = 2^256 / (target + 1) = ${e.expectedHashes < 1e6 ? formatInteger(e.expectedHashes) : formatLarge(e.expectedHashes)} (about difficulty x 2^32)`,
     `${INDENT}at ${paint(formatHashrate(e.hashrate), 'cyan')}, ${measured}:`,
     `${INDENT}  expected time to a block ${paint(formatDuration(e.expectedSeconds), 'bold')}; half of all blocks come within ${formatDuration(e.medianSeconds)}`,
     `${INDENT}  chance of a block within the next hour ${formatChance(e.chanceWithinHour)}`,
@@ -129,10 +133,8 @@ export function renderExplanation(e: Explanation): string {
   stepHeading(8, 'When the nonces run out');
   say(
     `${INDENT}The nonce is 32 bits: ${formatCount(e.nonceSpace)} tries per header, ${formatDuration(e.nonceSpaceSeconds)} at this hashrate.`,
-    `${INDENT}A block takes expected hashes / 2^32 = ${formatNumber(e.expectedHeaders)} headers' worth of nonces on average: one header`,
-    `${INDENT}holds a winning nonce with a chance of 1 - (1 - p)^(2^32) = ${formatChance(e.probabilityHeaderWins)}, so all of them fail with ${formatChance(e.probabilityNoncesRunOut)}.`,
-    `${INDENT}Then the miner changes the extranonce in the coinbase transaction: a new txid, so a new merkle`,
-    `${INDENT}root, so a new chunk 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)`,
+    `${INDENT}A block takes expected hashes / 2^32 = ${formatDifficulty(e.expectedHeaders)} headers' worth of nonces on average.`,
+    ...noncesRunOutLines(e),
   );
   const next = e.block?.nextExtranonce;
   if (next) {
@@ -144,6 +146,41 @@ export function renderExplanation(e: Explanation): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The chance a header's nonces all fail and its complement, each with the digits that matter; then what a miner does. */
+function noncesRunOutLines(e: Explanation): string[] {
+  const extranonce =
+    'the miner changes the extranonce in the coinbase transaction: a new txid, so a new merkle root, so a new ' +
+    'chunk 1, a new midstate and 2^32 fresh nonces. (Moving the time works too, once a second.)';
+  if (e.probabilityNoncesRunOut < 1e-4) {
+    return paragraph(
+      `The chance that all 2^32 nonces of one header fail is (1 - p)^(2^32) = ${formatChanceFromLog10(e.log10NoncesRunOut)}, ` +
+        'so one header all but surely holds a winning nonce: at this target the nonces never run out. ' +
+        `At a harder target they do, and then ${extranonce}`,
+    );
+  }
+  const allFail =
+    e.probabilityNoncesRunOut < 0.99
+      ? formatChance(e.probabilityNoncesRunOut)
+      : formatNearCertainty(e.probabilityHeaderWins);
+  return paragraph(
+    `The chance that one header holds a winning nonce is 1 - (1 - p)^(2^32) = ${formatChance(e.probabilityHeaderWins)}, ` +
+      `so the chance that all its 2^32 nonces fail is ${allFail}. When they do, ${extranonce}`,
+  );
+}
+
+/** Text wrapped at word breaks to the width the walk-through keeps, indented. */
+function paragraph(text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && INDENT.length + line.length + 1 + word.length > WIDTH) {
+      lines.push(`${INDENT}${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, `${INDENT}${line}`];
 }
 
 function describeSource(e: Explanation): string {

@@ -1,6 +1,5 @@
 /** `powlab explain`: pick the header (given, stored, or the regtest genesis), find a hashrate, print the walk-through. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { serializeBlock } from '../core/block.js';
 import { headerBytesFromHex } from '../core/header.js';
 import { hexToBytes } from '../core/bytes.js';
@@ -11,9 +10,10 @@ import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import type { Measurement } from '../miner/measure.js';
-import { BLOCKS_FILE, readStore } from '../sources/chain-files.js';
+import { readStore } from '../sources/chain-files.js';
 import { storedBlockBytes } from '../sources/chain-store.js';
 import type { ExplainArgs } from './explain-options.js';
+import { noBlockAtHeight } from './heights.js';
 import { renderExplanation, type Explanation, type ExplainSource } from './explain-text.js';
 import { measureThisMachine } from './measuring.js';
 import { printJson } from './output.js';
@@ -54,8 +54,6 @@ export async function explain(args: ExplainArgs): Promise<void> {
 
 /** Every option checked before anything is read or measured, so bad input never waits on the miner. */
 function checkArgs(args: ExplainArgs): { hashrate?: number; seconds: number } {
-  if (args.height !== undefined && (!Number.isInteger(args.height) || args.height < 0))
-    throw Errors.badOption('height', `must be a whole number from 0 up, got ${args.height}`);
   return { hashrate: parseHashrate('hashrate', args.hashrate), seconds: parseMeasureSeconds(args.seconds) };
 }
 
@@ -76,7 +74,9 @@ function stored(datadir: string, height: number | 'tip'): Subject {
     );
   }
   const tip = height === 'tip';
-  const chosen = tip ? store.scan.blocks.length : height;
+  const tipHeight = store.scan.blocks.length;
+  const chosen = tip ? tipHeight : height;
+  if (chosen > tipHeight) throw noBlockAtHeight('--height', chosen, datadir, tipHeight);
   if (chosen === 0) return genesis();
   const block = storedBlockBytes(store, chosen);
   return {
@@ -127,17 +127,8 @@ function givenBlock(text: string): Subject {
 function subjectFrom(args: ExplainArgs): Subject {
   if (args.block !== undefined) return givenBlock(String(args.block));
   if (args.header !== undefined) return { source: { kind: 'header' }, header: headerBytesFromHex(String(args.header)) };
-  if (args.height === 0) return genesis();
-  if (args.height !== undefined) {
-    if (!existsSync(join(args.datadir, BLOCKS_FILE)))
-      throw Errors.badOption(
-        'height',
-        `no block at height ${args.height}: there is no chain in ${args.datadir} yet (powlab mine makes one)`,
-      );
-    return stored(args.datadir, args.height);
-  }
   // Nothing named: the block just mined is the one worth explaining; before any, the genesis.
-  return existsSync(join(args.datadir, BLOCKS_FILE)) ? stored(args.datadir, 'tip') : genesis();
+  return stored(args.datadir, args.height ?? 'tip');
 }
 
 async function measured(

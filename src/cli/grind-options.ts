@@ -1,7 +1,9 @@
 /** The options of `powlab grind`, each checked once as it is parsed, and the argv type yargs infers from them. */
+import { NONCE_SPACE } from '../core/header.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { engineOptions, numberArg } from './mining.js';
-import { targetOptions } from './targets.js';
+import { HEADER_ZERO_BITS } from '../mining/limits.js';
+import { targetOptions, zerosOption } from './targets.js';
 
 // --start and --count are checked together, with the header's other limits, by nonceWindow (src/miner/ranges.ts).
 const asGiven = (value: number) => value;
@@ -9,6 +11,11 @@ const asGiven = (value: number) => value;
 export const grindOptions = {
   ...engineOptions,
   ...targetOptions,
+  json: {
+    ...engineOptions.json,
+    describe: 'print the result as one JSON object on stdout ({"found":false,...} when no nonce in the range wins)',
+  },
+  zeros: zerosOption(HEADER_ZERO_BITS, "the header's own bits"),
   header: {
     type: 'string',
     requiresArg: true,
@@ -20,13 +27,13 @@ export const grindOptions = {
     requiresArg: true,
     default: '0',
     coerce: numberArg('start', asGiven),
-    describe: 'first nonce to try',
+    describe: `first nonce to try, 0 to ${NONCE_SPACE - 1}`,
   },
   count: {
     type: 'string',
     requiresArg: true,
     coerce: numberArg('count', asGiven),
-    describe: 'how many nonces to try (default: to the end of the nonce space)',
+    describe: 'how many nonces to try, 1 up to the end of the nonce space (default: all from --start on)',
   },
 } as const satisfies Record<string, Options>;
 

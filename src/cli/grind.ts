@@ -5,8 +5,8 @@ import { bitsToTarget } from '../core/target.js';
 import { nonceWindow } from '../miner/ranges.js';
 import { HeaderGrind } from '../sources/grind.js';
 import type { GrindArgs } from './grind-options.js';
-import { runMining, say } from './mining.js';
-import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { runMining } from './mining.js';
+import { countOf, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
 import { printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
@@ -28,6 +28,7 @@ export async function grind(args: GrindArgs): Promise<void> {
   await runMining({
     args: { ...args, blocks: 1 },
     source: new HeaderGrind(work),
+    resultsOnlyOnStdout: true,
     found: ({ solution }) => {
       const result = {
         nonce: solution.nonce,
@@ -38,14 +39,15 @@ export async function grind(args: GrindArgs): Promise<void> {
         hashrate: solution.seconds > 0 ? solution.hashes / solution.seconds : 0,
       };
       if (args.json) return printJson(result);
+      // The header is the result for a pipe; the nonce and hash are the result for the person, on a terminal or not.
       process.stdout.write(`${result.header}\n`);
-      say(
-        `nonce ${result.nonce} gives ${result.hash} after ${formatCount(result.hashes)} hashes in ${formatDuration(result.seconds)} (${formatHashrate(result.hashrate)})`,
-        true,
+      process.stderr.write(
+        `nonce ${result.nonce} gives ${result.hash} after ${countOf(result.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(result.seconds)} (${formatHashrate(result.hashrate)})\n`,
       );
     },
     summary: ({ reason, stats }) => {
-      if (reason === 'interrupted') say(`stopped: ${formatCount(stats.workHashes)} nonces tried`, args.json);
+      if (reason === 'interrupted')
+        process.stderr.write(`stopped: ${countOf(stats.workHashes, 'nonce', 'nonces', formatCount)} tried\n`);
       if (reason !== 'exhausted') return;
       if (args.json)
         printJson({

@@ -1,5 +1,6 @@
 /** "Measure this machine" as the commands that predict from a hashrate do it: a status line, then a refusal of nothing counted. */
 import { Errors } from '../errors.js';
+import { countOf } from '../format/numbers.js';
 import { measureRunning, type Measurement } from '../miner/measure.js';
 import { Miner } from '../miner/miner.js';
 import { nodeThreads } from '../worker/node-threads.js';
@@ -12,7 +13,7 @@ import { StatusLine } from './output.js';
 export async function measureThisMachine(seconds: number, threads?: number): Promise<Measurement> {
   const status = new StatusLine();
   status.update(
-    `measuring this machine's hashrate for ${seconds} s on ${threads === undefined ? 'every core' : `${threads} thread${threads === 1 ? '' : 's'}`}…`,
+    `measuring this machine's hashrate for ${seconds} s on ${threads === undefined ? 'every core' : countOf(threads, 'thread')}…`,
   );
   try {
     const miner = await Miner.start({ host: nodeThreads(), threads });

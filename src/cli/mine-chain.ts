@@ -5,24 +5,22 @@ import { REGTEST } from '../core/params.js';
 import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
-import type { MineArgs } from './mine-options.js';
+import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
 import {
   adapterJson,
   bestSummary,
-  throttleSummary,
   checkDashboardArgs,
   oddsSummary,
+  throttleSummary,
   runMining,
   say,
   stoppedPrefix,
   summaryJson,
 } from './mining.js';
 import { paint, printJson } from './output.js';
-import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { countOf, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
-/** A laptop meets 2^22 expected hashes in a second or a few. */
-export const DEFAULT_ZEROS = 22;
 /** OP_TRUE: anyone can spend it, which suits a lab chain when no payout is named. */
 const DEFAULT_SCRIPT = Uint8Array.of(0x51);
 
@@ -47,12 +45,12 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
     args,
     source: chain,
     headline: (session) =>
-      `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(chain.target).toPrecision(3)}), ${session.threads} × ${session.backend}`,
+      `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))}), ${session.threads} × ${session.backend}`,
     found: ({ result, stopMs, adapter }) => {
       const block = { ...result, stopMs: stopMs ?? 0, ...adapterJson(adapter) };
       if (args.json) return printJson(block);
       say(
-        `${paint('block', 'green')} ${block.height} ${block.hash} nonce ${block.nonce} after ${formatCount(block.hashes)} hashes in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)}); workers stopped in ${block.stopMs} ms`,
+        `${paint('block', 'green')} ${block.height} ${block.hash} nonce ${block.nonce} after ${countOf(block.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)}); workers stopped in ${block.stopMs} ms`,
         false,
       );
     },
@@ -60,7 +58,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, tip: chain.store.height });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} mined, tip ${chain.store.height}; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}${throttleSummary(stats)}`,
+        `${stoppedPrefix(summary)}${countOf(counted, 'block')} mined, tip ${chain.store.height}; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${throttleSummary(stats)}${bestSummary(stats, true)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     },

@@ -3,15 +3,25 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { checkBlockCount, checkDuration, dashboardOptions, engineOptions, numberArg } from './mining.js';
-import { targetOptions } from './targets.js';
+import {
+  checkBlockCount,
+  checkDuration,
+  dashboardOptions,
+  engineOptions,
+  MAX_DURATION_SECONDS,
+  numberArg,
+} from './mining.js';
+import { ZERO_BITS } from '../mining/limits.js';
+import { targetOptions, zerosOption } from './targets.js';
 
 export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
+/** A laptop meets 2^22 expected hashes in a second or a few. */
+export const DEFAULT_ZEROS = 22;
 
 export const mineOptions = {
   ...engineOptions,
   ...dashboardOptions,
-  zeros: targetOptions.zeros,
+  zeros: zerosOption(ZERO_BITS, `${DEFAULT_ZEROS}; with --rpc, the node's target`),
   bits: targetOptions.bits,
   datadir: {
     type: 'string',
@@ -42,7 +52,7 @@ export const mineOptions = {
     type: 'string',
     requiresArg: true,
     coerce: numberArg('duration', checkDuration),
-    describe: 'stop after this many seconds',
+    describe: `stop this many seconds after the start, a wait for a node or pool included (at most ${MAX_DURATION_SECONDS}: about 24 days)`,
   },
   rpc: {
     type: 'string',

@@ -14,14 +14,14 @@ import {
   bestSummary,
   checkDashboardArgs,
   oddsSummary,
+  throttleSummary,
   runMining,
   say,
   stoppedPrefix,
   summaryJson,
-  throttleSummary,
 } from './mining.js';
 import { paint, printJson } from './output.js';
-import { formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import { countOf, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { targetFromArgs } from './targets.js';
 
 function payoutFor(args: MineArgs, chain: string): Uint8Array {
@@ -60,7 +60,7 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
     source: node,
     headline: (session) => {
       const work = node.work!;
-      return `mining on the ${node.chain} node at ${client.display}: height ${work.height}, bits ${work.template.bits.toString(16).padStart(8, '0')} (difficulty ${targetToDifficulty(work.template.target).toPrecision(3)})${work.target < work.template.target ? `, hashing to a harder target (difficulty ${targetToDifficulty(work.target).toPrecision(3)})` : ''}, ${session.threads} × ${session.backend}`;
+      return `mining on the ${node.chain} node at ${client.display}: height ${work.height}, bits ${work.template.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(work.template.target))})${work.target < work.template.target ? `, hashing to a harder target (difficulty ${formatDifficulty(targetToDifficulty(work.target))})` : ''}, ${session.threads} × ${session.backend}`;
     },
     found: ({ result, stopMs, adapter }) =>
       report({ ...result, stopMs: stopMs ?? 0, ...adapterJson(adapter) }, args.json),
@@ -68,7 +68,7 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
       const { stats, counted } = summary;
       if (args.json) printJson({ ...summaryJson(summary), blocks: counted, node: client.display });
       say(
-        `${stoppedPrefix(summary)}${counted} block${counted === 1 ? '' : 's'} accepted by the node; ${formatCount(stats.hashes)} hashes in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}${throttleSummary(stats)}`,
+        `${stoppedPrefix(summary)}${countOf(counted, 'block')} accepted by the node; ${countOf(stats.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.elapsedSeconds)} at ${formatHashrate(stats.meanHashrate)}${throttleSummary(stats)}${bestSummary(stats, false)}${oddsSummary(stats, 'block')}`,
         args.json,
       );
     },
@@ -85,7 +85,7 @@ function report(block: NodeBlock & { stopMs: number }, json: boolean): void {
     ? `${paint('accepted', 'green')}${block.tip === block.hash ? ', the node’s tip' : block.tip ? `, but the node’s tip is ${block.tip}` : ''}`
     : `${paint('rejected', 'red')} by the node: ${block.reason}`;
   say(
-    `${paint('block', 'green')} ${block.height} ${block.hash} ${verdict}; nonce ${block.nonce} after ${formatCount(block.hashes)} hashes in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)})`,
+    `${paint('block', 'green')} ${block.height} ${block.hash} ${verdict}; nonce ${block.nonce} after ${countOf(block.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)})`,
     false,
   );
 }

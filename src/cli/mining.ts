@@ -7,24 +7,31 @@ import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
 import type { Dashboard } from '../dashboard/server.js';
+import { plainNumber } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import type { GpuAdapterInfo } from '../hash/webgpu.js';
 import type { MinerStats } from '../miner/miner.js';
-import { checkBackend, checkThreads, checkThrottle } from '../miner/options.js';
+import { checkBackend, checkThreads, checkThrottle, MAX_THREADS_PER_CORE } from '../miner/options.js';
 import type { Work } from '../miner/work.js';
 import { BLOCK_COUNT, checkWhole } from '../mining/limits.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
-import { formatChance, formatCount, formatDuration, formatHashrate } from '../format/numbers.js';
+import {
+  countOf,
+  formatChance,
+  formatCount,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+} from '../format/numbers.js';
 import { paint, printJson, StatusLine } from './output.js';
 
-/** A number option as typed, checked strictly: '' or 'abc' is named as given, not read as 0 or NaN. */
+/** A number option as typed, checked strictly: '', 'abc' or '0x2' is named as given, not read as 0, NaN or 2. */
 export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
   return (raw) => {
-    const text = String(raw).trim();
-    const value = text === '' ? NaN : Number(text);
-    if (Number.isNaN(value)) throw Errors.badOption(option, `must be a number, got ${JSON.stringify(String(raw))}`);
+    const value = plainNumber(String(raw));
+    if (value === undefined) throw Errors.badOption(option, `must be a number, got ${JSON.stringify(String(raw))}`);
     return check(value);
   };
 }
@@ -34,7 +41,7 @@ export const engineOptions = {
     type: 'string',
     requiresArg: true,
     coerce: numberArg('threads', (n) => checkThreads(n, availableParallelism())),
-    describe: 'worker threads (default: every core)',
+    describe: `worker threads, 1 to ${MAX_THREADS_PER_CORE} per core (default: every core)`,
     group: 'Engine:',
   },
   backend: {
@@ -121,26 +128,30 @@ export function checkBlockCount(blocks: number): number {
   return checkWhole('blocks', BLOCK_COUNT, blocks);
 }
 
+/** The longest --duration: a timer's delay is a signed 32-bit count of milliseconds, and a longer one fires at once. */
+export const MAX_DURATION_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export function checkDuration(duration: number): number {
-  if (!(duration > 0 && Number.isFinite(duration)))
-    throw Errors.badOption('duration', `must be a positive number of seconds, got ${duration}`);
+  if (!(duration > 0 && duration <= MAX_DURATION_SECONDS))
+    throw Errors.badOption(
+      'duration',
+      `must be a positive number of seconds, at most ${MAX_DURATION_SECONDS} (about 24 days), got ${duration}`,
+    );
   return duration;
 }
 
 /** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
 export function bestSummary(stats: MinerStats, keepsAllTime: boolean): string {
   const session = stats.sessionBest;
-  const replaced = stats.workersReplaced
-    ? `; ${stats.workersReplaced} worker${stats.workersReplaced === 1 ? '' : 's'} replaced after dying`
-    : '';
+  const replaced = stats.workersReplaced ? `; ${countOf(stats.workersReplaced, 'worker')} replaced after dying` : '';
   if (!session) return replaced;
   const allTime =
     !keepsAllTime || !stats.best
       ? ''
       : stats.best.hash === session.hash
         ? ', the best ever here'
-        : `, ever here ${stats.best.zeros} (difficulty ${stats.best.difficulty.toPrecision(4)})`;
-  return `; best hash this run ${session.zeros} zero bits (difficulty ${session.difficulty.toPrecision(4)})${allTime}${replaced}`;
+        : `, ever here ${countOf(stats.best.zeros, 'zero bit')} (difficulty ${formatDifficulty(stats.best.difficulty)})`;
+  return `; best hash this run ${countOf(session.zeros, 'zero bit')} (difficulty ${formatDifficulty(session.difficulty)})${allTime}${replaced}`;
 }
 
 /** For a summary: the wait for the next find (D × 2^32 / H) at the run's mean hashrate, and the chance of one within an hour. */
@@ -223,6 +234,8 @@ export interface MiningRun<W extends Work, R> {
   summary(summary: SessionSummary): void;
   /** After the summary: a last check that may fail the run. */
   after?(summary: SessionSummary): void;
+  /** stdout carries the results alone, even without --json (grind's header, for a pipe): notices as with --json. */
+  resultsOnlyOnStdout?: boolean;
 }
 
 /**
@@ -258,7 +271,7 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
     });
     session.on('notice', (text) => {
       line.clear();
-      say(text, args.json);
+      say(text, args.json || run.resultsOnlyOnStdout === true);
     });
     session.on('found', (found) => {
       line.clear();
@@ -330,7 +343,7 @@ export class MiningStatus {
 
   render(): void {
     const stats = this.view.stats();
-    const best = stats.sessionBest ? ` | best ${stats.sessionBest.zeros} zero bits` : '';
+    const best = stats.sessionBest ? ` | best ${countOf(stats.sessionBest.zeros, 'zero bit')}` : '';
     const perWorker =
       stats.workers.length > 1 && stats.workers.length <= 4
         ? ` (${stats.workers.map((w) => formatHashrate(w.hashrate)).join(' + ')})`
@@ -343,7 +356,7 @@ export class MiningStatus {
         : '';
     const label = this.label();
     this.line.update(
-      `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)}${perWorker} | this work: ${formatCount(stats.workHashes)} hashes in ${formatDuration(stats.workSeconds)}${luck} | run ${formatDuration(stats.elapsedSeconds)}${best}`,
+      `${label ? `${label} | ` : ''}${paint(formatHashrate(stats.hashrate), 'cyan', process.stderr)}${perWorker} | this work: ${countOf(stats.workHashes, 'hash', 'hashes', formatCount)} in ${formatDuration(stats.workSeconds)}${luck} | run ${formatDuration(stats.elapsedSeconds)}${best}`,
     );
   }
 

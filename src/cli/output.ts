@@ -58,5 +58,3 @@ export class StatusLine {
     this.shown = false;
   }
 }
-
-// The mining printers still take these from here; their one home is src/format/numbers.ts.

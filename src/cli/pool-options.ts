@@ -2,13 +2,16 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
-import { targetOptions } from './targets.js';
+import { ZERO_BITS } from '../mining/limits.js';
+import { targetOptions, zerosOption } from './targets.js';
 
 export const DEFAULT_POOL_DATADIR = join(homedir(), '.powlab', 'pool');
 /** Stratum's usual port. */
 const DEFAULT_POOL_PORT = 3333;
 /** Not `powlab serve`'s 8421 (DEFAULT_SERVE_PORT): a teacher can run both with their defaults. */
 const DEFAULT_PAGE_PORT = 8422;
+/** On the built-in chain: a block per 2^27 hashes, about half a minute for one laptop's two threads, seconds for a class. */
+export const DEFAULT_POOL_ZEROS = 27;
 
 export const poolOptions = {
   datadir: {
@@ -30,7 +33,7 @@ export const poolOptions = {
     default: DEFAULT_PAGE_PORT,
     describe: 'the pool page, its API and the WebSocket endpoint (0: any free one)',
   },
-  zeros: targetOptions.zeros,
+  zeros: zerosOption(ZERO_BITS, `${DEFAULT_POOL_ZEROS} on the built-in chain`),
   bits: targetOptions.bits,
   address: {
     type: 'string',

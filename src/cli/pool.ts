@@ -9,7 +9,7 @@ import { ChainFeed, NodeFeed, type TemplateFeed } from '../pool/templates.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { RpcClient } from '../sources/rpc/client.js';
 import { rpcCredentials } from './rpc-credentials.js';
-import type { PoolCommandArgs } from './pool-options.js';
+import { DEFAULT_POOL_ZEROS, type PoolCommandArgs } from './pool-options.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import { interruptSignal, say } from './mining.js';
 import { HASHES_PER_DIFFICULTY } from '../core/target.js';
@@ -17,8 +17,6 @@ import { formatBtc, formatCount, formatDifficulty, formatDuration, formatHashrat
 import { paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
-/** On the built-in chain: a block per 2^27 hashes, about half a minute for one laptop's two threads, seconds for a class. */
-const DEFAULT_POOL_ZEROS = 27;
 /** The hashrate the start-up line times a block at: two wasm threads of a laptop (4 to 9 MH/s measured). */
 const LAPTOP_HASHRATE = 4.5e6;
 

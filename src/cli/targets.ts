@@ -2,7 +2,8 @@
 import { hexToBytes } from '../core/bytes.js';
 import { bitsToTarget, MAX_TARGET, targetFromZeroBits } from '../core/target.js';
 import { Errors } from '../errors.js';
-import { checkWhole, ZERO_BITS } from '../mining/limits.js';
+import { checkWhole, ZERO_BITS, type WholeRange } from '../mining/limits.js';
+import { numberArg } from './mining.js';
 
 export interface TargetArgs {
   zeros?: number;
@@ -10,13 +11,19 @@ export interface TargetArgs {
   target?: string;
 }
 
-export const targetOptions = {
-  zeros: {
-    type: 'number',
+/** --zeros within `range` (HEADER_ZERO_BITS for a header alone, ZERO_BITS for a chain); `byDefault` says what applies without it. */
+export function zerosOption(range: WholeRange, byDefault?: string) {
+  return {
+    type: 'string',
     requiresArg: true,
-    describe: 'target: hashes must start with this many zero bits',
+    coerce: numberArg('zeros', (zeros) => checkWhole('zeros', range, zeros)),
+    describe: `target: hashes must start with this many zero bits, ${range.min} to ${range.max}${byDefault === undefined ? '' : ` (default: ${byDefault})`}`,
     group: 'Target:',
-  },
+  } as const;
+}
+
+export const targetOptions = {
+  zeros: zerosOption(ZERO_BITS),
   bits: {
     type: 'string',
     requiresArg: true,
@@ -42,9 +49,7 @@ export function parseBits(text: string): number {
 export function targetFromArgs(args: TargetArgs): bigint | undefined {
   const given = (['zeros', 'bits', 'target'] as const).filter((key) => args[key] !== undefined);
   if (given.length > 1) throw Errors.badOption(given[1], `give only one of --zeros, --bits, --target`);
-  if (args.zeros !== undefined) {
-    return targetFromZeroBits(checkWhole('zeros', ZERO_BITS, args.zeros));
-  }
+  if (args.zeros !== undefined) return targetFromZeroBits(args.zeros);
   if (args.bits !== undefined) return bitsToTarget(parseBits(args.bits));
   if (args.target !== undefined) {
     const text = args.target.replace(/^0x/i, '');

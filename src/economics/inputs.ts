@@ -54,6 +54,11 @@ function single(value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
+/** A number written in decimal ("3250", "-0.05", "1.2e3"), or undefined: not hex, not Infinity, not ''. */
+export function plainNumber(text: string): number | undefined {
+  return PLAIN_NUMBER.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
 function mustBePositive(option: string, text: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value))
     throw Errors.badOption(option, `must be a finite number above zero, got ${text}`);

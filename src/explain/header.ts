@@ -51,6 +51,8 @@ export interface HeaderExplanation {
   expectedHeaders: number;
   /** The chance that none of one header's 2^32 nonces wins: (1 - p)^(2^32). */
   probabilityNoncesRunOut: number;
+  /** Its base-10 logarithm, which stays a number where the chance itself is too small for one (an easy target). */
+  log10NoncesRunOut: number;
   /** The chance that one of them does: 1 - probabilityNoncesRunOut, with every digit kept when it is tiny. */
   probabilityHeaderWins: number;
 }
@@ -113,6 +115,7 @@ export function explainHeader(headerBytes: Uint8Array): HeaderExplanation {
     // (1 - p)^n loses p below 2^-53 in floating point; exp(n * log1p(-p)) keeps it, and expm1 keeps
     // the digits of a tiny complement.
     probabilityNoncesRunOut: Math.exp(NONCE_SPACE * Math.log1p(-p)),
+    log10NoncesRunOut: (NONCE_SPACE * Math.log1p(-p)) / Math.LN10,
     probabilityHeaderWins: -Math.expm1(NONCE_SPACE * Math.log1p(-p)),
   };
 }

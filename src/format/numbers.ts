@@ -17,8 +17,9 @@ export function scaleByThousands(value: number, units: readonly string[]): { val
   return { value, unit: units[unit] };
 }
 
-/** Three significant digits at most, whatever the scale: 1.90, 19.0, 190. */
+/** Three significant digits at most, whatever the scale: 1.90, 19.0, 190; past the largest unit, whole, with separators: 1,061. */
 function threeDigits(value: number): string {
+  if (value >= 1000) return formatInteger(value);
   return value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2);
 }
 
@@ -32,6 +33,20 @@ export function formatHashrate(hashesPerSecond: number): string {
 export function formatCount(n: number): string {
   const { value, unit } = scaleByThousands(n, SI_PREFIXES);
   return unit === '' ? String(Math.round(value)) : `${value.toFixed(2)}${unit}`;
+}
+
+/**
+ * A count and its noun, the noun singular for exactly one: 1 block, 2 blocks, 1 hash, 12.34k hashes.
+ * `format` words the number (formatInteger by default; formatCount for hashes).
+ */
+export function countOf(
+  n: number,
+  singular: string,
+  plural = `${singular}s`,
+  format: (n: number) => string = formatInteger,
+): string {
+  const shown = format(n);
+  return `${shown} ${shown === '1' ? singular : plural}`;
 }
 
 /** A whole number with thousands separators: 1,490. */
@@ -92,6 +107,21 @@ export function formatChance(p: number): string {
   if (p < 0.01) return `${(p * 100).toPrecision(2)}%`;
   if (p < 0.995) return `${Math.round(p * 100)}%`;
   return '>99%';
+}
+
+/**
+ * A chance near certainty, from the small chance `q` that it fails: as many digits as it takes for q
+ * to show (99.9931%), and "all but 1 in 148 trillion" where a percent would need too many.
+ */
+export function formatNearCertainty(q: number): string {
+  if (q < 1e-6) return `all but ${formatChance(q)}`;
+  const decimals = Math.max(0, Math.ceil(-Math.log10(q * 100))) + 1;
+  return `${(100 - q * 100).toFixed(decimals)}%`;
+}
+
+/** A chance from its base-10 logarithm, for one below what a float holds: 1 in 10^1,292,913,986. */
+export function formatChanceFromLog10(log10: number): string {
+  return log10 > -300 ? formatChance(10 ** log10) : `1 in 10^${formatInteger(-log10)}`;
 }
 
 /** Difficulty as explorers show it: 14,484.2, then 148.18T; the demo targets' tiny ones in exponent form (4.657e-10). */

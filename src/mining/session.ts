@@ -24,7 +24,7 @@ export interface SessionOptions {
   throttle?: number;
   /** Stop after this many finds that count (blocks stored or accepted); 0 or undefined: no limit. */
   blocks?: number;
-  /** Stop after this many seconds. */
+  /** Stop this many seconds after start(): the wait for a source that does not answer counts too. */
   duration?: number;
   /** Stop when this aborts (Ctrl-C). */
   signal?: AbortSignal;
@@ -92,6 +92,8 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     readonly source: MiningSource<W, R>,
     private readonly miner: Miner<W>,
     private readonly options: SessionOptions,
+    /** When start() was called, for --duration. */
+    private readonly startedAt: number,
   ) {
     super();
   }
@@ -101,10 +103,15 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     source: MiningSource<W, R>,
     options: SessionOptions,
   ): Promise<MiningSession<W, R>> {
+    const startedAt = performance.now();
     const signal = options.signal ?? new AbortController().signal;
+    const deadline = options.duration === undefined ? undefined : AbortSignal.timeout(options.duration * 1000);
     try {
-      if (source.prepare && !(await source.prepare(signal)))
-        throw Errors.interrupted(`stopped (interrupted) before ${source.name} answered`);
+      if (source.prepare && !(await source.prepare(deadline ? AbortSignal.any([signal, deadline]) : signal))) {
+        throw deadline?.aborted && !signal.aborted
+          ? Errors.network(`stopped (duration reached) before ${source.name} answered`)
+          : Errors.interrupted(`stopped (interrupted) before ${source.name} answered`);
+      }
       const miner = await Miner.start<W>({
         host: options.host,
         threads: options.threads,
@@ -113,7 +120,7 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
         throttle: options.throttle,
         best: source.knownBest?.() ?? null,
       });
-      return new MiningSession(source, miner, options);
+      return new MiningSession(source, miner, options, startedAt);
     } catch (error) {
       await source.close();
       throw error;
@@ -148,7 +155,10 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     const timer =
       options.duration === undefined
         ? undefined
-        : setTimeout(() => this.finish('duration reached'), options.duration * 1000);
+        : setTimeout(
+            () => this.finish('duration reached'),
+            Math.max(0, options.duration * 1000 - (performance.now() - this.startedAt)),
+          );
     const tooMany = threadsWarning(miner.threads, options.host.defaultThreads);
     if (tooMany) this.emit('warning', tooMany);
     if (miner.gpuNote) this.emit('notice', miner.gpuNote);

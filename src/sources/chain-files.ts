@@ -90,18 +90,20 @@ export function openChainFiles(datadir: string): ChainStorage {
   };
 }
 
-/** Read a store without locking or changing it (for verify and explain, which may run beside a miner). */
+/**
+ * Read a store without locking or changing it (for verify and explain, which may run beside a miner).
+ * A datadir with no blocks.dat, or none at all, holds the regtest genesis alone, as a miner would start it.
+ */
 export function readStore(
   datadir: string,
   params: ChainParams = REGTEST,
 ): { file: string; bytes: Uint8Array; scan: StoreScan } {
   const file = join(datadir, BLOCKS_FILE);
-  let bytes: Uint8Array | undefined;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileIfPresent(file);
+    bytes = readFileIfPresent(file) ?? new Uint8Array(0);
   } catch (error) {
     throw Errors.store(`cannot read ${file}: ${describeFsError(error)}`);
   }
-  if (!bytes) throw Errors.store(`cannot read ${file}: ${describeFsError({ code: 'ENOENT' })}`);
   return { file, bytes, scan: scanStore(bytes, params) };
 }

@@ -17,6 +17,7 @@ import { bitsToTarget } from '../core/target.js';
 import { bip34HeightPush } from '../core/tx.js';
 import { sha256d } from '../core/sha256.js';
 import { Errors } from '../errors.js';
+import { countOf } from '../format/numbers.js';
 import type { BestHash } from '../miner/best.js';
 
 const MAGIC = Uint8Array.of(0x50, 0x57, 0x4c, 0x42);
@@ -161,7 +162,7 @@ export class ChainStore {
         );
       if (scan.tornAt !== undefined) {
         warn(
-          `store ${storage.name} ended in a torn write (${bytes.length - scan.tornAt} bytes at byte ${scan.tornAt}): cut off; ${scan.blocks.length} blocks kept`,
+          `store ${storage.name} ended in a torn write (${countOf(bytes.length - scan.tornAt, 'byte')} at byte ${scan.tornAt}): cut off; ${countOf(scan.blocks.length, 'block')} kept`,
         );
         storage.truncate(scan.tornAt);
       }

@@ -120,10 +120,25 @@ describe('powlab explain --header', () => {
   it('words every chance one way: 1 in N when tiny, a percent otherwise', async () => {
     const text = (await runCli(['explain', '--header', BLOCK_100000.hex, '--hashrate', '2e6'])).stdout;
     expect(text).toContain('chance one hash wins = (target + 1) / 2^256 = 1 in 62.2 trillion');
-    expect(text).toMatch(
-      /holds a winning nonce with a chance of 1 - \(1 - p\)\^\(2\^32\) = 1 in 14,500, so all of them fail with >99%/,
+    expect(text).toContain("A block takes expected hashes / 2^32 = 14,484.4 headers' worth of nonces on average.");
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'The chance that one header holds a winning nonce is 1 - (1 - p)^(2^32) = 1 in 14,500, so the chance that all its 2^32 nonces fail is 99.9931%. When they do, the miner changes the extranonce',
     );
     expect(text).toContain('chance of a block within the next hour 0.012%');
+  });
+
+  it('step 8 at an easy target: a chance too small for a float in powers of ten, never 0%', async () => {
+    const text = (await runCli(['explain', '--hashrate', '2e6', '--datadir', join(tmpdir(), 'powlab-no-chain')]))
+      .stdout;
+    const step8Lines = text.slice(text.indexOf('8. When the nonces run out')).split('\n');
+    const step8 = step8Lines.join(' ').replace(/\s+/g, ' ');
+    expect(step8).toContain("= 4.657e-10 headers' worth of nonces on average.");
+    expect(step8).toMatch(
+      /fail is \(1 - p\)\^\(2\^32\) = 1 in 10\^1,292,913,\d{3}, so one header all but surely holds/,
+    );
+    expect(step8).not.toMatch(/ 0%|>99%/);
+    expect(text).toContain('expected hashes per block = 2^256 / (target + 1) = 2 (about difficulty x 2^32)');
+    for (const line of step8Lines) expect(line.length).toBeLessThanOrEqual(100);
   });
 
   it('colours the dump only when asked for and NO_COLOR is unset', async () => {
@@ -172,7 +187,11 @@ describe('powlab explain --block', () => {
   it.each([
     ['a missing file', ['--block', 'no-such-block.hex'], /--block: neither a block in hex nor a file that can be read/],
     ['a truncated block', ['--block', BLOCK_HEX.slice(0, 400)], /block/],
-    ['both --block and --header', ['--block', BLOCK_HEX, '--header', BLOCK_100000.hex], /mutually exclusive/],
+    [
+      'both --block and --header',
+      ['--block', BLOCK_HEX, '--header', BLOCK_100000.hex],
+      /give --header or --block, not both/,
+    ],
   ])('%s: one line on stderr, exit 2', async (_name, args, message) => {
     const result = await runCli(['explain', '--hashrate', '1', ...args]);
     expect(result.code).toBe(2);
@@ -256,12 +275,12 @@ describe('powlab explain on the built-in chain', () => {
     [
       'a height beyond the tip',
       () => ['--height', '3', '--datadir', datadir],
-      /no block at height 3 \(the store holds 1\.\.2\)/,
+      /^powlab: --height: no block at height 3: the chain in .* goes up to 2\n$/,
     ],
     [
       'a height in a datadir with no store',
       () => ['--height', '1', '--datadir', join(root, 'nothing-here')],
-      /--height: no block at height 1: there is no chain in .*nothing-here yet/,
+      /--height: no block at height 1: the chain in .*nothing-here goes up to 0, the regtest genesis \(powlab mine adds blocks\)/,
     ],
   ])('%s: one line, exit 2', async (_name, args, message) => {
     const result = await runCli(['explain', '--hashrate', '1', ...args()]);
@@ -276,9 +295,20 @@ describe('powlab explain: bad input', () => {
   it.each([
     ['bad hex', ['--header', 'zz'.repeat(80)], /header: not hexadecimal/],
     ['a wrong length', ['--header', '0100'], /header must be 80 bytes/],
-    ['both --header and --height', ['--header', BLOCK_100000.hex, '--height', '1'], /mutually exclusive/],
-    ['a negative height', ['--height', '-1'], /--height: must be a whole number/],
-    ['a height without its number', ['--height'], /Not enough arguments following: height/],
+    [
+      'both --header and --height',
+      ['--header', BLOCK_100000.hex, '--height', '1'],
+      /give --header or --height, not both/,
+    ],
+    [
+      'a negative height',
+      ['--height', '-1'],
+      /--height: must be a height in decimal digits, 0 \(the regtest genesis\) or more, got "-1"/,
+    ],
+    ['a height that is no number', ['--height', 'abc'], /--height: must be a height in decimal digits, .*got "abc"/],
+    ['an empty height', ['--height', ''], /--height: must be a height in decimal digits, .*got ""/],
+    ['a height in hex', ['--height', '0x1'], /--height: must be a height in decimal digits, .*got "0x1"/],
+    ['a height without its number', ['--height'], /^powlab: --height needs a value\n$/],
     [
       'a zero hashrate',
       ['--header', BLOCK_100000.hex, '--hashrate', '0'],
@@ -292,7 +322,7 @@ describe('powlab explain: bad input', () => {
     [
       'both --hashrate and --measure',
       ['--header', BLOCK_100000.hex, '--hashrate', '5', '--measure'],
-      /mutually exclusive/,
+      /give --hashrate or --measure, not both/,
     ],
     [
       'a measurement too long',

@@ -53,6 +53,7 @@ describe('mining command faults', () => {
     [['--backend', 'nope'], /^powlab: --backend: unknown backend nope \(known: auto, noble, js, wasm/],
     [['--throttle', ''], /^powlab: --throttle: must be a number, got ""\n$/],
     [['--threads', 'many'], /^powlab: --threads: must be a number, got "many"\n$/],
+    [['--threads', '0x2'], /^powlab: --threads: must be a number, got "0x2"\n$/],
     [
       ['--threads', String(availableParallelism() * MAX_THREADS_PER_CORE + 1)],
       new RegExp(

@@ -29,6 +29,17 @@ describe('powlab grind', () => {
     expect(found.hashrate).toBeGreaterThan(0);
   });
 
+  it('off a terminal too: the header alone on stdout, the nonce and hash on stderr, one hash in the singular', async () => {
+    const v = mainnet[0];
+    const result = await runCli([
+      ...['grind', '--header', withZeroNonce(v.hex), '--start', String(v.nonce), '--count', '1'],
+      ...['--threads', '1', '--backend', 'wasm'],
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${v.hex}\n`);
+    expect(result.stderr).toMatch(new RegExp(`^nonce ${v.nonce} gives ${v.hash} after 1 hash in [^\n]+\n$`));
+  });
+
   it('exits 1 when the range holds no solution', async () => {
     const v = mainnet[1];
     const result = await runCli([
@@ -60,8 +71,11 @@ describe('powlab grind', () => {
     [['--header', vectors.valid[0].hex, '--start', '4294967295', '--count', '2'], /--count/],
     [['--header', vectors.valid[0].hex, '--zeros', '8', '--bits', '1d00ffff'], /only one of/],
     [['--header', vectors.valid[0].hex, '--target', '0'], /--target: must be above zero/],
-    [['--header', vectors.valid[0].hex, '--zeros'], /Not enough arguments following: zeros/],
-    [['--header', vectors.valid[0].hex, '--count', '10', '--no-such-option'], /Unknown argument/],
+    [['--header', vectors.valid[0].hex, '--zeros'], /^powlab: --zeros needs a value\n$/],
+    [
+      ['--header', vectors.valid[0].hex, '--count', '10', '--no-such-option'],
+      /^powlab: not understood: --no-such-option \(--help lists/,
+    ],
   ])('%j: one line, exit 2', async (args, message) => {
     const result = await runCli(['grind', ...args]);
     expect(result.code).toBe(2);

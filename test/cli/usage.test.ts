@@ -10,7 +10,14 @@ describe('the command line as a whole', () => {
   it.each([
     [['mien'], /^powlab: unknown command mien: did you mean mine\?$/],
     [[], /^powlab: name a command/],
-    [['hash'], /^powlab: Not enough non-option arguments/],
+    [['hash'], /^powlab: hash: name a header: 160 hex digits \(80 bytes\)$/],
+    [
+      ['mine', '--no-such-option'],
+      /^powlab: not understood: --no-such-option \(--help lists what this command takes\)$/,
+    ],
+    [['mine', '--zeros'], /^powlab: --zeros needs a value$/],
+    [['mine', '--address', 'x', '--script', '51'], /^powlab: give --address or --script, not both$/],
+    [['grind'], /^powlab: missing --header \(--help lists what this command takes\)$/],
   ])('%j: one line on stderr, exit 2', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

@@ -100,7 +100,7 @@ describe('mine --dashboard options', () => {
     expect(result.stderr).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/\n$/);
     const summary = result.stdout.trim().split('\n').at(-1)!;
     expect(summary).toMatch(
-      /^1 block mined, tip \d+; .* hashes in .* at .*; best hash this run (\d+) zero bits \(difficulty [\d.e+-]+\)(, the best ever here|, ever here \d+ \(difficulty [\d.e+-]+\)); next block expected in .+? at [\d.]+ [kMG]?H\/s \((>99|\d+(\.\d+)?)% chance within an hour\)$/,
+      /^1 block mined, tip \d+; .* hashes in .* at .*; best hash this run (\d+) zero bits? \(difficulty [\d.e+-]+\)(, the best ever here|, ever here \d+ zero bits? \(difficulty [\d.e+-]+\)); next block expected in .+? at [\d.]+ [kMG]?H\/s \((>99|\d+(\.\d+)?)% chance within an hour\)$/,
     );
   });
 });

@@ -159,10 +159,10 @@ describe('powlab economics (built CLI)', () => {
     [['--preset', 's19', '--btc-price', '0'], /--btc-price/],
     [['--preset', 's19', '--kwh-price', '-0.05'], /--kwh-price/],
     [['--preset', 's19', '--difficulty', 'high'], /--difficulty: not a difficulty/],
-    [['--preset', 'laptop', '--hashrate', '5MH/s', '--measure'], /hashrate and measure are mutually exclusive/],
+    [['--preset', 'laptop', '--hashrate', '5MH/s', '--measure'], /give --hashrate or --measure, not both/],
     [
       ['--preset', 's19', '--difficulty', '1', '--network-hashrate', '1EH/s'],
-      /difficulty and network-hashrate are mutually exclusive/,
+      /give --difficulty or --network-hashrate, not both/,
     ],
     [['--hashrate', '1TH/s'], /--watts: missing/],
   ])('%j: one line, exit 2', async (args, message) => {

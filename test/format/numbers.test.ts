@@ -2,15 +2,56 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  countOf,
   formatBtc,
   formatChance,
+  formatChanceFromLog10,
   formatCount,
   formatDifficulty,
   formatDuration,
   formatHashrate,
   formatLarge,
+  formatNearCertainty,
   formatNumber,
 } from '../../src/format/numbers.js';
+
+describe('countOf', () => {
+  it('puts the noun in the singular for exactly one, as the number is worded', () => {
+    expect([
+      countOf(0, 'block'),
+      countOf(1, 'block'),
+      countOf(2, 'block'),
+      countOf(1490, 'block'),
+      countOf(1, 'hash', 'hashes', formatCount),
+      countOf(950, 'hash', 'hashes', formatCount),
+      countOf(1001, 'hash', 'hashes', formatCount),
+      countOf(1, 'zero bit'),
+    ]).toEqual([
+      '0 blocks',
+      '1 block',
+      '2 blocks',
+      '1,490 blocks',
+      '1 hash',
+      '950 hashes',
+      '1.00k hashes',
+      '1 zero bit',
+    ]);
+  });
+});
+
+describe('formatNearCertainty and formatChanceFromLog10', () => {
+  it.each([
+    [6.9037e-5, '99.9931%'],
+    [0.005, '99.50%'],
+    [1e-7, 'all but 1 in 10 million'],
+  ])('a failure chance of %d leaves %s', (q, words) => expect(formatNearCertainty(q)).toBe(words));
+
+  it.each([
+    [-2, '1%'],
+    [-10, '1 in 10 billion'],
+    [-1292913764.4, '1 in 10^1,292,913,764'],
+  ])('10^%d reads %s', (log10, words) => expect(formatChanceFromLog10(log10)).toBe(words));
+});
 
 describe('formatChance', () => {
   it.each([
@@ -60,6 +101,7 @@ describe('counts, rates, numbers, difficulty and bitcoin', () => {
     expect(formatHashrate(1.9e6)).toBe('1.90 MH/s');
     expect(formatHashrate(867e3)).toBe('867 kH/s');
     expect(formatHashrate(5.71e18)).toBe('5.71 EH/s');
+    expect(formatHashrate(1.061e21)).toBe('1,061 EH/s');
     expect(formatCount(12_345)).toBe('12.35k');
     expect(formatCount(999)).toBe('999');
   });

@@ -90,7 +90,7 @@ describe('ChainStore over a storage seam', () => {
     expect(storage.cuts).toEqual([whole.length]);
     expect(store.height).toBe(1);
     expect(warnings).toEqual([
-      `store memory ended in a torn write (20 bytes at byte ${whole.length}): cut off; 1 blocks kept`,
+      `store memory ended in a torn write (20 bytes at byte ${whole.length}): cut off; 1 block kept`,
     ]);
   });
 

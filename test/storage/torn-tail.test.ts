@@ -46,7 +46,7 @@ describe('a store whose blocks hold the record magic', () => {
     expect(verified.stderr).toMatch(/ends in a torn write/);
     const again = await mine(datadir, 1, MAGIC_SCRIPT);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/torn write .* cut off; 1 blocks kept/);
+    expect(again.stderr).toMatch(/torn write .* cut off; 1 block kept/);
     expect(JSON.parse(again.stdout.split('\n')[0])).toMatchObject({ height: 2 });
   });
 

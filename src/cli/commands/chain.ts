@@ -1,17 +1,24 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_DATADIR } from '../mine-options.js';
 
-interface ChainVerifyArgs {
+interface ChainArgs {
   datadir: string;
   json: boolean;
 }
 
-const verifyCommand: CommandModule<object, ChainVerifyArgs> = {
+const datadirOption = {
+  type: 'string',
+  requiresArg: true,
+  default: DEFAULT_DATADIR,
+  describe: 'the built-in chain to read (one that does not exist yet holds just the regtest genesis)',
+} as const;
+
+const verifyCommand: CommandModule<object, ChainArgs> = {
   command: 'verify',
   describe: 'Re-check every stored block (links, proof of work, merkle root, BIP 34 height) and name the first bad one',
   builder: (y) =>
     y.options({
-      datadir: { type: 'string', requiresArg: true, default: DEFAULT_DATADIR, describe: 'the built-in chain to check' },
+      datadir: { ...datadirOption, describe: 'the built-in chain to check' },
       json: { type: 'boolean', default: false, describe: 'print the result as JSON' },
     }),
   handler: async (argv) => {
@@ -20,14 +27,7 @@ const verifyCommand: CommandModule<object, ChainVerifyArgs> = {
   },
 };
 
-const datadirOption = {
-  type: 'string',
-  requiresArg: true,
-  default: DEFAULT_DATADIR,
-  describe: 'the built-in chain to read',
-} as const;
-
-const listCommand: CommandModule<object, ChainVerifyArgs> = {
+const listCommand: CommandModule<object, ChainArgs> = {
   command: 'list',
   describe: 'One line per block, the genesis first: height, hash, time, transactions, coinbase value and payee',
   builder: (y) =>
@@ -41,15 +41,20 @@ const listCommand: CommandModule<object, ChainVerifyArgs> = {
   },
 };
 
-const showCommand: CommandModule<object, ChainVerifyArgs & { height: number }> = {
-  command: 'show <height>',
-  describe: "One block whole: its header's fields, the coinbase's outputs with value and payee, every transaction",
+const showDescribe =
+  "One block whole: its header's fields, the coinbase's outputs with value and payee, every transaction";
+
+// Optional to yargs, so that a missing block is answered by showBlock, with the heights there are; its
+// own help names it as needed.
+const showCommand: CommandModule<object, ChainArgs & { block?: string }> = {
+  command: 'show [block]',
+  describe: showDescribe,
   builder: (y) =>
     y
-      .positional('height', {
-        type: 'number',
-        demandOption: true,
-        describe: 'the block to show (0: the regtest genesis)',
+      .usage(`$0 chain show <block>\n\n${showDescribe}`)
+      .positional('block', {
+        type: 'string',
+        describe: 'the block to show: its height in decimal (0: the regtest genesis), or its hash',
       })
       .options({
         datadir: datadirOption,
@@ -62,14 +67,16 @@ const showCommand: CommandModule<object, ChainVerifyArgs & { height: number }> =
   },
 };
 
+export const chainSubcommands = [listCommand, showCommand, verifyCommand];
+
 export const chainCommand: CommandModule = {
-  command: 'chain <command>',
+  command: 'chain',
   describe: 'Inspect the built-in regtest chain: list its blocks, show one whole, verify them all',
   builder: (y) =>
     y
       .command(listCommand)
       .command(showCommand)
       .command(verifyCommand)
-      .demandCommand(1, 'name a chain command (list, show, verify)'),
+      .demandCommand(1, 'chain needs a command: list, show N or verify (powlab chain --help says more)'),
   handler: () => {},
 };

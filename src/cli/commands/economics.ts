@@ -1,7 +1,7 @@
 import type { CommandModule, Options } from 'yargs';
 import { DEFAULTS, PRESETS } from '../../economics/figures.js';
 import { DEFAULT_HOURS } from '../../economics/inputs.js';
-import { DEFAULT_MEASURE_SECONDS } from '../../miner/measure.js';
+import { DEFAULT_MEASURE_SECONDS, MAX_MEASURE_SECONDS } from '../../miner/measure.js';
 import type { EconomicsCommandArgs } from '../economics.js';
 
 // Numbers arrive as text so a bad one can be quoted back; src/economics/inputs.ts parses them.
@@ -22,7 +22,7 @@ const machineOptions = {
   seconds: {
     type: 'string',
     requiresArg: true,
-    describe: `how long --measure hashes (default: ${DEFAULT_MEASURE_SECONDS})`,
+    describe: `how long --measure hashes, in seconds, at most ${MAX_MEASURE_SECONDS} (default: ${DEFAULT_MEASURE_SECONDS})`,
     group: 'Machine:',
   },
   watts: { type: 'string', requiresArg: true, describe: 'power drawn, in watts', group: 'Machine:' },
@@ -70,13 +70,13 @@ const marketOptions = {
   'kwh-price': {
     type: 'string',
     requiresArg: true,
-    describe: `USD per kWh (default: the preset's, else ${DEFAULTS.kwhPrice.value})`,
+    describe: `USD per kWh, 0 for free power (default: the preset's, else ${DEFAULTS.kwhPrice.value})`,
     group: 'Network and market:',
   },
   hours: {
     type: 'string',
     requiresArg: true,
-    describe: `the period for the chance of a block (default: ${DEFAULT_HOURS})`,
+    describe: `the period for the chance of a block, in hours (default: ${DEFAULT_HOURS})`,
     group: 'Network and market:',
   },
   json: { type: 'boolean', default: false, describe: 'print the inputs and results as one JSON object' },

@@ -1,16 +1,21 @@
 import type { CommandModule } from 'yargs';
 
 interface HashArgs {
-  header: string;
+  header?: string;
   json: boolean;
 }
 
+const describe = 'Print the block hash of an 80-byte header given as 160 hex digits';
+
 export const hashCommand: CommandModule<object, HashArgs> = {
-  command: 'hash <header>',
-  describe: 'Print the block hash of an 80-byte header given as 160 hex digits',
+  // Optional to yargs, so that a missing header gets the same answer as a bad one.
+  command: 'hash [header]',
+  describe,
   builder: (y) =>
     y
-      .positional('header', { type: 'string', demandOption: true, describe: 'the header, 160 hex digits' })
+      // Its own help names the header as needed, which it is: the handler answers its absence.
+      .usage(`$0 hash <header>\n\n${describe}`)
+      .positional('header', { type: 'string', describe: 'the header, 160 hex digits' })
       .option('json', {
         type: 'boolean',
         default: false,
@@ -21,7 +26,9 @@ export const hashCommand: CommandModule<object, HashArgs> = {
     const { describeHeader } = await import('../../core/describe.js');
     const { headerBytesFromHex } = await import('../../core/header.js');
     const { printJson } = await import('../output.js');
-    const facts = describeHeader(headerBytesFromHex(String(argv.header)));
+    const { Errors } = await import('../../errors.js');
+    if (argv.header === undefined) throw Errors.badData('hash', 'name a header: 160 hex digits (80 bytes)');
+    const facts = describeHeader(headerBytesFromHex(argv.header));
     if (argv.json) printJson(facts);
     else process.stdout.write(`${facts.hash}\n`);
   },

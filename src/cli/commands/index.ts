@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { benchCommand } from './bench.js';
-import { chainCommand } from './chain.js';
+import { chainCommand, chainSubcommands } from './chain.js';
 import { economicsCommand } from './economics.js';
 import { explainCommand } from './explain.js';
 import { grindCommand } from './grind.js';
@@ -22,3 +22,10 @@ export const commands: CommandModule<object, any>[] = [
   poolCommand,
   serveCommand,
 ];
+
+/** Every command's name, the chain's own commands too, so an unknown word can be told from a known one. */
+export const commandNames = new Set(
+  [...commands, ...chainSubcommands].flatMap(({ command }) =>
+    [command ?? []].flat().map((usage) => usage.split(' ')[0]),
+  ),
+);
