@@ -1,9 +1,6 @@
 /** How powlab talks to a terminal or a pipe: colour and live lines only on a TTY, NO_COLOR respected. */
 import { PowlabError } from '../errors.js';
 
-export const stdoutIsTTY = Boolean(process.stdout.isTTY);
-export const stderrIsTTY = Boolean(process.stderr.isTTY);
-
 export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
   if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;

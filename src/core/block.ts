@@ -1,6 +1,6 @@
 /** Whole blocks: header, transaction count, transactions; assembly, parsing and the checks a node makes first. */
 import { Errors } from '../errors.js';
-import { bytesEqual, bytesToHex, concatBytes } from './bytes.js';
+import { bytesEqual, concatBytes } from './bytes.js';
 import { ByteReader, compactSize } from './encoding.js';
 import { BlockHeader, HEADER_BYTES, headerHash, parseHeader, serializeHeader } from './header.js';
 import { merkleRoot } from './merkle.js';
@@ -16,10 +16,6 @@ export interface Block {
 export function serializeBlock(header: BlockHeader | Uint8Array, transactions: readonly Uint8Array[]): Uint8Array {
   const headerBytes = header instanceof Uint8Array ? header : serializeHeader(header);
   return concatBytes(headerBytes, compactSize(transactions.length), ...transactions);
-}
-
-export function blockToHex(header: BlockHeader | Uint8Array, transactions: readonly Uint8Array[]): string {
-  return bytesToHex(serializeBlock(header, transactions));
 }
 
 /** Parse block bytes; `raw` keeps each transaction's own bytes (as serialised, with witness). */

@@ -70,11 +70,6 @@ export function sha256Compress(state: Uint32Array, block: ArrayLike<number>): vo
   state[7] = (state[7] + h) | 0;
 }
 
-/** SHA-256 of arbitrary bytes (the reference implementation, @noble/hashes). */
-export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(data);
-}
-
 /**
  * A message as SHA-256 sees it (FIPS 180-4, 5.1.1): the bytes, 0x80, zeros, and the length in bits as
  * 8 big-endian bytes, to a whole number of 64-byte blocks. An 80-byte header becomes two blocks.

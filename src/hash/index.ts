@@ -5,7 +5,7 @@ import { createJsBackend } from './js.js';
 import { createNobleBackend } from './noble.js';
 import { createWasmBackend } from './wasm.js';
 
-export { BACKEND_NAMES, type BackendName, type HashBackend } from './backend.js';
+export type { BackendName, HashBackend } from './backend.js';
 
 export async function loadBackend(name: BackendName): Promise<HashBackend> {
   switch (name) {
