@@ -328,10 +328,6 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  setThrottle(percent: number): void {
-    Atomics.store(this.controlView, CONTROL_THROTTLE, checkThrottle(percent));
-  }
-
   stats(): MinerStats {
     const reading = this.meter.reading();
     const job = this.ranges.job;

@@ -241,10 +241,6 @@ export class PoolServer implements JobBook {
     void this.followChain(template);
   }
 
-  get stratumPort(): number {
-    return Number(new URL(this.stratumUrl.replace('stratum+tcp', 'http')).port);
-  }
-
   snapshot(nowMs = Date.now()): PoolSnapshot {
     const ledger = this.options.ledger;
     const miners = this.board.view(nowMs).map((view) => {
