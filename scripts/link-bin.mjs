@@ -1,4 +1,4 @@
-// After `npm install`, link node_modules/.bin/powlab to the dist/ just built, so that `npx powlab` finds it
+// After every build (`npm install` builds too), link node_modules/.bin/powlab to the dist/ just built, so that `npx powlab` finds it
 // there and starts at once. The package declares no "bin" on purpose: npm exec (npm 10 and 11) treats
 // a bin of the project itself as a package to install into its cache, which re-runs `prepare` (a full
 // rebuild of dist/, half a minute in silence) before every changed run; and `npm link` needs root.
