@@ -6,6 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 
+/** The little of the DOM the label check reads (the tests compile without the DOM library). */
+interface SvgText {
+  textContent: string | null;
+  hasAttribute(name: string): boolean;
+  getBBox(): { x: number; y: number; width: number; height: number };
+}
+declare const document: {
+  querySelector(selector: 'svg'): {
+    width: { baseVal: { value: number } };
+    height: { baseVal: { value: number } };
+    querySelectorAll(selector: 'text'): Iterable<SvgText>;
+  } | null;
+};
+
 const SCRIPT = fileURLToPath(new URL('../../docs/lab/block-times.mjs', import.meta.url));
 
 function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {

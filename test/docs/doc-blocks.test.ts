@@ -28,6 +28,11 @@ describe('reading a page', () => {
       '```',
       'p = (target + 1) / 2^256',
       '```',
+      '1. **In a list:**',
+      '   ```console',
+      '   $ powlab explain',
+      '      at 2.56 MH/s',
+      '   ```',
     ].join('\n');
     expect(blocksIn('x.md', page).map((block) => [block.line, block.commands])).toEqual([
       [
@@ -40,6 +45,7 @@ describe('reading a page', () => {
       [8, [{ line: 9, text: 'powlab mine --blocks 1', quote: [] }]],
       [12, [{ line: 12, text: 'H=$(powlab explain --json)\necho $H', quote: [] }]],
       [16, [{ line: 16, text: 'for x in 00 01; do \\\n    powlab hash $x; done', quote: ['one', '…'] }]],
+      [26, [{ line: 26, text: 'powlab explain', quote: ['   at 2.56 MH/s'] }]],
     ]);
   });
 });
@@ -92,6 +98,18 @@ describe('holding a quote to the output', () => {
     expect(linePattern('   merkle root   4ab8ad4b').test('   merkle root 0011aabb')).toBe(true);
     expect(linePattern('   merkle root   4ab8ad4b').test('merkle root   0011aabb')).toBe(false);
     expect(linePattern('tip 0').test('tip0')).toBe(false);
+  });
+
+  it('takes a count in any of its scales, a chance in any of its forms, and a duration in any of its units', () => {
+    const odds = linePattern('   chance one hash wins = (target + 1) / 2^256 = 1 in 16.8 million');
+    expect(odds.test('   chance one hash wins = (target + 1) / 2^256 = 1 in 4,100')).toBe(true);
+    expect(odds.test('   chance one hash wins = (target + 1) / 2^256 = 1 in 2.26e+20')).toBe(true);
+    expect(odds.test('   chance one hash wins = (target + 1) / 2^256 = 0.024%')).toBe(true);
+    expect(odds.test('   chance one hash wins = (target + 1) / 2^256 = 5.960e-8')).toBe(false);
+    const time = linePattern('     expected time to a block 6.71 s; half of all blocks come within 4.65 s');
+    expect(time.test('     expected time to a block 2.87 million years; half of all blocks come within 1.64 ms')).toBe(
+      true,
+    );
   });
 
   it('takes a hash only for a hash of the same length', () => {

@@ -5,7 +5,7 @@
 // end, are the output the page quotes for it. A quote is an excerpt: its lines must appear in the
 // output together, in its order and layout; a line of just `…` stands for any lines left out. Within
 // a line, `…` stands for any text, and the parts that differ from run to run and machine to machine
-// (numbers, hashes, durations, hashrates) match any value of their kind; every word, label and field
+// (numbers, hashes, durations, hashrates, chances) match any value of their kind; every word, label and field
 // name must be there as quoted. `/home/you` in a quote is the reader's home directory.
 //
 // A block without prompts shows commands only: each powlab line, or the whole block when it is a
@@ -35,11 +35,14 @@ export function blocksIn(file: string, markdown: string): DocBlock[] {
   const lines = markdown.split('\n');
   const blocks: DocBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].startsWith('```')) continue;
+    const fence = /^( *)```/.exec(lines[i]);
+    if (!fence) continue;
+    // A fence in a list item is indented with the item; its lines are read without that indentation.
+    const indent = fence[1];
     const start = i + 1;
     let end = start;
-    while (end < lines.length && !lines[end].startsWith('```')) end++;
-    const body = lines.slice(start, end);
+    while (end < lines.length && !/^ *```/.test(lines[end])) end++;
+    const body = lines.slice(start, end).map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line));
     i = end;
     const commands = body.some((line) => line.startsWith('$ '))
       ? promptedCommands(body, start + 1)
@@ -77,9 +80,13 @@ const withoutComment = (line: string) => line.replace(/\s+#.*$/, '').trimEnd();
 
 const NUMBER = String.raw`\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]?\d+)?`;
 const SI = '[kMGTPE]?';
+/** A count as formatCount and formatLarge write it: 950, 2.28M, 16.8 million. */
+const COUNT = `${NUMBER}(?:[kMGTPE]| (?:million|billion|trillion)(?! years))?`;
 /** formatDuration's forms, src/format/numbers.ts: 850 µs, 2.40 s, 4 min 05 s, 1.2 hours, 2.87 million years. */
 const DURATION = String.raw`(?:${NUMBER} (?:µs|ms|s|hours|days|(?:million |billion |trillion )?years)|\d+ min \d\d s|∞)`;
 const HASHRATE = `${NUMBER} ${SI}H/s`;
+/** formatChance's forms: >99%, 13%, 0.024%, 1 in 16.8 million. */
+const CHANCE = `(?:>99%|${NUMBER}%|1 in ${COUNT})`;
 
 /** What a quoted line's variable parts are, in the order they are tried at each position. */
 const QUOTED_PART = new RegExp(
@@ -89,7 +96,8 @@ const QUOTED_PART = new RegExp(
     '(?<hex>(?<![0-9a-f])(?=[0-9a-f]*\\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}(?![0-9a-f]))',
     `(?<duration>${DURATION}(?![\\w/]))`,
     `(?<hashrate>${HASHRATE})`,
-    `(?<number>${NUMBER}${SI})`,
+    `(?<chance>${CHANCE})`,
+    `(?<number>${COUNT})`,
     '(?<space> +)',
   ].join('|'),
   'gu',
@@ -116,9 +124,11 @@ export function linePattern(quoted: string): RegExp {
             ? DURATION
             : kind === 'hashrate'
               ? HASHRATE
-              : kind === 'number'
-                ? `${NUMBER}${SI}`
-                : ' +';
+              : kind === 'chance'
+                ? CHANCE
+                : kind === 'number'
+                  ? COUNT
+                  : ' +';
   }
   pattern += escape(rest.slice(at));
   return new RegExp(`^${indent}${pattern}$`, 'u');
