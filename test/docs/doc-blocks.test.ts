@@ -12,6 +12,9 @@ describe('reading a page', () => {
       '$ curl -s http://127.0.0.1:8420/api/status',
       '```',
       '```sh',
+      'bitcoin-cli submitblock "$(cat ~/.powlab/regtest/found/x.json)"',
+      '```',
+      '```sh',
       'cd powlab',
       'powlab mine --blocks 1',
       '```',
@@ -42,10 +45,10 @@ describe('reading a page', () => {
           { line: 5, text: 'curl -s http://127.0.0.1:8420/api/status', quote: [] },
         ],
       ],
-      [8, [{ line: 9, text: 'powlab mine --blocks 1', quote: [] }]],
-      [12, [{ line: 12, text: 'H=$(powlab explain --json)\necho $H', quote: [] }]],
-      [16, [{ line: 16, text: 'for x in 00 01; do \\\n    powlab hash $x; done', quote: ['one', '…'] }]],
-      [26, [{ line: 26, text: 'powlab explain', quote: ['   at 2.56 MH/s'] }]],
+      [11, [{ line: 12, text: 'powlab mine --blocks 1', quote: [] }]],
+      [15, [{ line: 15, text: 'H=$(powlab explain --json)\necho $H', quote: [] }]],
+      [19, [{ line: 19, text: 'for x in 00 01; do \\\n    powlab hash $x; done', quote: ['one', '…'] }]],
+      [29, [{ line: 29, text: 'powlab explain', quote: ['   at 2.56 MH/s'] }]],
     ]);
   });
 });

@@ -26,7 +26,8 @@ export interface DocBlock {
 }
 
 const POWLAB_LINE = /^(npx )?powlab\b|^node docs\/lab\/block-times\.mjs\b/;
-const MENTIONS_POWLAB = /\bpowlab\b|block-times\.mjs/;
+/** powlab as a command word (not a path such as ~/.powlab/regtest), or the lab 3 script. */
+const MENTIONS_POWLAB = /(?:^|[\s(;&|])(?:npx )?powlab(?=\s|$)|block-times\.mjs/m;
 
 /** Whether the doc test runs this command: it is, or it calls, powlab (a curl at a server is not run). */
 export const isRun = (command: DocCommand) => MENTIONS_POWLAB.test(command.text);
