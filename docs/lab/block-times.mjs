@@ -165,7 +165,7 @@ function histogramSvg(times, predicted, title) {
         `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${tickLabel(t, timeStep)}</text>`,
     )
     .join('\n  ');
-  const countStep = Math.max(1, niceStep(peak, 4));
+  const countStep = Math.max(1, niceStep(peak, 5));
   const countTicks = Array.from({ length: Math.floor(peak / countStep) + 1 }, (_, i) => i * countStep)
     .map(
       (c) => `<text x="${left - 8}" y="${(y(c) + 4).toFixed(1)}" text-anchor="end">${tickLabel(c, countStep)}</text>`,
