@@ -7,12 +7,12 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBcoinNode, type BcoinNode } from '../helpers/bcoin-node.js';
 import { TestPool } from '../stratum/pool-server.js';
-import { blocksIn, isRun, quoteMismatch, type DocBlock } from './doc-blocks.js';
+import { blocksIn, isRun, quoteMismatch, type DocCommand } from './doc-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHORTENED = fileURLToPath(new URL('./shortened.mjs', import.meta.url));
@@ -29,15 +29,15 @@ const MARK = '@@powlab-doc-command';
 
 /** A block's commands in one bash, stdout and stderr on one pipe (so in the order they were written). */
 function runBlock(
-  block: DocBlock,
+  commands: DocCommand[],
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): Promise<{ code: number; outputs: string[]; all: string }> {
   const script = [
     'exec 2>&1',
-    ...block.commands.filter(isRun).flatMap((command, i) => [`printf '\\n${MARK} ${i}\\n'`, asRun(command.text)]),
+    ...commands.flatMap((command, i) => [`printf '\\n${MARK} ${i}\\n'`, asRun(command.text)]),
   ].join('\n');
-  const timeout = 120_000 * block.commands.length;
+  const timeout = 120_000 * commands.length;
   return new Promise((resolve) => {
     execFile(
       'bash',
@@ -125,25 +125,24 @@ for (const file of pages()) {
     });
 
     for (const block of blocks) {
-      const first = block.commands.find(isRun)!;
-      const more = block.commands.filter(isRun).length - 1;
-      const name = `${relative('.', file)}:${first.line}: ${first.text.split('\n')[0].slice(0, 90)}${more > 0 ? ` (and ${more} more)` : ''}`;
+      const commands = block.commands.filter(isRun);
+      const more = commands.length > 1 ? ` (and ${commands.length - 1} more)` : '';
       it(
-        name,
+        `${file}:${commands[0].line}: ${commands[0].text.split('\n')[0].slice(0, 90)}${more}`,
         async () => {
-          const result = await runBlock(block, env, work);
+          const result = await runBlock(commands, env, work);
           // The page's reader is "you": their home is /home/you in a quote.
           const outputs = result.outputs.map((output) => output.replaceAll(home, '/home/you'));
-          const failed = block.commands.filter(isRun)[Math.max(outputs.length - 1, 0)];
-          expect(result.all, `${failed.text}\n${result.all}`).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m);
-          expect(result.code, `${failed.text}\nexited ${result.code}: ${outputs.at(-1)}`).toBe(0);
-          block.commands.filter(isRun).forEach((command, i) => {
+          const last = commands[Math.max(outputs.length - 1, 0)];
+          expect(result.all, `${last.text}\n${result.all}`).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m);
+          expect(result.code, `${last.text}\nexited ${result.code}: ${outputs.at(-1)}`).toBe(0);
+          commands.forEach((command, i) => {
             if (command.quote.length === 0) return;
             const why = quoteMismatch(command.quote, outputs[i]);
             expect(why, `${file}:${command.line}: ${command.text}\n${why}\n--- the output:\n${outputs[i]}`).toBeNull();
           });
         },
-        120_000 * block.commands.length,
+        120_000 * commands.length,
       );
     }
   });
