@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+const { formatHashrate } = await import(new URL('../../dist/format/numbers.js', import.meta.url).href);
 
 let values;
 try {
@@ -131,7 +132,7 @@ function histogramSvg(times, predicted, title) {
     height = 420,
     left = 60,
     right = 20,
-    top = 50,
+    top = 70,
     bottom = 60;
   const plotW = width - left - right,
     plotH = height - top - bottom;
@@ -164,17 +165,26 @@ function histogramSvg(times, predicted, title) {
         `<line x1="${x(t).toFixed(1)}" y1="${top + plotH}" x2="${x(t).toFixed(1)}" y2="${top + plotH + 5}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${top + plotH + 20}" text-anchor="middle">${tickLabel(t, timeStep)}</text>`,
     )
     .join('\n  ');
-  const countStep = Math.max(1, niceStep(peak, 4));
+  const countStep = Math.max(1, niceStep(peak, 5));
   const countTicks = Array.from({ length: Math.floor(peak / countStep) + 1 }, (_, i) => i * countStep)
     .map(
       (c) => `<text x="${left - 8}" y="${(y(c) + 4).toFixed(1)}" text-anchor="end">${tickLabel(c, countStep)}</text>`,
     )
     .join('\n  ');
-  const legendX = left + plotW - 250;
+  // The legend has a row of its own between the title and the plot, so bars and curve never hide it
+  // and it never runs off the right edge, whatever the data.
+  const legendY = 46;
+  const secondItemX = left + 250;
   const legend = [
-    `<rect x="${legendX}" y="${top + 28}" width="14" height="10" fill="#7aa6d6"/><text x="${legendX + 20}" y="${top + 37}">blocks mined, per bin of ${binWidth.toPrecision(2)} s</text>`,
-    `<line x1="${legendX}" y1="${top + 51}" x2="${legendX + 14}" y2="${top + 51}" stroke="#c0392b" stroke-width="2"/><text x="${legendX + 20}" y="${top + 55}">predicted: exponential, mean hashes / hashrate</text>`,
+    `<rect x="${left}" y="${legendY - 9}" width="14" height="10" fill="#7aa6d6"/><text x="${left + 20}" y="${legendY}">blocks mined, per bin of ${binWidth.toPrecision(2)} s</text>`,
+    `<line x1="${secondItemX}" y1="${legendY - 4}" x2="${secondItemX + 14}" y2="${legendY - 4}" stroke="#c0392b" stroke-width="2"/><text x="${secondItemX + 20}" y="${legendY}">predicted: exponential, mean hashes / hashrate</text>`,
   ].join('\n  ');
+  // The predicted mean's label sits on the side of its line that has room for it.
+  const meanX = x(predicted);
+  const meanLabel =
+    meanX > left + plotW / 2
+      ? `<text x="${(meanX - 4).toFixed(1)}" y="${top + 12}" text-anchor="end" fill="#c0392b">`
+      : `<text x="${(meanX + 4).toFixed(1)}" y="${top + 12}" fill="#c0392b">`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
   <title>${title}</title>
   <rect width="100%" height="100%" fill="white"/>
@@ -182,7 +192,7 @@ function histogramSvg(times, predicted, title) {
   ${bars}
   <polyline points="${curve}" fill="none" stroke="#c0392b" stroke-width="2"/>
   <line x1="${x(predicted).toFixed(1)}" y1="${top}" x2="${x(predicted).toFixed(1)}" y2="${top + plotH}" stroke="#c0392b" stroke-dasharray="4 3"/>
-  <text x="${(x(predicted) + 4).toFixed(1)}" y="${top + 12}" fill="#c0392b">predicted mean ${predicted.toPrecision(3)} s</text>
+  ${meanLabel}predicted mean ${predicted.toPrecision(3)} s</text>
   <line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#333"/>
   <line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#333"/>
   ${ticks}
@@ -203,7 +213,7 @@ const predicted = expectedHashes / hashrate;
 const slower = times.filter((t) => t > predicted).length / times.length;
 
 const lines = [
-  `${found.length} blocks at ${zeros} zero bits; hashrate over all of them ${(hashrate / 1e6).toFixed(3)} MH/s`,
+  `${found.length} blocks at ${zeros} zero bits; hashrate over all of them ${formatHashrate(hashrate)}`,
   `expected hashes per block 2^${zeros} = ${expectedHashes}; mean hashes per block ${Math.round(mean(hashes))} (${(mean(hashes) / expectedHashes).toFixed(2)} x expected)`,
   `predicted mean time ${predicted.toPrecision(3)} s; measured mean ${mean(times).toPrecision(3)} s, median ${median(times).toPrecision(3)} s (an exponential's median is ln 2 = 0.69 x its mean: ${(median(times) / mean(times)).toFixed(2)} here)`,
   `standard deviation / mean ${(sd(times) / mean(times)).toFixed(2)} (1 for an exponential); blocks slower than the predicted mean ${(100 * slower).toFixed(0)}% (e^-1 = 37% expected)`,
@@ -215,7 +225,7 @@ writeFileSync(
   histogramSvg(
     times,
     predicted,
-    `${found.length} blocks at ${zeros} zero bits, ${(hashrate / 1e6).toFixed(2)} MH/s: times against the exponential`,
+    `${found.length} blocks at ${zeros} zero bits, ${formatHashrate(hashrate)}: times against the exponential`,
   ),
 );
 process.stdout.write(`histogram written to ${out}\n`);

@@ -457,7 +457,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
               reject(
                 Errors.badOption(
                   'backend',
-                  `worker ${slot.index} could not start${failure ? `: ${failure.message}` : ' (it exited)'}`,
+                  `worker ${slot.index + 1} could not start${failure ? `: ${failure.message}` : ' (it exited)'}`,
                 ),
               );
             this.replaceWorker(slot, failure);
@@ -481,7 +481,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       this.emit(
         'failed',
         new Error(
-          `worker ${slot.index} died ${slot.deathsInARow} times in a row${cause ? ` (last: ${cause.message})` : ''}; stopping rather than hashing on without it`,
+          `worker ${slot.index + 1} died ${slot.deathsInARow} times in a row${cause ? ` (last: ${cause.message})` : ''}; stopping rather than hashing on without it`,
         ),
       );
       return;

@@ -131,13 +131,26 @@ describe('the dashboard in Chromium', () => {
     expect(await image()).not.toBe(before);
     const legend = await page.locator('#legend').textContent();
     expect(legend).toContain('total');
-    expect(legend).toContain('worker 0');
+    // Two threads: worker 1 and worker 2, counted from 1 as the web app and the docs count them.
     expect(legend).toContain('worker 1');
+    expect(legend).toContain('worker 2');
+    expect(legend).not.toContain('worker 0');
   });
 
   it('announces a found block with the banner, lists it, and opens its header explained', async () => {
     await page.waitForSelector('#banner:not([hidden])', { timeout: 30_000 });
     await expect(page.locator('.banner-title').textContent()).resolves.toBe('BLOCK FOUND');
+    // It covers none of the figures it announces, nor the header.
+    const banner = (await page.locator('#banner').boundingBox())!;
+    for (const figure of ['header.top', ...['#hashrate', '#hashes', '#found-count', '#best-session', '#best-all']]) {
+      const box = (await page.locator(figure).boundingBox())!;
+      const overlaps =
+        box.x < banner.x + banner.width &&
+        banner.x < box.x + box.width &&
+        box.y < banner.y + banner.height &&
+        banner.y < box.y + box.height;
+      expect(overlaps, `the banner covers ${figure}`).toBe(false);
+    }
     const detail = (await page.locator('#banner-detail').textContent())!;
     const hash = /[0-9a-f]{64}/.exec(detail)![0];
     // The block is the run's: printed on stdout by the CLI.
@@ -170,7 +183,7 @@ describe('the dashboard in Chromium', () => {
       });
     // Right after a block the new header has few nonces hashed yet: wait for a snapshot with some.
     await expect.poll(lit, { timeout: 10_000 }).toBeGreaterThan(100);
-    await expect(page.locator('#nonce-text').textContent()).resolves.toMatch(/worker 0 .*worker 1/);
+    await expect(page.locator('#nonce-text').textContent()).resolves.toMatch(/worker 1 .*worker 2/);
   });
 
   it('logged no errors (a blocked asset or script would show here), and says the run ended when powlab stops', async () => {

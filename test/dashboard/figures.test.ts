@@ -1,7 +1,14 @@
 // The page's figures (src/dashboard/page/figures.js) as the browser gets them, checked in node.
 import { describe, expect, it } from 'vitest';
 import { HISTORY_KEPT as SERVER_HISTORY_KEPT } from '../../src/dashboard/state.js';
-import { addSample, furthestNonce, highestRate, HISTORY_KEPT, type Sample } from '../../src/dashboard/page/figures.js';
+import {
+  addSample,
+  furthestNonce,
+  highestRate,
+  HISTORY_KEPT,
+  workerName,
+  type Sample,
+} from '../../src/dashboard/page/figures.js';
 
 describe('the page’s figures', () => {
   it('keeps as much history as the server sends, dropping the oldest', () => {
@@ -23,5 +30,9 @@ describe('the page’s figures', () => {
     }));
     expect(furthestNonce(workers)).toBe(255 * 1e6 + 1024);
     expect(furthestNonce([])).toBe(0);
+  });
+
+  it('numbers workers from 1, as the web app and the docs do: the worker at index 0 is worker 1', () => {
+    expect([0, 1, 7].map(workerName)).toEqual(['worker 1', 'worker 2', 'worker 8']);
   });
 });

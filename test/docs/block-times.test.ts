@@ -3,7 +3,22 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+
+/** The little of the DOM the label check reads (the tests compile without the DOM library). */
+interface SvgText {
+  textContent: string | null;
+  hasAttribute(name: string): boolean;
+  getBBox(): { x: number; y: number; width: number; height: number };
+}
+declare const document: {
+  querySelector(selector: 'svg'): {
+    width: { baseVal: { value: number } };
+    height: { baseVal: { value: number } };
+    querySelectorAll(selector: 'text'): Iterable<SvgText>;
+  } | null;
+};
 
 const SCRIPT = fileURLToPath(new URL('../../docs/lab/block-times.mjs', import.meta.url));
 
@@ -24,7 +39,7 @@ describe('the lab 3 script, docs/lab/block-times.mjs', () => {
     const result = await run(['--blocks', '12', '--zeros', '10', '--threads', '1', '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^12 blocks at 10 zero bits; hashrate over all of them [0-9.]+ MH\/s$/m);
+    expect(result.stdout).toMatch(/^12 blocks at 10 zero bits; hashrate over all of them [0-9.]+ [kMG]?H\/s$/m);
     expect(result.stdout).toContain('expected hashes per block 2^10 = 1024');
     expect(result.stdout).toMatch(/standard deviation \/ mean [0-9.]+ \(1 for an exponential\)/);
     const svg = readFileSync(out, 'utf8');
@@ -59,6 +74,50 @@ describe('the lab 3 script, docs/lab/block-times.mjs', () => {
     ticks.forEach((tick, i) => expect(tick).toBeCloseTo(i * step, 9));
     expect(svg).toContain('blocks mined, per bin of');
     expect(svg).toContain('predicted: exponential, mean hashes / hashrate');
+  });
+
+  it('draws every label whole inside the picture and none over another, as Chromium lays them out', async () => {
+    const out = join(root, 'labels.svg');
+    const result = await run(['--blocks', '6', '--zeros', '8', '--threads', '1', '--out', out]);
+    expect(result.code).toBe(0);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(readFileSync(out, 'utf8'));
+      const { width, height, boxes } = await page.evaluate(() => {
+        const svg = document.querySelector('svg')!;
+        const texts = [...svg.querySelectorAll('text')].filter((text) => !text.hasAttribute('transform'));
+        return {
+          width: svg.width.baseVal.value,
+          height: svg.height.baseVal.value,
+          boxes: texts.map((text) => {
+            const box = text.getBBox();
+            return {
+              text: text.textContent!,
+              x: box.x,
+              y: box.y,
+              right: box.x + box.width,
+              bottom: box.y + box.height,
+            };
+          }),
+        };
+      });
+      for (const box of boxes) {
+        expect(box.x, box.text).toBeGreaterThanOrEqual(0);
+        expect(box.right, box.text).toBeLessThanOrEqual(width);
+        expect(box.y, box.text).toBeGreaterThanOrEqual(0);
+        expect(box.bottom, box.text).toBeLessThanOrEqual(height);
+      }
+      const overlapping = boxes.flatMap((a, i) =>
+        boxes
+          .slice(i + 1)
+          .filter((b) => a.x < b.right && b.x < a.right && a.y < b.bottom && b.y < a.bottom)
+          .map((b) => `${a.text} / ${b.text}`),
+      );
+      expect(overlapping).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('--help says how to run it, on stdout, exit 0', async () => {

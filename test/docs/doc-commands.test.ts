@@ -1,53 +1,21 @@
 // Every powlab command README.md and docs/ show, run as a reader would run it: in document order, with
-// a fresh HOME (so a fresh ~/.powlab) per document, against the built CLI. Commands that would mine for
-// long are shortened by the general rules in test/docs/shortened.mjs; a node or a pool a page points at
-// is a real stand-in here (bcoin, the test pool). Each must exit 0.
+// a fresh HOME (so a fresh ~/.powlab) per document, against the built CLI, each code block in one
+// shell. Commands that would mine for long are shortened by the general rules in test/docs/shortened.mjs;
+// a node or a pool a page points at is a real stand-in here (bcoin, the test pool). Each must exit 0,
+// and the output a page quotes for a command (test/docs/doc-blocks.ts says how a quote reads) must be
+// in what the command printed, stdout and stderr together as a terminal shows them.
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBcoinNode, type BcoinNode } from '../helpers/bcoin-node.js';
 import { TestPool } from '../stratum/pool-server.js';
+import { blocksIn, isRun, quoteMismatch, type DocCommand } from './doc-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHORTENED = fileURLToPath(new URL('./shortened.mjs', import.meta.url));
-
-/** A command a page shows, or a script block (a variable, a loop) run whole. */
-interface DocCommand {
-  file: string;
-  line: number;
-  text: string;
-}
-
-const POWLAB_LINE = /^(npx )?powlab\b|^node docs\/lab\/block-times\.mjs\b/;
-
-/** The powlab commands in a page's code blocks: `$ ` lines where a block shows prompts, else its powlab lines. */
-export function commandsIn(file: string, markdown: string): DocCommand[] {
-  const lines = markdown.split('\n');
-  const found: DocCommand[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].startsWith('```')) continue;
-    const start = i + 1;
-    let end = start;
-    while (end < lines.length && !lines[end].startsWith('```')) end++;
-    const body = lines.slice(start, end);
-    i = end;
-    if (!body.some((line) => /\bpowlab\b|block-times\.mjs/.test(line))) continue;
-    if (body.some((line) => /\$\(|^for /.test(line))) {
-      found.push({ file, line: start + 1, text: body.join('\n') });
-      continue;
-    }
-    const prompted = body.some((line) => line.startsWith('$ '));
-    body.forEach((raw, j) => {
-      const line = prompted ? (raw.startsWith('$ ') ? raw.slice(2) : '') : raw;
-      const command = line.replace(/\s+#.*$/, '').trim();
-      if (POWLAB_LINE.test(command)) found.push({ file, line: start + j + 1, text: command });
-    });
-  }
-  return found;
-}
 
 function pages(): string[] {
   const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
@@ -56,18 +24,31 @@ function pages(): string[] {
   return ['README.md', ...docs.sort()];
 }
 
-function run(
-  script: string,
+/** A marker line the block's script prints before each command, to tell their outputs apart. */
+const MARK = '@@powlab-doc-command';
+
+/** A block's commands in one bash, stdout and stderr on one pipe (so in the order they were written). */
+function runBlock(
+  commands: DocCommand[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<{ code: number; outputs: string[]; all: string }> {
+  const script = [
+    'exec 2>&1',
+    ...commands.flatMap((command, i) => [`printf '\\n${MARK} ${i}\\n'`, asRun(command.text)]),
+  ].join('\n');
+  const timeout = 120_000 * commands.length;
   return new Promise((resolve) => {
     execFile(
       'bash',
       ['-eo', 'pipefail', '-c', script],
-      { env, cwd, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      { env, cwd, timeout, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout) => {
+        const outputs = stdout
+          .split(new RegExp(`\\n${MARK} \\d+\\n`))
+          .slice(1)
+          .map((output, i, all) => (i < all.length - 1 ? output.replace(/\n$/, '') : output));
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, outputs, all: stdout });
       },
     );
   });
@@ -78,31 +59,9 @@ const asRun = (text: string) =>
   text.replace(/\bnpx powlab\b/g, 'powlab').replace(/\bnode docs\/lab\/block-times\.mjs\b/g, 'block-times');
 
 describe('the extraction', () => {
-  it('finds prompt lines, plain lines and script blocks, and drops comments and output', () => {
-    const page = [
-      '```sh',
-      '$ npx powlab hash 00 # a comment',
-      '0000beef',
-      '```',
-      '```sh',
-      'cd powlab',
-      'powlab mine --blocks 1',
-      '```',
-      '```sh',
-      'H=$(powlab explain --json)',
-      'echo $H',
-      '```',
-    ].join('\n');
-    expect(commandsIn('x.md', page).map((c) => [c.line, c.text])).toEqual([
-      [2, 'npx powlab hash 00'],
-      [7, 'powlab mine --blocks 1'],
-      [10, 'H=$(powlab explain --json)\necho $H'],
-    ]);
-  });
-
-  it('finds the commands of every page: README, the guides and the labs', () => {
+  it('finds every page with commands: README, the guides and the labs', () => {
     const files = new Set(
-      pages().flatMap((file) => commandsIn(file, readFileSync(join(ROOT, file), 'utf8')).map((c) => c.file)),
+      pages().flatMap((file) => blocksIn(file, readFileSync(join(ROOT, file), 'utf8')).map((b) => b.file)),
     );
     for (const file of [
       'README.md',
@@ -113,13 +72,23 @@ describe('the extraction', () => {
     ])
       expect(files).toContain(file);
   });
+
+  it('finds no quoted output that nothing checks: every command with a quote is run', () => {
+    const unchecked = pages().flatMap((file) =>
+      blocksIn(file, readFileSync(join(ROOT, file), 'utf8')).flatMap((block) =>
+        block.commands.filter((c) => c.quote.length > 0 && !isRun(c)).map((c) => `${file}:${c.line}`),
+      ),
+    );
+    expect(unchecked).toEqual([]);
+  });
 });
 
 for (const file of pages()) {
-  const commands = commandsIn(file, readFileSync(join(ROOT, file), 'utf8'));
-  if (commands.length === 0) continue;
-  const needsNode = commands.some((c) => /--rpc\b/.test(c.text));
-  const needsPool = commands.some((c) => /--pool\b/.test(c.text));
+  const blocks = blocksIn(file, readFileSync(join(ROOT, file), 'utf8'));
+  if (blocks.length === 0) continue;
+  const texts = blocks.flatMap((block) => block.commands.map((c) => c.text));
+  const needsNode = texts.some((text) => /--rpc\b/.test(text));
+  const needsPool = texts.some((text) => /--pool\b/.test(text));
 
   describe(`the commands of ${file}`, () => {
     const home = mkdtempSync(join(tmpdir(), 'powlab-doc-home-'));
@@ -155,12 +124,26 @@ for (const file of pages()) {
       rmSync(home, { recursive: true, force: true });
     });
 
-    for (const command of commands) {
-      it(`${relative('.', command.file)}:${command.line}: ${command.text.split('\n')[0].slice(0, 90)}`, async () => {
-        const result = await run(asRun(command.text), env, work);
-        expect(result.stderr, `${command.text}\n${result.stderr}`).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m);
-        expect(result.code, `${command.text}\nexited ${result.code}: ${result.stderr}`).toBe(0);
-      }, 120_000);
+    for (const block of blocks) {
+      const commands = block.commands.filter(isRun);
+      const more = commands.length > 1 ? ` (and ${commands.length - 1} more)` : '';
+      it(
+        `${file}:${commands[0].line}: ${commands[0].text.split('\n')[0].slice(0, 90)}${more}`,
+        async () => {
+          const result = await runBlock(commands, env, work);
+          // The page's reader is "you": their home is /home/you in a quote.
+          const outputs = result.outputs.map((output) => output.replaceAll(home, '/home/you'));
+          const last = commands[Math.max(outputs.length - 1, 0)];
+          expect(result.all, `${last.text}\n${result.all}`).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m);
+          expect(result.code, `${last.text}\nexited ${result.code}: ${outputs.at(-1)}`).toBe(0);
+          commands.forEach((command, i) => {
+            if (command.quote.length === 0) return;
+            const why = quoteMismatch(command.quote, outputs[i]);
+            expect(why, `${file}:${command.line}: ${command.text}\n${why}\n--- the output:\n${outputs[i]}`).toBeNull();
+          });
+        },
+        120_000 * commands.length,
+      );
     }
   });
 }

@@ -30,14 +30,20 @@ export const RULES = [
     (args) => args.map((a, i) => (a.includes('…') ? (args[i - 1] === '--script' ? '51' : A_HEADER) : a)),
   ],
   [
-    'targets of more than 12 zero bits take seconds to minutes a block: 12',
-    (args) => ['mine', 'grind'].includes(args[0]),
+    'targets of more than 12 zero bits take seconds to minutes a block: 12 (a run that only measures, to a --duration, keeps its target)',
+    (args) => args[0] === 'grind' || (args[0] === 'mine' && !(has(args, '--duration') && !has(args, '--blocks'))),
     (args) => cap(args, '--zeros', 12),
   ],
   [
     'the built-in chain mines at 12 zero bits unless told',
     (args) => args[0] === 'mine' && !has(args, '--rpc') && !has(args, '--pool'),
     (args) => (has(args, '--zeros') || has(args, '--bits') ? args : [...args, '--zeros', '12']),
+  ],
+  [
+    "a GPU changes the engine's lines machine by machine, and the pages quote a laptop without one: no GPU unless the command chooses",
+    (args) =>
+      ['mine', 'grind'].includes(args[0]) && !['--backend', '--gpu', '--no-gpu'].some((option) => has(args, option)),
+    (args) => [...args, '--no-gpu'],
   ],
   ['at most 3 blocks', (args) => args[0] === 'mine', (args) => cap(args, '--blocks', 3)],
   [

@@ -1,7 +1,7 @@
 // The powlab dashboard page: live figures from /api/events (Server-Sent Events), a hashrate chart
 // and nonce maps drawn by hand on canvas, and a header explained from /api/explain. No libraries.
 
-import { addSample, furthestNonce, highestRate } from './figures.js';
+import { addSample, furthestNonce, highestRate, workerName } from './figures.js';
 import {
   formatBtc,
   formatChance,
@@ -301,7 +301,7 @@ function renderLegend(workers) {
   };
   $('#legend').replaceChildren(
     item(TOTAL_COLOUR, 'total'),
-    ...Array.from({ length: workers }, (_, w) => item(WORKER_COLOURS[w % WORKER_COLOURS.length], `worker ${w}`)),
+    ...Array.from({ length: workers }, (_, w) => item(WORKER_COLOURS[w % WORKER_COLOURS.length], workerName(w))),
   );
 }
 
@@ -319,7 +319,7 @@ function drawNonceMaps(workers) {
   drawNonceMap($('#nonce-zoom'), workers, zoomEnd);
   const covered = workers.reduce((sum, w) => sum + w.covered, 0);
   $('#nonce-text').textContent =
-    `${formatCount(covered)} nonces hashed in this header, ${((covered / NONCE_SPACE) * 100).toPrecision(2)}% of 2^32: ${workers.map((w) => `worker ${w.index} ${formatCount(w.covered)}`).join(', ')}`;
+    `${formatCount(covered)} nonces hashed in this header, ${((covered / NONCE_SPACE) * 100).toPrecision(2)}% of 2^32: ${workers.map((w) => `${workerName(w.index)} ${formatCount(w.covered)}`).join(', ')}`;
 }
 
 function drawNonceMap(canvas, workers, end) {
@@ -333,7 +333,7 @@ function drawNonceMap(canvas, workers, end) {
     ctx.fillStyle = '#0f1419';
     ctx.fillRect(left, top, width - left, row);
     ctx.fillStyle = '#8b98a5';
-    ctx.fillText(`worker ${worker.index}`, 4, top + row / 2);
+    ctx.fillText(workerName(worker.index), 4, top + row / 2);
     ctx.fillStyle = WORKER_COLOURS[worker.index % WORKER_COLOURS.length];
     for (const [start, stop] of worker.ranges) {
       if (start >= end) continue;

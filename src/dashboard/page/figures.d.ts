@@ -6,5 +6,6 @@ export interface Sample {
 }
 export const HISTORY_KEPT: number;
 export function addSample(history: Sample[], sample: Sample): Sample[];
+export function workerName(index: number): string;
 export function highestRate(history: Sample[]): number;
 export function furthestNonce(workers: { ranges: [number, number][] }[]): number;

@@ -12,6 +12,14 @@ export function addSample(history, sample) {
   return history;
 }
 
+/**
+ * A worker as people count: the first is worker 1, as the web app and the docs number them. The
+ * index, from 0, is the worker's place in /api/status's `workers`.
+ */
+export function workerName(index) {
+  return `worker ${index + 1}`;
+}
+
 // Loops, not Math.max(...values): spreading a long list overflows the call stack.
 
 /** The highest rate in the history, total or of one worker. */
