@@ -31,6 +31,10 @@ export class Emitter<Events extends Record<keyof Events, unknown[]>> {
     return this.on(event, wrapped);
   }
 
+  listenerCount(event: keyof Events): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
     const list = this.listeners.get(event);
     if (!list || list.length === 0) return false;
