@@ -160,14 +160,15 @@ describe('the pool’s WebSocket endpoint and other web pages', () => {
     const pool = await startPool(['--datadir', datadir()], cleanups);
     const url = pool.websocket.replace(/^ws:/, 'http:');
     const own = new URL(pool.page).origin;
-    for (const headers of [
+    const foreign: Record<string, string>[] = [
       { origin: 'http://attacker.example' },
       { origin: 'null' },
       { origin: own.replace('http:', 'https:') },
       { origin: `http://127.0.0.1:${Number(new URL(own).port) + 1}` },
       { host: 'attacker.example' },
       { host: 'attacker.example', origin: 'http://attacker.example' },
-    ]) {
+    ];
+    for (const headers of foreign) {
       const refused = await upgrade(url, headers);
       expect([headers, refused.status]).toEqual([headers, 403]);
       await refused.closed;
