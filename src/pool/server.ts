@@ -169,7 +169,7 @@ export interface PoolSnapshot {
     splitMiners: number;
   };
   miners: (MinerView & { earned: string; ledgerShares: number; blocksFound: number })[];
-  /** Every miner the ledger knows, from every run: the shares it was paid for, blocks, satoshis earned. */
+  /** The SHOWN_ROWS miners the ledger credits most share difficulty, from every run (of `pool.ledgerMiners`): shares, blocks, satoshis earned. */
   ledger: { miner: string; shares: number; difficulty: number; blocks: number; earned: string }[];
   /** The newest SHOWN_BLOCKS, each split cut to its largest parts (of `splitMiners`). */
   blocks: (BlockRecord & { splitMiners: number })[];
