@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { PoolSnapshot } from '../../src/pool/server.js';
 import { run, startPool } from './pool-run.js';
 
@@ -77,6 +78,36 @@ describe('powlab pool and a client that sends only line ends', () => {
     await honest.exited;
     expect(honest.lines.filter((line) => line.type === 'share' && line.status !== 'accepted')).toEqual([]);
   }, 120_000);
+});
+
+describe('powlab pool and a browser miner that sends only line ends, or too many bytes', () => {
+  it('drops a WebSocket of blank lines, and one of few messages padded to 15 KB (every byte counts)', async () => {
+    const pool = await startPool(['--datadir', datadir()], cleanups);
+    const open = async () => {
+      const ws = new WebSocket(pool.websocket);
+      cleanups.push(() => ws.terminate());
+      ws.on('error', () => {});
+      await new Promise((resolve) => ws.once('open', resolve));
+      return ws;
+    };
+    const blank = await open();
+    const padded = await open();
+    const closing = [blank, padded].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+    // A request the pool takes, well within the message rate (five a second), each 15 KB of spaces long.
+    const heavy = '{"id":1,"method":"mining.suggest_difficulty","params":[0.01]}'.padEnd(15_000, ' ');
+    const timer = setInterval(() => {
+      if (blank.readyState === WebSocket.OPEN) blank.send('\n\r\n  \n');
+      if (padded.readyState === WebSocket.OPEN) padded.send(heavy);
+    }, 200);
+    cleanups.push(() => clearInterval(timer));
+    await Promise.all(closing);
+    const dropped = () => pool.lines.filter((line) => line.type === 'dropped').map((line) => String(line.reason));
+    await pool.waitFor(() => dropped().length >= 2);
+    expect(dropped().sort()).toEqual([
+      'sent 11 lines that are not Stratum requests (last: a blank line)',
+      'sent more than 16384 bytes a second',
+    ]);
+  });
 });
 
 describe('powlab pool and ten thousand invented worker names', () => {
