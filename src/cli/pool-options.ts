@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
+import { Errors } from '../errors.js';
 import { ZERO_BITS } from '../mining/limits.js';
 import { targetOptions, zerosOption } from './targets.js';
 
@@ -24,6 +25,12 @@ export const poolOptions = {
     type: 'string',
     requiresArg: true,
     default: '127.0.0.1',
+    // Node reads an empty host as every interface: a typo must not open the pool to the network.
+    coerce: (host: string) => {
+      if (host.trim() === '')
+        throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1 (0.0.0.0: every network)');
+      return host;
+    },
     describe: 'listen on this address (0.0.0.0: every network, for a class)',
   },
   port: { type: 'number', requiresArg: true, default: DEFAULT_POOL_PORT, describe: 'Stratum port (0: any free one)' },

@@ -6,14 +6,20 @@
  * Each accepted share at difficulty d stands for d × 2^32 hashes on average, so over a span of t
  * seconds the inferred hashrate is Σd × 2^32 / t. Shares arrive as a Poisson process: with n shares
  * in the span the estimate is good to about 1/√n.
+ *
+ * Names cost nothing to invent, so the board holds at most MAX_WORKERS of them (a name that left
+ * without doing any work gives way to a new one), and a page is shown the SHOWN_ROWS with the most
+ * work, plus its viewer's own: what it is sent stays the same size whatever the miners do.
  */
 import { HASHES_PER_DIFFICULTY } from '../core/target.js';
 import { StratumError } from './connection.js';
 
 /** The span the inferred hashrate looks back over, at most. */
 const INFERENCE_WINDOW_MS = 10 * 60_000;
-/** Worker names remembered at most: names are free to invent, memory is not. */
-const MAX_MINERS = 10_000;
+/** Worker names a run keeps at most; past them, a new name is refused (and the ledger never hears of it). */
+export const MAX_WORKERS = 1000;
+/** Rows of each list a page or /api/pool is sent at most (the viewer's own comes on top). */
+export const SHOWN_ROWS = 50;
 
 const REJECT_NAMES: Record<number, string> = {
   [StratumError.other]: 'invalid',
@@ -65,6 +71,27 @@ export class MinerBoard {
   private readonly miners = new Map<string, MinerRecord>();
   /** Rejects with no authorised worker to pin them on. */
   anonymousRejects = 0;
+
+  /** Distinct worker names on the board. */
+  get size(): number {
+    return this.miners.size;
+  }
+
+  /**
+   * Whether `worker` may join: a name the board has, or a new one while there is room. At the cap, a
+   * name whose miners have all left without an accepted share makes room, so a flood of invented
+   * names cannot keep a class out for good.
+   */
+  makeRoomFor(worker: string): boolean {
+    if (this.miners.has(worker) || this.miners.size < MAX_WORKERS) return true;
+    for (const [name, miner] of this.miners) {
+      if (miner.connections === 0 && miner.accepted === 0) {
+        this.miners.delete(name);
+        return true;
+      }
+    }
+    return false;
+  }
 
   connected(worker: string, nowMs: number): void {
     const miner = this.record(worker, nowMs);
@@ -147,7 +174,7 @@ export class MinerBoard {
   private record(worker: string, nowMs: number): MinerRecord | undefined {
     let miner = this.miners.get(worker);
     if (!miner) {
-      if (this.miners.size >= MAX_MINERS) return undefined;
+      if (this.miners.size >= MAX_WORKERS) return undefined;
       miner = {
         worker,
         since: nowMs,
@@ -173,4 +200,28 @@ export class MinerBoard {
     while (drop < miner.recent.length && miner.recent[drop].at < nowMs - INFERENCE_WINDOW_MS) drop++;
     if (drop > 0) miner.recent.splice(0, drop);
   }
+}
+
+/**
+ * The `count` rows that come first by `before` (a sort's comparator), in that order, and after them
+ * the `viewer`'s own row wherever it ranks. One pass, with no copy of the whole: a ledger may name a
+ * great many miners.
+ */
+export function topRows<T>(
+  rows: Iterable<T>,
+  count: number,
+  before: (a: T, b: T) => number,
+  isViewer: (row: T) => boolean,
+): T[] {
+  const top: T[] = [];
+  let viewer: T | undefined;
+  for (const row of rows) {
+    if (viewer === undefined && isViewer(row)) viewer = row;
+    if (top.length === count && before(row, top[count - 1]) >= 0) continue;
+    let at = top.length;
+    while (at > 0 && before(row, top[at - 1]) < 0) at--;
+    top.splice(at, 0, row);
+    if (top.length > count) top.pop();
+  }
+  return viewer === undefined || top.includes(viewer) ? top : [...top, viewer];
 }

@@ -6,7 +6,8 @@
  * Every share is checked in full before it counts: subscribed, worker authorised, job known and
  * current, extranonce2, ntime and nonce well formed, ntime in range, version bits within the mask,
  * a header not credited before on this connection, and its hash under the share target. Rejections
- * carry the usual Stratum codes. A client that floods, talks junk or keeps sending bad shares is dropped.
+ * carry the usual Stratum codes. A client that floods (in messages or in bytes: blank lines are
+ * messages too), talks junk, keeps sending bad shares or falls silent is dropped.
  *
  * A new share difficulty is a `mining.set_difficulty` alone, and it applies at once to the job the
  * miner holds. The protocol says it applies to the work that follows, but sending the same work
@@ -41,29 +42,40 @@ export interface PoolRules {
   vardiff: Omit<VardiffOptions, 'startDifficulty'> & { startDifficulty: number };
   /** Messages a second a connection may send on average, twice as many in a burst; accepted shares do not count. */
   maxMessagesPerSecond: number;
+  /** Bytes a second a connection may send on average (every byte: line ends, blanks, framing), twice as many in a burst; accepted shares give theirs back. */
+  maxBytesPerSecond: number;
   /** Lines that are not Stratum requests we take, before the connection is dropped. */
   maxJunkLines: number;
   /** Shares rejected one after another (none accepted in between) before the connection is dropped. */
   maxRejectsInARow: number;
   /** A connection must authorise a worker within this time. */
   authorizeWithinMs: number;
+  /** Once authorised, a connection that sends no message the pool takes (a share accepted, a request answered) for this long is dropped. */
+  silentForMs: number;
 }
 
 export const DEFAULT_RULES: PoolRules = {
   versionMask: 0x1fffe000,
   vardiff: { shareSeconds: 5, minDifficulty: 2 ** -16, maxDifficulty: 2 ** 32, startDifficulty: 0.001 },
   maxMessagesPerSecond: 20,
+  // A share line is about 150 bytes, a handshake under 1 KiB; a burst holds a line of the longest the pool reads (16 KiB).
+  maxBytesPerSecond: 16 * 1024,
   maxJunkLines: 10,
   maxRejectsInARow: 20,
   authorizeWithinMs: 60_000,
+  // Vardiff brings a miner down to a share every few seconds; at the lowest share difficulty (2^16 hashes) a
+  // miner at 1 kH/s still sends one a minute or so.
+  silentForMs: 5 * 60_000,
 };
 
-/** What the connection needs from the pool's jobs. */
-export interface JobBook {
+/** What the connection needs from the pool: its jobs, and room for the worker names it is asked to take. */
+export interface PoolBook {
   /** The job miners should be on, if there is one yet. */
   current(): PoolJob | undefined;
   /** Shares for this job still count (it is on the current template). */
   isCurrent(job: PoolJob): boolean;
+  /** The pool takes this worker name: one it knows, or a new one while it has room (names cost nothing to invent). */
+  admitsWorker(worker: string): boolean;
 }
 
 export type PoolEvent =
@@ -144,6 +156,10 @@ export class PoolConnection {
   private previous?: { difficulty: number; untilMs: number };
   private tokens: number;
   private lastMessageMs: number;
+  private byteTokens: number;
+  private lastBytesMs: number;
+  /** When the pool last took a message from this miner (at first: when it connected). */
+  private lastTakenMs: number;
   private readonly openedMs: number;
   private junkLines = 0;
   private rejectsInARow = 0;
@@ -151,13 +167,16 @@ export class PoolConnection {
   constructor(
     readonly extranonce1: Uint8Array,
     private readonly rules: PoolRules,
-    private readonly jobs: JobBook,
+    private readonly jobs: PoolBook,
     private readonly send: (line: string) => void,
     nowMs: number,
   ) {
     this.vardiff = new Vardiff(rules.vardiff, nowMs);
     this.tokens = 2 * rules.maxMessagesPerSecond;
     this.lastMessageMs = nowMs;
+    this.byteTokens = 2 * rules.maxBytesPerSecond;
+    this.lastBytesMs = nowMs;
+    this.lastTakenMs = nowMs;
     this.openedMs = nowMs;
   }
 
@@ -174,8 +193,32 @@ export class PoolConnection {
     return this.phase === 'subscribed' && this.workers.size > 0;
   }
 
-  /** Handle one line from the miner. */
+  /** Bytes from the miner, as they arrive and before they are split into lines: every one counts. */
+  received(bytes: number, nowMs: number): PoolEvent[] {
+    if (this.phase === 'dropped') return [];
+    const burst = 2 * this.rules.maxBytesPerSecond;
+    this.byteTokens = Math.min(
+      burst,
+      this.byteTokens + ((nowMs - this.lastBytesMs) / 1000) * this.rules.maxBytesPerSecond,
+    );
+    this.lastBytesMs = nowMs;
+    this.byteTokens -= bytes;
+    return this.byteTokens < 0 ? this.drop(`sent more than ${this.rules.maxBytesPerSecond} bytes a second`) : [];
+  }
+
+  /** Handle one line from the miner (a blank one too: it is a message, and junk). */
   receive(line: string, nowMs: number): PoolEvent[] {
+    const events = this.take(line, nowMs);
+    if (!events.some((event) => event.type === 'junk' || event.type === 'rejected' || event.type === 'drop')) {
+      this.lastTakenMs = nowMs;
+      // A share that passed cost its sender real hashes: its bytes are work, not a flood.
+      if (events.some((event) => event.type === 'accepted'))
+        this.byteTokens = Math.min(2 * this.rules.maxBytesPerSecond, this.byteTokens + line.length + 1);
+    }
+    return events;
+  }
+
+  private take(line: string, nowMs: number): PoolEvent[] {
     if (this.phase === 'dropped') return [];
     this.tokens = Math.min(
       2 * this.rules.maxMessagesPerSecond,
@@ -184,6 +227,7 @@ export class PoolConnection {
     this.lastMessageMs = nowMs;
     if (this.tokens < 1) return this.drop(`sent more than ${this.rules.maxMessagesPerSecond} messages a second`);
     this.tokens--;
+    if (line.trim() === '') return this.junk('a blank line');
     const message = parseMessage(line);
     if (!message) return this.junk('a line that is not JSON-RPC');
     // We send no requests, so no answer from the miner is awaited.
@@ -220,6 +264,8 @@ export class PoolConnection {
     if (this.workers.size === 0 && nowMs - this.openedMs > this.rules.authorizeWithinMs) {
       return this.drop(`authorised no worker in ${this.rules.authorizeWithinMs / 1000} s`);
     }
+    if (this.workers.size > 0 && nowMs - this.lastTakenMs > this.rules.silentForMs)
+      return this.drop(`sent nothing the pool takes in ${this.rules.silentForMs / 1000} s`);
     if (!this.ready) return [];
     const changed = this.vardiff.tick(nowMs);
     return changed === undefined ? [] : this.updateDifficulty(nowMs);
@@ -279,6 +325,10 @@ export class PoolConnection {
     if (!this.workers.has(worker) && this.workers.size >= MAX_WORKERS_PER_CONNECTION) {
       this.error(id, StratumError.other, `at most ${MAX_WORKERS_PER_CONNECTION} workers on one connection`);
       return this.junk('one worker too many');
+    }
+    if (!this.workers.has(worker) && !this.jobs.admitsWorker(worker)) {
+      this.error(id, StratumError.unauthorized, 'the pool takes no new worker names now: it has as many as it keeps');
+      return this.junk('a new worker name past the pool’s cap');
     }
     const first = this.workers.size === 0;
     this.workers.add(worker);

@@ -4,12 +4,16 @@
  * appended or submitted; and the pool page with its JSON API and Server-Sent Events, on the
  * dashboard's server stack.
  *
- * Hostile peers are expected: connections are capped in total and per address, lines in length;
- * a peer that does not read is paused, then dropped when what waits for it passes a cap; what
- * PoolConnection drops (floods, junk, bad shares) is closed here without touching the others.
+ * Hostile peers are expected: connections are capped in total and per address, lines in length,
+ * every byte a peer sends is counted against its budget before it is split into lines; a peer that
+ * does not read is paused, then dropped when what waits for it passes a cap; what PoolConnection
+ * drops (floods, junk, bad shares, silence) is closed here without touching the others. A WebSocket
+ * is taken only when addressed to this machine, from the pool's own page or from a program: any
+ * other page a student has open could otherwise mine in their name, or flood the pool.
  */
 import { randomBytes } from 'node:crypto';
 import {
+  STATUS_CODES,
   createServer as createHttpServer,
   type IncomingMessage,
   type Server as HttpServer,
@@ -36,8 +40,8 @@ import {
   sendJson,
   urlHost,
 } from '../web/http.js';
-import { MinerBoard, type MinerView } from './board.js';
-import { PoolConnection, shareDifficultyRange, type JobBook, type PoolEvent, type PoolRules } from './connection.js';
+import { MinerBoard, SHOWN_ROWS, topRows, type MinerView } from './board.js';
+import { PoolConnection, shareDifficultyRange, type PoolBook, type PoolEvent, type PoolRules } from './connection.js';
 import { blockFromShare, EXTRANONCE1_BYTES, jobFromTemplate, type PoolJob, type PoolTemplate } from './jobs.js';
 import type { BlockRecord, Ledger } from './ledger.js';
 import { PPLNS_FORMULA, type Payout } from './pplns.js';
@@ -50,6 +54,9 @@ const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 export const WEBSOCKET_PATH = '/stratum';
 const TICK_MS = 1000;
 const SNAPSHOT_EVERY_TICKS = 2;
+/** Blocks /api/pool shows, the newest, each with the SPLIT_ROWS largest parts of its split. */
+const SHOWN_BLOCKS = 20;
+const SPLIT_ROWS = 10;
 
 export interface PoolLimits {
   maxConnections: number;
@@ -137,6 +144,10 @@ export interface PoolSnapshot {
     /** Vardiff aims at one share per miner this often. */
     shareSeconds: number;
     connections: number;
+    /** Worker names this run, all of them; `miners` shows the SHOWN_ROWS with the most work. */
+    workers: number;
+    /** Miners the ledger names, from every run; `ledger` shows the SHOWN_ROWS with the most share difficulty. */
+    ledgerMiners: number;
     inferredHashrate: number;
     reportedHashrate: number;
     blocks: number;
@@ -153,13 +164,19 @@ export interface PoolSnapshot {
     /** The share difficulty in the window over the window (at most 1): below 1, a block now is split over every share so far. */
     windowFilled: number | null;
     reward: string | null;
+    /** The SHOWN_ROWS largest parts, of `splitMiners`. */
     splitIfFoundNow: Payout[];
+    splitMiners: number;
   };
   miners: (MinerView & { earned: string; ledgerShares: number; blocksFound: number })[];
-  /** Every miner the ledger knows, from every run: the shares it was paid for, blocks, satoshis earned. */
+  /** The SHOWN_ROWS miners the ledger credits most share difficulty, from every run (of `pool.ledgerMiners`): shares, blocks, satoshis earned. */
   ledger: { miner: string; shares: number; difficulty: number; blocks: number; earned: string }[];
-  blocks: BlockRecord[];
+  /** The newest SHOWN_BLOCKS, each split cut to its largest parts (of `splitMiners`). */
+  blocks: (BlockRecord & { splitMiners: number })[];
 }
+
+/** Larger parts first: payouts are in proportion to share difficulty. */
+const byDifficulty = (a: { difficulty: number }, b: { difficulty: number }) => b.difficulty - a.difficulty;
 
 /** The part of the PPLNS window the shares so far fill, 1 when full (the sum of the parts may fall short of it by a rounding). */
 function windowFilled({ window, split }: { window: number; split: Payout[] }): number {
@@ -167,7 +184,7 @@ function windowFilled({ window, split }: { window: number; split: Payout[] }): n
   return filled > 1 - 1e-9 ? 1 : filled;
 }
 
-export class PoolServer implements JobBook {
+export class PoolServer implements PoolBook {
   private job?: PoolJob;
   private jobCount = 0;
   private readonly peers = new Set<Peer>();
@@ -207,6 +224,10 @@ export class PoolServer implements JobBook {
     );
   }
 
+  admitsWorker(worker: string): boolean {
+    return this.board.makeRoomFor(worker);
+  }
+
   /** Put miners on the first template, then listen. */
   async start(template: PoolTemplate): Promise<void> {
     this.setJob(template);
@@ -241,9 +262,18 @@ export class PoolServer implements JobBook {
     void this.followChain(template);
   }
 
-  snapshot(nowMs = Date.now()): PoolSnapshot {
+  /** What the page shows, the same size whatever the miners do; `viewer`: a worker whose rows are shown wherever they rank. */
+  snapshot(nowMs = Date.now(), viewer?: string): PoolSnapshot {
     const ledger = this.options.ledger;
-    const miners = this.board.view(nowMs).map((view) => {
+    const everyMiner = this.board.view(nowMs);
+    const viewersPart = (payout: Payout) => payout.miner === viewer;
+    const shown = topRows(
+      everyMiner,
+      SHOWN_ROWS,
+      (a, b) => b.acceptedDifficulty - a.acceptedDifficulty || b.connections - a.connections,
+      (view) => view.worker === viewer,
+    );
+    const miners = shown.map((view) => {
       const totals = ledger.totals.get(view.worker);
       return {
         ...view,
@@ -266,8 +296,13 @@ export class PoolServer implements JobBook {
         shareDifficulty: job ? shareDifficultyRange(this.options.rules.vardiff, job.networkDifficulty) : null,
         shareSeconds: this.options.rules.vardiff.shareSeconds,
         connections: this.peers.size,
-        inferredHashrate: miners.reduce((sum, miner) => sum + (miner.connections > 0 ? miner.inferredHashrate : 0), 0),
-        reportedHashrate: miners.reduce(
+        workers: everyMiner.length,
+        ledgerMiners: ledger.totals.size,
+        inferredHashrate: everyMiner.reduce(
+          (sum, miner) => sum + (miner.connections > 0 ? miner.inferredHashrate : 0),
+          0,
+        ),
+        reportedHashrate: everyMiner.reduce(
           (sum, miner) => sum + (miner.connections > 0 ? (miner.reportedHashrate ?? 0) : 0),
           0,
         ),
@@ -282,17 +317,30 @@ export class PoolServer implements JobBook {
         window: split?.window ?? null,
         windowFilled: split ? windowFilled(split) : null,
         reward: reward?.toString() ?? null,
-        splitIfFoundNow: split?.split ?? [],
+        splitIfFoundNow: topRows(split?.split ?? [], SHOWN_ROWS, byDifficulty, viewersPart),
+        splitMiners: split?.split.length ?? 0,
       },
       miners,
-      ledger: [...ledger.totals].map(([miner, totals]) => ({
+      ledger: topRows(
+        ledger.totals,
+        SHOWN_ROWS,
+        ([, a], [, b]) => b.difficulty - a.difficulty,
+        ([miner]) => miner === viewer,
+      ).map(([miner, totals]) => ({
         miner,
         shares: totals.shares,
         difficulty: totals.difficulty,
         blocks: totals.blocks,
         earned: totals.earned.toString(),
       })),
-      blocks: [...ledger.recentBlocks].reverse(),
+      blocks: ledger.recentBlocks
+        .slice(-SHOWN_BLOCKS)
+        .reverse()
+        .map((block) => ({
+          ...block,
+          split: topRows(block.split, SPLIT_ROWS, byDifficulty, viewersPart),
+          splitMiners: block.split.length,
+        })),
     };
   }
 
@@ -391,6 +439,7 @@ export class PoolServer implements JobBook {
     });
     socket.on('drain', () => socket.resume());
     socket.on('data', (chunk: Buffer) => {
+      this.countBytes(peer, chunk.length);
       for (const line of lines.push(chunk)) {
         if (!this.peers.has(peer)) return;
         this.receive(peer, line);
@@ -404,21 +453,27 @@ export class PoolServer implements JobBook {
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const address = request.socket.remoteAddress ?? 'unknown';
     const path = (request.url ?? '').split('?')[0];
-    const refusal =
-      path !== WEBSOCKET_PATH
-        ? `no WebSocket endpoint at ${printable(path.slice(0, 60))}`
-        : this.admit(address, 'WebSocket');
+    const { host, origin } = request.headers;
+    const [status, refusal] = !this.addressedHere(host)
+      ? [403, `a WebSocket addressed to ${printable(JSON.stringify(String(host).slice(0, 60)))}, not to this machine`]
+      : !fromOwnPage(origin, host!)
+        ? [403, `a WebSocket from the page ${printable(JSON.stringify(origin!.slice(0, 80)))}, not the pool's own`]
+        : path !== WEBSOCKET_PATH
+          ? [404, `no WebSocket endpoint at ${printable(path.slice(0, 60))}`]
+          : [503, this.admit(address, 'WebSocket')];
     if (refusal) {
       this.options.log({ type: 'refused', peer: address, reason: refusal });
-      socket.destroy();
+      // Said in HTTP, so a browser's console shows why; then closed.
+      socket.once('finish', () => socket.destroy());
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
     this.websockets!.handleUpgrade(request, socket, head, (ws) =>
-      this.onWebSocket(ws, address, request.socket.remotePort ?? 0),
+      this.onWebSocket(ws, socket, address, request.socket.remotePort ?? 0),
     );
   }
 
-  private onWebSocket(ws: WebSocket, address: string, port: number): void {
+  private onWebSocket(ws: WebSocket, socket: Duplex, address: string, port: number): void {
     const limits = this.options.limits;
     const peer = this.addPeer(`ws ${address}:${port}`, address, {
       write: (text) => {
@@ -427,13 +482,15 @@ export class PoolServer implements JobBook {
       },
       end: () => ws.terminate(),
     });
+    // Bytes as they come off the wire, frames, pings and all: a flood of empty frames is a flood too.
+    socket.on('data', (chunk: Buffer) => this.countBytes(peer, chunk.length));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return peer.close('sent a binary WebSocket message (Stratum is text)');
-      // A message carries one Stratum line, or several separated by newlines.
+      // A message carries one Stratum line, or several separated by newlines (a last one may end with one too).
       const text = Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(new Uint8Array(data)).toString();
-      for (const line of text.split('\n')) {
+      for (const line of text.replace(/\r?\n$/, '').split('\n')) {
         if (!this.peers.has(peer)) return;
-        if (line.trim() !== '') this.receive(peer, line);
+        this.receive(peer, line);
       }
     });
     ws.on('error', () => peer.close('the WebSocket failed'));
@@ -475,6 +532,12 @@ export class PoolServer implements JobBook {
     this.peers.add(peer);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     return peer;
+  }
+
+  private countBytes(peer: Peer, bytes: number): void {
+    if (!this.peers.has(peer)) return;
+    const now = Date.now();
+    this.handle(peer, peer.connection.received(bytes, now), now);
   }
 
   private receive(peer: Peer, line: string): void {
@@ -604,7 +667,10 @@ export class PoolServer implements JobBook {
     }
     const path = (request.url ?? '/').split('?')[0];
     try {
-      if (path === '/api/pool') return sendJson(response, 200, this.snapshot());
+      if (path === '/api/pool') {
+        const viewer = new URLSearchParams((request.url ?? '').split('?')[1] ?? '').get('worker') ?? undefined;
+        return sendJson(response, 200, this.snapshot(Date.now(), viewer));
+      }
       if (path === '/api/events')
         return this.streams.add(response, eventFrame('status', this.snapshot()), request.method === 'HEAD');
       const asset = assets.get(path);
@@ -614,5 +680,20 @@ export class PoolServer implements JobBook {
       if (response.headersSent) response.destroy();
       else sendJson(response, 500, { error: (error as Error).message });
     }
+  }
+}
+
+/**
+ * A browser names the page whose script opens a WebSocket in Origin, and lets any page open one to
+ * any server: the pool takes it from its own page (same scheme, host and port as the request is
+ * addressed to) or from a program, which sends no Origin.
+ */
+function fromOwnPage(origin: string | undefined, host: string): boolean {
+  if (origin === undefined) return true;
+  try {
+    const from = new URL(origin);
+    return from.protocol === 'http:' && from.host === new URL(`http://${host}`).host;
+  } catch {
+    return false;
   }
 }

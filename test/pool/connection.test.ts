@@ -42,6 +42,7 @@ class Book {
   current = () => this.job;
   isCurrent = (job: PoolJob) =>
     this.job !== undefined && job.template.prevHash.every((b, i) => b === this.job!.template.prevHash[i]);
+  admitsWorker = () => true;
 }
 
 /** A pool connection and a powlab client session wired to each other, lines pumped by hand. */

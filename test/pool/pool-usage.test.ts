@@ -21,6 +21,9 @@ describe('powlab pool usage', () => {
     ],
     [['--rpc', 'http://127.0.0.1:1', '--zeros', '20'], /^powlab: --zeros: does not apply with --rpc/],
     [['--pplns-window', '-1'], /^powlab: --pplns-window: must be a positive number/],
+    // Node would listen on every interface.
+    [['--host', ''], /^powlab: --host: must name an address, e\.g\. 127\.0\.0\.1/],
+    [['--host', ' '], /^powlab: --host: must name an address/],
   ])('%j exits 2 with one line', async (args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-usage-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

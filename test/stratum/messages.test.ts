@@ -29,28 +29,41 @@ const SLUSH_NOTIFY = [
 ];
 
 describe('line framing', () => {
-  it('splits lines across chunks, drops blank lines and carriage returns', () => {
+  it('splits lines across chunks, keeps blank lines as lines and drops carriage returns', () => {
     const lines = new LineBuffer(100);
-    expect(lines.push(encode('{"a":1}\r\n{"b"'))).toEqual(['{"a":1}']);
-    expect(lines.push(encode(':2}\n\n  \n'))).toEqual(['{"b":2}']);
-    expect(lines.push(encode('{"c":'))).toEqual([]);
-    expect(lines.push(encode('3}\n'))).toEqual(['{"c":3}']);
+    expect([...lines.push(encode('{"a":1}\r\n{"b"'))]).toEqual(['{"a":1}']);
+    expect([...lines.push(encode(':2}\n\r\n  \n'))]).toEqual(['{"b":2}', '', '  ']);
+    expect([...lines.push(encode('{"c":'))]).toEqual([]);
+    expect([...lines.push(encode('3}\n'))]).toEqual(['{"c":3}']);
   });
 
   it('refuses a line past the cap, even when it arrives in pieces and never ends', () => {
     const lines = new LineBuffer(16);
-    expect(lines.push(encode('x'.repeat(16) + '\n'))).toEqual(['x'.repeat(16)]);
-    expect(lines.push(encode('y'.repeat(10)))).toEqual([]);
+    expect([...lines.push(encode('x'.repeat(16) + '\n'))]).toEqual(['x'.repeat(16)]);
+    expect([...lines.push(encode('y'.repeat(10)))]).toEqual([]);
     expect(lines.overflowed).toBe(false);
-    expect(lines.push(encode('y'.repeat(7)))).toEqual([]);
+    expect([...lines.push(encode('y'.repeat(7)))]).toEqual([]);
     expect(lines.overflowed).toBe(true);
-    expect(lines.push(encode('\n{"a":1}\n'))).toEqual([]);
+    expect([...lines.push(encode('\n{"a":1}\n'))]).toEqual([]);
   });
 
   it('keeps the lines that came before an overlong one', () => {
     const lines = new LineBuffer(16);
-    expect(lines.push(encode('{"a":1}\n{"b":2}\n' + 'z'.repeat(40) + '\n{"c":3}\n'))).toEqual(['{"a":1}', '{"b":2}']);
+    expect([...lines.push(encode('{"a":1}\n{"b":2}\n' + 'z'.repeat(40) + '\n{"c":3}\n'))]).toEqual([
+      '{"a":1}',
+      '{"b":2}',
+    ]);
     expect(lines.overflowed).toBe(true);
+  });
+
+  it('splits no further than its reader reads: a flood of line ends costs what is read of it', () => {
+    const lines = new LineBuffer(100);
+    const read: string[] = [];
+    for (const line of lines.push(encode('{"a":1}\n' + '\n'.repeat(100_000) + '{"b":2}\n'))) {
+      read.push(line);
+      if (read.length === 3) break;
+    }
+    expect(read).toEqual(['{"a":1}', '', '']);
   });
 
   it('decodes UTF-8 split between chunks', () => {

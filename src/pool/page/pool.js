@@ -106,6 +106,11 @@ function shortHash(hash) {
   return `${hash.slice(0, 12)}…${hash.slice(-6)}`;
 }
 
+/** Lists are cut to the rows with the most work, whatever the miners send: say so when they are. */
+function shownOf(shown, total, what) {
+  return shown < total ? `The ${shown} with the most work, of ${formatInteger(total)} ${what}.` : '';
+}
+
 function draw(snapshot) {
   const { pool, pplns, miners, blocks } = snapshot;
   $('where').textContent = `${pool.stratum} (browsers: ${pool.websocket}), mining on ${pool.chain}`;
@@ -119,11 +124,13 @@ function draw(snapshot) {
     }),
   );
   $('miners').replaceChildren(...miners.map(minerRow));
+  $('miners-shown').textContent = shownOf(miners.length, pool.workers, 'workers in this run');
   $('formula').textContent = pplns.formula;
   $('window').textContent = windowText(pplns);
   $('split').replaceChildren(
     ...pplns.splitIfFoundNow.map((p) => row([p.miner, formatDifficulty(p.difficulty), btc(p.amount)])),
   );
+  $('split-shown').textContent = shownOf(pplns.splitIfFoundNow.length, pplns.splitMiners, 'miners in the window');
   $('blocks').replaceChildren(
     ...blocks.map((b) => {
       const tr = row([
@@ -131,7 +138,8 @@ function draw(snapshot) {
         shortHash(b.hash),
         b.finder,
         b.accepted ? 'yes' : `no: ${b.reason ?? ''}`,
-        b.split.map((p) => `${p.miner} ${btc(p.amount)}`).join(', '),
+        b.split.map((p) => `${p.miner} ${btc(p.amount)}`).join(', ') +
+          (b.splitMiners > b.split.length ? ` and ${formatInteger(b.splitMiners - b.split.length)} more` : ''),
       ]);
       tr.children[1].title = b.hash;
       tr.children[1].className = 'hash';

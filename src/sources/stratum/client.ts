@@ -268,6 +268,8 @@ export class StratumClient extends EventEmitter<ClientEvents> {
     for (const line of buffer.push(chunk)) {
       // A handler below may have dropped this connection; the rest of its lines mean nothing now.
       if (this.socket !== socket) return;
+      // Blank lines between messages carry nothing, and a pool may send them to keep a link open.
+      if (line.trim() === '') continue;
       const events = this.session.receive(line);
       // Only whole lines with work or answers count as the pool talking: a line trickled and never
       // ended, or a stream of pings, has stalled all the same.

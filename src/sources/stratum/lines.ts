@@ -1,6 +1,9 @@
 /**
  * Stratum frames each JSON-RPC message as one line. A peer can send a line that never ends, so the
- * buffer refuses any line longer than a cap before holding it whole.
+ * buffer refuses any line longer than a cap before holding it whole; and a peer can send nothing but
+ * line ends, so blank lines come out as lines too (each one is work for the reader, and a reader
+ * that skips them unseen can be kept busy for ever), one at a time, so a reader that has had enough
+ * stops the splitting where it is.
  */
 
 const NEWLINE = 0x0a;
@@ -17,9 +20,11 @@ export class LineBuffer {
       throw new RangeError(`maxLineBytes must be a positive whole number, got ${maxLineBytes}`);
   }
 
-  /** The lines `chunk` completes, without their line ends; blank lines are dropped. Lines before an overlong one still count. */
-  push(chunk: Uint8Array): string[] {
-    const lines: string[] = [];
+  /**
+   * The lines `chunk` completes, without their line ends (CR LF or LF), blank ones included. Lines
+   * before an overlong one still count. Leaving the loop early leaves the rest of the chunk unread.
+   */
+  *push(chunk: Uint8Array): Generator<string, void, undefined> {
     let start = 0;
     while (start < chunk.length && !this.overflowed) {
       const end = chunk.indexOf(NEWLINE, start);
@@ -28,22 +33,20 @@ export class LineBuffer {
         this.overflowed = true;
         this.pending = [];
         this.pendingBytes = 0;
-        break;
+        return;
       }
       if (end === -1) {
         this.pending.push(Uint8Array.from(piece));
         this.pendingBytes += piece.length;
-        break;
+        return;
       }
-      const line = this.take(piece).replace(/\r$/, '');
-      if (line.trim() !== '') lines.push(line);
       start = end + 1;
+      yield this.take(piece).replace(/\r$/, '');
     }
-    return lines;
   }
 
   private take(last: Uint8Array): string {
-    if (this.pending.length === 0) return decoder.decode(last);
+    if (this.pending.length === 0) return last.length === 0 ? '' : decoder.decode(last);
     const whole = new Uint8Array(this.pendingBytes + last.length);
     let offset = 0;
     for (const part of this.pending) {
