@@ -147,14 +147,15 @@ export class AppendOnlyFile {
   }
 
   /**
-   * Append `bytes` and fsync. On any failure the file is cut back to its length before the call,
-   * so it never ends in a part of this write, and a WriteError says why.
+   * Append `bytes` and fsync (unless `sync` is false: then the bytes survive a kill -9 at once, a
+   * power cut only after the next `sync()`). On any failure the file is cut back to its length
+   * before the call, so it never ends in a part of this write, and a WriteError says why.
    */
-  append(bytes: Uint8Array): void {
+  append(bytes: Uint8Array, sync = true): void {
     if (this.broken) throw Errors.writeFailed(this.path, this.broken);
     try {
       writeAll(this.fd, bytes);
-      fsyncSync(this.fd);
+      if (sync) fsyncSync(this.fd);
       this.length += bytes.length;
     } catch (error) {
       const why = describeFsError(error);
@@ -167,6 +168,15 @@ export class AppendOnlyFile {
         throw Errors.writeFailed(this.path, this.broken);
       }
       throw Errors.writeFailed(this.path, why);
+    }
+  }
+
+  /** Make every append so far durable against a power cut too. */
+  sync(): void {
+    try {
+      fsyncSync(this.fd);
+    } catch (error) {
+      throw Errors.writeFailed(this.path, describeFsError(error));
     }
   }
 
