@@ -257,7 +257,8 @@ type Fields = Record<string, unknown>;
 const isName = (value: unknown): value is string => typeof value === 'string' && MINER_NAME.test(value);
 const isDifficulty = (value: unknown): value is number =>
   typeof value === 'number' && value > 0 && value <= MAX_DIFFICULTY;
-const isTime = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TIME;
+const isTime = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TIME;
 const isSatoshis = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{1,16}$/.test(value) && BigInt(value) <= MAX_MONEY;
 
@@ -282,7 +283,8 @@ function parseRecord(value: unknown): LedgerRecord | string {
 
 function foundProblem(record: Fields): string | undefined {
   if (!Number.isSafeInteger(record.height) || (record.height as number) < 0) return 'a block height out of range';
-  if (typeof record.hash !== 'string' || !/^[0-9a-f]{64}$/.test(record.hash)) return 'a block hash that is not 64 hex digits';
+  if (typeof record.hash !== 'string' || !/^[0-9a-f]{64}$/.test(record.hash))
+    return 'a block hash that is not 64 hex digits';
   if (!isName(record.finder)) return "a block's finder that is not a worker name";
   if (!isTime(record.time)) return `a block time out of range (${String(record.time)})`;
   if (!isSatoshis(record.reward)) return `a block reward out of range (${String(record.reward)})`;

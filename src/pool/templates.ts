@@ -156,7 +156,11 @@ const RPC_INVALID_ADDRESS_OR_KEY = -5;
  * Blocks the ledger has as found but without a verdict (the pool stopped between its split and the
  * chain's answer): ask the chain, and write each one's verdict now, saying so in one line each.
  */
-export async function settleFoundBlocks(ledger: Ledger, feed: TemplateFeed, warn: (message: string) => void): Promise<void> {
+export async function settleFoundBlocks(
+  ledger: Ledger,
+  feed: TemplateFeed,
+  warn: (message: string) => void,
+): Promise<void> {
   for (const found of [...ledger.unsettled.values()]) {
     const held = await feed.holds(found.hash);
     ledger.settle(

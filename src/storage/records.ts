@@ -55,7 +55,8 @@ export function scanRecordFile(
   }
   try {
     if (!fstatSync(fd).isFile()) throw Errors.store(`cannot read ${path}: it is not a regular file`);
-    const damaged = (line: number, why: string) => Errors.store(`${path} is damaged at line ${line}: ${why}; left untouched`);
+    const damaged = (line: number, why: string) =>
+      Errors.store(`${path} is damaged at line ${line}: ${why}; left untouched`);
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     /** The start of the line being read, when it began in an earlier chunk. */
     let carried: Buffer[] = [];

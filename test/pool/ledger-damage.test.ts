@@ -19,7 +19,14 @@ function writtenLedger(): { dir: string; file: string } {
   const ledger = open(dir);
   for (let i = 0; i < 5; i++) ledger.share(i % 2 ? 'alice' : 'bob', 0.25, 1000 + i);
   ledger.settle(
-    ledger.found({ height: 1, hash: 'cd'.repeat(32), finder: 'bob', time: 2000, reward: '5000000000', networkDifficulty: 1 }),
+    ledger.found({
+      height: 1,
+      hash: 'cd'.repeat(32),
+      finder: 'bob',
+      time: 2000,
+      reward: '5000000000',
+      networkDifficulty: 1,
+    }),
     { accepted: true },
   );
   ledger.share('alice', 0.5, 3000);
@@ -77,11 +84,15 @@ describe('a damaged ledger', () => {
   });
 
   it.each([
-    ['a payout above the reward', { amount: '6000000000' }, /a block's split paying 6000000000 satoshis of a 5000000000 reward/],
+    [
+      'a payout above the reward',
+      { amount: '6000000000' },
+      /a block's split paying 6000000000 satoshis of a 5000000000 reward/,
+    ],
     ['a negative amount', { amount: '-1' }, /a payout amount out of range \(-1\)/],
     ['an amount of more than 21 million bitcoin', { amount: '2100000000000001' }, /a payout amount out of range/],
     ['a payout to a bad name', { miner: '' }, /a block's split paying something that is not a worker name/],
-  ])("a block whose split has %s is refused", (_what, payout, reason) => {
+  ])('a block whose split has %s is refused', (_what, payout, reason) => {
     const { dir, file } = writtenLedger();
     const block = JSON.parse(readFileSync(file, 'utf8').split('\n')[5].slice(9)) as { split: object[] };
     block.split = [{ ...block.split[0], ...payout }];

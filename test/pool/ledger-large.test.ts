@@ -28,7 +28,10 @@ function longHistory(file: string): void {
         window: 2,
         split: [{ miner: `m${i % MINERS}`, difficulty: 1, amount: String(REWARD) }],
       };
-      lines.push(encodeRecordLine({ type: 'found', ...block }), encodeRecordLine({ type: 'block', ...block, accepted: true }));
+      lines.push(
+        encodeRecordLine({ type: 'found', ...block }),
+        encodeRecordLine({ type: 'block', ...block, accepted: true }),
+      );
     }
   }
   writeFileSync(file, lines.join(''));

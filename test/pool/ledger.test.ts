@@ -121,6 +121,8 @@ describe('Ledger', () => {
     expect(readFileSync(join(dir, LEDGER_FILE), 'utf8').split('\n')).toHaveLength(3);
     const file = join(dir, LEDGER_FILE);
     writeFileSync(file, `garbage\n${readFileSync(file, 'utf8')}`);
-    expect(() => open(dir)).toThrow(/pool-ledger.jsonl is damaged at line 1: no checksum where the line should start; left untouched/);
+    expect(() => open(dir)).toThrow(
+      /pool-ledger.jsonl is damaged at line 1: no checksum where the line should start; left untouched/,
+    );
   });
 });
