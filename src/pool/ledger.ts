@@ -193,7 +193,13 @@ export class Ledger {
 
   private write(record: LedgerRecord, sync: boolean): void {
     if (!this.file) throw Errors.store(`the ledger ${this.path} is closed`);
-    this.file.append(Buffer.from(encodeRecordLine(record)), sync);
+    const line = Buffer.from(encodeRecordLine(record));
+    // A longer line would be written, then refused at the next start.
+    if (line.length > MAX_LINE_BYTES)
+      throw Errors.store(
+        `a ${record.type} record of ${line.length} bytes is more than the ${MAX_LINE_BYTES} a line of ${this.path} may hold: not written`,
+      );
+    this.file.append(line, sync);
   }
 
   private apply(record: LedgerRecord): void {

@@ -139,7 +139,7 @@ export class NodeFeed implements TemplateFeed {
       // Core says -1 for a block it has off its best branch.
       return typeof header.confirmations === 'number' && header.confirmations > 0;
     } catch (error) {
-      if (error instanceof NodeRpcError && error.rpcCode === RPC_INVALID_ADDRESS_OR_KEY) return false;
+      if (error instanceof NodeRpcError && isBlockNotFound(error)) return false;
       throw error;
     }
   }
@@ -151,6 +151,11 @@ export class NodeFeed implements TemplateFeed {
 
 /** Core's "Block not found" (RPC_INVALID_ADDRESS_OR_KEY). */
 const RPC_INVALID_ADDRESS_OR_KEY = -5;
+
+/** Core says -5; bcoin says -1 (RPC_MISC_ERROR), with the same words. */
+function isBlockNotFound(error: NodeRpcError): boolean {
+  return error.rpcCode === RPC_INVALID_ADDRESS_OR_KEY || error.rpcMessage === 'Block not found';
+}
 
 /**
  * Blocks the ledger has as found but without a verdict (the pool stopped between its split and the

@@ -79,6 +79,42 @@ describe('a damaged ledger', () => {
   }, 60_000);
 });
 
+describe('a block found but never settled, on a node', () => {
+  it('is settled at the next start by asking the node whether it holds the block, with one line each', async () => {
+    const node = await startBcoinNode();
+    cleanups.push(() => node.close());
+    const dir = datadir();
+    const genesis = ((await node.blockAt(0)) as { rhash(): string }).rhash();
+    const ledger = Ledger.open(dir, { windowFactor: 2, networkDifficulty: 1 }, () => {});
+    ledger.share('alice', 1, 1_000_000);
+    const found = (hash: string, height: number) =>
+      ledger.found({ height, hash, finder: 'alice', time: 1_000_001, reward: '5000000000', networkDifficulty: 1 });
+    // As a kill -9 leaves them: one block the node holds, one it never got.
+    const held = found(genesis, 0);
+    const lost = found('ab'.repeat(32), 1);
+    ledger.close();
+
+    const rpc = ['--rpc', node.url, '--rpc-password', node.apiKey, '--script', node.payoutScriptHex, '--datadir', dir];
+    const pool = await startPool(rpc, cleanups);
+    pool.child.kill('SIGINT');
+    expect(await pool.exited).toBe(130);
+    expect(pool.stderr()).toContain(
+      `block 0 ${genesis} is in the chain but the pool stopped before its ledger line: its split is written now`,
+    );
+    expect(pool.stderr()).toContain(
+      `block 1 ${'ab'.repeat(32)} was found but the pool stopped before the chain took it: written as not accepted`,
+    );
+    const reopened = Ledger.open(dir, { windowFactor: 2, networkDifficulty: 1 }, () => {});
+    expect(reopened.unsettled.size).toBe(0);
+    expect(reopened.recentBlocks).toEqual([
+      { ...held, type: 'block', accepted: true },
+      { ...lost, type: 'block', accepted: false, reason: 'the pool stopped before the chain took it' },
+    ]);
+    expect(reopened.totals.get('alice')?.earned).toBe(5_000_000_000n);
+    reopened.close();
+  }, 120_000);
+});
+
 describe('kill -9 of a mining pool', () => {
   it('five times at random moments, each as a block reaches the chain, leaves every block in its chain with its split in the ledger', async () => {
     const dir = datadir();
