@@ -9,11 +9,15 @@
  * Damage anywhere is refused with the file and line, the file left untouched; a torn last line (a
  * crash mid-write) is cut off with a warning. Every value is range-checked as it is read. The file
  * is streamed at start: what stays in memory is each miner's totals, the shares a PPLNS window can
- * still reach and the last blocks, however long the history. One pool at a time writes it (a lock).
+ * still reach and the last blocks, however long the history. Once the history grows past what that
+ * state takes by a million lines, the ledger is compacted: its lines move to an archive beside it
+ * (pool-ledger-<time>.jsonl, never read again) and it starts over from records of that state, so a
+ * start reads the window, the miners and at most a million lines more. One pool at a time writes
+ * it (a lock).
  */
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
-import { AppendOnlyFile, truncateFile } from '../storage/durable.js';
+import { AppendOnlyFile, replaceFileInParts, truncateFile } from '../storage/durable.js';
 import { lockDatadir, type DatadirLock } from '../storage/lock.js';
 import { encodeRecordLine, scanRecordFile } from '../storage/records.js';
 import { pplnsSplit, type Payout, type WindowShare } from './pplns.js';
@@ -24,6 +28,8 @@ const LEDGER_LOCK = 'pool-ledger.lock';
 const MAX_WINDOW_SHARES = 1_000_000;
 /** Blocks kept in memory for the page; the file has them all. */
 const RECENT_BLOCKS = 100;
+/** Lines of history past the state's own before the ledger is compacted. */
+const COMPACT_AFTER_LINES = 1_000_000;
 /** A block's line names every miner in its window: room for tens of thousands. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** As the pool admits them (connection.ts): printable, no spaces. */
@@ -67,7 +73,34 @@ export interface BlockRecord extends Omit<FoundRecord, 'type'> {
   reason?: string;
 }
 
-export type LedgerRecord = ShareRecord | FoundRecord | BlockRecord;
+/**
+ * What a compacted ledger starts with, in this order, in place of the history: the pool's counters,
+ * each miner's totals, the shares in the window, the last blocks, and blocks still unsettled (as
+ * their found records). They set what the history had added up to.
+ */
+interface CountersRecord {
+  type: 'counters';
+  totalDifficulty: number;
+  roundDifficulty: number;
+  blockDifficulty: number;
+  blocks: number;
+  /** The file the history before this line moved to. */
+  archive: string;
+}
+interface TotalsRecord extends Omit<MinerTotals, 'earned'> {
+  type: 'totals';
+  miner: string;
+  earned: string;
+}
+interface WindowRecord extends WindowShare {
+  type: 'window';
+}
+interface RecentBlockRecord extends Omit<BlockRecord, 'type'> {
+  type: 'recent';
+}
+type StateRecord = CountersRecord | TotalsRecord | WindowRecord | RecentBlockRecord;
+
+export type LedgerRecord = ShareRecord | FoundRecord | BlockRecord | StateRecord;
 
 export interface MinerTotals {
   shares: number;
@@ -94,12 +127,15 @@ export class Ledger {
   private windowSum = 0;
   private file?: AppendOnlyFile;
   private lock?: DatadirLock;
+  /** Lines in the file now. */
+  private lines = 0;
 
   private constructor(
     readonly path: string,
     /** N = windowFactor × block difficulty. */
     readonly windowFactor: number,
     private hardestNetworkDifficulty: number,
+    private readonly compactAfterLines: number,
   ) {}
 
   /**
@@ -108,10 +144,15 @@ export class Ledger {
    */
   static open(
     datadir: string,
-    options: { windowFactor: number; networkDifficulty: number },
+    options: { windowFactor: number; networkDifficulty: number; compactAfterLines?: number },
     warn: (message: string) => void,
   ): Ledger {
-    const ledger = new Ledger(join(datadir, LEDGER_FILE), options.windowFactor, options.networkDifficulty);
+    const ledger = new Ledger(
+      join(datadir, LEDGER_FILE),
+      options.windowFactor,
+      options.networkDifficulty,
+      options.compactAfterLines ?? COMPACT_AFTER_LINES,
+    );
     const lock = lockDatadir(join(datadir, LEDGER_LOCK));
     try {
       const scan = scanRecordFile(ledger.path, MAX_LINE_BYTES, (value) => {
@@ -124,7 +165,9 @@ export class Ledger {
         warn(`${ledger.path} ended in a torn write (${scan.torn.bytes} bytes after line ${scan.lines}): cut off`);
         truncateFile(ledger.path, scan.torn.at);
       }
+      ledger.lines = scan.lines;
       ledger.file = AppendOnlyFile.open(ledger.path);
+      ledger.compactWhenLong();
     } catch (error) {
       lock.release();
       throw error;
@@ -141,8 +184,7 @@ export class Ledger {
   /** Record an accepted share (written before the miner hears it was accepted). */
   share(miner: string, difficulty: number, time: number): void {
     const record: ShareRecord = { type: 'share', miner, difficulty, time };
-    this.write(record, false);
-    this.apply(record);
+    this.keep(record, false);
   }
 
   /** The split a block found now would get. */
@@ -158,8 +200,7 @@ export class Ledger {
       ...block,
       ...this.split(BigInt(block.reward), block.networkDifficulty),
     };
-    this.write(record, true);
-    this.apply(record);
+    this.keep(record, true);
     return record;
   }
 
@@ -171,8 +212,7 @@ export class Ledger {
       accepted: verdict.accepted,
       ...(verdict.reason ? { reason: verdict.reason } : {}),
     };
-    this.write(record, true);
-    this.apply(record);
+    this.keep(record, true);
     return record;
   }
 
@@ -191,7 +231,8 @@ export class Ledger {
     }
   }
 
-  private write(record: LedgerRecord, sync: boolean): void {
+  /** Write `record`, count it in, and compact once the history has grown long enough. */
+  private keep(record: ShareRecord | FoundRecord | BlockRecord, sync: boolean): void {
     if (!this.file) throw Errors.store(`the ledger ${this.path} is closed`);
     const line = Buffer.from(encodeRecordLine(record));
     // A longer line would be written, then refused at the next start.
@@ -200,9 +241,84 @@ export class Ledger {
         `a ${record.type} record of ${line.length} bytes is more than the ${MAX_LINE_BYTES} a line of ${this.path} may hold: not written`,
       );
     this.file.append(line, sync);
+    this.lines++;
+    this.apply(record);
+    this.compactWhenLong();
+  }
+
+  /** Lines a compacted ledger starts with. */
+  private get stateLines(): number {
+    return 1 + this.totals.size + this.windowShares + this.recentBlocks.length + this.unsettled.size;
+  }
+
+  private compactWhenLong(): void {
+    if (this.lines >= this.stateLines + this.compactAfterLines) this.compact();
+  }
+
+  /** Move the history to an archive and start the ledger over from records of the state it adds up to. */
+  private compact(): void {
+    const archive = this.path.replace(/\.jsonl$/, `-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+    this.file?.close();
+    this.file = undefined;
+    let lines = 0;
+    replaceFileInParts(
+      this.path,
+      (append) => {
+        let batch = '';
+        const add = (record: LedgerRecord) => {
+          batch += encodeRecordLine(record);
+          lines++;
+          if (batch.length >= 1 << 20) {
+            append(Buffer.from(batch));
+            batch = '';
+          }
+        };
+        for (const record of this.state(archive)) add(record);
+        append(Buffer.from(batch));
+      },
+      archive,
+    );
+    this.lines = lines;
+    this.file = AppendOnlyFile.open(this.path);
+  }
+
+  private *state(archive: string): Generator<LedgerRecord> {
+    const { totalDifficulty, roundDifficulty, blockDifficulty, blocks } = this;
+    yield { type: 'counters', totalDifficulty, roundDifficulty, blockDifficulty, blocks, archive };
+    for (const [miner, totals] of this.totals)
+      yield { type: 'totals', miner, ...totals, earned: totals.earned.toString() };
+    for (let i = this.windowHead; i < this.window.length; i++) yield { type: 'window', ...this.window[i] };
+    for (const block of this.recentBlocks) yield { ...block, type: 'recent' };
+    yield* this.unsettled.values();
   }
 
   private apply(record: LedgerRecord): void {
+    switch (record.type) {
+      case 'counters':
+        ({
+          totalDifficulty: this.totalDifficulty,
+          roundDifficulty: this.roundDifficulty,
+          blockDifficulty: this.blockDifficulty,
+          blocks: this.blocks,
+        } = record);
+        return;
+      case 'totals':
+        this.totals.set(record.miner, {
+          shares: record.shares,
+          difficulty: record.difficulty,
+          blocks: record.blocks,
+          earned: BigInt(record.earned),
+        });
+        return;
+      case 'window':
+        this.window.push({ miner: record.miner, difficulty: record.difficulty });
+        this.trimWindow(record.difficulty);
+        return;
+      case 'recent':
+        this.recentBlocks.push({ ...record, type: 'block' });
+        if (this.recentBlocks.length > RECENT_BLOCKS) this.recentBlocks.shift();
+        return;
+    }
     if (record.type === 'share') {
       const totals = this.minerTotals(record.miner);
       totals.shares++;
@@ -278,13 +394,42 @@ function parseRecord(value: unknown): LedgerRecord | string {
     if (!isTime(record.time)) return `a share time out of range (${String(record.time)})`;
     return record as unknown as ShareRecord;
   }
-  if (record.type !== 'found' && record.type !== 'block') return 'not a share, found block or block';
+  if (record.type === 'counters' || record.type === 'totals' || record.type === 'window') return stateRecord(record);
+  if (record.type !== 'found' && record.type !== 'block' && record.type !== 'recent')
+    return 'not a record the ledger keeps (share, found, block, counters, totals, window, recent)';
   const why = foundProblem(record);
   if (why) return why;
   if (record.type === 'found') return record as unknown as FoundRecord;
   if (typeof record.accepted !== 'boolean') return 'a block whose verdict (accepted) is not true or false';
   if (record.reason !== undefined && typeof record.reason !== 'string') return "a block's reason that is not text";
-  return record as unknown as BlockRecord;
+  return record as unknown as BlockRecord | RecentBlockRecord;
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isSum = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= Number.MAX_VALUE;
+
+function stateRecord(record: Fields): StateRecord | string {
+  if (record.type === 'counters') {
+    const ok =
+      isSum(record.totalDifficulty) &&
+      isSum(record.roundDifficulty) &&
+      isSum(record.blockDifficulty) &&
+      isCount(record.blocks) &&
+      typeof record.archive === 'string';
+    return ok ? (record as unknown as CountersRecord) : "the pool's counters out of range";
+  }
+  if (!isName(record.miner)) return `${record.type} of something that is not a worker name`;
+  if (record.type === 'window')
+    return isDifficulty(record.difficulty)
+      ? (record as unknown as WindowRecord)
+      : `a window share difficulty out of range (${String(record.difficulty)})`;
+  const ok =
+    isCount(record.shares) &&
+    isSum(record.difficulty) &&
+    isCount(record.blocks) &&
+    typeof record.earned === 'string' &&
+    /^\d{1,30}$/.test(record.earned);
+  return ok ? (record as unknown as TotalsRecord) : `a miner's totals out of range`;
 }
 
 function foundProblem(record: Fields): string | undefined {

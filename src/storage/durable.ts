@@ -209,6 +209,34 @@ export function writeFileAtomically(path: string, data: string | Uint8Array): vo
 }
 
 /**
+ * Replace (or create) `path` with what `fill` appends, whole or not at all, as writeFileAtomically
+ * does, for contents too large to build in memory at once. With `keepOldAs`, the old file is first
+ * hard-linked there, so it is kept under that name whatever happens next.
+ */
+export function replaceFileInParts(
+  path: string,
+  fill: (append: (bytes: Uint8Array) => void) => void,
+  keepOldAs?: string,
+): void {
+  const temporary = `${path}.tmp`;
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      fill((bytes) => writeAll(fd, bytes));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (keepOldAs !== undefined && existsSync(path)) linkSync(path, keepOldAs);
+    renameSync(temporary, path);
+    syncDirectory(dirname(path));
+  } catch (error) {
+    removeFile(temporary);
+    throw Errors.writeFailed(path, describeFsError(error));
+  }
+}
+
+/**
  * Create `path` holding `data`, failing with EEXIST (as a plain fs error, for the caller to judge)
  * if the name is taken: the file appears under its name already whole (written aside, then
  * hard-linked), so no reader ever sees it empty.

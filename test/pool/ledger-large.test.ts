@@ -1,5 +1,5 @@
-// A long history: the ledger starts from it keeping what the PPLNS window can reach, not the history.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// A long history: the ledger starts from it keeping what the PPLNS window can reach, and compacts it so the next start reads no more than that.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,38 @@ describe('a ledger with a long history', () => {
       BigInt(REWARD) * BigInt(SHARES / SHARES_PER_BLOCK),
     );
     ledger.close();
+  });
+
+  it('moves the history to an archive and starts over from the state: the next start reads a window, not the history', () => {
+    const file = join(dir, LEDGER_FILE);
+    longHistory(file);
+    const history = readFileSync(file);
+    const options = { windowFactor: 2, networkDifficulty: 1, compactAfterLines: 10_000 };
+    const first = Ledger.open(dir, options, () => {});
+    const state = (ledger: Ledger) => ({
+      totals: [...ledger.totals],
+      split: ledger.split(BigInt(REWARD), 1),
+      counters: [ledger.totalDifficulty, ledger.roundDifficulty, ledger.blockDifficulty, ledger.blocks],
+      recentBlocks: ledger.recentBlocks,
+      windowShares: ledger.windowShares,
+    });
+    const before = state(first);
+    first.close();
+    const archives = readdirSync(dir).filter((name) => /^pool-ledger-.*\.jsonl$/.test(name));
+    expect(archives).toHaveLength(1);
+    expect(readFileSync(join(dir, archives[0])).equals(history)).toBe(true);
+    // The counters, 50 miners' totals, the window's shares and 100 blocks.
+    const lines = readFileSync(file, 'utf8').split('\n').length - 1;
+    expect(lines).toBe(1 + MINERS + before.windowShares + 100);
+    const again = Ledger.open(dir, options, () => {});
+    expect(state(again)).toEqual(before);
+    // Appending goes on from there, and compacts again once the history passes the limit once more.
+    for (let i = 0; i < 12_000; i++) again.share('late', SHARE_DIFFICULTY, SHARES + i);
+    again.close();
+    expect(readdirSync(dir).filter((name) => /^pool-ledger-.*\.jsonl$/.test(name))).toHaveLength(2);
+    const last = Ledger.open(dir, options, () => {});
+    expect(last.totals.get('late')?.shares).toBe(12_000);
+    expect(last.blocks).toBe(before.counters[3]);
+    last.close();
   });
 });
