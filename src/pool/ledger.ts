@@ -418,7 +418,7 @@ function stateRecord(record: Fields): StateRecord | string {
       typeof record.archive === 'string';
     return ok ? (record as unknown as CountersRecord) : "the pool's counters out of range";
   }
-  if (!isName(record.miner)) return `${record.type} of something that is not a worker name`;
+  if (!isName(record.miner)) return `${String(record.type)} of something that is not a worker name`;
   if (record.type === 'window')
     return isDifficulty(record.difficulty)
       ? (record as unknown as WindowRecord)
