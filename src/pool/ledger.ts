@@ -127,8 +127,8 @@ export class Ledger {
   private windowSum = 0;
   private file?: AppendOnlyFile;
   private lock?: DatadirLock;
-  /** Lines in the file now. */
-  private lines = 0;
+  /** Lines since the file started over (its last compaction), or since a compaction last failed. */
+  private linesSinceCompaction = 0;
 
   private constructor(
     readonly path: string,
@@ -136,6 +136,7 @@ export class Ledger {
     readonly windowFactor: number,
     private hardestNetworkDifficulty: number,
     private readonly compactAfterLines: number,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /**
@@ -152,6 +153,7 @@ export class Ledger {
       options.windowFactor,
       options.networkDifficulty,
       options.compactAfterLines ?? COMPACT_AFTER_LINES,
+      warn,
     );
     const lock = lockDatadir(join(datadir, LEDGER_LOCK));
     try {
@@ -165,7 +167,7 @@ export class Ledger {
         warn(`${ledger.path} ended in a torn write (${scan.torn.bytes} bytes after line ${scan.lines}): cut off`);
         truncateFile(ledger.path, scan.torn.at);
       }
-      ledger.lines = scan.lines;
+      ledger.linesSinceCompaction = scan.lines;
       ledger.file = AppendOnlyFile.open(ledger.path);
       ledger.compactWhenLong();
     } catch (error) {
@@ -241,7 +243,7 @@ export class Ledger {
         `a ${record.type} record of ${line.length} bytes is more than the ${MAX_LINE_BYTES} a line of ${this.path} may hold: not written`,
       );
     this.file.append(line, sync);
-    this.lines++;
+    this.linesSinceCompaction++;
     this.apply(record);
     this.compactWhenLong();
   }
@@ -252,7 +254,17 @@ export class Ledger {
   }
 
   private compactWhenLong(): void {
-    if (this.lines >= this.stateLines + this.compactAfterLines) this.compact();
+    if (this.linesSinceCompaction < this.stateLines + this.compactAfterLines) return;
+    try {
+      this.compact();
+    } catch (error) {
+      // The ledger is as it was (compact replaces it whole or not at all): it goes on growing for now.
+      this.file ??= AppendOnlyFile.open(this.path);
+      this.linesSinceCompaction = 0;
+      this.warn(
+        `${(error as Error).message}: the ledger was not compacted; trying again in ${this.compactAfterLines} lines`,
+      );
+    }
   }
 
   /** Move the history to an archive and start the ledger over from records of the state it adds up to. */
@@ -278,7 +290,7 @@ export class Ledger {
       },
       archive,
     );
-    this.lines = lines;
+    this.linesSinceCompaction = lines;
     this.file = AppendOnlyFile.open(this.path);
   }
 

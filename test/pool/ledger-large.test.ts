@@ -1,5 +1,5 @@
 // A long history: the ledger starts from it keeping what the PPLNS window can reach, and compacts it so the next start reads no more than that.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,24 @@ describe('a ledger with a long history', () => {
     expect(last.totals.get('late')?.shares).toBe(12_000);
     expect(last.blocks).toBe(before.counters[3]);
     last.close();
+  });
+
+  it('when compacting fails, says so, keeps every line, and tries again later', () => {
+    const failing = join(dir, 'failing');
+    // Where the compacted ledger would be written first: a folder, so that write fails.
+    mkdirSync(join(failing, `${LEDGER_FILE}.tmp`), { recursive: true });
+    const warnings: string[] = [];
+    const options = { windowFactor: 2, networkDifficulty: 1, compactAfterLines: 5 };
+    const ledger = Ledger.open(failing, options, (message) => warnings.push(message));
+    for (let i = 0; i < 20; i++) ledger.share('alice', 1, i);
+    ledger.close();
+    expect(warnings.length).toBeGreaterThanOrEqual(2);
+    expect(warnings[0]).toBe(
+      `cannot write ${join(failing, LEDGER_FILE)}: it is a folder, not a file (EISDIR): the ledger was not compacted; trying again in 5 lines`,
+    );
+    rmSync(join(failing, `${LEDGER_FILE}.tmp`), { recursive: true });
+    const reopened = Ledger.open(failing, options, () => {});
+    expect(reopened.totalDifficulty).toBe(20);
+    reopened.close();
   });
 });
