@@ -1,6 +1,7 @@
 /**
  * Where the pool's block templates come from and its blocks go: the built-in regtest chain (blocks
- * appended to its store) or a node (getblocktemplate through NodeSource, submitblock).
+ * appended to its store) or a node (getblocktemplate through NodeSource, submitblock); and, at
+ * start, the chain's word on blocks the ledger has as found but never settled.
  */
 import { REGTEST, blockSubsidy } from '../core/params.js';
 import { bytesToHex } from '../core/bytes.js';
