@@ -5,7 +5,7 @@ import { Errors } from '../errors.js';
 import { DEFAULT_RULES, type PoolRules } from '../pool/connection.js';
 import { Ledger } from '../pool/ledger.js';
 import { DEFAULT_LIMITS, PoolServer, type PoolLogEvent, type PoolSnapshot } from '../pool/server.js';
-import { ChainFeed, NodeFeed, type TemplateFeed } from '../pool/templates.js';
+import { ChainFeed, NodeFeed, settleFoundBlocks, type TemplateFeed } from '../pool/templates.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { RpcClient } from '../sources/rpc/client.js';
 import { rpcCredentials } from './rpc-credentials.js';
@@ -102,6 +102,7 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
     const template = feed && (await feed.current());
     if (!feed || !template) throw Errors.network(`stopped (${stop.reason()}) before the first block template came`);
     ledger = Ledger.open(args.datadir, { windowFactor, networkDifficulty: targetToDifficulty(template.target) }, warn);
+    await settleFoundBlocks(ledger, feed, warn);
     const candidate = new PoolServer({
       host: args.host,
       port,

@@ -1,20 +1,45 @@
 /**
- * The pool's ledger: one append-only file of JSON lines in the datadir, every accepted share
- * (miner, difficulty, time) and every block (finder, reward, the PPLNS split). A share is written
- * before it is answered, so a kill -9 loses none the miner was told about; a block's line is synced
- * to disk. A torn last line (a crash mid-write) is cut off at the next start, with a warning; a bad
- * line anywhere else is refused, the file left untouched.
+ * The pool's ledger: one append-only file in the datadir, a checksummed JSON line per record
+ * (src/storage/records.ts): every accepted share (miner, difficulty, time), every block found
+ * (finder, reward, the PPLNS split) before it goes to the chain, and the chain's verdict on it.
+ * A share is written before it is answered, so a kill -9 loses none the miner was told about; a
+ * found block and its verdict are synced to disk. A block found but with no verdict (the pool
+ * stopped between the two) is settled at the next start (settleFoundBlocks in templates.ts).
+ *
+ * Damage anywhere is refused with the file and line, the file left untouched; a torn last line (a
+ * crash mid-write) is cut off with a warning. Every value is range-checked as it is read. The file
+ * is streamed at start: what stays in memory is each miner's totals, the shares a PPLNS window can
+ * still reach and the last blocks, however long the history. Once the history grows past what that
+ * state takes by a million lines, the ledger is compacted: its lines move to an archive beside it
+ * (pool-ledger-<time>.jsonl, never read again) and it starts over from records of that state, so a
+ * start reads the window, the miners and at most a million lines more. One pool at a time writes
+ * it (a lock).
  */
-import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
+import { AppendOnlyFile, replaceFileInParts, truncateFile } from '../storage/durable.js';
+import { lockDatadir, type DatadirLock } from '../storage/lock.js';
+import { encodeRecordLine, scanRecordFile } from '../storage/records.js';
 import { pplnsSplit, type Payout, type WindowShare } from './pplns.js';
 
 export const LEDGER_FILE = 'pool-ledger.jsonl';
+const LEDGER_LOCK = 'pool-ledger.lock';
 /** Shares held in memory for the PPLNS window at most, however small their difficulty. */
 const MAX_WINDOW_SHARES = 1_000_000;
 /** Blocks kept in memory for the page; the file has them all. */
 const RECENT_BLOCKS = 100;
+/** Lines of history past the state's own before the ledger is compacted. */
+const COMPACT_AFTER_LINES = 1_000_000;
+/** A block's line names every miner in its window: room for tens of thousands. */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** As the pool admits them (connection.ts): printable, no spaces. */
+const MINER_NAME = /^[\x21-\x7e]{1,64}$/;
+/** The difficulty of a target of 1, rounded up: no share or block can be harder. */
+const MAX_DIFFICULTY = 2 ** 224;
+/** 21 million bitcoin, in satoshis: no reward is larger. */
+const MAX_MONEY = 2_100_000_000_000_000n;
+/** The last millisecond a JavaScript Date can hold. */
+const MAX_TIME = 8.64e15;
 
 export interface ShareRecord {
   type: 'share';
@@ -24,8 +49,9 @@ export interface ShareRecord {
   time: number;
 }
 
-export interface BlockRecord {
-  type: 'block';
+/** A block found, with its split, before it goes to the chain or the node. */
+export interface FoundRecord {
+  type: 'found';
   height: number;
   /** Display order. */
   hash: string;
@@ -37,12 +63,44 @@ export interface BlockRecord {
   /** N: the share difficulty the reward was split over. */
   window: number;
   split: Payout[];
+}
+
+/** A found block with the chain's verdict: what the totals count. */
+export interface BlockRecord extends Omit<FoundRecord, 'type'> {
+  type: 'block';
   /** The chain took it (appended, or the node's submitblock said yes). */
   accepted: boolean;
   reason?: string;
 }
 
-export type LedgerRecord = ShareRecord | BlockRecord;
+/**
+ * What a compacted ledger starts with, in this order, in place of the history: the pool's counters,
+ * each miner's totals, the shares in the window, the last blocks, and blocks still unsettled (as
+ * their found records). They set what the history had added up to.
+ */
+interface CountersRecord {
+  type: 'counters';
+  totalDifficulty: number;
+  roundDifficulty: number;
+  blockDifficulty: number;
+  blocks: number;
+  /** The file the history before this line moved to. */
+  archive: string;
+}
+interface TotalsRecord extends Omit<MinerTotals, 'earned'> {
+  type: 'totals';
+  miner: string;
+  earned: string;
+}
+interface WindowRecord extends WindowShare {
+  type: 'window';
+}
+interface RecentBlockRecord extends Omit<BlockRecord, 'type'> {
+  type: 'recent';
+}
+type StateRecord = CountersRecord | TotalsRecord | WindowRecord | RecentBlockRecord;
+
+export type LedgerRecord = ShareRecord | FoundRecord | BlockRecord | StateRecord;
 
 export interface MinerTotals {
   shares: number;
@@ -55,6 +113,8 @@ export interface MinerTotals {
 export class Ledger {
   readonly totals = new Map<string, MinerTotals>();
   readonly recentBlocks: BlockRecord[] = [];
+  /** Blocks found but without a verdict: the pool stopped between the two. */
+  readonly unsettled = new Map<string, FoundRecord>();
   /** Share difficulty since the first line: the work the pool was paid in. */
   totalDifficulty = 0;
   /** Share difficulty since the last block: the current round's work. */
@@ -65,54 +125,68 @@ export class Ledger {
   private window: WindowShare[] = [];
   private windowHead = 0;
   private windowSum = 0;
-  private fd = -1;
+  private file?: AppendOnlyFile;
+  private lock?: DatadirLock;
+  /** Lines since the file started over (its last compaction), or since a compaction last failed. */
+  private linesSinceCompaction = 0;
 
   private constructor(
-    readonly file: string,
+    readonly path: string,
     /** N = windowFactor × block difficulty. */
     readonly windowFactor: number,
     private hardestNetworkDifficulty: number,
+    private readonly compactAfterLines: number,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /**
-   * Open (creating) the ledger in `datadir`, replaying every line into the totals and the window;
-   * `networkDifficulty` is the block difficulty miners are on now.
+   * Lock and open (creating) the ledger in `datadir`, replaying every line into the totals and the
+   * window; `networkDifficulty` is the block difficulty miners are on now.
    */
   static open(
     datadir: string,
-    options: { windowFactor: number; networkDifficulty: number },
+    options: { windowFactor: number; networkDifficulty: number; compactAfterLines?: number },
     warn: (message: string) => void,
   ): Ledger {
-    const ledger = new Ledger(join(datadir, LEDGER_FILE), options.windowFactor, options.networkDifficulty);
-    const text = existsSync(ledger.file) ? readFileSync(ledger.file, 'utf8') : '';
-    const lastNewline = text.lastIndexOf('\n');
-    const whole = text.slice(0, lastNewline + 1);
-    if (lastNewline + 1 < text.length) {
-      warn(`${ledger.file} ended in a torn write (${Buffer.byteLength(text.slice(lastNewline + 1))} bytes): cut off`);
-      truncateSync(ledger.file, Buffer.byteLength(whole));
-    }
-    const lines = whole.split('\n');
-    lines.pop();
-    lines.forEach((line, i) => {
-      const record = parseRecord(line);
-      if (!record) throw Errors.store(`${ledger.file} is damaged at line ${i + 1}; left untouched`);
-      ledger.apply(record);
-    });
+    const ledger = new Ledger(
+      join(datadir, LEDGER_FILE),
+      options.windowFactor,
+      options.networkDifficulty,
+      options.compactAfterLines ?? COMPACT_AFTER_LINES,
+      warn,
+    );
+    const lock = lockDatadir(join(datadir, LEDGER_LOCK));
     try {
-      ledger.fd = openSync(ledger.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+      const scan = scanRecordFile(ledger.path, MAX_LINE_BYTES, (value) => {
+        const record = parseRecord(value);
+        if (typeof record === 'string') return record;
+        ledger.apply(record);
+        return undefined;
+      });
+      if (scan.torn) {
+        warn(`${ledger.path} ended in a torn write (${scan.torn.bytes} bytes after line ${scan.lines}): cut off`);
+        truncateFile(ledger.path, scan.torn.at);
+      }
+      ledger.linesSinceCompaction = scan.lines;
+      ledger.file = AppendOnlyFile.open(ledger.path);
+      ledger.compactWhenLong();
     } catch (error) {
-      throw Errors.store(
-        `cannot write the ledger ${ledger.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+      lock.release();
+      throw error;
     }
+    ledger.lock = lock;
     return ledger;
+  }
+
+  /** Shares held for the PPLNS window: bounded by the window, not by the history. */
+  get windowShares(): number {
+    return this.window.length - this.windowHead;
   }
 
   /** Record an accepted share (written before the miner hears it was accepted). */
   share(miner: string, difficulty: number, time: number): void {
     const record: ShareRecord = { type: 'share', miner, difficulty, time };
-    this.write(record);
-    this.apply(record);
+    this.keep(record, false);
   }
 
   /** The split a block found now would get. */
@@ -121,36 +195,142 @@ export class Ledger {
     return { window, split: pplnsSplit(this.window.slice(this.windowHead), window, reward) };
   }
 
-  /** Record a block with its split, synced to disk. */
-  block(found: Omit<BlockRecord, 'type' | 'window' | 'split'>): BlockRecord {
-    const record: BlockRecord = {
-      type: 'block',
-      ...found,
-      ...this.split(BigInt(found.reward), found.networkDifficulty),
+  /** Record a block found, with the split it gets now, synced to disk before it goes anywhere. */
+  found(block: Omit<FoundRecord, 'type' | 'window' | 'split'>): FoundRecord {
+    const record: FoundRecord = {
+      type: 'found',
+      ...block,
+      ...this.split(BigInt(block.reward), block.networkDifficulty),
     };
-    this.write(record);
-    fsyncSync(this.fd);
-    this.apply(record);
+    this.keep(record, true);
+    return record;
+  }
+
+  /** Record the chain's verdict on a found block, synced to disk: from here its split counts. */
+  settle(found: FoundRecord, verdict: { accepted: boolean; reason?: string }): BlockRecord {
+    const record: BlockRecord = {
+      ...found,
+      type: 'block',
+      accepted: verdict.accepted,
+      ...(verdict.reason ? { reason: verdict.reason } : {}),
+    };
+    this.keep(record, true);
     return record;
   }
 
   /** Make the shares written so far durable against a power cut too (a kill -9 cannot lose them). */
   sync(): void {
-    fsyncSync(this.fd);
+    this.file?.sync();
   }
 
   close(): void {
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    try {
+      this.file?.sync();
+    } finally {
+      this.file?.close();
+      this.lock?.release();
+      this.file = this.lock = undefined;
+    }
   }
 
-  private write(record: LedgerRecord): void {
-    const bytes = Buffer.from(`${JSON.stringify(record)}\n`);
-    let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+  /** Write `record`, count it in, and compact once the history has grown long enough. */
+  private keep(record: ShareRecord | FoundRecord | BlockRecord, sync: boolean): void {
+    if (!this.file) throw Errors.store(`the ledger ${this.path} is closed`);
+    const line = Buffer.from(encodeRecordLine(record));
+    // A longer line would be written, then refused at the next start.
+    if (line.length > MAX_LINE_BYTES)
+      throw Errors.store(
+        `a ${record.type} record of ${line.length} bytes is more than the ${MAX_LINE_BYTES} a line of ${this.path} may hold: not written`,
+      );
+    this.file.append(line, sync);
+    this.linesSinceCompaction++;
+    this.apply(record);
+    this.compactWhenLong();
+  }
+
+  /** Lines a compacted ledger starts with. */
+  private get stateLines(): number {
+    return 1 + this.totals.size + this.windowShares + this.recentBlocks.length + this.unsettled.size;
+  }
+
+  private compactWhenLong(): void {
+    if (this.linesSinceCompaction < this.stateLines + this.compactAfterLines) return;
+    try {
+      this.compact();
+    } catch (error) {
+      // The ledger is as it was (compact replaces it whole or not at all): it goes on growing for now.
+      this.file ??= AppendOnlyFile.open(this.path);
+      this.linesSinceCompaction = 0;
+      this.warn(
+        `${(error as Error).message}: the ledger was not compacted; trying again in ${this.compactAfterLines} lines`,
+      );
+    }
+  }
+
+  /** Move the history to an archive and start the ledger over from records of the state it adds up to. */
+  private compact(): void {
+    const archive = this.path.replace(/\.jsonl$/, `-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+    this.file?.close();
+    this.file = undefined;
+    let lines = 0;
+    replaceFileInParts(
+      this.path,
+      (append) => {
+        let batch = '';
+        const add = (record: LedgerRecord) => {
+          batch += encodeRecordLine(record);
+          lines++;
+          if (batch.length >= 1 << 20) {
+            append(Buffer.from(batch));
+            batch = '';
+          }
+        };
+        for (const record of this.state(archive)) add(record);
+        append(Buffer.from(batch));
+      },
+      archive,
+    );
+    this.linesSinceCompaction = lines;
+    this.file = AppendOnlyFile.open(this.path);
+  }
+
+  private *state(archive: string): Generator<LedgerRecord> {
+    const { totalDifficulty, roundDifficulty, blockDifficulty, blocks } = this;
+    yield { type: 'counters', totalDifficulty, roundDifficulty, blockDifficulty, blocks, archive };
+    for (const [miner, totals] of this.totals)
+      yield { type: 'totals', miner, ...totals, earned: totals.earned.toString() };
+    for (let i = this.windowHead; i < this.window.length; i++) yield { type: 'window', ...this.window[i] };
+    for (const block of this.recentBlocks) yield { ...block, type: 'recent' };
+    yield* this.unsettled.values();
   }
 
   private apply(record: LedgerRecord): void {
+    switch (record.type) {
+      case 'counters':
+        ({
+          totalDifficulty: this.totalDifficulty,
+          roundDifficulty: this.roundDifficulty,
+          blockDifficulty: this.blockDifficulty,
+          blocks: this.blocks,
+        } = record);
+        return;
+      case 'totals':
+        this.totals.set(record.miner, {
+          shares: record.shares,
+          difficulty: record.difficulty,
+          blocks: record.blocks,
+          earned: BigInt(record.earned),
+        });
+        return;
+      case 'window':
+        this.window.push({ miner: record.miner, difficulty: record.difficulty });
+        this.trimWindow(record.difficulty);
+        return;
+      case 'recent':
+        this.recentBlocks.push({ ...record, type: 'block' });
+        if (this.recentBlocks.length > RECENT_BLOCKS) this.recentBlocks.shift();
+        return;
+    }
     if (record.type === 'share') {
       const totals = this.minerTotals(record.miner);
       totals.shares++;
@@ -161,6 +341,11 @@ export class Ledger {
       this.trimWindow(record.difficulty);
       return;
     }
+    if (record.type === 'found') {
+      this.unsettled.set(record.hash, record);
+      return;
+    }
+    this.unsettled.delete(record.hash);
     this.recentBlocks.push(record);
     if (this.recentBlocks.length > RECENT_BLOCKS) this.recentBlocks.shift();
     if (!record.accepted) return;
@@ -201,30 +386,85 @@ export class Ledger {
   }
 }
 
-function parseRecord(line: string): LedgerRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Partial<LedgerRecord>;
+type Fields = Record<string, unknown>;
+
+const isName = (value: unknown): value is string => typeof value === 'string' && MINER_NAME.test(value);
+const isDifficulty = (value: unknown): value is number =>
+  typeof value === 'number' && value > 0 && value <= MAX_DIFFICULTY;
+const isTime = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TIME;
+const isSatoshis = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{1,16}$/.test(value) && BigInt(value) <= MAX_MONEY;
+
+/** The record in `value`, or why it is not one: every field present, of its type, within its range. */
+function parseRecord(value: unknown): LedgerRecord | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a record';
+  const record = value as Fields;
   if (record.type === 'share') {
-    return typeof record.miner === 'string' && typeof record.difficulty === 'number' && typeof record.time === 'number'
-      ? (record as ShareRecord)
-      : undefined;
+    if (!isName(record.miner)) return 'a share whose miner is not a worker name';
+    if (!isDifficulty(record.difficulty)) return `a share difficulty out of range (${String(record.difficulty)})`;
+    if (!isTime(record.time)) return `a share time out of range (${String(record.time)})`;
+    return record as unknown as ShareRecord;
   }
-  if (record.type === 'block') {
+  if (record.type === 'counters' || record.type === 'totals' || record.type === 'window') return stateRecord(record);
+  if (record.type !== 'found' && record.type !== 'block' && record.type !== 'recent')
+    return 'not a record the ledger keeps (share, found, block, counters, totals, window, recent)';
+  const why = foundProblem(record);
+  if (why) return why;
+  if (record.type === 'found') return record as unknown as FoundRecord;
+  if (typeof record.accepted !== 'boolean') return 'a block whose verdict (accepted) is not true or false';
+  if (record.reason !== undefined && typeof record.reason !== 'string') return "a block's reason that is not text";
+  return record as unknown as BlockRecord | RecentBlockRecord;
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isSum = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= Number.MAX_VALUE;
+
+function stateRecord(record: Fields): StateRecord | string {
+  if (record.type === 'counters') {
     const ok =
-      typeof record.finder === 'string' &&
-      typeof record.hash === 'string' &&
-      typeof record.reward === 'string' &&
-      /^\d+$/.test(record.reward) &&
-      typeof record.networkDifficulty === 'number' &&
-      Array.isArray(record.split) &&
-      record.split.every((p) => typeof p?.miner === 'string' && typeof p.amount === 'string' && /^\d+$/.test(p.amount));
-    return ok ? (record as BlockRecord) : undefined;
+      isSum(record.totalDifficulty) &&
+      isSum(record.roundDifficulty) &&
+      isSum(record.blockDifficulty) &&
+      isCount(record.blocks) &&
+      typeof record.archive === 'string';
+    return ok ? (record as unknown as CountersRecord) : "the pool's counters out of range";
   }
+  if (!isName(record.miner)) return `${String(record.type)} of something that is not a worker name`;
+  if (record.type === 'window')
+    return isDifficulty(record.difficulty)
+      ? (record as unknown as WindowRecord)
+      : `a window share difficulty out of range (${String(record.difficulty)})`;
+  const ok =
+    isCount(record.shares) &&
+    isSum(record.difficulty) &&
+    isCount(record.blocks) &&
+    typeof record.earned === 'string' &&
+    /^\d{1,30}$/.test(record.earned);
+  return ok ? (record as unknown as TotalsRecord) : `a miner's totals out of range`;
+}
+
+function foundProblem(record: Fields): string | undefined {
+  if (!Number.isSafeInteger(record.height) || (record.height as number) < 0) return 'a block height out of range';
+  if (typeof record.hash !== 'string' || !/^[0-9a-f]{64}$/.test(record.hash))
+    return 'a block hash that is not 64 hex digits';
+  if (!isName(record.finder)) return "a block's finder that is not a worker name";
+  if (!isTime(record.time)) return `a block time out of range (${String(record.time)})`;
+  if (!isSatoshis(record.reward)) return `a block reward out of range (${String(record.reward)})`;
+  if (!isDifficulty(record.networkDifficulty))
+    return `a block difficulty out of range (${String(record.networkDifficulty)})`;
+  if (typeof record.window !== 'number' || !(record.window > 0) || !Number.isFinite(record.window))
+    return `a PPLNS window out of range (${String(record.window)})`;
+  if (!Array.isArray(record.split)) return "a block's split that is not a list";
+  let paid = 0n;
+  for (const payout of record.split as Fields[]) {
+    if (typeof payout !== 'object' || payout === null) return "a block's split with a payout that is not a record";
+    if (!isName(payout.miner)) return "a block's split paying something that is not a worker name";
+    if (!isDifficulty(payout.difficulty)) return `a payout difficulty out of range (${String(payout.difficulty)})`;
+    if (!isSatoshis(payout.amount)) return `a payout amount out of range (${String(payout.amount)})`;
+    paid += BigInt(payout.amount);
+  }
+  if (record.split.length > 0 && paid !== BigInt(record.reward))
+    return `a block's split paying ${paid} satoshis of a ${record.reward} reward`;
   return undefined;
 }

@@ -622,22 +622,22 @@ export class PoolServer implements PoolBook {
       } catch (error) {
         this.options.log({ type: 'warning', message: `${(error as Error).message}; submitting the block anyway` });
       }
-      let verdict;
-      try {
-        verdict = await this.options.feed.submit(block);
-      } catch (error) {
-        verdict = { accepted: false, reason: (error as Error).message };
-      }
-      const record = this.options.ledger.block({
+      // Its split on disk before the chain has it: a crash between the two is settled at the next start.
+      const pending = this.options.ledger.found({
         height: job.template.height,
         hash: hashToDisplayHex(headerHash(header)),
         finder,
         time: Date.now(),
         reward: job.template.reward.toString(),
         networkDifficulty: job.networkDifficulty,
-        accepted: verdict.accepted,
-        ...(verdict.reason ? { reason: verdict.reason } : {}),
       });
+      let verdict;
+      try {
+        verdict = await this.options.feed.submit(block);
+      } catch (error) {
+        verdict = { accepted: false, reason: (error as Error).message };
+      }
+      const record = this.options.ledger.settle(pending, verdict);
       this.options.log({ ...record, file });
       this.streams.broadcast(eventFrame('block', record));
       if (verdict.accepted && !this.stop.signal.aborted) {

@@ -1,6 +1,7 @@
 /**
  * Where the pool's block templates come from and its blocks go: the built-in regtest chain (blocks
- * appended to its store) or a node (getblocktemplate through NodeSource, submitblock).
+ * appended to its store) or a node (getblocktemplate through NodeSource, submitblock); and, at
+ * start, the chain's word on blocks the ledger has as found but never settled.
  */
 import { REGTEST, blockSubsidy } from '../core/params.js';
 import { bytesToHex } from '../core/bytes.js';
@@ -12,6 +13,7 @@ import { templateHasSegwit, type BlockTemplate } from '../sources/rpc/template.j
 import type { TemplateWork } from '../sources/rpc/work.js';
 import { printable } from '../sources/printable.js';
 import type { PoolTemplate } from './jobs.js';
+import type { Ledger } from './ledger.js';
 
 export interface Submitted {
   accepted: boolean;
@@ -27,6 +29,8 @@ export interface TemplateFeed {
   changed(template: PoolTemplate, signal: AbortSignal): Promise<PoolTemplate | undefined>;
   /** Append or submit a block on `template`. */
   submit(block: Uint8Array): Promise<Submitted>;
+  /** Is the block with this hash (display order) in the chain, on its best branch? */
+  holds(hash: string): Promise<boolean>;
   close(): void;
 }
 
@@ -66,6 +70,10 @@ export class ChainFeed implements TemplateFeed {
     } catch (error) {
       return { accepted: false, reason: (error as Error).message };
     }
+  }
+
+  holds(hash: string): Promise<boolean> {
+    return Promise.resolve(this.chain.store.blocks.some((block) => hashToDisplayHex(block.hash) === hash));
   }
 
   close(): void {
@@ -126,8 +134,50 @@ export class NodeFeed implements TemplateFeed {
     }
   }
 
+  async holds(hash: string): Promise<boolean> {
+    try {
+      const header = (await this.client.call('getblockheader', [hash])) as { confirmations?: unknown };
+      // Core says -1 for a block it has off its best branch.
+      return typeof header.confirmations === 'number' && header.confirmations > 0;
+    } catch (error) {
+      if (error instanceof NodeRpcError && isBlockNotFound(error)) return false;
+      throw error;
+    }
+  }
+
   close(): void {
     this.client.close();
+  }
+}
+
+/** Core's "Block not found" (RPC_INVALID_ADDRESS_OR_KEY). */
+const RPC_INVALID_ADDRESS_OR_KEY = -5;
+
+/** Core says -5; bcoin says -1 (RPC_MISC_ERROR), with the same words. */
+function isBlockNotFound(error: NodeRpcError): boolean {
+  return error.rpcCode === RPC_INVALID_ADDRESS_OR_KEY || error.rpcMessage === 'Block not found';
+}
+
+/**
+ * Blocks the ledger has as found but without a verdict (the pool stopped between its split and the
+ * chain's answer): ask the chain, and write each one's verdict now, saying so in one line each.
+ */
+export async function settleFoundBlocks(
+  ledger: Ledger,
+  feed: TemplateFeed,
+  warn: (message: string) => void,
+): Promise<void> {
+  for (const found of [...ledger.unsettled.values()]) {
+    const held = await feed.holds(found.hash);
+    ledger.settle(
+      found,
+      held ? { accepted: true } : { accepted: false, reason: 'the pool stopped before the chain took it' },
+    );
+    warn(
+      held
+        ? `block ${found.height} ${found.hash} is in the chain but the pool stopped before its ledger line: its split is written now`
+        : `block ${found.height} ${found.hash} was found but the pool stopped before the chain took it: written as not accepted`,
+    );
   }
 }
 

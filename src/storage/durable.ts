@@ -147,14 +147,15 @@ export class AppendOnlyFile {
   }
 
   /**
-   * Append `bytes` and fsync. On any failure the file is cut back to its length before the call,
-   * so it never ends in a part of this write, and a WriteError says why.
+   * Append `bytes` and fsync (unless `sync` is false: then the bytes survive a kill -9 at once, a
+   * power cut only after the next `sync()`). On any failure the file is cut back to its length
+   * before the call, so it never ends in a part of this write, and a WriteError says why.
    */
-  append(bytes: Uint8Array): void {
+  append(bytes: Uint8Array, sync = true): void {
     if (this.broken) throw Errors.writeFailed(this.path, this.broken);
     try {
       writeAll(this.fd, bytes);
-      fsyncSync(this.fd);
+      if (sync) fsyncSync(this.fd);
       this.length += bytes.length;
     } catch (error) {
       const why = describeFsError(error);
@@ -167,6 +168,15 @@ export class AppendOnlyFile {
         throw Errors.writeFailed(this.path, this.broken);
       }
       throw Errors.writeFailed(this.path, why);
+    }
+  }
+
+  /** Make every append so far durable against a power cut too. */
+  sync(): void {
+    try {
+      fsyncSync(this.fd);
+    } catch (error) {
+      throw Errors.writeFailed(this.path, describeFsError(error));
     }
   }
 
@@ -190,6 +200,34 @@ export function writeFileAtomically(path: string, data: string | Uint8Array): vo
     } finally {
       closeSync(fd);
     }
+    renameSync(temporary, path);
+    syncDirectory(dirname(path));
+  } catch (error) {
+    removeFile(temporary);
+    throw Errors.writeFailed(path, describeFsError(error));
+  }
+}
+
+/**
+ * Replace (or create) `path` with what `fill` appends, whole or not at all, as writeFileAtomically
+ * does, for contents too large to build in memory at once. With `keepOldAs`, the old file is first
+ * hard-linked there, so it is kept under that name whatever happens next.
+ */
+export function replaceFileInParts(
+  path: string,
+  fill: (append: (bytes: Uint8Array) => void) => void,
+  keepOldAs?: string,
+): void {
+  const temporary = `${path}.tmp`;
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      fill((bytes) => writeAll(fd, bytes));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (keepOldAs !== undefined && existsSync(path)) linkSync(path, keepOldAs);
     renameSync(temporary, path);
     syncDirectory(dirname(path));
   } catch (error) {

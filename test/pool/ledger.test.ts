@@ -76,15 +76,15 @@ describe('Ledger', () => {
     const ledger = open(dir);
     ledger.share('alice', 0.5, 1);
     ledger.share('bob', 1, 2);
-    const block = ledger.block({
+    const found = ledger.found({
       height: 1,
       hash: 'ab'.repeat(32),
       finder: 'bob',
       time: 3,
       reward: '3000',
       networkDifficulty: 1,
-      accepted: true,
     });
+    const block = ledger.settle(found, { accepted: true });
     expect(block.split).toEqual([
       { miner: 'bob', difficulty: 1, amount: '2000' },
       { miner: 'alice', difficulty: 0.5, amount: '1000' },
@@ -111,16 +111,18 @@ describe('Ledger', () => {
     const ledger = open(dir);
     ledger.share('alice', 1, 1);
     ledger.close();
-    appendFileSync(join(dir, LEDGER_FILE), '{"type":"share","miner":"bo');
+    appendFileSync(join(dir, LEDGER_FILE), '0badc0de {"type":"share","miner":"bo');
     const warnings: string[] = [];
     const reopened = open(dir, warnings);
-    expect(warnings[0]).toMatch(/ended in a torn write \(27 bytes\): cut off/);
+    expect(warnings[0]).toMatch(/ended in a torn write \(36 bytes after line 1\): cut off/);
     expect(reopened.totals.get('alice')?.shares).toBe(1);
     reopened.share('bob', 1, 2);
     reopened.close();
     expect(readFileSync(join(dir, LEDGER_FILE), 'utf8').split('\n')).toHaveLength(3);
     const file = join(dir, LEDGER_FILE);
     writeFileSync(file, `garbage\n${readFileSync(file, 'utf8')}`);
-    expect(() => open(dir)).toThrow(/damaged at line 1; left untouched/);
+    expect(() => open(dir)).toThrow(
+      /pool-ledger.jsonl is damaged at line 1: no checksum where the line should start; left untouched/,
+    );
   });
 });
