@@ -25,6 +25,7 @@ import { parseMessage, wordToHex, type MessageId } from '../sources/stratum/mess
 import { HASHRATE_REPORT_METHOD } from '../sources/stratum/session.js';
 import { EXTRANONCE2_BYTES, notifyParams, shareCoinbase, shareMerkleRoot, type PoolJob } from './jobs.js';
 import { Vardiff, type VardiffOptions } from './vardiff.js';
+import { isWorkerName } from './worker-name.js';
 
 /** Stratum's error codes, as pools since the original one send them. */
 export const StratumError = {
@@ -101,8 +102,6 @@ export type PoolEvent =
   /** The connection must be closed; nothing more is read from it. */
   | { type: 'drop'; reason: string };
 
-/** Printable, no spaces: worker names end up in the ledger and on the page. */
-const WORKER_NAME = /^[\x21-\x7e]{1,64}$/;
 const HEX_WORD = /^[0-9a-fA-F]{8}$/;
 /** Workers one connection may authorise: names cost nothing to invent. */
 const MAX_WORKERS_PER_CONNECTION = 16;
@@ -318,7 +317,7 @@ export class PoolConnection {
 
   private onAuthorize(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
     const [worker] = params;
-    if (typeof worker !== 'string' || !WORKER_NAME.test(worker)) {
+    if (!isWorkerName(worker)) {
       this.error(id, StratumError.other, 'a worker name is 1 to 64 printable characters without spaces');
       return this.junk('a worker name that is not 1 to 64 printable characters');
     }
@@ -363,7 +362,7 @@ export class PoolConnection {
   }
 
   private onSubmit(id: MessageId, params: unknown[], nowMs: number): PoolEvent[] {
-    const worker = typeof params[0] === 'string' && WORKER_NAME.test(params[0]) ? params[0] : null;
+    const worker = isWorkerName(params[0]) ? params[0] : null;
     const reject = (code: number, reason: string): PoolEvent[] => {
       this.error(id, code, reason);
       const events: PoolEvent[] = [{ type: 'rejected', worker, code, reason }];

@@ -21,6 +21,7 @@ import { AppendOnlyFile, replaceFileInParts, truncateFile } from '../storage/dur
 import { lockDatadir, type DatadirLock } from '../storage/lock.js';
 import { encodeRecordLine, scanRecordFile } from '../storage/records.js';
 import { pplnsSplit, type Payout, type WindowShare } from './pplns.js';
+import { isWorkerName } from './worker-name.js';
 
 export const LEDGER_FILE = 'pool-ledger.jsonl';
 const LEDGER_LOCK = 'pool-ledger.lock';
@@ -32,8 +33,6 @@ const RECENT_BLOCKS = 100;
 const COMPACT_AFTER_LINES = 1_000_000;
 /** A block's line names every miner in its window: room for tens of thousands. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
-/** As the pool admits them (connection.ts): printable, no spaces. */
-const MINER_NAME = /^[\x21-\x7e]{1,64}$/;
 /** The difficulty of a target of 1, rounded up: no share or block can be harder. */
 const MAX_DIFFICULTY = 2 ** 224;
 /** 21 million bitcoin, in satoshis: no reward is larger. */
@@ -388,7 +387,6 @@ export class Ledger {
 
 type Fields = Record<string, unknown>;
 
-const isName = (value: unknown): value is string => typeof value === 'string' && MINER_NAME.test(value);
 const isDifficulty = (value: unknown): value is number =>
   typeof value === 'number' && value > 0 && value <= MAX_DIFFICULTY;
 const isTime = (value: unknown): value is number =>
@@ -401,7 +399,7 @@ function parseRecord(value: unknown): LedgerRecord | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a record';
   const record = value as Fields;
   if (record.type === 'share') {
-    if (!isName(record.miner)) return 'a share whose miner is not a worker name';
+    if (!isWorkerName(record.miner)) return 'a share whose miner is not a worker name';
     if (!isDifficulty(record.difficulty)) return `a share difficulty out of range (${String(record.difficulty)})`;
     if (!isTime(record.time)) return `a share time out of range (${String(record.time)})`;
     return record as unknown as ShareRecord;
@@ -430,7 +428,7 @@ function stateRecord(record: Fields): StateRecord | string {
       typeof record.archive === 'string';
     return ok ? (record as unknown as CountersRecord) : "the pool's counters out of range";
   }
-  if (!isName(record.miner)) return `${String(record.type)} of something that is not a worker name`;
+  if (!isWorkerName(record.miner)) return `${String(record.type)} of something that is not a worker name`;
   if (record.type === 'window')
     return isDifficulty(record.difficulty)
       ? (record as unknown as WindowRecord)
@@ -448,7 +446,7 @@ function foundProblem(record: Fields): string | undefined {
   if (!Number.isSafeInteger(record.height) || (record.height as number) < 0) return 'a block height out of range';
   if (typeof record.hash !== 'string' || !/^[0-9a-f]{64}$/.test(record.hash))
     return 'a block hash that is not 64 hex digits';
-  if (!isName(record.finder)) return "a block's finder that is not a worker name";
+  if (!isWorkerName(record.finder)) return "a block's finder that is not a worker name";
   if (!isTime(record.time)) return `a block time out of range (${String(record.time)})`;
   if (!isSatoshis(record.reward)) return `a block reward out of range (${String(record.reward)})`;
   if (!isDifficulty(record.networkDifficulty))
@@ -459,7 +457,7 @@ function foundProblem(record: Fields): string | undefined {
   let paid = 0n;
   for (const payout of record.split as Fields[]) {
     if (typeof payout !== 'object' || payout === null) return "a block's split with a payout that is not a record";
-    if (!isName(payout.miner)) return "a block's split paying something that is not a worker name";
+    if (!isWorkerName(payout.miner)) return "a block's split paying something that is not a worker name";
     if (!isDifficulty(payout.difficulty)) return `a payout difficulty out of range (${String(payout.difficulty)})`;
     if (!isSatoshis(payout.amount)) return `a payout amount out of range (${String(payout.amount)})`;
     paid += BigInt(payout.amount);
