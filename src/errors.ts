@@ -75,3 +75,8 @@ export const Errors = {
   /** Ctrl-C before there was anything to show: the shell's convention for a stop by SIGINT. */
   interrupted: (why: string) => new PowlabError(why, 'ERR_INTERRUPTED', 130),
 };
+
+/** The message of whatever was thrown: an Error's own, or the thrown value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

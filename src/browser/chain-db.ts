@@ -4,7 +4,7 @@
  * them. A Web Lock keeps a second tab from mining the same chain at once.
  */
 import { concatBytes } from '../core/bytes.js';
-import { Errors } from '../errors.js';
+import { Errors, errorMessage } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { ChainStorage } from '../sources/chain-store.js';
 
@@ -72,7 +72,7 @@ export async function openChainDb(warn: (message: string) => void): Promise<Brow
     best = await done(reading.objectStore(META).get(BEST_KEY));
   } catch (error) {
     releaseLock();
-    throw Errors.store(`cannot open this browser's chain (IndexedDB ${DATABASE}): ${(error as Error).message}`);
+    throw Errors.store(`cannot open this browser's chain (IndexedDB ${DATABASE}): ${errorMessage(error)}`);
   }
   let bytes = concatBytes(...records);
   const report = (what: string) => (error: Error) => warn(`IndexedDB ${DATABASE}: ${what}: ${error.message}`);

@@ -1,5 +1,5 @@
 /** Whole blocks: header, transaction count, transactions; assembly, parsing and the checks a node makes first. */
-import { Errors } from '../errors.js';
+import { Errors, errorMessage } from '../errors.js';
 import { bytesEqual, concatBytes } from './bytes.js';
 import { ByteReader, compactSize } from './encoding.js';
 import { BlockHeader, HEADER_BYTES, headerHash, parseHeader, serializeHeader } from './header.js';
@@ -51,7 +51,7 @@ export function checkBlock(block: Block): string | undefined {
   try {
     target = bitsToTarget(block.header.bits);
   } catch (error) {
-    return (error as Error).message;
+    return errorMessage(error);
   }
   if (!hashMeetsTarget(hash, target)) return 'proof of work does not meet the header bits';
   const txs = block.transactions;

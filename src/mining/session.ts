@@ -4,7 +4,7 @@
  * --duration or after --blocks finds. Printers (the CLI, the dashboard, the web app) subscribe to its
  * events; nothing here prints or knows where it runs.
  */
-import { Errors } from '../errors.js';
+import { Errors, errorMessage } from '../errors.js';
 import { Emitter } from '../events.js';
 import type { BackendName } from '../hash/backend.js';
 import type { GpuAdapterInfo } from '../hash/webgpu.js';
@@ -170,7 +170,7 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
       try {
         source.saveBest?.(best);
       } catch (error) {
-        this.emit('warning', (error as Error).message);
+        this.emit('warning', errorMessage(error));
       }
       this.emit('best', best);
     });

@@ -16,7 +16,7 @@
  * it (a lock).
  */
 import { join } from 'node:path';
-import { Errors } from '../errors.js';
+import { Errors, errorMessage } from '../errors.js';
 import { AppendOnlyFile, replaceFileInParts, truncateFile } from '../storage/durable.js';
 import { lockDatadir, type DatadirLock } from '../storage/lock.js';
 import { encodeRecordLine, scanRecordFile } from '../storage/records.js';
@@ -261,7 +261,7 @@ export class Ledger {
       this.file ??= AppendOnlyFile.open(this.path);
       this.linesSinceCompaction = 0;
       this.warn(
-        `${(error as Error).message}: the ledger was not compacted; trying again in ${this.compactAfterLines} lines`,
+        `${errorMessage(error)}: the ledger was not compacted; trying again in ${this.compactAfterLines} lines`,
       );
     }
   }

@@ -46,6 +46,7 @@ import { blockFromShare, EXTRANONCE1_BYTES, jobFromTemplate, type PoolJob, type 
 import type { BlockRecord, Ledger } from './ledger.js';
 import { PPLNS_FORMULA, type Payout } from './pplns.js';
 import type { TemplateFeed } from './templates.js';
+import { errorMessage } from '../errors.js';
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 /** The number formats the terminal uses, served to the page as built (as the dashboard serves them). */
@@ -392,7 +393,7 @@ export class PoolServer implements PoolBook {
         this.setJob(next);
       } catch (error) {
         if (this.stop.signal.aborted) return;
-        this.options.log({ type: 'warning', message: `following the chain: ${(error as Error).message}` });
+        this.options.log({ type: 'warning', message: `following the chain: ${errorMessage(error)}` });
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
@@ -620,7 +621,7 @@ export class PoolServer implements PoolBook {
           block: bytesToHex(block),
         });
       } catch (error) {
-        this.options.log({ type: 'warning', message: `${(error as Error).message}; submitting the block anyway` });
+        this.options.log({ type: 'warning', message: `${errorMessage(error)}; submitting the block anyway` });
       }
       // Its split on disk before the chain has it: a crash between the two is settled at the next start.
       const pending = this.options.ledger.found({
@@ -635,7 +636,7 @@ export class PoolServer implements PoolBook {
       try {
         verdict = await this.options.feed.submit(block);
       } catch (error) {
-        verdict = { accepted: false, reason: (error as Error).message };
+        verdict = { accepted: false, reason: errorMessage(error) };
       }
       const record = this.options.ledger.settle(pending, verdict);
       this.options.log({ ...record, file });
@@ -678,7 +679,7 @@ export class PoolServer implements PoolBook {
       sendJson(response, 404, { error: 'no such page' });
     } catch (error) {
       if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { error: (error as Error).message });
+      else sendJson(response, 500, { error: errorMessage(error) });
     }
   }
 }

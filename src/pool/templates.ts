@@ -14,6 +14,7 @@ import type { TemplateWork } from '../sources/rpc/work.js';
 import { printable } from '../sources/printable.js';
 import type { PoolTemplate } from './jobs.js';
 import type { Ledger } from './ledger.js';
+import { errorMessage } from '../errors.js';
 
 export interface Submitted {
   accepted: boolean;
@@ -68,7 +69,7 @@ export class ChainFeed implements TemplateFeed {
       await this.chain.store.append(block);
       return { accepted: true };
     } catch (error) {
-      return { accepted: false, reason: (error as Error).message };
+      return { accepted: false, reason: errorMessage(error) };
     }
   }
 

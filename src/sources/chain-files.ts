@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { REGTEST, type ChainParams } from '../core/params.js';
-import { Errors, PowlabError } from '../errors.js';
+import { Errors, PowlabError, errorMessage } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import {
   AppendOnlyFile,
@@ -79,7 +79,7 @@ export function openChainFiles(datadir: string): ChainStorage {
       try {
         writeFileAtomically(join(datadir, BEST_FILE), `${JSON.stringify(best)}\n`);
       } catch (error) {
-        throw new Error(`could not save the best hash in ${datadir}: ${(error as Error).message}`);
+        throw new Error(`could not save the best hash in ${datadir}: ${errorMessage(error)}`);
       }
     },
     saveRefusedBlock: (refused) => saveFoundBlock(datadir, { source: 'the built-in regtest chain', ...refused }),

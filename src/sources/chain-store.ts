@@ -16,7 +16,7 @@ import { ChainParams, genesisHash, REGTEST } from '../core/params.js';
 import { bitsToTarget } from '../core/target.js';
 import { bip34HeightPush } from '../core/tx.js';
 import { sha256d } from '../core/sha256.js';
-import { Errors } from '../errors.js';
+import { Errors, errorMessage } from '../errors.js';
 import { countOf } from '../format/numbers.js';
 import type { BestHash } from '../miner/best.js';
 
@@ -121,7 +121,7 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
     try {
       parsed = parseBlock(block);
     } catch (error) {
-      return fail((error as Error).message);
+      return fail(errorMessage(error));
     }
     const hash = headerHash(serializeHeader(parsed.header));
     const where = `block ${height} (${hashToDisplayHex(hash)})`;

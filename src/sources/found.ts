@@ -5,7 +5,7 @@
  * a crash leaves either the whole file or none.
  */
 import { join } from 'node:path';
-import { Errors } from '../errors.js';
+import { Errors, errorMessage } from '../errors.js';
 import { ensureDirectory, writeFileAtomically } from '../storage/durable.js';
 import type { Share } from './stratum/work.js';
 
@@ -37,7 +37,7 @@ export function saveFoundBlock(datadir: string, found: FoundBlock): string {
     ensureDirectory(dir, 'found-blocks folder');
     writeFileAtomically(file, `${JSON.stringify({ ...found, foundAt: new Date().toISOString() })}\n`);
   } catch (error) {
-    throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${(error as Error).message}`);
+    throw Errors.store(`could not save found block ${found.hash} in ${dir}: ${errorMessage(error)}`);
   }
   return file;
 }

@@ -9,7 +9,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Errors } from '../errors.js';
+import { Errors, errorMessage } from '../errors.js';
 import { createFileExclusively, describeFsError, readSmallRegularFile, removeFile } from './durable.js';
 
 /** A pid is a few digits; anything longer in a lock file is not powlab's. */
@@ -72,7 +72,7 @@ function readOwner(lockPath: string): Owner | undefined {
     if (code === 'ENOENT') return undefined;
     if (code === 'ENOTREGULAR' || code === 'ETOOBIG')
       throw Errors.store(
-        `${(error as Error).message}: it is not powlab's lock file; remove it if no powlab uses this datadir`,
+        `${errorMessage(error)}: it is not powlab's lock file; remove it if no powlab uses this datadir`,
       );
     throw Errors.store(`cannot read the datadir lock ${lockPath}: ${describeFsError(error)}`);
   }

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { Errors, PowlabError } from '../../errors.js';
+import { Errors, PowlabError, errorMessage } from '../../errors.js';
 import { describeFsError, readSmallRegularFile } from '../../storage/durable.js';
 import { printable } from '../printable.js';
 
@@ -110,7 +110,7 @@ function readCookie(file: string): { user: string; password: string } {
 function cookieError(file: string, error: unknown): PowlabError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOTREGULAR' || code === 'ETOOBIG')
-    return Errors.badOption('rpc-cookie', `${(error as Error).message}; give the node's .cookie file`);
+    return Errors.badOption('rpc-cookie', `${errorMessage(error)}; give the node's .cookie file`);
   // Core deletes its cookie when it stops: a missing cookie usually means a node not (yet) running.
   if (code === 'ENOENT') return Errors.network(`cookie file ${file} does not exist (is the node running?)`);
   return Errors.auth(`cannot read the cookie file ${file}: ${describeFsError(error)}`);

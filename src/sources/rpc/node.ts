@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { checkBlock, parseBlock } from '../../core/block.js';
 import { bytesToHex } from '../../core/bytes.js';
 import { hashToDisplayHex } from '../../core/header.js';
-import { Errors } from '../../errors.js';
+import { Errors, errorMessage } from '../../errors.js';
 import type { Solution } from '../../miner/work.js';
 import { saveFoundBlock } from '../found.js';
 import { printable } from '../printable.js';
@@ -168,7 +168,7 @@ export class NodeSource {
       });
     } catch (error) {
       // A full or broken disk must not cost the block itself.
-      this.options.warn(`${(error as Error).message}; sending the block to the node anyway`);
+      this.options.warn(`${errorMessage(error)}; sending the block to the node anyway`);
     }
     const found = {
       height: work.height,
@@ -261,7 +261,7 @@ export class NodeSource {
         if (signal.aborted) return undefined;
         if (!isRetryable(error)) throw error;
         this.failing = true;
-        this.options.warn(`${(error as Error).message}; retrying in ${pause / 1000} s`);
+        this.options.warn(`${errorMessage(error)}; retrying in ${pause / 1000} s`);
         await sleep(pause, undefined, { signal }).catch(() => undefined);
         pause = Math.min(2 * pause, MAX_RETRY_MS);
       }

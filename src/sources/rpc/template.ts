@@ -15,7 +15,7 @@ import {
   WITNESS_COMMITMENT_HEADER,
   type Transaction,
 } from '../../core/tx.js';
-import { Errors, PowlabError } from '../../errors.js';
+import { Errors, PowlabError, errorMessage } from '../../errors.js';
 import { printable } from '../printable.js';
 
 export interface TemplateTransaction {
@@ -91,7 +91,7 @@ function hexBytes(value: unknown, field: string): Uint8Array {
   try {
     return hexToBytes(value, field);
   } catch (error) {
-    throw bad(field, (error as Error).message);
+    throw bad(field, errorMessage(error));
   }
 }
 
@@ -104,7 +104,7 @@ function transaction(value: unknown, index: number): TemplateTransaction {
   try {
     tx = parseTx(data);
   } catch (error) {
-    throw bad(`${field}.data`, `is not a transaction: ${(error as Error).message}`);
+    throw bad(`${field}.data`, `is not a transaction: ${errorMessage(error)}`);
   }
   if (isCoinbase(tx)) throw bad(field, 'is a coinbase');
   const txid = computeTxid(tx);
@@ -192,7 +192,7 @@ export function parseTemplate(value: unknown): BlockTemplate {
   try {
     target = bitsToTarget(bits);
   } catch (error) {
-    throw bad('bits', (error as Error).message);
+    throw bad('bits', errorMessage(error));
   }
   if (t.target !== undefined) {
     if (typeof t.target !== 'string' || !HASH_HEX.test(t.target)) throw bad('target', 'must be 64 hex digits');

@@ -13,6 +13,7 @@ import { formatDifficulty } from '../../format/numbers.js';
 import { saveFoundBlock } from '../found.js';
 import { StratumClient, type PoolAddress, type ShareOutcome, type StratumClientOptions } from './client.js';
 import type { ShareWork } from './work.js';
+import { errorMessage } from '../../errors.js';
 
 /** Different warnings shown at most: a pool sending ever-different bad messages must not flood stderr either. */
 const MAX_WARNINGS = 100;
@@ -168,7 +169,7 @@ export class PoolMining implements MiningSource<ShareWork, ShareReport> {
         });
       } catch (error) {
         // A block not on disk is a loss; a block not sent is the whole of it.
-        this.sink?.warning(`${(error as Error).message}; sending it to the pool anyway`);
+        this.sink?.warning(`${errorMessage(error)}; sending it to the pool anyway`);
       }
       found = { file, header };
     }

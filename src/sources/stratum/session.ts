@@ -29,6 +29,7 @@ import {
   type StratumJob,
 } from './messages.js';
 import { ShareWork, type Share } from './work.js';
+import { errorMessage } from '../../errors.js';
 
 /** The version bits BIP 320 sets aside for miners: what powlab offers to roll. */
 const VERSION_ROLLING_MASK = 0x1fffe000;
@@ -162,7 +163,7 @@ export class StratumSession {
       if (message.kind === 'response') return this.onResponse(message.id, message.result, message.error);
       return this.onCall(message.id, message.method, message.params);
     } catch (error) {
-      return [{ type: 'invalid', why: (error as Error).message }];
+      return [{ type: 'invalid', why: errorMessage(error) }];
     }
   }
 
@@ -204,7 +205,7 @@ export class StratumSession {
         ? { refused: `the pool refused mining.configure: ${refused}` }
         : readConfigureResult(result, VERSION_ROLLING_MASK);
     } catch (error) {
-      answer = { refused: (error as Error).message };
+      answer = { refused: errorMessage(error) };
     }
     this.versionMask = 'mask' in answer ? answer.mask : null;
     this.subscribe();
@@ -222,7 +223,7 @@ export class StratumSession {
         Array.isArray(subscriptions) &&
         subscriptions.some((entry) => Array.isArray(entry) && entry[0] === HASHRATE_REPORT_METHOD);
     } catch (error) {
-      return this.fail((error as Error).message);
+      return this.fail(errorMessage(error));
     }
     this.phase = 'authorizing';
     this.request('mining.authorize', [this.options.user, this.options.password]);
@@ -315,7 +316,7 @@ export class StratumSession {
       this.issued.add(work);
       return [{ type, work }];
     } catch (error) {
-      return [{ type: 'invalid', why: (error as Error).message }];
+      return [{ type: 'invalid', why: errorMessage(error) }];
     }
   }
 

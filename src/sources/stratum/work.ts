@@ -10,7 +10,7 @@ import { merkleRootFromBranch } from '../../core/merkle.js';
 import { sha256d } from '../../core/sha256.js';
 import { bitsToTarget, difficultyToTarget } from '../../core/target.js';
 import { isCoinbase, parseTx } from '../../core/tx.js';
-import { Errors } from '../../errors.js';
+import { Errors, errorMessage } from '../../errors.js';
 import type { Solution, Work } from '../../miner/work.js';
 import { wordToHex, type StratumJob } from './messages.js';
 
@@ -71,7 +71,7 @@ export class ShareWork implements Work {
     } catch (error) {
       throw Errors.badData(
         `job ${job.jobId}`,
-        `coinb1 + extranonces + coinb2 is not a transaction (${(error as Error).message})`,
+        `coinb1 + extranonces + coinb2 is not a transaction (${errorMessage(error)})`,
       );
     }
     if (!isCoinbase(parsed)) throw Errors.badData(`job ${job.jobId}`, 'the coinbase does not spend the null outpoint');
