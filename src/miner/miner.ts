@@ -303,13 +303,16 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   }
 
   /**
-   * The current work at another target (a pool's new share difficulty). No range is stopped or
-   * handed out again, so no nonce is hashed twice; ranges already out finish at the old target, and
-   * their finds name the old work. A `work` with other headers is new work: mined as setWork does.
+   * The current work at another target (a pool's new share difficulty). No nonce is hashed twice:
+   * ranges already out stop where they are and the rest of each goes out again under the new target,
+   * so every share after this is mined at the difficulty the pool now credits. A `work` with other
+   * headers is new work: mined as setWork does.
    */
   retarget(work: W): void {
     if (!this.ranges.retarget(work)) return this.setWork(work);
     this.workOdds = oddsOf(work.target);
+    Atomics.add(this.controlView, CONTROL_EPOCH, 1);
+    Atomics.notify(this.controlView, CONTROL_EPOCH);
   }
 
   /** Stop hashing and keep the workers; resolves with the milliseconds they took to stop. */

@@ -74,8 +74,8 @@ export class RangeScheduler<W extends Work> {
 
   /**
    * Go on with the current header under `work`, the same headers at another target: the nonces
-   * handed out stay handed out. Ranges out under the old work finish under it (their finds still
-   * name it); ranges waiting to go out again go out under the new one. False, changing nothing, when
+   * handed out stay handed out. Finds of ranges out under the old work still name it; what they
+   * leave unhashed, and ranges waiting to go out again, go out under the new one. False, changing nothing, when
    * `work` gives another header (or there is no work yet): it is new work, for setWork.
    */
   retarget(work: W): boolean {
