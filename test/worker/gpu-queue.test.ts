@@ -26,7 +26,14 @@ function failingScanner(): GpuScanner & { failing: boolean; dispatches: number }
   const scanner = {
     failing: false,
     dispatches: 0,
-    adapter: { vendor: 'test', architecture: '', device: '', description: 'a device that fails', software: false },
+    adapter: {
+      vendor: 'test',
+      architecture: '',
+      device: '',
+      description: 'a device that fails',
+      software: false,
+      via: 'default' as const,
+    },
     setJob: () => {},
     setTopLimb: () => {},
     meetsTarget: () => false,
