@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,14 +21,22 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A pipe's write end for a child's stdout; its read end stays open here, unread. */
-function unreadPipe(): number {
-  const fifo = join(root, 'stdout.fifo');
+/**
+ * A child's stdout into a FIFO whose read end stays open here, unread: it fills once and for good.
+ * `read()` starts reading it to the end (the child's exit).
+ */
+function spawnIntoUnreadPipe(name: string, args: string[]): { child: ChildProcess; read: () => Promise<string> } {
+  const fifo = join(root, `${name}.fifo`);
   execFileSync('mkfifo', [fifo]);
   opened.push(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
   const writeEnd = openSync(fifo, constants.O_WRONLY);
-  opened.push(writeEnd);
-  return writeEnd;
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', writeEnd, 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  closeSync(writeEnd);
+  children.push(child);
+  return { child, read: () => readFile(fifo, 'utf8') };
 }
 
 function residentMegabytes(pid: number): number {
@@ -60,16 +69,13 @@ function exitWithin(child: ChildProcess, boundMs: number): Promise<number | 'sti
   });
 }
 
-describe('mine --json into a pipe nobody reads', () => {
+// 8 zero bits: a block every few hundred hashes, so results come far faster than any pipe holds.
+const MINE = ['mine', '--zeros', '8', '--threads', '1', '--backend', 'js'];
+
+describe('mine into a pipe nobody reads', () => {
   it('waits for the reader with memory flat, then ends on SIGTERM within seconds, the store whole', async () => {
     const datadir = join(root, 'chain');
-    // 8 zero bits: a block every few hundred hashes, so results come far faster than any pipe holds.
-    const child = spawn(
-      process.execPath,
-      [BIN, 'mine', '--zeros', '8', '--json', '--threads', '1', '--backend', 'js', '--datadir', datadir],
-      { stdio: ['ignore', unreadPipe(), 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-    );
-    children.push(child);
+    const { child } = spawnIntoUnreadPipe('json', [...MINE, '--json', '--datadir', datadir]);
     await stderrSays(child, 'mining waits for its reader');
     const store = join(datadir, 'blocks.dat');
     const storedWhenWaiting = statSync(store).size;
@@ -93,5 +99,19 @@ describe('mine --json into a pipe nobody reads', () => {
     const verify = await runCli(['chain', 'verify', '--datadir', datadir]);
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toMatch(/^ok: [\d,]+ blocks in /m);
+  });
+
+  it('drops no result: once read, every stored block has its line, and mining went on to --blocks', async () => {
+    const datadir = join(root, 'text');
+    const blocks = 2000;
+    const { child, read } = spawnIntoUnreadPipe('text', [...MINE, '--blocks', String(blocks), '--datadir', datadir]);
+    await stderrSays(child, 'mining waits for its reader');
+    const [text, code] = await Promise.all([read(), exitWithin(child, 60_000)]);
+    expect(code).toBe(0);
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toMatch(/^mining the built-in regtest chain in /);
+    const heights = lines.filter((line) => line.startsWith('block ')).map((line) => Number(line.split(' ')[1]));
+    expect(heights).toEqual(Array.from({ length: blocks }, (_, i) => i + 1));
+    expect(lines.at(-1)).toMatch(new RegExp(`^${blocks.toLocaleString('en')} blocks mined, tip ${blocks};`));
   });
 });
