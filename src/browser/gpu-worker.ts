@@ -26,6 +26,7 @@ scope.onmessage = (event: MessageEvent<WebWorkerStart>) => {
       for (const message of early.splice(0)) started(message);
     },
     // Never a silent stall: the Miner is told, and ends this worker as it ends one with no device.
-    (error: unknown) => post({ type: 'unavailable', reason: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      post({ type: 'unavailable', reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] }),
   );
 };
