@@ -1,5 +1,5 @@
 /** The GPU's Web Worker: the GPU worker life (src/worker/gpu-runner.ts) on the browser's WebGPU. */
-import type { ToWorker } from '../worker/protocol.js';
+import type { FromWorker, ToWorker } from '../worker/protocol.js';
 import { startGpuWorker } from '../worker/gpu-runner.js';
 import { WebGpuScanner } from '../hash/webgpu.js';
 import { openBrowserGpu } from './gpu.js';
@@ -17,10 +17,16 @@ const early: ToWorker[] = [];
 scope.onmessage = (event: MessageEvent<WebWorkerStart>) => {
   scope.onmessage = (later: MessageEvent<ToWorker>) => (handle ? handle(later.data) : early.push(later.data));
   const openScanner = async () => WebGpuScanner.open(await openBrowserGpu());
-  void startGpuWorker(event.data.init, (message) => scope.postMessage(message), openScanner).then((started) => {
-    // Without a device the worker has said why; it ends, and the Miner decides what that means.
-    if (!started) return scope.close();
-    handle = started;
-    for (const message of early.splice(0)) started(message);
-  });
+  const post = (message: FromWorker) => scope.postMessage(message);
+  startGpuWorker(event.data.init, post, openScanner).then(
+    (started) => {
+      // Without a device the worker has said why; it ends, and the Miner decides what that means.
+      if (!started) return scope.close();
+      handle = started;
+      for (const message of early.splice(0)) started(message);
+    },
+    // Never a silent stall: the Miner is told, and ends this worker as it ends one with no device.
+    (error: unknown) =>
+      post({ type: 'unavailable', reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] }),
+  );
 };

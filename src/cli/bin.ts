@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { hideBin } from 'yargs/helpers';
 import { buildCli } from './cli.js';
-import { reportError } from './output.js';
+import { endOutput, reportError } from './output.js';
 
 // A reader that goes away (`powlab mine | head -1`) is not an error: what is left unsaid is dropped,
 // and a mining run stops as on Ctrl-C (see outputClosed in mining.ts).
@@ -16,3 +16,4 @@ try {
 } catch (error) {
   process.exitCode = reportError(error);
 }
+await endOutput();

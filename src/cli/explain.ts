@@ -1,5 +1,4 @@
 /** `powlab explain`: pick the header (given, stored, or the regtest genesis), find a hashrate, print the walk-through. */
-import { readFileSync, statSync } from 'node:fs';
 import { serializeBlock } from '../core/block.js';
 import { headerBytesFromHex } from '../core/header.js';
 import { hexToBytes } from '../core/bytes.js';
@@ -16,6 +15,7 @@ import type { ExplainArgs } from './explain-options.js';
 import { noBlockAtHeight } from './heights.js';
 import { renderExplanation, type Explanation, type ExplainSource } from './explain-text.js';
 import { measureThisMachine } from './measuring.js';
+import { describeFsError, readSmallRegularFile } from '../storage/durable.js';
 import { printJson } from './output.js';
 
 interface Subject {
@@ -86,42 +86,42 @@ function stored(datadir: string, height: number | 'tip'): Subject {
   };
 }
 
-/** The most a block may take, as hex text: a main-net block is at most 4 MB (its weight limit), so 8 MB of hex digits. */
-const MAX_BLOCK_TEXT_BYTES = 8_000_000 + 2;
+/**
+ * The most a --block file may hold: a block is at most 4,000,000 weight units, so 4 MB of bytes or
+ * 8 MB of hex digits, and a little more for a 0x and line ends around them.
+ */
+const MAX_BLOCK_FILE_BYTES = 8_000_000 + 1024;
 
 /** A whole block from --block: hex on the command line, or a file of hex or raw bytes. Either is untrusted, and capped. */
 function givenBlock(text: string): Subject {
   const isHex = /^(0x)?[0-9a-fA-F]+$/.test(text) && text.length >= 2 * (80 + 1);
-  let bytes: Uint8Array;
-  let file: string | null = null;
-  if (isHex) {
-    bytes = hexToBytes(text, 'block');
-  } else {
-    file = text;
-    let size: number;
-    try {
-      size = statSync(file).size;
-    } catch {
-      throw Errors.badOption(
-        'block',
-        `neither a block in hex nor a file that can be read: ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`,
-      );
-    }
-    if (size > MAX_BLOCK_TEXT_BYTES)
-      throw Errors.badOption(
-        'block',
-        `${file} holds ${size} bytes, more than a block can (at most ${MAX_BLOCK_TEXT_BYTES})`,
-      );
-    const raw = readFileSync(file);
-    const asText = raw.toString('latin1').trim();
-    bytes = /^(0x)?[0-9a-fA-F]+$/.test(asText) ? hexToBytes(asText, file) : new Uint8Array(raw);
-  }
+  const file = isHex ? null : text;
+  const bytes = file === null ? hexToBytes(text, 'block') : blockFromFile(file);
   // Whose block it is, the bytes do not say: its addresses are written as main-net's.
   return {
     source: { kind: 'block', file },
     header: bytes.subarray(0, 80),
     block: explainBlock(bytes, { layout: 'any', params: MAINNET }),
   };
+}
+
+function blockFromFile(file: string): Uint8Array {
+  let raw: Uint8Array;
+  try {
+    raw = readSmallRegularFile(file, MAX_BLOCK_FILE_BYTES);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      throw Errors.badOption(
+        'block',
+        `neither a block in hex nor a file that can be read: ${file.length > 40 ? `${file.slice(0, 37)}...` : file}`,
+      );
+    if (code === 'ETOOBIG') throw Errors.badOption('block', (error as Error).message);
+    const why = code === 'ENOTREGULAR' ? (error as Error).message : `cannot read ${file}: ${describeFsError(error)}`;
+    throw Errors.badOption('block', `${why} (a block file holds at most ${MAX_BLOCK_FILE_BYTES} bytes)`);
+  }
+  const asText = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1').trim();
+  return /^(0x)?[0-9a-fA-F]+$/.test(asText) ? hexToBytes(asText, file) : raw;
 }
 
 function subjectFrom(args: ExplainArgs): Subject {

@@ -25,7 +25,16 @@ import {
   formatDuration,
   formatHashrate,
 } from '../format/numbers.js';
-import { paint, printJson, StatusLine } from './output.js';
+import {
+  MAX_WAITING_OUTPUT_BYTES,
+  noteEndAsked,
+  paint,
+  printJson,
+  StatusLine,
+  stdoutBehind,
+  stdoutCaughtUp,
+  writeStatusLine,
+} from './output.js';
 
 /** A number option as typed, checked strictly: '', 'abc' or '0x2' is named as given, not read as 0, NaN or 2. */
 export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
@@ -199,11 +208,25 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
   };
 }
 
-/** Aborts on Ctrl-C (SIGINT) or SIGTERM, or when the reader of stdout goes away; `dispose` removes the handlers. */
-export function interruptSignal(): { signal: AbortSignal; outputClosed: () => boolean; dispose: () => void } {
+/**
+ * Aborts on Ctrl-C (SIGINT) or SIGTERM, when the reader of stdout goes away, or when results pile
+ * up for a reader that does not read (stopForOutput); `dispose` removes the handlers. A second
+ * signal ends the process at once, and after the first, output that cannot be written does not
+ * hold the exit (endOutput in output.ts).
+ */
+export function interruptSignal(): {
+  signal: AbortSignal;
+  outputClosed: () => boolean;
+  stopForOutput: () => void;
+  dispose: () => void;
+} {
   const controller = new AbortController();
   let closed = false;
-  const onSignal = () => controller.abort();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    noteEndAsked();
+    controller.abort();
+  };
   const onOutputError = (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') return;
     closed = true;
@@ -215,6 +238,16 @@ export function interruptSignal(): { signal: AbortSignal; outputClosed: () => bo
   return {
     signal: controller.signal,
     outputClosed: () => closed,
+    stopForOutput: () => {
+      if (closed) return;
+      closed = true;
+      process.stderr.write(
+        `powlab: stdout is not being read (${process.stdout.writableLength} bytes of results waiting): stopping the run\n`,
+      );
+      process.exitCode = 1;
+      noteEndAsked();
+      controller.abort();
+    },
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -248,6 +281,7 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
   let status: MiningStatus | undefined;
   let dashboard: Dashboard | undefined;
   let summary: SessionSummary | undefined;
+  let waitSaid = false;
   try {
     const session = await MiningSession.start(run.source, {
       host: nodeThreads(),
@@ -258,6 +292,13 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       blocks: args.blocks,
       duration: args.duration,
       signal: interrupt.signal,
+      outputReady: (signal) => {
+        if (stdoutBehind() && !waitSaid) {
+          waitSaid = true;
+          process.stderr.write('powlab: stdout is behind: mining waits for its reader\n');
+        }
+        return stdoutCaughtUp(signal);
+      },
     });
     const line = new MiningStatus(session, () => run.source.label());
     status = line;
@@ -271,11 +312,13 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
     });
     session.on('notice', (text) => {
       line.clear();
-      say(text, args.json || run.resultsOnlyOnStdout === true);
+      sayStatus(text, args.json || run.resultsOnlyOnStdout === true);
     });
     session.on('found', (found) => {
       line.clear();
       run.found(found);
+      // A source that cannot wait for the reader (shares keep coming): past this, results would pile up without end.
+      if (process.stdout.writableLength > MAX_WAITING_OUTPUT_BYTES) interrupt.stopForOutput();
     });
     try {
       dashboard = await openDashboard(args, session, run.source);
@@ -283,7 +326,7 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       await session.abandon();
       throw error;
     }
-    if (!args.json && run.headline) say(run.headline(session), false);
+    if (!args.json && run.headline) sayStatus(run.headline(session), false);
     line.start();
     summary = await session.run();
   } finally {
@@ -291,7 +334,8 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
     await dashboard?.close();
     interrupt.dispose();
   }
-  // Nobody reads the output any more (`| head -1`): a quiet stop, the store already whole and unlocked.
+  // Nobody reads the output any more (`| head -1`, or a reader gone quiet): the store is already
+  // whole and unlocked, and a summary would only wait with the rest.
   if (interrupt.outputClosed()) return;
   run.summary(summary);
   if (summary.reason === 'failed' && summary.error) throw summary.error;
@@ -374,5 +418,11 @@ export class MiningStatus {
 /** Write a line for humans: on stdout, or, when stdout carries JSON, on stderr if a person is watching it. */
 export function say(text: string, json: boolean): void {
   if (!json) process.stdout.write(`${text}\n`);
+  else if (process.stderr.isTTY) process.stderr.write(`${text}\n`);
+}
+
+/** As say, for a line that is no result (a headline, a notice): dropped, and counted, while stdout is behind. */
+function sayStatus(text: string, json: boolean): void {
+  if (!json) writeStatusLine(text);
   else if (process.stderr.isTTY) process.stderr.write(`${text}\n`);
 }

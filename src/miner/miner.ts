@@ -441,6 +441,11 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
               unavailable = Errors.noGpu(message.reason);
               return;
             }
+            if (message.type === 'failed') {
+              // It can do no more: ended here, it dies as a crash would, and its exit replaces it.
+              failure = new Error(message.reason);
+              return void thread?.terminate();
+            }
             if (message.type !== 'ready') return this.onMessage(slot, message);
             if (message.adapter) this.gpu = message.adapter;
             if (message.hashrate) slot.rate = message.hashrate;
@@ -474,12 +479,17 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     });
   }
 
-  /** A worker died: its range goes back in the queue whole (it may have found nothing it could report), and a new worker takes the slot after a pause. */
+  /**
+   * A worker died: its range goes back in the queue whole (it may have found nothing it could
+   * report), and a new worker takes the slot after a pause. Whoever waits for the workers to stop
+   * (pause, a find's stop time) stops waiting for this one: it holds no range any more.
+   */
   private replaceWorker(slot: WorkerSlot<W>, cause: Error | undefined): void {
     const { lost, respawnMs } = slot.died();
     if (this.closing) return;
     if (lost && !this.halted) this.ranges.requeue({ job: lost.job, start: lost.start, end: lost.end });
     for (const other of this.slots) this.dispatch(other);
+    this.settle();
     if (respawnMs === undefined) {
       this.emit(
         'failed',

@@ -28,6 +28,11 @@ export interface SessionOptions {
   duration?: number;
   /** Stop when this aborts (Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * Awaited before the work that follows a find: a printer that cannot keep up (a stdout nobody
+   * reads) holds the mining back, rather than let its lines pile up. Resolves when `signal` aborts.
+   */
+  outputReady?: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface Found<W extends Work, R> {
@@ -252,7 +257,10 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
       });
       const limit = this.options.blocks ?? 0;
       if (limit > 0 && this.counted >= limit) this.finish('blocks reached');
-      else if (endsWork && !this.stop.signal.aborted) this.source.next(this.stop.signal);
+      else if (endsWork && !this.stop.signal.aborted) {
+        await this.options.outputReady?.(this.stop.signal);
+        if (!this.stop.signal.aborted) this.source.next(this.stop.signal);
+      }
     })().catch((error: Error) => this.finish('failed', error));
     this.inflight.add(pending);
     void pending.finally(() => this.inflight.delete(pending));

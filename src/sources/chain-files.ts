@@ -23,6 +23,13 @@ import { saveFoundBlock } from './found.js';
 export const BLOCKS_FILE = 'blocks.dat';
 const LOCK_FILE = 'LOCK';
 const BEST_FILE = 'best.json';
+/**
+ * The store is read whole at open. A lab chain of a million blocks is a few hundred MB; a file past
+ * this is not one powlab wrote (or not a file at all), and is refused rather than read into memory.
+ */
+const MAX_STORE_BYTES = 2 ** 30;
+/** best.json is one hash and a few numbers. */
+const MAX_BEST_BYTES = 4096;
 
 /** The built-in chain kept in `datadir` (created if needed). */
 export function openBuiltInChain(options: Omit<ChainOptions, 'openStorage'> & { datadir: string }): BuiltInChain {
@@ -40,7 +47,7 @@ export function openChainFiles(datadir: string): ChainStorage {
   let appender: AppendOnlyFile;
   try {
     try {
-      bytes = readFileIfPresent(file) ?? new Uint8Array(0);
+      bytes = readFileIfPresent(file, MAX_STORE_BYTES) ?? new Uint8Array(0);
     } catch (error) {
       throw Errors.store(`cannot read the store ${file}: ${describeFsError(error)}`);
     }
@@ -67,7 +74,7 @@ export function openChainFiles(datadir: string): ChainStorage {
     append: (record) => appender.append(record),
     readBest: () => {
       try {
-        const best = readFileIfPresent(join(datadir, BEST_FILE));
+        const best = readFileIfPresent(join(datadir, BEST_FILE), MAX_BEST_BYTES);
         if (!best) return null;
         const parsed = JSON.parse(new TextDecoder().decode(best)) as BestHash;
         return typeof parsed.hash === 'string' && /^[0-9a-f]{64}$/.test(parsed.hash) ? parsed : null;
@@ -101,7 +108,7 @@ export function readStore(
   const file = join(datadir, BLOCKS_FILE);
   let bytes: Uint8Array;
   try {
-    bytes = readFileIfPresent(file) ?? new Uint8Array(0);
+    bytes = readFileIfPresent(file, MAX_STORE_BYTES) ?? new Uint8Array(0);
   } catch (error) {
     throw Errors.store(`cannot read ${file}: ${describeFsError(error)}`);
   }

@@ -22,7 +22,6 @@ import {
   linkSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -66,6 +65,8 @@ export function describeFsError(error: unknown): string {
       return 'a part of the path is a file, not a folder (ENOTDIR)';
     case 'ENOENT':
       return 'it does not exist (ENOENT)';
+    case 'ENOTREGULAR':
+    case 'ETOOBIG':
     case undefined:
       return (error as Error | undefined)?.message ?? String(error);
     default:
@@ -276,19 +277,24 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** The whole file, or undefined when there is none. */
-export function readFileIfPresent(path: string): Uint8Array | undefined {
+/** The whole file (at most `maxBytes`, as readSmallRegularFile reads it), or undefined when there is none. */
+export function readFileIfPresent(path: string, maxBytes: number): Uint8Array | undefined {
   try {
-    return readFileSync(path);
+    return readSmallRegularFile(path, maxBytes);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }
 
+/** Bytes read at a time: a file is never held in more than its own size plus one chunk. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
 /**
  * At most `maxBytes` of a regular file, refusing anything else (a FIFO would block for ever, a
- * device such as /dev/zero never ends). Opened without blocking, so even a FIFO answers at once.
+ * device such as /dev/zero never ends, a folder has no bytes). Opened without blocking, so even a
+ * FIFO answers at once, and read in chunks up to the cap, so a file that grows while it is read
+ * is refused rather than followed. Every refusal names the path (code ENOTREGULAR or ETOOBIG).
  */
 export function readSmallRegularFile(path: string, maxBytes: number): Uint8Array {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -296,20 +302,28 @@ export function readSmallRegularFile(path: string, maxBytes: number): Uint8Array
     const stats = fstatSync(fd);
     if (!stats.isFile())
       throw Object.assign(new Error(`${path} is ${kindOf(stats)}, not a regular file`), { code: 'ENOTREGULAR' });
-    if (stats.size > maxBytes)
-      throw Object.assign(new Error(`${path} is ${stats.size} bytes, more than the ${maxBytes} allowed`), {
-        code: 'ETOOBIG',
-      });
-    const buffer = new Uint8Array(maxBytes + 1);
+    if (stats.size > maxBytes) throw tooBig(path, `is ${stats.size} bytes`, maxBytes);
+    let buffer = new Uint8Array(Math.min(maxBytes, stats.size) + 1);
     let length = 0;
-    for (let read = -1; read !== 0 && length < buffer.length; length += read)
-      read = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > maxBytes)
-      throw Object.assign(new Error(`${path} grew past the ${maxBytes} bytes allowed`), { code: 'ETOOBIG' });
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) throw tooBig(path, 'grew while it was read', maxBytes);
+        const larger = new Uint8Array(Math.min(maxBytes + 1, length + READ_CHUNK_BYTES));
+        larger.set(buffer);
+        buffer = larger;
+      }
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
     return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }
+}
+
+function tooBig(path: string, what: string, maxBytes: number): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${path} ${what}, more than the ${maxBytes} allowed`), { code: 'ETOOBIG' });
 }
 
 function kindOf(stats: ReturnType<typeof fstatSync>): string {

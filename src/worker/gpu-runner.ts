@@ -52,7 +52,7 @@ export async function startGpuWorker(
     scanner = await openScanner();
     hashrate = await probeSpeed(scanner);
   } catch (error) {
-    post({ type: 'unavailable', reason: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+    post({ type: 'unavailable', reason: oneLine(error) });
     return null;
   }
   const memory = workerMemory(init);
@@ -75,8 +75,21 @@ export async function startGpuWorker(
   };
 
   let queue = Promise.resolve();
-  post({ type: 'ready', backend: 'webgpu', adapter: scanner.adapter, hashrate });
-  return (message: ToWorker) => {
-    queue = queue.then(() => (message.type === 'job' ? setJob(message) : runRange(message)));
+  let failed = false;
+  const fail = (error: unknown): void => {
+    failed = true;
+    post({ type: 'failed', reason: oneLine(error) });
   };
+  post({ type: 'ready', backend: 'webgpu', adapter: scanner.adapter, hashrate });
+  // A failed dispatch is said, never left to stall the queue: every message after it is dropped,
+  // since the device that failed would fail them too, and the controller ends this worker.
+  return (message: ToWorker) => {
+    queue = queue
+      .then(() => (failed ? undefined : message.type === 'job' ? setJob(message) : runRange(message)))
+      .catch(fail);
+  };
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }

@@ -52,6 +52,11 @@ export type FromWorker =
   /** The GPU worker found no device to run on (the reason is one line); it ends after saying so. */
   | { type: 'unavailable'; reason: string }
   /**
+   * A GPU dispatch failed (the device was lost, a buffer could not be read back): the worker can do
+   * no more and takes no more messages. The controller ends it, as it would a crashed worker.
+   */
+  | { type: 'failed'; reason: string }
+  /**
    * A nonce whose hash meets the job's target. `hashedAfter`: nonces after it that were hashed too,
    * in the same GPU dispatch (a dispatch is not stopped midway; a CPU scan stops at the find, so 0).
    * They are work done, already in the worker's progress count, but not hashes towards this find.
