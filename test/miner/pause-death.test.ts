@@ -139,6 +139,6 @@ describe('a GPU worker whose dispatch failed', () => {
     const failed = nextOf(miner, 'failed');
     miner.setWork(unsolvableWork());
     const [error] = await failed;
-    expect(error.message).toMatch(/^worker 0 died \d+ times in a row \(last: the device was lost\)/);
+    expect(error.message).toMatch(/^worker 1 died \d+ times in a row \(last: the device was lost\)/);
   });
 });
