@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_THREADS_PER_CORE } from '../../dist/miner/options.js';
+import { MAX_THREADS_PER_CORE } from '../../src/miner/options.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'powlab-faults-'));

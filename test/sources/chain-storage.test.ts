@@ -1,13 +1,13 @@
 // The chain store over a storage that is not a file (as the web app's IndexedDB is not): the same
 // records, the same torn-tail cut, appends that are durable only when their promise resolves.
 import { describe, expect, it } from 'vitest';
-import { serializeBlock } from '../../dist/core/block.js';
-import { serializeHeader } from '../../dist/core/header.js';
-import { blockSubsidy, REGTEST } from '../../dist/core/params.js';
-import { sha256d } from '../../dist/core/sha256.js';
-import { bitsToTarget, hashMeetsTarget } from '../../dist/core/target.js';
-import { buildCoinbase, POWLAB_TAG, serializeTx, txid } from '../../dist/core/tx.js';
-import { ChainStore, encodeRecord, scanStore, type ChainStorage } from '../../dist/sources/chain-store.js';
+import { serializeBlock } from '../../src/core/block.js';
+import { serializeHeader } from '../../src/core/header.js';
+import { blockSubsidy, REGTEST } from '../../src/core/params.js';
+import { sha256d } from '../../src/core/sha256.js';
+import { bitsToTarget, hashMeetsTarget } from '../../src/core/target.js';
+import { buildCoinbase, POWLAB_TAG, serializeTx, txid } from '../../src/core/tx.js';
+import { ChainStore, encodeRecord, scanStore, type ChainStorage } from '../../src/sources/chain-store.js';
 
 interface MemoryStorage extends ChainStorage {
   stored: Uint8Array;
