@@ -1,11 +1,9 @@
 // The pool page as a student's phone shows it: Debian's Chromium, headless, 390 px wide, on a real
 // pool with a real miner. Every number worded, nothing left undefined, nothing wider than the phone.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { run, startPool } from './pool-run.js';
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach, run, startPool, tempDatadir } from './pool-run.js';
 
 // Debian's package (apt-get install chromium; .ci/run installs it).
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,16 +15,8 @@ declare const document: {
   querySelectorAll(selector: string): { length: number };
 };
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function datadir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-browser-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = cleanupsAfterEach();
+const datadir = () => tempDatadir(cleanups, 'powlab-pool-browser-');
 
 describe('the pool page on a 390 px phone', () => {
   it('explains luck and the PPLNS window before they mean anything, then shows every number worded, within the screen', async () => {

@@ -1,24 +1,13 @@
 // `powlab pool` from the built CLI with real `powlab mine --pool` clients: shares, hashrates, blocks
 // on the built-in chain, the ledger across a kill -9, hostile clients, and many idle connections.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PoolSnapshot } from '../../src/pool/server.js';
 import { runCli } from '../helpers/run-cli.js';
-import { residentBytes, run, startPool } from './pool-run.js';
+import { cleanupsAfterEach, residentBytes, run, startPool, tempDatadir } from './pool-run.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function datadir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = cleanupsAfterEach();
+const datadir = () => tempDatadir(cleanups, 'powlab-pool-');
 
 const miner = (url: string, user: string, seconds?: number) =>
   run(

@@ -1,23 +1,12 @@
 // Crediting matches work: two real `powlab mine --pool` processes in a real `powlab pool`. Each
 // header is credited once, and the credited work (Σ share difficulty × 2^32) agrees with the hashes
 // the miners say they did, within the spread a Poisson process allows.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HASHES_PER_DIFFICULTY } from '../../src/core/target.js';
-import { run, startPool } from './pool-run.js';
+import { cleanupsAfterEach, run, startPool, tempDatadir } from './pool-run.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function datadir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-credit-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = cleanupsAfterEach();
+const datadir = () => tempDatadir(cleanups, 'powlab-pool-credit-');
 
 interface AcceptedShare {
   worker: string;

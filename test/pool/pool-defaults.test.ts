@@ -1,25 +1,15 @@
 // `powlab pool` as a teacher starts it, with no options: beside `powlab serve` on its own default
 // port, saying what a block and a share cost, and a share difficulty a laptop can meet.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { HASHES_PER_DIFFICULTY } from '../../src/core/target.js';
 import { SHARES_PER_BLOCK_AT_LEAST } from '../../src/pool/connection.js';
 import type { PoolSnapshot } from '../../src/pool/server.js';
 import { runCli } from '../helpers/run-cli.js';
-import { run } from './pool-run.js';
+import { cleanupsAfterEach, run, tempDatadir } from './pool-run.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function datadir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-defaults-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = cleanupsAfterEach();
+const datadir = () => tempDatadir(cleanups, 'powlab-pool-defaults-');
 
 describe('powlab pool with its defaults', () => {
   it('runs beside powlab serve on their default ports, and caps a suggested share difficulty well below the block’s', async () => {

@@ -1,25 +1,14 @@
 // `powlab pool` from the built CLI against what costs a hostile client nothing: a stream of line
 // ends, ten thousand invented worker names, and a WebSocket opened by some other web page.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { PoolSnapshot } from '../../src/pool/server.js';
-import { run, startPool } from './pool-run.js';
+import { cleanupsAfterEach, run, startPool, tempDatadir } from './pool-run.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function datadir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-hostile-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = cleanupsAfterEach();
+const datadir = () => tempDatadir(cleanups, 'powlab-pool-hostile-');
 
 function stratumSocket(port: number): Promise<Socket & { text: () => string }> {
   return new Promise((resolve, reject) => {

@@ -1,25 +1,16 @@
 // `powlab pool` and its ledger from outside: a second pool on a datadir, a damaged ledger, and kill -9 mid-mining.
-import { mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToDisplayHex } from '../../src/core/header.js';
-import { Ledger, LEDGER_FILE, type BlockRecord } from '../../src/pool/ledger.js';
+import { type BlockRecord, Ledger, LEDGER_FILE } from '../../src/pool/ledger.js';
 import { BLOCKS_FILE, readStore } from '../../src/sources/chain-files.js';
 import { startBcoinNode } from '../helpers/bcoin-node.js';
 import { runCli } from '../helpers/run-cli.js';
-import { run, startPool } from './pool-run.js';
+import { cleanupsAfterEach, run, startPool, tempDatadir } from './pool-run.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function datadir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-ledger-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = cleanupsAfterEach();
+const datadir = () => tempDatadir(cleanups, 'powlab-pool-ledger-');
 
 const POOL = ['--port', '0', '--page-port', '0', '--json'];
 /** A block every 2^14 hashes: one thread finds several a second, so a kill often lands inside a block's handling. */

@@ -1,21 +1,10 @@
 // `powlab pool --rpc` over a real bcoin regtest node: the node, not powlab, judges the pool's blocks.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startBcoinNode } from '../helpers/bcoin-node.js';
-import { run, startPool } from './pool-run.js';
+import { cleanupsAfterEach, run, startPool, tempDatadir } from './pool-run.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function datadir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-rpc-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const cleanups = cleanupsAfterEach();
+const datadir = () => tempDatadir(cleanups, 'powlab-pool-rpc-');
 
 describe('powlab pool --rpc', () => {
   it("makes the blocks its miners find the node's tip", async () => {

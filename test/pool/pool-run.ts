@@ -1,6 +1,26 @@
 /** `powlab pool` and `powlab mine --pool` as child processes of a test, their JSON lines watched as they come. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { BIN } from '../helpers/run-cli.js';
+
+/** What a test opens, closed after it in reverse order: processes, folders. */
+export function cleanupsAfterEach(): (() => unknown)[] {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return cleanups;
+}
+
+/** A fresh folder for one run, removed after the test. */
+export function tempDatadir(cleanups: (() => unknown)[], prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 export interface Running {
   child: ChildProcess;
