@@ -38,6 +38,15 @@ function bigStatus(dashboard: Dashboard, bytes: number): DashboardStatus {
   return { ...dashboard.state.status(), label: 'x'.repeat(bytes) };
 }
 
+/** An event stream the page does not read; `cut` resolves with the error the server's cut gives. */
+async function openUnreadStream(port: number): Promise<{ response: IncomingMessage; cut: Promise<Error> }> {
+  const req = request({ host: '127.0.0.1', port, path: '/api/events' });
+  req.end();
+  const [response] = (await once(req, 'response')) as [IncomingMessage];
+  response.pause();
+  return { response, cut: new Promise<Error>((resolve) => response.once('error', resolve)) };
+}
+
 describe('the dashboard server', () => {
   it('answers a path that is not one with 400', async () => {
     const { port } = await start();
@@ -96,11 +105,7 @@ describe('the dashboard server', () => {
 
   it('on closing, cuts a page that reads nothing once its grace is over, instead of waiting for it', async () => {
     const dashboard = await start();
-    const req = request({ host: '127.0.0.1', port: dashboard.port, path: '/api/events' });
-    req.end();
-    const [response] = (await once(req, 'response')) as [IncomingMessage];
-    response.pause();
-    const cut = new Promise<Error>((resolve) => response.once('error', resolve));
+    const { response, cut } = await openUnreadStream(dashboard.port);
     // More than the kernel takes at once: the rest waits in the server, and the page reads none of it.
     dashboard.state.emit('status', bigStatus(dashboard, 8_000_000));
     await dashboard.close();
@@ -111,11 +116,7 @@ describe('the dashboard server', () => {
 
   it('drops a page that stops reading once a megabyte waits for it, instead of buffering without end', async () => {
     const dashboard = await start();
-    const req = request({ host: '127.0.0.1', port: dashboard.port, path: '/api/events' });
-    req.end();
-    const [response] = (await once(req, 'response')) as [IncomingMessage];
-    response.pause();
-    const cut = new Promise<Error>((resolve) => response.once('error', resolve));
+    const { response, cut } = await openUnreadStream(dashboard.port);
     for (let i = 0; i < 16; i++) dashboard.state.emit('status', bigStatus(dashboard, 512 * 1024));
     response.resume();
     // Cut by the server while the run goes on: the dashboard itself is closed only after this test.

@@ -13,29 +13,15 @@ import {
   type PoolEvent,
   type PoolRules,
 } from '../../src/pool/connection.js';
-import { jobFromTemplate, type PoolJob, type PoolTemplate } from '../../src/pool/jobs.js';
+import { jobFromTemplate, type PoolJob } from '../../src/pool/jobs.js';
 import { StratumSession, type SessionEvent } from '../../src/sources/stratum/session.js';
 import type { ShareWork } from '../../src/sources/stratum/work.js';
+import { template } from './template-fixture.js';
 
 const RULES: PoolRules = {
   ...DEFAULT_RULES,
   vardiff: { ...DEFAULT_RULES.vardiff, minDifficulty: 2 ** -24, startDifficulty: 2 ** -20 },
 };
-
-function template(overrides: Partial<PoolTemplate> = {}): PoolTemplate {
-  return {
-    height: 7,
-    prevHash: new Uint8Array(32).fill(7),
-    version: 0x20000000,
-    bits: 0x1d00ffff,
-    target: difficultyToTarget(1),
-    time: 1_700_000_000,
-    reward: 5_000_000_000n,
-    transactions: [],
-    segwit: false,
-    ...overrides,
-  };
-}
 
 class Book {
   job?: PoolJob;

@@ -1,27 +1,12 @@
 // The pool's connection and board against what costs a hostile client nothing: line ends, bytes,
 // silence, invented worker names. State machines fed by hand, no sockets.
 import { describe, expect, it } from 'vitest';
-import { difficultyToTarget } from '../../src/core/target.js';
 import { MAX_WORKERS, MinerBoard, SHOWN_ROWS, topRows } from '../../src/pool/board.js';
 import { DEFAULT_RULES, PoolConnection, StratumError, type PoolEvent } from '../../src/pool/connection.js';
 import { jobFromTemplate, type PoolJob } from '../../src/pool/jobs.js';
+import { template } from './template-fixture.js';
 
-const JOB: PoolJob = jobFromTemplate(
-  '1',
-  {
-    height: 7,
-    prevHash: new Uint8Array(32).fill(7),
-    version: 0x20000000,
-    bits: 0x1d00ffff,
-    target: difficultyToTarget(1),
-    time: 1_700_000_000,
-    reward: 5_000_000_000n,
-    transactions: [],
-    segwit: false,
-  },
-  Uint8Array.of(0x51),
-  true,
-);
+const JOB: PoolJob = jobFromTemplate('1', template(), Uint8Array.of(0x51), true);
 
 /** A connection on a pool whose roll of names `admits` decides, with everything it sends kept. */
 function connection(admits: (worker: string) => boolean = () => true) {
