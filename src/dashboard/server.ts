@@ -29,8 +29,6 @@ export const DEFAULT_DASHBOARD_PORT = 8420;
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 /** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
 const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
-/** At the end, the pages get this long to receive the last snapshot before their connections are cut. */
-const END_GRACE_MS = 500;
 
 export interface DashboardOptions {
   host: string;
@@ -40,7 +38,7 @@ export interface DashboardOptions {
   source: DashboardSource;
   /** One line for the user: the dashboard is reachable from the network, or the server failed after it started. */
   warn: (message: string) => void;
-  /** How long the pages get, at the end, to take in the last snapshot (default 500 ms). */
+  /** How long the pages get, at the end, to take in the last snapshot (default: EventStreams.endAll's, 500 ms). */
   endGraceMs?: number;
 }
 
@@ -141,7 +139,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       const final = eventFrame('end', state.stop());
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await streams.endAll(final, options.endGraceMs ?? END_GRACE_MS);
+      await streams.endAll(final, options.endGraceMs);
       server.closeAllConnections();
       await closed;
     },

@@ -350,9 +350,7 @@ export class PoolServer implements PoolBook {
     clearInterval(this.ticker);
     for (const peer of [...this.peers]) peer.close('the pool is stopping');
     await this.blockChain;
-    const final = eventFrame('end', this.snapshot());
-    for (const response of this.streams.open) response.end(final);
-    this.streams.open.clear();
+    await this.streams.endAll(eventFrame('end', this.snapshot()));
     this.websockets?.close();
     await Promise.all([
       new Promise((resolve) => (this.tcp ? this.tcp.close(resolve) : resolve(undefined))),

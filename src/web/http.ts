@@ -144,6 +144,9 @@ export function sendJson(response: ServerResponse, status: number, value: unknow
 
 export const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
+/** At the end, the pages get this long to receive the last snapshot before their connections are cut. */
+const END_GRACE_MS = 500;
+
 /** The open Server-Sent Event streams of one server. */
 export class EventStreams {
   readonly open = new Set<ServerResponse>();
@@ -179,7 +182,7 @@ export class EventStreams {
    * End every stream with `last`, however far behind a page is, giving the pages `graceMs` in all to
    * take it in: a page that stopped reading cannot hold the server open.
    */
-  async endAll(last: string, graceMs: number): Promise<void> {
+  async endAll(last: string, graceMs = END_GRACE_MS): Promise<void> {
     const open = [...this.open];
     this.open.clear();
     const delivered = Promise.all(
