@@ -11,6 +11,7 @@ import { oddsAt } from '../core/odds.js';
 import { REGTEST } from '../core/params.js';
 import { bitsToTarget, expectedHashes, targetFromZeroBits } from '../core/target.js';
 import {
+  countOf,
   formatChance,
   formatCount,
   formatDifficulty,
@@ -439,7 +440,7 @@ async function bench(most: number, seconds: number): Promise<void> {
     for (const result of report.results) {
       row(
         [
-          `CPU, ${result.threads} thread${result.threads === 1 ? '' : 's'} (wasm)`,
+          `CPU, ${countOf(result.threads, 'thread')} (wasm)`,
           formatHashrate(result.hashrate),
           formatHashrate(result.perThread),
           one && result.scaling !== null ? `${result.scaling.toFixed(2)}× of perfect scaling` : '',

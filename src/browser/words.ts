@@ -7,7 +7,7 @@ import { PowlabError } from '../errors.js';
 import type { BackendName } from '../hash/backend.js';
 import { describeRange, type WholeRange } from '../mining/limits.js';
 import type { StopReason } from '../mining/session.js';
-import { formatDuration } from '../format/numbers.js';
+import { countOf, formatDuration } from '../format/numbers.js';
 
 /** The page's name for each option an engine error can name. */
 const FIELD_NAMES: Record<string, string> = {
@@ -65,7 +65,7 @@ export function benchProgress(
   threads: number,
 ): string {
   const cases = Math.max(1, total / rounds);
-  const what = backend === 'webgpu' ? 'WebGPU' : `${threads} thread${threads === 1 ? '' : 's'}`;
+  const what = backend === 'webgpu' ? 'WebGPU' : countOf(threads, 'thread');
   const which = cases > 1 ? ` (measurement ${done + 1} of ${total})` : '';
   return `Round ${Math.floor(done / cases) + 1} of ${rounds}: measuring ${what}${which}…`;
 }

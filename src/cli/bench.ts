@@ -8,7 +8,7 @@ import type { BenchArgs } from './bench-options.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { describeMachine } from './machine.js';
 import { interruptSignal } from './mining.js';
-import { formatHashrate } from '../format/numbers.js';
+import { countOf, formatHashrate } from '../format/numbers.js';
 import { softwareNote } from '../hash/webgpu.js';
 import { paint, printJson, StatusLine } from './output.js';
 
@@ -104,7 +104,7 @@ export function spreadWarning(report: BenchReport): string | undefined {
   if (worst.spread! <= TRUSTED_SPREAD) return undefined;
   const wide = judged.filter((r) => r.spread! > TRUSTED_SPREAD).length;
   return (
-    `the rounds of ${wide} case${wide === 1 ? '' : 's'} spread too wide to trust (${worst.backend} on ${worst.threads} thread${worst.threads === 1 ? '' : 's'}: ` +
+    `the rounds of ${countOf(wide, 'case')} spread too wide to trust (${worst.backend} on ${countOf(worst.threads, 'thread')}: ` +
     `${(worst.spread! * 100).toFixed(0)}%, over ${(TRUSTED_SPREAD * 100).toFixed(0)}%): something else is using the CPU; close it, plug in the power, and run again, or give more --seconds`
   );
 }
@@ -120,7 +120,7 @@ export async function bench(args: BenchArgs): Promise<void> {
       machine: describeMachine(),
       signal: stop.signal,
       onRound: (done, total, backend, threads) =>
-        status.update(`bench ${done + 1}/${total}: ${backend} on ${threads} thread${threads === 1 ? '' : 's'}…`),
+        status.update(`bench ${done + 1}/${total}: ${backend} on ${countOf(threads, 'thread')}…`),
     });
     status.clear();
     if (args.json) {

@@ -5,7 +5,7 @@
  */
 import type { BackendName } from '../hash/backend.js';
 import { describeAdapter, type GpuAdapterInfo } from '../hash/webgpu.js';
-import { formatHashrate } from '../format/numbers.js';
+import { countOf, formatHashrate } from '../format/numbers.js';
 import type { Work } from './work.js';
 
 export interface Measurement {
@@ -86,7 +86,7 @@ export async function measureRunning(miner: MeasuredMiner, milliseconds: number)
 /** How every command labels a measurement, after its rate: "measured over 2.0 s on 2 threads × wasm". */
 export function measuredOn(measurement: Omit<Measurement, 'hashrate' | 'hashes'>): string {
   const { backend, threads, adapter } = measurement;
-  const cpu = `${threads} thread${threads === 1 ? '' : 's'} × ${backend}`;
+  const cpu = `${countOf(threads, 'thread')} × ${backend}`;
   const on =
     backend === 'webgpu'
       ? `the GPU alone (${adapter ? describeAdapter(adapter) : 'webgpu'})`
