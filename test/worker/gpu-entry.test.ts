@@ -138,9 +138,10 @@ describe.skipIf(packageMissing)('GPU worker', () => {
     for (let i = 1; i < bests.length; i++) expect(hashOf(bests[i]) < hashOf(bests[i - 1])).toBe(true);
 
     const target = (1n << 250n) - 1n;
+    // Read before posting: the worker may count its first dispatch before this thread runs again.
+    const progressBefore = gpu.progress[0];
     post(gpu, { type: 'job', jobKey: 2, header, targetLimbs: targetToLimbs(target), bestLimbs: new Uint32Array(8) });
     post(gpu, { type: 'range', jobKey: 2, rangeId: 2, start: 1000, count: 100_000, epoch: 0, stopOnFind: true });
-    const progressBefore = gpu.progress[0];
     const found = await gpu.next('found');
     // The find's whole dispatch is counted before the find is told: a Miner reading the count then never sees 0.
     const countedAtFind = gpu.progress[0] - progressBefore;
