@@ -1,21 +1,47 @@
-// Builds the static web app in dist/app/: the page, its bundles (the app and the two Web Workers, one
-// hashing on the CPU, one on WebGPU), the service worker that isolates it, and the wasm modules
-// `npm run build:wasm` made. Every path
-// in it is relative, so the folder works from any static host.
+// Builds every web page with one esbuild configuration, from the one list below: each page's bundles
+// (TypeScript, and the CSS it imports, the shared tokens and uPlot's included) and its static files
+// into its folder under dist/. Every path in a page is relative to its folder, so the app works from
+// any static host.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 
-const OUT = 'dist/app';
-rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT, { recursive: true });
-await build({
-  entryPoints: {
-    app: 'src/browser/app.ts',
-    worker: 'src/browser/worker.ts',
-    'coi-sw': 'src/browser/coi-sw.ts',
-    'gpu-worker': 'src/browser/gpu-worker.ts',
+/** Each page: its folder under dist/, its bundles by output name, and the files copied as they are. */
+const PAGES = [
+  {
+    // The web app, with its two Web Workers (one hashing on the CPU, one on WebGPU), the service worker
+    // that isolates it, and the wasm modules `npm run build:wasm` made. The pool serves it from here.
+    out: 'dist/app',
+    entries: {
+      app: 'src/browser/app.ts',
+      style: 'src/browser/style.css',
+      worker: 'src/browser/worker.ts',
+      'coi-sw': 'src/browser/coi-sw.ts',
+      'gpu-worker': 'src/browser/gpu-worker.ts',
+    },
+    copies: [
+      'src/browser/index.html',
+      'src/browser/favicon.svg',
+      'dist/hash/sha256d-simd.wasm',
+      'dist/hash/sha256d-scalar.wasm',
+    ],
   },
-  outdir: OUT,
+  {
+    // The mining dashboard, where src/dashboard/server.ts reads it.
+    out: 'dist/dashboard/page',
+    entries: { dashboard: 'src/ui/dashboard/dashboard.ts' },
+    copies: ['src/ui/dashboard/index.html', 'src/ui/dashboard/favicon.svg'],
+  },
+];
+
+const entryPoints = {};
+for (const page of PAGES) {
+  rmSync(page.out, { recursive: true, force: true });
+  mkdirSync(page.out, { recursive: true });
+  for (const [name, path] of Object.entries(page.entries)) entryPoints[`${page.out.slice('dist/'.length)}/${name}`] = path;
+}
+await build({
+  entryPoints,
+  outdir: 'dist',
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -25,5 +51,5 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
-for (const file of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(`src/browser/${file}`, `${OUT}/${file}`);
-for (const file of ['sha256d-simd.wasm', 'sha256d-scalar.wasm']) copyFileSync(`dist/hash/${file}`, `${OUT}/${file}`);
+for (const page of PAGES) for (const file of page.copies) copyFileSync(file, `${page.out}/${file.split('/').at(-1)}`);
+

@@ -8,7 +8,6 @@ import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import {
-  addScripts,
   eventFrame,
   EventStreams,
   hostCheck,
@@ -25,10 +24,12 @@ import { DashboardState, type DashboardSource } from './state.js';
 export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
 export const DEFAULT_DASHBOARD_PORT = 8420;
 
-/** Copied beside this module at build time (npm run build), so it ships with dist/. */
-const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
-/** The number formats the terminal uses, served to the page as built (plain ES modules, no imports outside). */
-const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
+/**
+ * The page as scripts/build-web.mjs bundles it (src/ui/dashboard, the terminal's number formats
+ * included) into dist/dashboard/page/. The same path from this module in dist/ (the CLI) and in src/
+ * (the tests): both sit two folders below the package's root.
+ */
+const PAGE_DIR = fileURLToPath(new URL('../../dist/dashboard/page/', import.meta.url));
 
 export interface DashboardOptions {
   host: string;
@@ -51,8 +52,6 @@ export interface Dashboard {
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const assets = loadPage(PAGE_DIR, 'dashboard');
-  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
-  addScripts(assets, FORMAT_DIR, '/format/');
   const state = new DashboardState(options.session, options.source);
   const streams = new EventStreams();
   const addressedHere = hostCheck(options.host);

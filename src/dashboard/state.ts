@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { bytesToHex } from '../core/bytes.js';
 import { parseHeader } from '../core/header.js';
 import { MAINNET, REGTEST, type ChainParams } from '../core/params.js';
-import { explainBlock, type OutputFacts } from '../explain/block.js';
+import { explainBlock } from '../explain/block.js';
 import { bestHashFrom, isBetter, type BestHash } from '../miner/best.js';
 import type { MinerStats } from '../miner/miner.js';
 import type { FindOutcome } from '../mining/source.js';
@@ -17,6 +17,9 @@ import type { Solution } from '../miner/work.js';
 
 export type { FindKind, Verdict } from '../mining/source.js';
 import type { FindKind, Verdict } from '../mining/source.js';
+import type { DashboardStatus, Find, HashrateSample, Payout, ScoreEntry } from './api.js';
+
+export type { DashboardStatus, Find, HashrateSample, Payout, ScoreEntry, WorkerStatus } from './api.js';
 
 /** What the dashboard watches: a mining session's stats, its records and its finds. */
 export interface MiningView {
@@ -36,28 +39,6 @@ export interface DashboardSource {
   label: () => string;
 }
 
-export interface Find extends BestHash {
-  kind: FindKind;
-  /** The hash meets the network's target: every block does, and now and then a pool's share. */
-  block: boolean;
-  height?: number;
-  /** The 80-byte header, hex: the page asks /api/explain about it. */
-  header: string;
-  nonce: number;
-  extranonce: number;
-  /** Hashes and seconds the work took until this find. */
-  hashes: number;
-  seconds: number;
-  /** What the block's coinbase pays and to whom, where the source knows the whole block (coinbasePayout). */
-  payout?: Payout[];
-  /** The node's or pool's verdict, where something other than powlab judges it, and its reason when not accepted. */
-  verdict?: Verdict;
-  reason?: string;
-  at: string;
-}
-
-/** One output of a found block's coinbase: satoshis, and the address it pays (null for data or anyone-can-spend). */
-export type Payout = Pick<OutputFacts, 'value' | 'type' | 'address'>;
 
 /** The chains whose addresses powlab writes; a block for another chain shows no payout. */
 const PARAMS_BY_CHAIN: Record<string, ChainParams | undefined> = { main: MAINNET, regtest: REGTEST };
@@ -73,78 +54,13 @@ export function coinbasePayout(blockBytes: Uint8Array, params: ChainParams): Pay
   return coinbase.outputs.map(({ value, type, address }) => ({ value, type, address }));
 }
 
-export interface ScoreEntry extends BestHash {
-  /** A new best of this run, a find, or the best of earlier runs on this datadir. */
-  kind: 'record' | FindKind | 'earlier';
-  at: string | null;
-}
-
-export interface WorkerStatus {
-  index: number;
-  hashes: number;
-  hashrate: number;
-  /** Nonce ranges [start, end) this worker has hashed in the current header (the latest 256), to draw. */
-  ranges: [number, number][];
-  /** Nonces this worker has hashed in the current header: all of them, not only those in `ranges`. */
-  covered: number;
-}
-
-export interface HashrateSample {
-  /** Seconds since the run began. */
-  t: number;
-  hashrate: number;
-  workers: number[];
-}
-
-export interface DashboardStatus {
-  /** Differs between runs, so a page left open notices a new one. */
-  run: string;
-  /** Counts snapshots: the page and /api/status show the same one when their seq match. */
-  seq: number;
-  at: string;
-  running: boolean;
-  source: { name: string; finds: FindKind };
-  label: string;
-  backend: string;
-  threads: number;
-  throttle: number;
-  /** Workers that died and were replaced in this run. */
-  workersReplaced: number;
-  elapsedSeconds: number;
-  /** Hashes per second over the last five seconds. */
-  hashrate: number;
-  meanHashrate: number;
-  hashes: number;
-  work: {
-    /** Hashes tried on the current work against the hashes one find takes on average. */
-    hashes: number;
-    expectedHashes: number;
-    /** The target's difficulty: expected hashes are about difficulty × 2^32. */
-    difficulty: number;
-    /** Which header of the work: each extranonce gives a new merkle root and 2^32 fresh nonces. */
-    extranonce: number;
-  };
-  /** At the current hashrate: D × 2^32 / H seconds on average (null: no hashrate yet), and the chance within the next hour. */
-  next: { expectedSeconds: number | null; chanceWithinHour: number };
-  best: { session: BestHash | null; allTime: BestHash | null };
-  scoreboard: ScoreEntry[];
-  workers: WorkerStatus[];
-  /** This second's point of the hashrate chart (null once the run has stopped): the page adds it to the history. */
-  sample: HashrateSample | null;
-  /** The latest finds, newest first, and how many there were in all. A pool's share that is also a block is in both. */
-  blocks: Find[];
-  blocksFound: number;
-  shares: Find[];
-  sharesFound: number;
-}
-
 export interface DashboardEvents {
   status: [DashboardStatus];
   found: [Find];
 }
 
 const SNAPSHOT_MS = 1000;
-/** Five minutes of chart at one sample a second; the page keeps as many (HISTORY_KEPT in page/figures.js). */
+/** Five minutes of chart at one sample a second; the page keeps as many (HISTORY_KEPT in src/ui/dashboard/figures.ts). */
 export const HISTORY_KEPT = 300;
 /** The page lists these; each find came whole in its own `found` event too, and every second's snapshot stays small. */
 export const FINDS_KEPT = 20;

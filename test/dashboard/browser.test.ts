@@ -22,10 +22,25 @@ interface PageElement {
 }
 declare const document: {
   body: { dataset: Record<string, string | undefined> };
+  documentElement: unknown;
   querySelector(selector: string): PageElement | null;
 };
-/** The chart's colour for the total hashrate (dashboard.js TOTAL_COLOUR). */
-const TOTAL_RGB = [0x39, 0xc5, 0xcf];
+declare function getComputedStyle(element: unknown): { getPropertyValue(name: string): string };
+
+/** Counts the chart canvas's opaque pixels of the colours these tokens (src/ui/tokens.css) name on the page now. */
+function pixelsOf(selector: string, tokens: string[]): number {
+  const colours = tokens.map((token) => {
+    const hex = getComputedStyle(document.documentElement).getPropertyValue(token).trim();
+    return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+  });
+  const canvas = document.querySelector(selector)!;
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4)
+    if (data[i + 3] === 255 && colours.some(([r, g, b]) => data[i] === r && data[i + 1] === g && data[i + 2] === b))
+      count++;
+  return count;
+}
 
 describe('the dashboard in Chromium', () => {
   const root = mkdtempSync(join(tmpdir(), 'powlab-dash-browser-'));
@@ -66,8 +81,10 @@ describe('the dashboard in Chromium', () => {
     const origin = new URL(run.url).origin;
     expect(requests.length).toBeGreaterThanOrEqual(3);
     for (const url of requests) expect(new URL(url).origin).toBe(origin);
-    // The numbers on the page are worded by the module the terminal uses, served as built.
-    expect(requests.map((url) => new URL(url).pathname)).toContain('/format/numbers.js');
+    // One bundle and one stylesheet, built by scripts/build-web.mjs (the terminal's number formats inside).
+    expect(requests.map((url) => new URL(url).pathname)).toEqual(
+      expect.arrayContaining(['/dashboard.js', '/dashboard.css']),
+    );
   });
 
   it('shows a non-zero hashrate in #hashrate that changes over time', async () => {
@@ -113,23 +130,16 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('draws the hashrate chart, and redraws it as samples arrive', async () => {
-    const totalPixels = () =>
-      page.evaluate((rgb) => {
-        const canvas = document.querySelector('#chart')!;
-        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-        let count = 0;
-        for (let i = 0; i < data.length; i += 4)
-          if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2] && data[i + 3] === 255) count++;
-        return count;
-      }, TOTAL_RGB);
-    const image = () => page.evaluate(() => document.querySelector('#chart')!.toDataURL());
+    await page.addScriptTag({ content: pixelsOf.toString() });
+    const totalPixels = () => page.evaluate(() => pixelsOf('#chart canvas', ['--series-total']));
+    const image = () => page.evaluate(() => document.querySelector('#chart canvas')!.toDataURL());
     await page.waitForFunction(() => Number(document.body.dataset.seq) >= 3, undefined, { timeout: 15_000 });
     expect(await totalPixels()).toBeGreaterThan(50);
     const before = await image();
     const seq = await page.evaluate(() => Number(document.body.dataset.seq));
     await page.waitForFunction((s) => Number(document.body.dataset.seq) > s, seq, { timeout: 5000 });
     expect(await image()).not.toBe(before);
-    const legend = await page.locator('#legend').textContent();
+    const legend = await page.locator('#chart .u-legend').textContent();
     expect(legend).toContain('total');
     // Two threads: worker 1 and worker 2, counted from 1 as the web app and the docs count them.
     expect(legend).toContain('worker 1');
@@ -172,15 +182,9 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('draws each worker’s nonce ranges', async () => {
-    const lit = () =>
-      page.evaluate(() => {
-        const canvas = document.querySelector('#nonce-zoom')!;
-        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-        let count = 0;
-        // Worker colours are bright; the background and the labels' grey are not.
-        for (let i = 0; i < data.length; i += 4) if (Math.max(data[i], data[i + 1], data[i + 2]) > 200) count++;
-        return count;
-      });
+    await page.addScriptTag({ content: pixelsOf.toString() });
+    // Each worker's ranges in its own colour: worker 1's and worker 2's.
+    const lit = () => page.evaluate(() => pixelsOf('#nonce-zoom canvas', ['--series-1', '--series-2']));
     // Right after a block the new header has few nonces hashed yet: wait for a snapshot with some.
     await expect.poll(lit, { timeout: 10_000 }).toBeGreaterThan(100);
     await expect(page.locator('#nonce-text').textContent()).resolves.toMatch(/worker 1 .*worker 2/);
