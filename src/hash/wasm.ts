@@ -7,6 +7,17 @@ import { Errors } from '../errors.js';
 import type { HashBackend } from './backend.js';
 import { filteredBackend } from './filtered-scan.js';
 
+/**
+ * The part of the WebAssembly JS API this backend uses. Node has it all, but TypeScript declares it
+ * only in the DOM libraries, which would bring every browser global with it.
+ */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  validate(bytes: Uint8Array): boolean;
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
+
 type WasmFilter = (
   m0: number,
   m1: number,

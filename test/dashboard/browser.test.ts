@@ -28,7 +28,7 @@ declare const document: {
 declare function getComputedStyle(element: unknown): { getPropertyValue(name: string): string };
 
 /** Counts the chart canvas's opaque pixels of the colours these tokens (src/ui/tokens.css) name on the page now. */
-function pixelsOf(selector: string, tokens: string[]): number {
+function pixelsOf({ selector, tokens }: { selector: string; tokens: string[] }): number {
   const colours = tokens.map((token) => {
     const hex = getComputedStyle(document.documentElement).getPropertyValue(token).trim();
     return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
@@ -130,8 +130,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('draws the hashrate chart, and redraws it as samples arrive', async () => {
-    await page.addScriptTag({ content: pixelsOf.toString() });
-    const totalPixels = () => page.evaluate(() => pixelsOf('#chart canvas', ['--series-total']));
+    const totalPixels = () => page.evaluate(pixelsOf, { selector: '#chart canvas', tokens: ['--series-total'] });
     const image = () => page.evaluate(() => document.querySelector('#chart canvas')!.toDataURL());
     await page.waitForFunction(() => Number(document.body.dataset.seq) >= 3, undefined, { timeout: 15_000 });
     expect(await totalPixels()).toBeGreaterThan(50);
@@ -182,9 +181,8 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('draws each worker’s nonce ranges', async () => {
-    await page.addScriptTag({ content: pixelsOf.toString() });
     // Each worker's ranges in its own colour: worker 1's and worker 2's.
-    const lit = () => page.evaluate(() => pixelsOf('#nonce-zoom canvas', ['--series-1', '--series-2']));
+    const lit = () => page.evaluate(pixelsOf, { selector: '#nonce-zoom canvas', tokens: ['--series-1', '--series-2'] });
     // Right after a block the new header has few nonces hashed yet: wait for a snapshot with some.
     await expect.poll(lit, { timeout: 10_000 }).toBeGreaterThan(100);
     await expect(page.locator('#nonce-text').textContent()).resolves.toMatch(/worker 1 .*worker 2/);

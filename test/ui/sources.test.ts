@@ -1,0 +1,33 @@
+// One front end, in TypeScript: no hand-written JavaScript or declaration file under src/, and no chart
+// drawn by hand on a canvas (every chart is uPlot's, through src/ui/chart.ts).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The pool's page is still plain JavaScript until it becomes the web app's pool view (issue 21's
+ * "join" work removes it); nothing else is allowed.
+ */
+const NOT_YET_TYPESCRIPT = ['src/pool/page/'];
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+const sources = filesUnder('src');
+
+describe('the sources', () => {
+  it('hold no .js, .mjs, .cjs or .d.ts file (TypeScript is built, not written beside its output)', () => {
+    const written = sources.filter(
+      (file) => /\.(m|c)?js$|\.d\.ts$/.test(file) && !NOT_YET_TYPESCRIPT.some((dir) => file.startsWith(dir)),
+    );
+    expect(written).toEqual([]);
+  });
+
+  it('draw no chart by hand: no 2D canvas context anywhere in src/', () => {
+    const drawing = sources.filter((file) => /getContext\(\s*['"`]2d['"`]/.test(readFileSync(file, 'utf8')));
+    expect(drawing).toEqual([]);
+  });
+});
