@@ -140,6 +140,7 @@ export class LineChart extends Chart {
             label: line.label,
             stroke: seriesColour(line.colour),
             width: line.width ?? 2,
+            points: { show: false },
             value: (_, value) => (value === null ? '–' : yValue(value)),
           }),
         ),
@@ -157,7 +158,9 @@ export interface SpanRow {
   spans: readonly (readonly [number, number])[];
 }
 
-const ROW_PX = 20;
+const ROW_PX = 22;
+/** The x axis under the rows: its labels and their gap. */
+const AXIS_PX = 56;
 
 /** Rows of spans along an axis from 0 to `end`: each row's ranges drawn as bars, a pixel wide at least. */
 export class SpanChart extends Chart {
@@ -182,7 +185,7 @@ export class SpanChart extends Chart {
   }
 
   protected height(): number {
-    return Math.max(1, this.rows.length) * ROW_PX + 40;
+    return Math.max(1, this.rows.length) * ROW_PX + AXIS_PX;
   }
 
   private bars(plot: uPlot, seriesIndex: number): uPlot.Series.Paths {
@@ -204,9 +207,14 @@ export class SpanChart extends Chart {
     return {
       width,
       height: this.height(),
-      scales: { x: { time: false, range: () => [0, this.end] }, y: { range: () => [0, Math.max(1, this.rows.length)] } },
+      scales: {
+        x: { time: false, range: () => [0, this.end] },
+        // The first row at the top, as a list reads.
+        y: { dir: -1, range: () => [0, Math.max(1, this.rows.length)] },
+      },
       axes: [
-        axis({ values: (_, ticks) => ticks.map(this.xValue) }),
+        // Room for a label like "4.29G" between ticks.
+        axis({ values: (_, ticks) => ticks.map(this.xValue), space: 70 }),
         axis({
           splits: () => this.rows.map((_, i) => i + 0.5),
           values: (_, splits) => splits.map((split) => this.rows[Math.floor(split)]?.label ?? ''),

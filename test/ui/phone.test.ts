@@ -18,7 +18,7 @@ declare const document: {
 };
 declare function getComputedStyle(element: unknown): { backgroundColor: string };
 
-/** How far the page reaches past the viewport's width (0 when it fits), and the widest element's selector when it does not. */
+/** How far the page reaches past the viewport's width: 0 when it fits. */
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
