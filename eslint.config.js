@@ -20,8 +20,8 @@ export default tseslint.config(
     },
   },
   {
-    // The web app is typed for a browser (DOM), by its own project.
-    files: ['src/browser/**'],
+    // The pages are typed for a browser (DOM), by their own project.
+    files: ['src/browser/**', 'src/ui/**'],
     languageOptions: { parserOptions: { project: './tsconfig.web.json', tsconfigRootDir: import.meta.dirname } },
   },
   {
@@ -37,7 +37,9 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts (build, bench, docs' labs, this config): plain JavaScript, not type-checked.
     files: ['**/*.js', '**/*.mjs'],
+    ignores: ['src/**'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       globals: {
@@ -50,17 +52,21 @@ export default tseslint.config(
         clearInterval: 'readonly',
         performance: 'readonly',
         Buffer: 'readonly',
-        window: 'readonly',
-        document: 'readonly',
         fetch: 'readonly',
-        EventSource: 'readonly',
-        navigator: 'readonly',
-        requestAnimationFrame: 'readonly',
-        getComputedStyle: 'readonly',
-        devicePixelRatio: 'readonly',
         Intl: 'readonly',
         structuredClone: 'readonly',
+        // In functions a script hands a browser page to run (Playwright's page.evaluate).
+        document: 'readonly',
       },
+    },
+  },
+  {
+    // The pool's page, still plain JavaScript until it becomes the web app's pool view (issue 21): the
+    // one page not yet type-checked. Every other page is TypeScript under src/ui or src/browser.
+    files: ['src/pool/page/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', console: 'readonly' },
     },
   },
 );

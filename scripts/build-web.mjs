@@ -37,7 +37,8 @@ const entryPoints = {};
 for (const page of PAGES) {
   rmSync(page.out, { recursive: true, force: true });
   mkdirSync(page.out, { recursive: true });
-  for (const [name, path] of Object.entries(page.entries)) entryPoints[`${page.out.slice('dist/'.length)}/${name}`] = path;
+  for (const [name, path] of Object.entries(page.entries))
+    entryPoints[`${page.out.slice('dist/'.length)}/${name}`] = path;
 }
 await build({
   entryPoints,
@@ -52,4 +53,3 @@ await build({
   logLevel: 'warning',
 });
 for (const page of PAGES) for (const file of page.copies) copyFileSync(file, `${page.out}/${file.split('/').at(-1)}`);
-

@@ -19,7 +19,8 @@ export type { FindKind, Verdict } from '../mining/source.js';
 import type { FindKind, Verdict } from '../mining/source.js';
 import type { DashboardStatus, Find, HashrateSample, Payout, ScoreEntry } from './api.js';
 
-export type { DashboardStatus, Find, HashrateSample, Payout, ScoreEntry, WorkerStatus } from './api.js';
+// The snapshot and the find, where the server's tests import them with the state.
+export type { DashboardStatus, Find } from './api.js';
 
 /** What the dashboard watches: a mining session's stats, its records and its finds. */
 export interface MiningView {
@@ -38,7 +39,6 @@ export interface DashboardSource {
   /** What is mined at this moment, e.g. "block 12". */
   label: () => string;
 }
-
 
 /** The chains whose addresses powlab writes; a block for another chain shows no payout. */
 const PARAMS_BY_CHAIN: Record<string, ChainParams | undefined> = { main: MAINNET, regtest: REGTEST };

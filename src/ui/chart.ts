@@ -135,15 +135,13 @@ export class LineChart extends Chart {
       ],
       series: [
         {},
-        ...this.series.map(
-          (line): uPlot.Series => ({
-            label: line.label,
-            stroke: seriesColour(line.colour),
-            width: line.width ?? 2,
-            points: { show: false },
-            value: (_, value) => (value === null ? '–' : yValue(value)),
-          }),
-        ),
+        ...this.series.map((line): uPlot.Series => ({
+          label: line.label,
+          stroke: seriesColour(line.colour),
+          width: line.width ?? 2,
+          points: { show: false },
+          value: (_, value) => (value === null ? '–' : yValue(value)),
+        })),
       ],
       // The legend names the lines; values under the cursor would hide the names on a phone.
       legend: { live: false },
@@ -224,15 +222,13 @@ export class SpanChart extends Chart {
       ],
       series: [
         {},
-        ...this.rows.map(
-          (row): uPlot.Series => ({
-            label: row.label,
-            fill: seriesColour(row.colour),
-            stroke: seriesColour(row.colour),
-            paths: (plot, seriesIndex) => this.bars(plot, seriesIndex),
-            points: { show: false },
-          }),
-        ),
+        ...this.rows.map((row): uPlot.Series => ({
+          label: row.label,
+          fill: seriesColour(row.colour),
+          stroke: seriesColour(row.colour),
+          paths: (plot, seriesIndex) => this.bars(plot, seriesIndex),
+          points: { show: false },
+        })),
       ],
       legend: { show: false },
       cursor: { show: false },

@@ -35,8 +35,3 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   node.append(...children.filter((child): child is Node | string => child !== null && child !== undefined));
   return node;
 }
-
-/** A table row of text cells. */
-export function row(cells: readonly unknown[]): HTMLTableRowElement {
-  return el('tr', {}, ...cells.map((cell) => el('td', {}, String(cell))));
-}

@@ -74,7 +74,12 @@ describe('on a 390 px phone in Chromium', () => {
     };
     const [light, dark] = [await background('light'), await background('dark')];
     // rgb(r, g, b): light is bright and dark is dark, from the same tokens.
-    const brightness = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).map(Number).reduce((sum, c) => sum + c, 0);
+    const brightness = (rgb: string) =>
+      rgb
+        .match(/\d+/g)!
+        .slice(0, 3)
+        .map(Number)
+        .reduce((sum, c) => sum + c, 0);
     expect(brightness(light)).toBeGreaterThan(600);
     expect(brightness(dark)).toBeLessThan(150);
   });

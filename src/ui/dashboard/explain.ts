@@ -59,11 +59,7 @@ function fieldsTable(facts: Explanation): HTMLElement {
   return el(
     'table',
     { class: 'fields' },
-    el(
-      'thead',
-      {},
-      el('tr', {}, ...['field', 'bytes', 'as stored', 'value', 'why'].map((name) => el('th', {}, name))),
-    ),
+    el('thead', {}, el('tr', {}, ...['field', 'bytes', 'as stored', 'value', 'why'].map((name) => el('th', {}, name)))),
     el(
       'tbody',
       {},
