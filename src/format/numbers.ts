@@ -1,7 +1,7 @@
 /**
- * How powlab words a number, for the terminal and the dashboard's page alike: counts, hashrates,
- * durations, chances and difficulties. Pure and self-contained (no imports), because the dashboard
- * serves the built module to the browser as it is (dist/format/numbers.js).
+ * How powlab words a number, for the terminal and the web pages alike: counts, hashrates,
+ * durations, chances and difficulties. Pure and self-contained (no imports), because the pool's page
+ * is served the built module as it is (dist/format/numbers.js); the other pages bundle it.
  */
 
 const SI_PREFIXES = ['', 'k', 'M', 'G', 'T', 'P', 'E'] as const;
