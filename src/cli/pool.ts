@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
-import { DEFAULT_RULES, type PoolRules } from '../pool/connection.js';
+import { DEFAULT_RULES, type PoolRules } from '../pool/rules.js';
 import { Ledger } from '../pool/ledger.js';
 import { DEFAULT_LIMITS, PoolServer, type PoolLogEvent, type PoolSnapshot } from '../pool/server.js';
 import { ChainFeed, NodeFeed, settleFoundBlocks, type TemplateFeed } from '../pool/templates.js';

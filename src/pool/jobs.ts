@@ -5,6 +5,7 @@
  */
 import { bytesToHex, bytesEqual } from '../core/bytes.js';
 import { serializeBlock } from '../core/block.js';
+import { serializeHeader } from '../core/header.js';
 import { merkleBranch, merkleRoot, merkleRootFromBranch } from '../core/merkle.js';
 import { sha256d } from '../core/sha256.js';
 import { targetToDifficulty } from '../core/target.js';
@@ -16,7 +17,7 @@ import {
   WITNESS_RESERVED_VALUE,
   witnessCommitmentScript,
 } from '../core/tx.js';
-import { prevHashFromStratum, wordToHex } from '../sources/stratum/messages.js';
+import { prevHashFromStratum, wordToHex, type Submission } from '../stratum/messages.js';
 
 /** Bytes the pool gives each connection, and bytes each miner rolls: 8 in all, inside the coinbase's extranonce push. */
 export const EXTRANONCE1_BYTES = 4;
@@ -120,8 +121,22 @@ export function shareCoinbase(job: PoolJob, extranonce1: Uint8Array, extranonce2
   return bytes;
 }
 
-export function shareMerkleRoot(job: PoolJob, coinbase: Uint8Array): Uint8Array {
-  return merkleRootFromBranch(sha256d(coinbase), job.merkleBranch, 0);
+/** The header a share's coinbase, time, nonce and version bits (within `versionMask`) make on its job. */
+export function shareHeader(
+  job: PoolJob,
+  coinbase: Uint8Array,
+  share: Pick<Submission, 'ntime' | 'nonce' | 'versionBits'>,
+  versionMask: number,
+): Uint8Array {
+  const { template } = job;
+  return serializeHeader({
+    version: ((template.version & ~versionMask) | (share.versionBits & versionMask)) >>> 0,
+    prevHash: template.prevHash,
+    merkleRoot: merkleRootFromBranch(sha256d(coinbase), job.merkleBranch, 0),
+    time: share.ntime,
+    bits: template.bits,
+    nonce: share.nonce,
+  });
 }
 
 /** The whole block for a share that met the block target: its header, the coinbase (with its witness when segwit), the template's transactions. */

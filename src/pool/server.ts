@@ -28,7 +28,7 @@ import { hashToDisplayHex, headerHash } from '../core/header.js';
 import { expectedHashes } from '../core/target.js';
 import { saveFoundBlock } from '../sources/found.js';
 import { printable } from '../sources/printable.js';
-import { LineBuffer } from '../sources/stratum/lines.js';
+import { LineBuffer } from '../stratum/lines.js';
 import {
   addScripts,
   eventFrame,
