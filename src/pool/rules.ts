@@ -1,8 +1,25 @@
 /**
  * What the pool asks of every connection: the rates it may send at, the junk and bad shares it may
- * send before it is dropped, its deadlines, and the share difficulties vardiff keeps it within.
+ * send before it is dropped, its deadlines, and the share difficulties vardiff keeps it within; and
+ * what it allows at its edge: connections, line and message lengths, bytes waiting to be sent.
  */
 import type { VardiffOptions } from './vardiff.js';
+
+export interface PoolLimits {
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  /** The longest Stratum line over TCP, and the longest WebSocket message. */
+  maxLineBytes: number;
+  /** A peer with this much unsent is dropped; reading from it stops at half. */
+  maxOutputBytes: number;
+}
+
+export const DEFAULT_LIMITS: PoolLimits = {
+  maxConnections: 1024,
+  maxConnectionsPerAddress: 32,
+  maxLineBytes: 16 * 1024,
+  maxOutputBytes: 256 * 1024,
+};
 
 export interface PoolRules {
   /** The version bits miners may roll (BIP 310), at most. */
