@@ -6,12 +6,28 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../errors.js';
-import { addScripts, eventFrame, EventStreams, hostCheck, listen, loadPage, send, sendJson } from '../web/http.js';
+import {
+  addScripts,
+  eventFrame,
+  EventStreams,
+  hostCheck,
+  listen,
+  loadPage,
+  PAGE_HEADERS,
+  send,
+  sendJson,
+  type Site,
+} from '../web/http.js';
 import type { WebSocketEndpoint } from './listeners.js';
 import type { PoolSnapshot } from './snapshot.js';
 
-/** What the page port serves: the pool page, copied beside this module at build time. */
-const SERVED_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+const POOL_PAGE: Site = {
+  dir: fileURLToPath(new URL('./page/', import.meta.url)),
+  what: 'the pool page',
+  headers: PAGE_HEADERS,
+};
+/** What the page port serves: the pool page, copied beside this module at build time (or `WEB_APP`, from web/static.ts). */
+const SERVED: Site = POOL_PAGE;
 /** The number formats the terminal uses, served to the page as built (as the dashboard serves them). */
 const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 
@@ -26,7 +42,7 @@ export interface PageServerOptions {
 
 /** Listen on the page port; resolves with the server and the port it got. */
 export async function servePoolPage(options: PageServerOptions): Promise<{ server: Server; port: number }> {
-  const assets = loadPage(SERVED_DIR, 'the pool page');
+  const assets = loadPage(SERVED.dir, SERVED.what);
   // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
   addScripts(assets, FORMAT_DIR, '/format/');
   const addressedHere = hostCheck(options.host);
@@ -51,9 +67,13 @@ export async function servePoolPage(options: PageServerOptions): Promise<{ serve
       return sendJson(response, 200, options.snapshot(Date.now(), viewer));
     }
     if (path === '/api/events')
-      return options.streams.add(response, eventFrame('status', options.snapshot(Date.now())), request.method === 'HEAD');
+      return options.streams.add(
+        response,
+        eventFrame('status', options.snapshot(Date.now())),
+        request.method === 'HEAD',
+      );
     const asset = assets.get(path);
-    if (asset) return send(response, 200, asset.type, asset.body);
+    if (asset) return send(response, 200, asset.type, asset.body, SERVED.headers);
     sendJson(response, 404, { error: 'no such page' });
   };
   server.on('upgrade', (request, socket, head) => options.websockets.upgrade(request, socket, head));
