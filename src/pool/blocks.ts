@@ -10,7 +10,8 @@ import { hashToDisplayHex, headerHash } from '../core/header.js';
 import { errorMessage } from '../errors.js';
 import { saveFoundBlock } from '../sources/found.js';
 import { blockFromShare, jobFromTemplate, type PoolJob, type PoolTemplate } from './jobs.js';
-import type { BlockRecord, Ledger } from './ledger.js';
+import type { BlockRecord } from './ledger-records.js';
+import type { Ledger } from './ledger.js';
 import type { TemplateFeed } from './templates.js';
 
 /** A share that met the block target: its job, header and coinbase (txid form). */

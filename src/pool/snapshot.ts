@@ -6,7 +6,8 @@
 import { expectedHashes } from '../core/target.js';
 import { MinerBoard, SHOWN_ROWS, topRows, type MinerView } from './board.js';
 import type { PoolJob } from './jobs.js';
-import type { BlockRecord, Ledger } from './ledger.js';
+import type { BlockRecord } from './ledger-records.js';
+import type { Ledger } from './ledger.js';
 import { PPLNS_FORMULA, type Payout } from './pplns.js';
 import { shareDifficultyRange, type PoolRules, type ShareDifficultyRange } from './rules.js';
 
