@@ -124,7 +124,8 @@ export const poolOptions = {
     default: [] as string[],
     // Each one checked and cut to its origin once, here: the pool compares origins, not URLs.
     coerce: (urls: string[]) => urls.map(originOf),
-    describe: 'pages at these origins (--allow-origin http://HOST:PORT [more…]) may mine over the WebSocket, besides the pool page',
+    describe:
+      'pages at these origins (--allow-origin http://HOST:PORT [more…]) may mine over the WebSocket, besides the pool page',
     group: 'Limits:',
   },
   'max-messages-per-second': {

@@ -68,7 +68,7 @@ describe('the pool’s WebSocket endpoint and messages too long or too many', ()
     const pool = await startPool(['--datadir', datadir(), '--max-messages-per-second', '5'], cleanups);
     const ws = await joined(pool.websocket);
     const answers: unknown[] = [];
-    ws.on('message', (data) => answers.push(JSON.parse(String(data))));
+    ws.on('message', (data: Buffer) => answers.push(JSON.parse(data.toString())));
     // A request the pool answers, padded to exactly the longest line: taken.
     ws.send('{"id":1,"method":"mining.suggest_difficulty","params":[0.01]}'.padEnd(16 * 1024, ' '));
     await new Promise<void>((resolve) => ws.once('message', () => resolve()));
