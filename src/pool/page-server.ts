@@ -46,20 +46,6 @@ export async function servePoolPage(options: PageServerOptions): Promise<{ serve
   // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
   addScripts(assets, FORMAT_DIR, '/format/');
   const addressedHere = hostCheck(options.host);
-  const server = createServer((request, response) => {
-    if (!addressedHere(request.headers.host))
-      return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('allow', 'GET, HEAD');
-      return sendJson(response, 405, { error: `${request.method} is not allowed` });
-    }
-    try {
-      answer(request, response);
-    } catch (error) {
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { error: errorMessage(error) });
-    }
-  });
   const answer = (request: IncomingMessage, response: ServerResponse) => {
     const [path, query] = (request.url ?? '/').split('?');
     if (path === '/api/pool') {
@@ -76,6 +62,20 @@ export async function servePoolPage(options: PageServerOptions): Promise<{ serve
     if (asset) return send(response, 200, asset.type, asset.body, SERVED.headers);
     sendJson(response, 404, { error: 'no such page' });
   };
+  const server = createServer((request, response) => {
+    if (!addressedHere(request.headers.host))
+      return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('allow', 'GET, HEAD');
+      return sendJson(response, 405, { error: `${request.method} is not allowed` });
+    }
+    try {
+      answer(request, response);
+    } catch (error) {
+      if (response.headersSent) response.destroy();
+      else sendJson(response, 500, { error: errorMessage(error) });
+    }
+  });
   server.on('upgrade', (request, socket, head) => options.websockets.upgrade(request, socket, head));
   const port = await listen(server, options.host, options.port, 'the pool page', 'page-port');
   server.on('error', (error) => options.warn(`the pool page: ${error.message}`));

@@ -103,13 +103,12 @@ export class PoolServer implements PoolBook {
   pageUrl = '';
 
   constructor(private readonly options: PoolServerOptions) {
-    const warn = (message: string) => options.log({ type: 'warning', message });
     this.blocks = new BlockPipeline({
       feed: options.feed,
       ledger: options.ledger,
       payoutScript: options.payoutScript,
       datadir: options.datadir,
-      warn,
+      warn: (message) => this.warn(message),
       onJob: (job) => this.onJob(job),
       onBlock: (record, file) => {
         options.log({ ...record, file });
@@ -141,7 +140,7 @@ export class PoolServer implements PoolBook {
     };
     this.tcp = createTcpServer(stratumOverTcp(sink, limits));
     const port = await listen(this.tcp, host, this.options.port, 'the pool');
-    this.tcp.on('error', (error) => log({ type: 'warning', message: `the pool's listener: ${error.message}` }));
+    this.tcp.on('error', (error) => this.warn(`the pool's listener: ${error.message}`));
     this.websockets = new WebSocketEndpoint(sink, limits, { host, allowedOrigins: this.options.allowedOrigins ?? [] });
     const page = await servePoolPage({
       host,
@@ -149,7 +148,7 @@ export class PoolServer implements PoolBook {
       snapshot: (nowMs, viewer) => this.snapshot(nowMs, viewer),
       streams: this.streams,
       websockets: this.websockets,
-      warn: (message) => log({ type: 'warning', message }),
+      warn: (message) => this.warn(message),
     });
     this.http = page.server;
     const shownHost = urlHost(host);
@@ -200,6 +199,10 @@ export class PoolServer implements PoolBook {
     ]);
     this.options.feed.close();
     this.options.ledger.close();
+  }
+
+  private warn(message: string): void {
+    this.options.log({ type: 'warning', message });
   }
 
   private onJob(job: PoolJob): void {
