@@ -26,6 +26,16 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'stratum-codec-runs-anywhere',
+      severity: 'error',
+      comment:
+        'src/stratum is the Stratum codec and session shared by the pool, the Node client and a browser miner: no node: module, and nothing from the sockets above it (sources/stratum, pool).',
+      from: { path: '^src/stratum/' },
+      to: {
+        pathNot: '^src/(core|miner/work\\.ts$|errors\\.ts$|sources/printable\\.ts$|stratum/)',
+      },
+    },
+    {
       name: 'engine-reaches-node-only-through-seams',
       severity: 'error',
       comment: 'The engine may not import the Node thread glue or Node-only sources either.',

@@ -117,6 +117,17 @@ export const poolOptions = {
     describe: 'connections at most from one address',
     group: 'Limits:',
   },
+  'allow-origin': {
+    type: 'string',
+    array: true,
+    requiresArg: true,
+    default: [] as string[],
+    // Each one checked and cut to its origin once, here: the pool compares origins, not URLs.
+    coerce: (urls: string[]) => urls.map(originOf),
+    describe:
+      'pages at these origins (--allow-origin http://HOST:PORT [more…]) may mine over the WebSocket, besides the pool page',
+    group: 'Limits:',
+  },
   'max-messages-per-second': {
     type: 'number',
     requiresArg: true,
@@ -127,5 +138,18 @@ export const poolOptions = {
   duration: { type: 'number', requiresArg: true, describe: 'stop after this many seconds' },
   json: { type: 'boolean', default: false, describe: 'one JSON object per event, a summary last' },
 } as const;
+
+/** The origin (scheme, host, port) of a page the teacher names, as a browser sends it in Origin. */
+function originOf(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    throw Errors.badOption('allow-origin', `${JSON.stringify(url)} is not an http:// or https:// address`);
+  return parsed.origin;
+}
 
 export type PoolCommandArgs = ArgumentsCamelCase<InferredOptionTypes<typeof poolOptions>>;

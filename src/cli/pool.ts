@@ -2,9 +2,10 @@
 import { mkdirSync } from 'node:fs';
 import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
-import { DEFAULT_RULES, type PoolRules } from '../pool/connection.js';
+import { DEFAULT_LIMITS, DEFAULT_RULES, type PoolRules } from '../pool/rules.js';
 import { Ledger } from '../pool/ledger.js';
-import { DEFAULT_LIMITS, PoolServer, type PoolLogEvent, type PoolSnapshot } from '../pool/server.js';
+import { PoolServer, type PoolLogEvent } from '../pool/server.js';
+import type { PoolSnapshot } from '../pool/snapshot.js';
 import { ChainFeed, NodeFeed, settleFoundBlocks, type TemplateFeed } from '../pool/templates.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { RpcClient } from '../sources/rpc/client.js';
@@ -113,6 +114,7 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
       datadir: args.datadir,
       rules,
       limits,
+      allowedOrigins: args.allowOrigin,
       log: (event) => log(event, args.json),
     });
     try {

@@ -12,7 +12,7 @@
  * work, plus its viewer's own: what it is sent stays the same size whatever the miners do.
  */
 import { HASHES_PER_DIFFICULTY } from '../core/target.js';
-import { StratumError } from './connection.js';
+import { StratumError } from '../stratum/messages.js';
 
 /** The span the inferred hashrate looks back over, at most. */
 const INFERENCE_WINDOW_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 /**
  * One miner's Stratum v1 connection, seen from the pool, as a state machine without I/O: lines from
  * the miner go in (with the time), lines to send and events come out. The socket edge (server.ts)
- * feeds it TCP or WebSocket lines; tests feed it transcripts. The mirror of sources/stratum/session.ts.
+ * feeds it TCP or WebSocket lines; tests feed it transcripts. The mirror of stratum/session.ts.
  *
  * Every share is checked in full before it counts: subscribed, worker authorised, job known and
  * current, extranonce2, ntime and nonce well formed, ntime in range, version bits within the mask,
@@ -16,58 +16,27 @@
  * credited at the difficulty they were checked at; duplicates are found by header hash, whatever the
  * job id they come under.
  */
-import { bytesToHex, hexToBytes } from '../core/bytes.js';
-import { serializeHeader } from '../core/header.js';
+import { bytesToHex } from '../core/bytes.js';
 import { sha256d } from '../core/sha256.js';
 import { difficultyToTarget, hashToBigInt, targetToDifficulty } from '../core/target.js';
 import { printable } from '../sources/printable.js';
-import { parseMessage, wordToHex, type MessageId } from '../sources/stratum/messages.js';
-import { HASHRATE_REPORT_METHOD } from '../sources/stratum/session.js';
-import { EXTRANONCE2_BYTES, notifyParams, shareCoinbase, shareMerkleRoot, type PoolJob } from './jobs.js';
-import { Vardiff, type VardiffOptions } from './vardiff.js';
+import {
+  callLine,
+  errorLine,
+  parseMessage,
+  readConfigureRequest,
+  readSubmission,
+  resultLine,
+  StratumError,
+  wordToHex,
+  type MessageId,
+} from '../stratum/messages.js';
+import { HASHRATE_REPORT_METHOD } from '../stratum/session.js';
+import { EXTRANONCE2_BYTES, notifyParams, shareCoinbase, shareHeader, type PoolJob } from './jobs.js';
+import { RateBudget, shareDifficultyCap, type PoolRules } from './rules.js';
+import { SentJobs } from './sent-jobs.js';
+import { Vardiff } from './vardiff.js';
 import { isWorkerName } from './worker-name.js';
-
-/** Stratum's error codes, as pools since the original one send them. */
-export const StratumError = {
-  other: 20,
-  jobNotFound: 21,
-  duplicate: 22,
-  lowDifficulty: 23,
-  unauthorized: 24,
-  notSubscribed: 25,
-} as const;
-
-export interface PoolRules {
-  /** The version bits miners may roll (BIP 310), at most. */
-  versionMask: number;
-  vardiff: Omit<VardiffOptions, 'startDifficulty'> & { startDifficulty: number };
-  /** Messages a second a connection may send on average, twice as many in a burst; accepted shares do not count. */
-  maxMessagesPerSecond: number;
-  /** Bytes a second a connection may send on average (every byte: line ends, blanks, framing), twice as many in a burst; accepted shares give theirs back. */
-  maxBytesPerSecond: number;
-  /** Lines that are not Stratum requests we take, before the connection is dropped. */
-  maxJunkLines: number;
-  /** Shares rejected one after another (none accepted in between) before the connection is dropped. */
-  maxRejectsInARow: number;
-  /** A connection must authorise a worker within this time. */
-  authorizeWithinMs: number;
-  /** Once authorised, a connection that sends no message the pool takes (a share accepted, a request answered) for this long is dropped. */
-  silentForMs: number;
-}
-
-export const DEFAULT_RULES: PoolRules = {
-  versionMask: 0x1fffe000,
-  vardiff: { shareSeconds: 5, minDifficulty: 2 ** -16, maxDifficulty: 2 ** 32, startDifficulty: 0.001 },
-  maxMessagesPerSecond: 20,
-  // A share line is about 150 bytes, a handshake under 1 KiB; a burst holds a line of the longest the pool reads (16 KiB).
-  maxBytesPerSecond: 16 * 1024,
-  maxJunkLines: 10,
-  maxRejectsInARow: 20,
-  authorizeWithinMs: 60_000,
-  // Vardiff brings a miner down to a share every few seconds; at the lowest share difficulty (2^16 hashes) a
-  // miner at 1 kH/s still sends one a minute or so.
-  silentForMs: 5 * 60_000,
-};
 
 /** What the connection needs from the pool: its jobs, and room for the worker names it is asked to take. */
 export interface PoolBook {
@@ -102,43 +71,15 @@ export type PoolEvent =
   /** The connection must be closed; nothing more is read from it. */
   | { type: 'drop'; reason: string };
 
-const HEX_WORD = /^[0-9a-fA-F]{8}$/;
 /** Workers one connection may authorise: names cost nothing to invent. */
 const MAX_WORKERS_PER_CONNECTION = 16;
-/** Jobs a connection can still submit to; older ones are unknown. */
-const JOBS_KEPT = 16;
-/** Header hashes remembered for the duplicate check, over all of a connection's live jobs; past this, shares are refused until a new job. */
-const SHARES_KEPT = 10_000;
 /**
  * After a difficulty change, shares meeting only the previous difficulty are still taken this long:
  * a miner's ranges in flight (a quarter of a second each for powlab) and the trip to the pool.
  */
 export const DIFFICULTY_GRACE_MS = 3_000;
-/** The share difficulty stays at or below the block difficulty over this: a block is that many shares on average. */
-export const SHARES_PER_BLOCK_AT_LEAST = 16;
-
-/** The highest share difficulty for a block difficulty: a block must be many shares, or shares say nothing of luck. */
-export function shareDifficultyCap(networkDifficulty: number): number {
-  return networkDifficulty / SHARES_PER_BLOCK_AT_LEAST;
-}
-
-/** The share difficulties a connection starts at and keeps within, for a block difficulty: the cap above wins over the pool's minimum. */
-export function shareDifficultyRange(
-  vardiff: PoolRules['vardiff'],
-  networkDifficulty: number,
-): { start: number; min: number; max: number } {
-  const max = Math.min(vardiff.maxDifficulty, shareDifficultyCap(networkDifficulty));
-  const min = Math.min(vardiff.minDifficulty, max);
-  return { start: Math.min(Math.max(vardiff.startDifficulty, min), max), min, max };
-}
 /** Shares may carry a later time than the job's (a miner rolling ntime), not by more than this. */
 const NTIME_AHEAD_SECONDS = 7000;
-
-interface SentJob {
-  job: PoolJob;
-  /** Header hashes (hex) credited on this job. */
-  shares: Set<string>;
-}
 
 type Phase = 'new' | 'subscribed' | 'dropped';
 
@@ -147,16 +88,13 @@ export class PoolConnection {
   private readonly workers = new Set<string>();
   private versionMask: number | null = null;
   private readonly vardiff: Vardiff;
-  private readonly sentJobs = new Map<string, SentJob>();
-  private sharesKept = 0;
+  private readonly sentJobs = new SentJobs();
   /** The share difficulty the miner was last told. */
   private sentDifficulty?: number;
   /** The one before it, taken for shares until `untilMs`. */
   private previous?: { difficulty: number; untilMs: number };
-  private tokens: number;
-  private lastMessageMs: number;
-  private byteTokens: number;
-  private lastBytesMs: number;
+  private readonly messages: RateBudget;
+  private readonly bytes: RateBudget;
   /** When the pool last took a message from this miner (at first: when it connected). */
   private lastTakenMs: number;
   private readonly openedMs: number;
@@ -171,10 +109,8 @@ export class PoolConnection {
     nowMs: number,
   ) {
     this.vardiff = new Vardiff(rules.vardiff, nowMs);
-    this.tokens = 2 * rules.maxMessagesPerSecond;
-    this.lastMessageMs = nowMs;
-    this.byteTokens = 2 * rules.maxBytesPerSecond;
-    this.lastBytesMs = nowMs;
+    this.messages = new RateBudget(rules.maxMessagesPerSecond, nowMs);
+    this.bytes = new RateBudget(rules.maxBytesPerSecond, nowMs);
     this.lastTakenMs = nowMs;
     this.openedMs = nowMs;
   }
@@ -195,14 +131,9 @@ export class PoolConnection {
   /** Bytes from the miner, as they arrive and before they are split into lines: every one counts. */
   received(bytes: number, nowMs: number): PoolEvent[] {
     if (this.phase === 'dropped') return [];
-    const burst = 2 * this.rules.maxBytesPerSecond;
-    this.byteTokens = Math.min(
-      burst,
-      this.byteTokens + ((nowMs - this.lastBytesMs) / 1000) * this.rules.maxBytesPerSecond,
-    );
-    this.lastBytesMs = nowMs;
-    this.byteTokens -= bytes;
-    return this.byteTokens < 0 ? this.drop(`sent more than ${this.rules.maxBytesPerSecond} bytes a second`) : [];
+    return this.bytes.spend(bytes, nowMs)
+      ? []
+      : this.drop(`sent more than ${this.rules.maxBytesPerSecond} bytes a second`);
   }
 
   /** Handle one line from the miner (a blank one too: it is a message, and junk). */
@@ -211,21 +142,15 @@ export class PoolConnection {
     if (!events.some((event) => event.type === 'junk' || event.type === 'rejected' || event.type === 'drop')) {
       this.lastTakenMs = nowMs;
       // A share that passed cost its sender real hashes: its bytes are work, not a flood.
-      if (events.some((event) => event.type === 'accepted'))
-        this.byteTokens = Math.min(2 * this.rules.maxBytesPerSecond, this.byteTokens + line.length + 1);
+      if (events.some((event) => event.type === 'accepted')) this.bytes.refund(line.length + 1);
     }
     return events;
   }
 
   private take(line: string, nowMs: number): PoolEvent[] {
     if (this.phase === 'dropped') return [];
-    this.tokens = Math.min(
-      2 * this.rules.maxMessagesPerSecond,
-      this.tokens + ((nowMs - this.lastMessageMs) / 1000) * this.rules.maxMessagesPerSecond,
-    );
-    this.lastMessageMs = nowMs;
-    if (this.tokens < 1) return this.drop(`sent more than ${this.rules.maxMessagesPerSecond} messages a second`);
-    this.tokens--;
+    if (!this.messages.spend(1, nowMs))
+      return this.drop(`sent more than ${this.rules.maxMessagesPerSecond} messages a second`);
     if (line.trim() === '') return this.junk('a blank line');
     const message = parseMessage(line);
     if (!message) return this.junk('a line that is not JSON-RPC');
@@ -271,22 +196,18 @@ export class PoolConnection {
   }
 
   private onConfigure(id: MessageId, params: unknown[]): PoolEvent[] {
-    const [extensions, options] = params;
-    if (!Array.isArray(extensions) || extensions.length > 16) {
+    const request = readConfigureRequest(params);
+    if (!request) {
       this.error(id, StratumError.other, 'mining.configure takes a list of extensions');
       return this.junk('a malformed mining.configure');
     }
     const result: Record<string, unknown> = {};
-    for (const extension of extensions) {
-      if (typeof extension !== 'string') continue;
+    for (const extension of request.extensions) {
       if (extension === 'version-rolling') {
-        const asked = isRecord(options) ? options['version-rolling.mask'] : undefined;
-        const mask =
-          typeof asked === 'string' && HEX_WORD.test(asked) ? parseInt(asked, 16) >>> 0 : this.rules.versionMask;
-        this.versionMask = (mask & this.rules.versionMask) >>> 0;
+        this.versionMask = ((request.versionMask ?? this.rules.versionMask) & this.rules.versionMask) >>> 0;
         result['version-rolling'] = this.versionMask !== 0;
         result['version-rolling.mask'] = wordToHex(this.versionMask);
-      } else if (extension.length <= 40) {
+      } else {
         result[extension] = false;
       }
     }
@@ -372,52 +293,26 @@ export class PoolConnection {
     };
     if (this.phase !== 'subscribed') return reject(StratumError.notSubscribed, 'not subscribed');
     if (worker === null || !this.workers.has(worker)) return reject(StratumError.unauthorized, 'unauthorized worker');
-    const [, jobId, extranonce2Hex, ntimeHex, nonceHex, versionBitsHex] = params;
-    const sent = typeof jobId === 'string' ? this.sentJobs.get(jobId) : undefined;
-    if (!sent) return reject(StratumError.jobNotFound, 'job not found');
-    if (!this.jobs.isCurrent(sent.job)) return reject(StratumError.jobNotFound, 'stale share (the chain moved on)');
-    if (
-      typeof extranonce2Hex !== 'string' ||
-      !new RegExp(`^[0-9a-fA-F]{${2 * EXTRANONCE2_BYTES}}$`).test(extranonce2Hex)
-    ) {
-      return reject(StratumError.other, `extranonce2 must be ${EXTRANONCE2_BYTES} bytes of hex`);
-    }
-    if (typeof ntimeHex !== 'string' || !HEX_WORD.test(ntimeHex))
-      return reject(StratumError.other, 'ntime must be 8 hex digits');
-    if (typeof nonceHex !== 'string' || !HEX_WORD.test(nonceHex))
-      return reject(StratumError.other, 'nonce must be 8 hex digits');
-    const ntime = parseInt(ntimeHex, 16);
-    const jobTime = sent.job.template.time;
+    const job = this.sentJobs.get(params[1]);
+    if (!job) return reject(StratumError.jobNotFound, 'job not found');
+    if (!this.jobs.isCurrent(job)) return reject(StratumError.jobNotFound, 'stale share (the chain moved on)');
+    const submission = readSubmission(params, EXTRANONCE2_BYTES);
+    if ('wrong' in submission) return reject(StratumError.other, submission.wrong);
+    const { ntime, versionBits } = submission;
+    const jobTime = job.template.time;
     if (ntime < jobTime || ntime > jobTime + NTIME_AHEAD_SECONDS)
       return reject(StratumError.other, 'ntime out of range');
-    let versionBits = 0;
-    if (versionBitsHex !== undefined) {
-      if (typeof versionBitsHex !== 'string' || !HEX_WORD.test(versionBitsHex))
-        return reject(StratumError.other, 'version bits must be 8 hex digits');
-      versionBits = parseInt(versionBitsHex, 16) >>> 0;
-      if (this.versionMask === null && versionBits !== 0)
-        return reject(StratumError.other, 'version rolling was not negotiated');
-      if ((versionBits & ~(this.versionMask ?? 0)) !== 0)
-        return reject(StratumError.other, 'version bits outside the mask');
-    }
-    if (this.sharesKept >= SHARES_KEPT) return reject(StratumError.other, 'too many shares for these jobs');
+    if (this.versionMask === null && versionBits !== 0)
+      return reject(StratumError.other, 'version rolling was not negotiated');
+    if ((versionBits & ~(this.versionMask ?? 0)) !== 0)
+      return reject(StratumError.other, 'version bits outside the mask');
+    if (this.sentJobs.full) return reject(StratumError.other, 'too many shares for these jobs');
 
-    const template = sent.job.template;
-    const mask = this.versionMask ?? 0;
-    const coinbase = shareCoinbase(sent.job, this.extranonce1, hexToBytes(extranonce2Hex));
-    const header = serializeHeader({
-      version: ((template.version & ~mask) | (versionBits & mask)) >>> 0,
-      prevHash: template.prevHash,
-      merkleRoot: shareMerkleRoot(sent.job, coinbase),
-      time: ntime,
-      bits: template.bits,
-      nonce: parseInt(nonceHex, 16) >>> 0,
-    });
+    const coinbase = shareCoinbase(job, this.extranonce1, submission.extranonce2);
+    const header = shareHeader(job, coinbase, submission, this.versionMask ?? 0);
     const hash = sha256d(header);
     const key = bytesToHex(hash);
-    // The same header under another job id (the same work sent twice) is the same work: credited once.
-    for (const other of this.sentJobs.values())
-      if (other.shares.has(key)) return reject(StratumError.duplicate, 'duplicate share');
+    if (this.sentJobs.isDuplicate(key)) return reject(StratumError.duplicate, 'duplicate share');
     const value = hashToBigInt(hash);
     const hashDifficulty = value === 0n ? Infinity : targetToDifficulty(value);
     const difficulty = this.difficultyMetBy(value, nowMs);
@@ -427,11 +322,10 @@ export class PoolConnection {
         `low difficulty share (${hashDifficulty.toPrecision(3)} < ${this.difficulty.toPrecision(3)})`,
       );
     }
-    sent.shares.add(key);
-    this.sharesKept++;
+    this.sentJobs.credit(job, key);
     this.rejectsInARow = 0;
     // A share that passed cost its sender real hashes: it is work, not a flood, and takes nothing from the rate.
-    this.tokens = Math.min(2 * this.rules.maxMessagesPerSecond, this.tokens + 1);
+    this.messages.refund(1);
     this.reply(id, true);
     const accepted: PoolEvent = {
       type: 'accepted',
@@ -439,7 +333,7 @@ export class PoolConnection {
       difficulty,
       hashDifficulty,
       hash: bytesToHex(hash.slice().reverse()),
-      ...(value <= template.target ? { block: { job: sent.job, header, coinbase } } : {}),
+      ...(value <= job.template.target ? { block: { job, header, coinbase } } : {}),
     };
     const changed = this.vardiff.share(difficulty, nowMs);
     return changed === undefined ? [accepted] : [accepted, ...this.updateDifficulty(nowMs)];
@@ -467,23 +361,14 @@ export class PoolConnection {
     if (this.sentDifficulty !== undefined)
       this.previous = { difficulty: this.sentDifficulty, untilMs: nowMs + DIFFICULTY_GRACE_MS };
     this.sentDifficulty = difficulty;
-    this.send(JSON.stringify({ id: null, method: 'mining.set_difficulty', params: [difficulty] }));
+    this.send(callLine(null, 'mining.set_difficulty', [difficulty]));
     return [{ type: 'difficulty', difficulty }];
   }
 
   private sendJob(job: PoolJob, cleanJobs: boolean, nowMs: number): PoolEvent[] {
     const events = this.updateDifficulty(nowMs);
-    if (cleanJobs) {
-      this.sentJobs.clear();
-      this.sharesKept = 0;
-    }
-    if (!this.sentJobs.has(job.id)) this.sentJobs.set(job.id, { job, shares: new Set() });
-    if (this.sentJobs.size > JOBS_KEPT) {
-      const oldest = this.sentJobs.keys().next().value!;
-      this.sharesKept -= this.sentJobs.get(oldest)!.shares.size;
-      this.sentJobs.delete(oldest);
-    }
-    this.send(JSON.stringify({ id: null, method: 'mining.notify', params: notifyParams(job, cleanJobs) }));
+    this.sentJobs.add(job, cleanJobs);
+    this.send(callLine(null, 'mining.notify', notifyParams(job, cleanJobs)));
     return events;
   }
 
@@ -500,14 +385,10 @@ export class PoolConnection {
   }
 
   private reply(id: MessageId, result: unknown): void {
-    if (id !== null) this.send(JSON.stringify({ id, result, error: null }));
+    if (id !== null) this.send(resultLine(id, result));
   }
 
   private error(id: MessageId, code: number, message: string): void {
-    if (id !== null) this.send(JSON.stringify({ id, result: null, error: [code, message, null] }));
+    if (id !== null) this.send(errorLine(id, code, message));
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

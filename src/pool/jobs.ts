@@ -4,19 +4,13 @@
  * and the way back from a share to a whole block. Pure: no I/O.
  */
 import { bytesToHex, bytesEqual } from '../core/bytes.js';
-import { serializeBlock } from '../core/block.js';
-import { merkleBranch, merkleRoot, merkleRootFromBranch } from '../core/merkle.js';
+import { serializeHeader } from '../core/header.js';
+import { merkleRootFromBranch } from '../core/merkle.js';
 import { sha256d } from '../core/sha256.js';
 import { targetToDifficulty } from '../core/target.js';
-import {
-  buildCoinbase,
-  parseTx,
-  POWLAB_TAG,
-  serializeTx,
-  WITNESS_RESERVED_VALUE,
-  witnessCommitmentScript,
-} from '../core/tx.js';
-import { prevHashFromStratum, wordToHex } from '../sources/stratum/messages.js';
+import { parseTx, serializeTx } from '../core/tx.js';
+import { TemplateCoinbase, templateBlock } from '../sources/template-coinbase.js';
+import { prevHashFromStratum, wordToHex, type Submission } from '../stratum/messages.js';
 
 /** Bytes the pool gives each connection, and bytes each miner rolls: 8 in all, inside the coinbase's extranonce push. */
 export const EXTRANONCE1_BYTES = 4;
@@ -60,23 +54,12 @@ export function jobFromTemplate(
   payoutScript: Uint8Array,
   cleanJobs: boolean,
 ): PoolJob {
-  const placeholder = new Uint8Array(32);
-  const witnessCommitment = template.segwit
-    ? witnessCommitmentScript(merkleRoot([placeholder, ...template.transactions.map((tx) => tx.wtxid)]))
-    : undefined;
+  const coinbases = new TemplateCoinbase(template, payoutScript);
+  // Miners hash the txid form; the witness goes back in when the block is assembled.
   const coinbaseWith = (fill: number) =>
-    serializeTx(
-      buildCoinbase({
-        height: template.height,
-        extranonce: new Uint8Array(EXTRANONCE1_BYTES + EXTRANONCE2_BYTES).fill(fill),
-        value: template.reward,
-        payoutScript,
-        witnessCommitment,
-        tag: POWLAB_TAG,
-      }),
-      // Miners hash the txid form; the witness goes back in when the block is assembled.
-      { witness: false },
-    );
+    serializeTx(coinbases.coinbase(new Uint8Array(EXTRANONCE1_BYTES + EXTRANONCE2_BYTES).fill(fill)), {
+      witness: false,
+    });
   // The extranonce is where two coinbases differing only in it differ.
   const zeros = coinbaseWith(0x00);
   const ones = coinbaseWith(0xff);
@@ -88,7 +71,7 @@ export function jobFromTemplate(
     template,
     coinbase1: zeros.slice(0, start),
     coinbase2: zeros.slice(end),
-    merkleBranch: merkleBranch([placeholder, ...template.transactions.map((tx) => tx.txid)], 0),
+    merkleBranch: coinbases.merkleBranch,
     networkDifficulty: targetToDifficulty(template.target),
     cleanJobs,
   };
@@ -120,16 +103,28 @@ export function shareCoinbase(job: PoolJob, extranonce1: Uint8Array, extranonce2
   return bytes;
 }
 
-export function shareMerkleRoot(job: PoolJob, coinbase: Uint8Array): Uint8Array {
-  return merkleRootFromBranch(sha256d(coinbase), job.merkleBranch, 0);
+/** The header a share's coinbase, time, nonce and version bits (within `versionMask`) make on its job. */
+export function shareHeader(
+  job: PoolJob,
+  coinbase: Uint8Array,
+  share: Pick<Submission, 'ntime' | 'nonce' | 'versionBits'>,
+  versionMask: number,
+): Uint8Array {
+  const { template } = job;
+  return serializeHeader({
+    version: ((template.version & ~versionMask) | (share.versionBits & versionMask)) >>> 0,
+    prevHash: template.prevHash,
+    merkleRoot: merkleRootFromBranch(sha256d(coinbase), job.merkleBranch, 0),
+    time: share.ntime,
+    bits: template.bits,
+    nonce: share.nonce,
+  });
 }
 
 /** The whole block for a share that met the block target: its header, the coinbase (with its witness when segwit), the template's transactions. */
 export function blockFromShare(job: PoolJob, header: Uint8Array, coinbase: Uint8Array): Uint8Array {
   const tx = parseTx(coinbase);
-  if (job.template.segwit) tx.inputs[0].witness = [WITNESS_RESERVED_VALUE];
-  const serialized = serializeTx(tx);
-  if (!job.template.segwit && !bytesEqual(serialized, coinbase))
+  if (!job.template.segwit && !bytesEqual(serializeTx(tx), coinbase))
     throw new Error('the coinbase does not serialise back to itself');
-  return serializeBlock(header, [serialized, ...job.template.transactions.map((t) => t.data)]);
+  return templateBlock(job.template, header, tx);
 }

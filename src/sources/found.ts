@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { Errors, errorMessage } from '../errors.js';
 import { ensureDirectory, writeFileAtomically } from '../storage/durable.js';
-import type { Share } from './stratum/work.js';
+import type { Share } from '../stratum/work.js';
 
 const FOUND_DIR = 'found';
 

@@ -1,8 +1,8 @@
 /**
- * What powlab's local web servers (the mining dashboard, the pool page) share, on node:http: the
- * page's assets from this package, security headers, the Host check against DNS rebinding, JSON
- * answers, Server-Sent Event streams that drop a reader who stops reading, and listening with
- * errors a person can act on.
+ * What powlab's local web servers (the mining dashboard, the pool page, `powlab serve`'s web app)
+ * share, on node:http: the one static file server (a page's files from this package, read once at
+ * start, served with its headers), the Host check against DNS rebinding, JSON answers, Server-Sent
+ * Event streams that drop a reader who stops reading, and listening with errors a person can act on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -16,8 +16,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
 };
-export const SECURITY_HEADERS = {
+const SECURITY_HEADERS = {
   // Only this server's own assets: the page works offline and nothing it shows leaves the machine.
   'content-security-policy':
     "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -39,7 +41,15 @@ export interface Asset {
   type: string;
 }
 
-/** Every asset in `dir`, by the path it is served at (index.html at /). */
+/** A folder of page files a server serves, and the headers its answers carry. */
+export interface Site {
+  dir: string;
+  /** The page's name in errors. */
+  what: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Every file in `dir` of a type a page uses, by the path it is served at (index.html at / too); `what` names the page in errors. */
 export function loadPage(dir: string, what: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   let names: string[];
@@ -50,8 +60,11 @@ export function loadPage(dir: string, what: string): Map<string, Asset> {
   }
   for (const name of names) {
     const type = CONTENT_TYPES[extname(name)];
-    if (type) assets.set(name === 'index.html' ? '/' : `/${name}`, { body: readFileSync(join(dir, name)), type });
+    if (type) assets.set(`/${name}`, { body: readFileSync(join(dir, name)), type });
   }
+  const index = assets.get('/index.html');
+  if (!index) throw Errors.badData(what, `${dir} has no index.html (rebuild with npm run build)`);
+  assets.set('/', index);
   return assets;
 }
 
@@ -133,9 +146,20 @@ export function listeningAt(
   return { host, port, everyInterface: true, urls: [{ url: at('localhost'), loopback: true }, ...external] };
 }
 
-export function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
-  response.end(body);
+/** The headers every page's answers carry unless its server names others (as the web app does). */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = { 'cache-control': 'no-store', ...SECURITY_HEADERS };
+
+/** An answer with `headers`; to HEAD (`headOnly`), the same headers without the body. */
+export function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers = PAGE_HEADERS,
+  headOnly = false,
+): void {
+  response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
+  response.end(headOnly ? undefined : body);
 }
 
 export function sendJson(response: ServerResponse, status: number, value: unknown): void {
@@ -155,8 +179,7 @@ export class EventStreams {
   add(response: ServerResponse, first: string, headOnly: boolean): void {
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      ...SECURITY_HEADERS,
+      ...PAGE_HEADERS,
     });
     if (headOnly) {
       response.end();

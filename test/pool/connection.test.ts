@@ -4,18 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { withNonce } from '../../src/core/header.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { difficultyToTarget, hashMeetsTarget, targetFromZeroBits } from '../../src/core/target.js';
-import {
-  PoolConnection,
-  DEFAULT_RULES,
-  DIFFICULTY_GRACE_MS,
-  SHARES_PER_BLOCK_AT_LEAST,
-  StratumError,
-  type PoolEvent,
-  type PoolRules,
-} from '../../src/pool/connection.js';
+import { PoolConnection, DIFFICULTY_GRACE_MS, type PoolEvent } from '../../src/pool/connection.js';
+import { DEFAULT_RULES, SHARES_PER_BLOCK_AT_LEAST, type PoolRules } from '../../src/pool/rules.js';
+import { StratumError } from '../../src/stratum/messages.js';
 import { jobFromTemplate, type PoolJob } from '../../src/pool/jobs.js';
-import { StratumSession, type SessionEvent } from '../../src/sources/stratum/session.js';
-import type { ShareWork } from '../../src/sources/stratum/work.js';
+import { StratumSession, type SessionEvent } from '../../src/stratum/session.js';
+import type { ShareWork } from '../../src/stratum/work.js';
 import { template } from './template-fixture.js';
 
 const RULES: PoolRules = {

@@ -2,7 +2,9 @@
 // silence, invented worker names. State machines fed by hand, no sockets.
 import { describe, expect, it } from 'vitest';
 import { MAX_WORKERS, MinerBoard, SHOWN_ROWS, topRows } from '../../src/pool/board.js';
-import { DEFAULT_RULES, PoolConnection, StratumError, type PoolEvent } from '../../src/pool/connection.js';
+import { PoolConnection, type PoolEvent } from '../../src/pool/connection.js';
+import { DEFAULT_RULES } from '../../src/pool/rules.js';
+import { StratumError } from '../../src/stratum/messages.js';
 import { jobFromTemplate, type PoolJob } from '../../src/pool/jobs.js';
 import { template } from './template-fixture.js';
 

@@ -24,6 +24,11 @@ describe('powlab pool usage', () => {
     // Node would listen on every interface.
     [['--host', ''], /^powlab: --host: must name an address, e\.g\. 127\.0\.0\.1/],
     [['--host', ' '], /^powlab: --host: must name an address/],
+    [
+      ['--allow-origin', 'classroom.test'],
+      /^powlab: --allow-origin: "classroom.test" is not an http:\/\/ or https:\/\/ address$/,
+    ],
+    [['--allow-origin', 'file:///home/teacher/page.html'], /^powlab: --allow-origin: "file:.*" is not an http/],
   ])('%j exits 2 with one line', async (args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-usage-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { digestMeetsTarget, targetToLimbs } from '../../src/core/target.js';
 import { PowlabError } from '../../src/errors.js';
 import type { Solution } from '../../src/miner/work.js';
 import { parsePoolUrl, StratumClient, type StratumClientOptions } from '../../src/sources/stratum/client.js';
-import type { ShareWork } from '../../src/sources/stratum/work.js';
+import type { ShareWork } from '../../src/stratum/work.js';
 import { TestPool, type PoolOptions } from './pool-server.js';
 import { FAST, handshake, scriptedPool, type ScriptedPool } from './scripted-pool.js';
 

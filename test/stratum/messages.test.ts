@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { printable } from '../../src/sources/printable.js';
-import { LineBuffer } from '../../src/sources/stratum/lines.js';
+import { LineBuffer } from '../../src/stratum/lines.js';
 import {
   parseMessage,
   poolErrorText,
@@ -10,7 +10,7 @@ import {
   readNotify,
   readReconnect,
   readSubscribeResult,
-} from '../../src/sources/stratum/messages.js';
+} from '../../src/stratum/messages.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const encode = (text: string) => new TextEncoder().encode(text);

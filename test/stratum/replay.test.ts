@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { withNonce } from '../../src/core/header.js';
 import { sha256d } from '../../src/core/sha256.js';
 import { hashMeetsTarget } from '../../src/core/target.js';
-import { StratumSession, type SessionEvent } from '../../src/sources/stratum/session.js';
-import type { ShareWork } from '../../src/sources/stratum/work.js';
+import { StratumSession, type SessionEvent } from '../../src/stratum/session.js';
+import type { ShareWork } from '../../src/stratum/work.js';
 
 interface Row {
   from: 'client' | 'pool';

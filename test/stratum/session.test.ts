@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { withNonce } from '../../src/core/header.js';
 import { sha256d } from '../../src/core/sha256.js';
-import { StratumSession, type SessionEvent, type SessionOptions } from '../../src/sources/stratum/session.js';
-import type { ShareWork } from '../../src/sources/stratum/work.js';
+import { StratumSession, type SessionEvent, type SessionOptions } from '../../src/stratum/session.js';
+import type { ShareWork } from '../../src/stratum/work.js';
 
 const COINB1 = '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0d03a0860108';
 const COINB2 = 'ffffffff0100f2052a01000000015100000000';

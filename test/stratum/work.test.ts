@@ -4,8 +4,8 @@ import { hashToDisplayHex, withNonce } from '../../src/core/header.js';
 import { sha256d } from '../../src/core/sha256.js';
 import { hashMeetsTarget, leadingZeroBits } from '../../src/core/target.js';
 import type { Solution } from '../../src/miner/work.js';
-import { readNotify, type StratumJob } from '../../src/sources/stratum/messages.js';
-import { MIN_MINING_DIFFICULTY, ShareWork, type PoolTerms } from '../../src/sources/stratum/work.js';
+import { readNotify, type StratumJob } from '../../src/stratum/messages.js';
+import { MIN_MINING_DIFFICULTY, ShareWork, type PoolTerms } from '../../src/stratum/work.js';
 
 const fromHex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');

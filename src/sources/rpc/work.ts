@@ -1,24 +1,17 @@
 /**
- * A node's block template as work for the engine: powlab writes the coinbase (BIP 34 height, the
- * template's coinbasevalue, an extranonce, the payout, and the BIP 141 witness commitment when the
- * node's rules hold segwit), keeps the node's transactions in its order, and builds the header the
- * node asked for. A solution becomes the whole block, ready for submitblock.
+ * A node's block template as work for the engine: powlab writes the coinbase (template-coinbase.ts:
+ * BIP 34 height, the template's coinbasevalue, an extranonce, the payout, and the BIP 141 witness
+ * commitment when the node's rules hold segwit, checked against the node's own), keeps the node's
+ * transactions in its order, and builds the header the node asked for. A solution becomes the whole
+ * block, ready for submitblock.
  */
 import { randomBytes } from 'node:crypto';
 import { bytesEqual } from '../../core/bytes.js';
-import { serializeBlock } from '../../core/block.js';
 import { serializeHeader } from '../../core/header.js';
-import { merkleBranch, merkleRoot, merkleRootFromBranch } from '../../core/merkle.js';
-import {
-  buildCoinbase,
-  POWLAB_TAG,
-  serializeTx,
-  txid,
-  witnessCommitmentScript,
-  type Transaction,
-} from '../../core/tx.js';
+import { txid, type Transaction } from '../../core/tx.js';
 import { Errors } from '../../errors.js';
 import type { Solution, Work } from '../../miner/work.js';
+import { TemplateCoinbase, templateBlock, type CoinbaseTemplate } from '../template-coinbase.js';
 import { templateHasSegwit, type BlockTemplate } from './template.js';
 
 /** Extranonce: 4 bytes counted by the engine, then 4 bytes fixed per run so two runs paying one script never repeat each other's work. */
@@ -40,11 +33,9 @@ export class TemplateWork implements Work {
   readonly target: bigint;
   readonly stopOnFind = true;
   readonly extranonceCount = 2 ** (8 * EXTRANONCE_INDEX_BYTES);
-  private readonly payoutScript: Uint8Array;
   private readonly runTag: Uint8Array;
-  private readonly witnessCommitment?: Uint8Array;
-  /** The coinbase's path to the merkle root: the same for every extranonce. */
-  private readonly branch: Uint8Array[];
+  private readonly body: CoinbaseTemplate;
+  private readonly coinbases: TemplateCoinbase;
   private readonly now: () => number;
   private readonly fetchedAt: number;
 
@@ -55,24 +46,23 @@ export class TemplateWork implements Work {
     if (options.runTag.length !== 4) throw new RangeError('the run tag is 4 bytes');
     this.id = options.id;
     this.target = options.target !== undefined && options.target < template.target ? options.target : template.target;
-    this.payoutScript = options.payoutScript;
     this.runTag = options.runTag;
     this.now = options.now ?? Date.now;
     this.fetchedAt = this.now();
-    const placeholder = new Uint8Array(32);
-    this.branch = merkleBranch([placeholder, ...template.transactions.map((tx) => tx.txid)], 0);
-    if (templateHasSegwit(template)) {
-      // The coinbase's wtxid counts as zero (BIP 141); the rest are the node's transactions.
-      const witnessRoot = merkleRoot([placeholder, ...template.transactions.map((tx) => tx.wtxid)]);
-      const ours = witnessCommitmentScript(witnessRoot);
-      const theirs = template.defaultWitnessCommitment;
-      if (theirs && !bytesEqual(theirs, ours))
-        throw Errors.badData(
-          'the node sent a bad block template',
-          'default_witness_commitment does not commit to its transactions',
-        );
-      this.witnessCommitment = ours;
-    }
+    this.body = {
+      height: template.height,
+      reward: template.coinbaseValue,
+      transactions: template.transactions,
+      segwit: templateHasSegwit(template),
+    };
+    this.coinbases = new TemplateCoinbase(this.body, options.payoutScript);
+    const ours = this.coinbases.witnessCommitment;
+    const theirs = template.defaultWitnessCommitment;
+    if (ours && theirs && !bytesEqual(theirs, ours))
+      throw Errors.badData(
+        'the node sent a bad block template',
+        'default_witness_commitment does not commit to its transactions',
+      );
   }
 
   /** The template's height, for reports. */
@@ -84,14 +74,7 @@ export class TemplateWork implements Work {
     const extranonce = new Uint8Array(EXTRANONCE_INDEX_BYTES + this.runTag.length);
     new DataView(extranonce.buffer).setUint32(0, extranonceIndex, true);
     extranonce.set(this.runTag, EXTRANONCE_INDEX_BYTES);
-    return buildCoinbase({
-      height: this.template.height,
-      extranonce,
-      value: this.template.coinbaseValue,
-      payoutScript: this.payoutScript,
-      witnessCommitment: this.witnessCommitment,
-      tag: POWLAB_TAG,
-    });
+    return this.coinbases.coinbase(extranonce);
   }
 
   /**
@@ -107,7 +90,7 @@ export class TemplateWork implements Work {
     return serializeHeader({
       version: this.template.version,
       prevHash: this.template.previousBlockHash,
-      merkleRoot: merkleRootFromBranch(txid(this.coinbase(extranonceIndex)), this.branch, 0),
+      merkleRoot: this.coinbases.merkleRoot(txid(this.coinbase(extranonceIndex))),
       time: this.headerTime(),
       bits: this.template.bits,
       nonce: 0,
@@ -116,8 +99,7 @@ export class TemplateWork implements Work {
 
   /** The whole block for a solution of this work: the solved header, our coinbase, the node's transactions in its order. */
   block(solution: Pick<Solution, 'extranonceIndex' | 'header'>): Uint8Array {
-    const coinbase = serializeTx(this.coinbase(solution.extranonceIndex));
-    return serializeBlock(solution.header, [coinbase, ...this.template.transactions.map((tx) => tx.data)]);
+    return templateBlock(this.body, solution.header, this.coinbase(solution.extranonceIndex));
   }
 }
 

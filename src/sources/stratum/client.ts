@@ -12,9 +12,9 @@ import { connect, type Socket } from 'node:net';
 import { Errors, type PowlabError } from '../../errors.js';
 import type { Solution } from '../../miner/work.js';
 import { printable } from '../printable.js';
-import { LineBuffer } from './lines.js';
-import { StratumSession, type SessionEvent, type SessionOptions } from './session.js';
-import type { ShareWork } from './work.js';
+import { LineBuffer } from '../../stratum/lines.js';
+import { StratumSession, type SessionEvent, type SessionOptions } from '../../stratum/session.js';
+import type { ShareWork } from '../../stratum/work.js';
 
 export interface PoolAddress {
   host: string;

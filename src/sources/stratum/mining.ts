@@ -12,7 +12,7 @@ import type { FindOutcome, MiningSource, WorkSink } from '../../mining/source.js
 import { formatDifficulty } from '../../format/numbers.js';
 import { saveFoundBlock } from '../found.js';
 import { StratumClient, type PoolAddress, type ShareOutcome, type StratumClientOptions } from './client.js';
-import type { ShareWork } from './work.js';
+import type { ShareWork } from '../../stratum/work.js';
 import { errorMessage } from '../../errors.js';
 
 /** Different warnings shown at most: a pool sending ever-different bad messages must not flood stderr either. */

@@ -9,9 +9,11 @@
  * apply it, rather than from the next job, as the protocol's text has it: the job comes back as the
  * same headers at a new share target, so the miner carries on from the nonces it has reached.
  */
-import { readUint32LE } from '../../core/bytes.js';
-import type { Solution } from '../../miner/work.js';
+import { readUint32LE } from '../core/bytes.js';
+import type { Solution } from '../miner/work.js';
 import {
+  callLine,
+  errorLine,
   parseMessage,
   poolErrorText,
   readConfigureResult,
@@ -22,6 +24,8 @@ import {
   readSetVersionMask,
   readShowMessage,
   readSubscribeResult,
+  resultLine,
+  StratumError,
   wordToHex,
   type Extranonce,
   type MessageId,
@@ -29,7 +33,7 @@ import {
   type StratumJob,
 } from './messages.js';
 import { ShareWork, type Share } from './work.js';
-import { errorMessage } from '../../errors.js';
+import { errorMessage } from '../errors.js';
 
 /** The version bits BIP 320 sets aside for miners: what powlab offers to roll. */
 const VERSION_ROLLING_MASK = 0x1fffe000;
@@ -151,7 +155,7 @@ export class StratumSession {
   /** Tell the pool the hashrate measured, if it asked for reports in its subscription. */
   reportHashrate(hashesPerSecond: number): void {
     if (this.poolTakesReports && this.authorized && Number.isFinite(hashesPerSecond) && hashesPerSecond >= 0) {
-      this.send(JSON.stringify({ id: null, method: HASHRATE_REPORT_METHOD, params: [Math.round(hashesPerSecond)] }));
+      this.send(callLine(null, HASHRATE_REPORT_METHOD, [Math.round(hashesPerSecond)]));
     }
   }
 
@@ -289,7 +293,7 @@ export class StratumSession {
       case 'client.show_message':
         return [{ type: 'message', text: readShowMessage(params) }];
       default:
-        if (id !== null) this.send(JSON.stringify({ id, result: null, error: [20, `unknown method ${method}`, null] }));
+        if (id !== null) this.send(errorLine(id, StratumError.other, `unknown method ${method}`));
         return [{ type: 'ignored', why: `unknown method ${JSON.stringify(method.slice(0, 60))}` }];
     }
   }
@@ -334,11 +338,11 @@ export class StratumSession {
     const id = this.nextId++;
     this.pending.set(id, method);
     if (this.pending.size > MAX_PENDING_REQUESTS) this.pending.delete(this.pending.keys().next().value!);
-    this.send(JSON.stringify({ id, method, params }));
+    this.send(callLine(id, method, params));
     return id;
   }
 
   private reply(id: MessageId, result: unknown): void {
-    if (id !== null) this.send(JSON.stringify({ id, result, error: null }));
+    if (id !== null) this.send(resultLine(id, result));
   }
 }

@@ -1,11 +1,31 @@
 /**
- * Stratum v1 messages as they come off the wire: JSON-RPC objects, one per line. Everything a pool
- * sends is untrusted, so each field is checked for type, hex and length here, before anything uses it.
+ * Stratum v1 messages, one JSON-RPC object per line, for both ends: the miner's client and the pool.
+ * Everything a peer sends is untrusted, so each field is checked for type, hex and length here,
+ * before anything uses it. No I/O and no Node modules: a browser's miner uses it as it is.
  */
-import { Errors } from '../../errors.js';
-import { printable } from '../printable.js';
+import { hexToBytes } from '../core/bytes.js';
+import { Errors } from '../errors.js';
+import { printable } from '../sources/printable.js';
 
 export type MessageId = number | string | null;
+
+/** Stratum's error codes, as pools since the original one send them. */
+export const StratumError = {
+  other: 20,
+  jobNotFound: 21,
+  duplicate: 22,
+  lowDifficulty: 23,
+  unauthorized: 24,
+  notSubscribed: 25,
+} as const;
+
+/** A request, or a notification when `id` is null. */
+export const callLine = (id: MessageId, method: string, params: unknown[]): string =>
+  JSON.stringify({ id, method, params });
+export const resultLine = (id: number | string, result: unknown): string => JSON.stringify({ id, result, error: null });
+/** Stratum's error answer: [code, message, traceback]. */
+export const errorLine = (id: number | string, code: number, message: string): string =>
+  JSON.stringify({ id, result: null, error: [code, message, null] });
 
 export type IncomingMessage =
   /** A request (id set: it wants an answer) or a notification (id null) from the pool. */
@@ -214,6 +234,59 @@ export function poolErrorText(error: unknown): string {
   return 'no reason given';
 }
 
+const HEX_WORD = /^[0-9a-fA-F]{8}$/;
+
+/** Extensions one `mining.configure` may name, at most. */
+const MAX_EXTENSIONS = 16;
+const MAX_EXTENSION_CHARS = 40;
+
+/**
+ * `mining.configure` params (BIP 310): [extensions, options]; the extensions named in strings of a
+ * sane length, and the version-rolling mask asked for, when it is one; undefined when the
+ * extensions are not a short list.
+ */
+export function readConfigureRequest(params: unknown[]): { extensions: string[]; versionMask?: number } | undefined {
+  const [extensions, options] = params;
+  if (!Array.isArray(extensions) || extensions.length > MAX_EXTENSIONS) return undefined;
+  const asked = isRecord(options) ? options['version-rolling.mask'] : undefined;
+  return {
+    extensions: extensions.filter(
+      (extension): extension is string =>
+        typeof extension === 'string' && (extension === 'version-rolling' || extension.length <= MAX_EXTENSION_CHARS),
+    ),
+    ...(typeof asked === 'string' && HEX_WORD.test(asked) ? { versionMask: parseInt(asked, 16) >>> 0 } : {}),
+  };
+}
+
+/** A `mining.submit`'s work, its fields checked for form (not yet against the job). */
+export interface Submission {
+  extranonce2: Uint8Array;
+  ntime: number;
+  nonce: number;
+  /** The version bits rolled (BIP 310); 0 when not sent. */
+  versionBits: number;
+}
+
+/**
+ * `mining.submit` params after worker and job id: extranonce2, ntime, nonce, and version bits when
+ * rolled; what is wrong with them in the words a miner is answered with.
+ */
+export function readSubmission(params: unknown[], extranonce2Bytes: number): Submission | { wrong: string } {
+  const [, , extranonce2, ntime, nonce, versionBits] = params;
+  if (typeof extranonce2 !== 'string' || !new RegExp(`^[0-9a-fA-F]{${2 * extranonce2Bytes}}$`).test(extranonce2))
+    return { wrong: `extranonce2 must be ${extranonce2Bytes} bytes of hex` };
+  if (typeof ntime !== 'string' || !HEX_WORD.test(ntime)) return { wrong: 'ntime must be 8 hex digits' };
+  if (typeof nonce !== 'string' || !HEX_WORD.test(nonce)) return { wrong: 'nonce must be 8 hex digits' };
+  if (versionBits !== undefined && (typeof versionBits !== 'string' || !HEX_WORD.test(versionBits)))
+    return { wrong: 'version bits must be 8 hex digits' };
+  return {
+    extranonce2: hexToBytes(extranonce2),
+    ntime: parseInt(ntime, 16),
+    nonce: parseInt(nonce, 16) >>> 0,
+    versionBits: versionBits === undefined ? 0 : parseInt(versionBits, 16) >>> 0,
+  };
+}
+
 /** Hex text of whole bytes (exactly `bytes` of them when given). */
 function readHex(value: unknown, what: string, options: { bytes?: number } = {}): Uint8Array {
   if (typeof value !== 'string') throw Errors.badData(what, `must be hex text, got ${shown(value)}`);
@@ -223,12 +296,12 @@ function readHex(value: unknown, what: string, options: { bytes?: number } = {})
       what,
       `must be ${options.bytes} bytes (${options.bytes * 2} hex digits), got ${value.length} digits`,
     );
-  return Uint8Array.from(Buffer.from(value, 'hex'));
+  return hexToBytes(value, what);
 }
 
 /** A 32-bit value sent as 8 hex digits, most significant first (version, nbits, ntime, masks). */
 function readWord(value: unknown, what: string): number {
-  if (typeof value !== 'string' || !/^[0-9a-fA-F]{8}$/.test(value))
+  if (typeof value !== 'string' || !HEX_WORD.test(value))
     throw Errors.badData(what, `must be 8 hex digits, got ${shown(value)}`);
   return parseInt(value, 16) >>> 0;
 }

@@ -4,14 +4,14 @@
  * (difficulty-1 target / pool difficulty). Each extranonce index names one extranonce2 value and,
  * when the pool allows version rolling (BIP 310), one choice of the version bits it allows.
  */
-import { bytesToHex, concatBytes, readUint32LE } from '../../core/bytes.js';
-import { serializeHeader } from '../../core/header.js';
-import { merkleRootFromBranch } from '../../core/merkle.js';
-import { sha256d } from '../../core/sha256.js';
-import { bitsToTarget, difficultyToTarget } from '../../core/target.js';
-import { isCoinbase, parseTx } from '../../core/tx.js';
-import { Errors, errorMessage } from '../../errors.js';
-import type { Solution, Work } from '../../miner/work.js';
+import { bytesToHex, concatBytes, readUint32LE } from '../core/bytes.js';
+import { serializeHeader } from '../core/header.js';
+import { merkleRootFromBranch } from '../core/merkle.js';
+import { sha256d } from '../core/sha256.js';
+import { bitsToTarget, difficultyToTarget } from '../core/target.js';
+import { isCoinbase, parseTx } from '../core/tx.js';
+import { Errors, errorMessage } from '../errors.js';
+import type { Solution, Work } from '../miner/work.js';
 import { wordToHex, type StratumJob } from './messages.js';
 
 /** What the pool told this connection: it applies to every job the connection receives. */
