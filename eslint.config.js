@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // The web app is typed for a browser (DOM), by its own project.
-    files: ['src/browser/**'],
+    files: ['src/ui/app/**'],
     languageOptions: { parserOptions: { project: './tsconfig.web.json', tsconfigRootDir: import.meta.dirname } },
   },
   {

@@ -10,10 +10,10 @@ rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 await build({
   entryPoints: {
-    app: 'src/browser/app.ts',
-    worker: 'src/browser/worker.ts',
-    'coi-sw': 'src/browser/coi-sw.ts',
-    'gpu-worker': 'src/browser/gpu-worker.ts',
+    app: 'src/ui/app/app.ts',
+    worker: 'src/ui/app/worker.ts',
+    'coi-sw': 'src/ui/app/coi-sw.ts',
+    'gpu-worker': 'src/ui/app/gpu-worker.ts',
   },
   outdir: OUT,
   bundle: true,
@@ -25,5 +25,5 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
-for (const file of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(`src/browser/${file}`, `${OUT}/${file}`);
+for (const file of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(`src/ui/app/${file}`, `${OUT}/${file}`);
 for (const file of ['sha256d-simd.wasm', 'sha256d-scalar.wasm']) copyFileSync(`dist/hash/${file}`, `${OUT}/${file}`);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { linkNotice, linkStart, readLink } from '../../src/browser/link.js';
+import { linkNotice, linkStart, readLink } from '../../src/ui/app/link.js';
 import { BLOCK_COUNT, describeRange, ZERO_BITS } from '../../src/mining/limits.js';
 import { runCli } from '../helpers/run-cli.js';
 

@@ -5,11 +5,11 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { bytesToHex, hexToBytes } from '../core/bytes.js';
-import { hashToDisplayHex, headerBytesFromHex, parseHeader, serializeHeader } from '../core/header.js';
-import { oddsAt } from '../core/odds.js';
-import { REGTEST } from '../core/params.js';
-import { bitsToTarget, expectedHashes, targetFromZeroBits } from '../core/target.js';
+import { bytesToHex, hexToBytes } from '../../core/bytes.js';
+import { hashToDisplayHex, headerBytesFromHex, parseHeader, serializeHeader } from '../../core/header.js';
+import { oddsAt } from '../../core/odds.js';
+import { REGTEST } from '../../core/params.js';
+import { bitsToTarget, expectedHashes, targetFromZeroBits } from '../../core/target.js';
 import {
   countOf,
   formatChance,
@@ -18,20 +18,20 @@ import {
   formatDuration,
   formatHashrate,
   formatLarge,
-} from '../format/numbers.js';
-import { findPreset } from '../economics/figures.js';
-import { explainBlock } from '../explain/block.js';
-import { explainHeader, timeAtHashrate } from '../explain/header.js';
-import { useWasmModules, type WasmModuleBytes } from '../hash/wasm.js';
-import { runBench, type BenchOptions } from '../miner/bench.js';
-import type { MinerStats } from '../miner/miner.js';
-import { MAX_THREADS_PER_CORE } from '../miner/options.js';
-import type { ThreadHost } from '../miner/threads.js';
-import { BLOCK_COUNT, ZERO_BITS, type WholeRange } from '../mining/limits.js';
-import { MiningSession } from '../mining/session.js';
-import { BuiltInChain, type MinedBlock } from '../sources/chain.js';
-import { scanStore, storedBlockBytes } from '../sources/chain-store.js';
-import { HeaderGrind } from '../sources/grind.js';
+} from '../../format/numbers.js';
+import { findPreset } from '../../economics/figures.js';
+import { explainBlock } from '../../explain/block.js';
+import { explainHeader, timeAtHashrate } from '../../explain/header.js';
+import { useWasmModules, type WasmModuleBytes } from '../../hash/wasm.js';
+import { runBench, type BenchOptions } from '../../miner/bench.js';
+import type { MinerStats } from '../../miner/miner.js';
+import { MAX_THREADS_PER_CORE } from '../../miner/options.js';
+import type { ThreadHost } from '../../miner/threads.js';
+import { BLOCK_COUNT, ZERO_BITS, type WholeRange } from '../../mining/limits.js';
+import { MiningSession } from '../../mining/session.js';
+import { BuiltInChain, type MinedBlock } from '../../sources/chain.js';
+import { scanStore, storedBlockBytes } from '../../sources/chain-store.js';
+import { HeaderGrind } from '../../sources/grind.js';
 import { forgetChainDb, openChainDb } from './chain-db.js';
 import { BENCH_SECONDS, linkNotice, linkStart, readLink } from './link.js';
 import { webThreads } from './threads.js';

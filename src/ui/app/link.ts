@@ -3,9 +3,9 @@
  * same ranges as the CLI's flags (src/mining/limits.ts, src/miner/options.ts), and every one refused
  * named in the page's words, with its parameter and its range. Pure, so that it is tested without a browser.
  */
-import { PowlabError } from '../errors.js';
-import { checkThreads } from '../miner/options.js';
-import { BLOCK_COUNT, checkWhole, ZERO_BITS, type WholeRange } from '../mining/limits.js';
+import { PowlabError } from '../../errors.js';
+import { checkThreads } from '../../miner/options.js';
+import { BLOCK_COUNT, checkWhole, ZERO_BITS, type WholeRange } from '../../mining/limits.js';
 import { pageError, rangeRule } from './words.js';
 
 /** The page's benchmark: whole seconds per row, short enough that a class is not kept waiting. */

@@ -3,9 +3,9 @@
  * (src/worker/runner.ts) as Node's worker_threads. The wasm module bytes go with each worker's
  * start, since a browser worker has no files to read them from.
  */
-import type { WasmModuleBytes } from '../hash/wasm.js';
-import type { MinerThread, ThreadEvents, ThreadHost } from '../miner/threads.js';
-import type { FromWorker, WorkerInit } from '../worker/protocol.js';
+import type { WasmModuleBytes } from '../../hash/wasm.js';
+import type { MinerThread, ThreadEvents, ThreadHost } from '../../miner/threads.js';
+import type { FromWorker, WorkerInit } from '../../worker/protocol.js';
 
 /** The first message a web worker gets; every later one is a ToWorker. */
 export interface WebWorkerStart {

@@ -1,7 +1,7 @@
 /** A Web Worker's glue around the worker's life (src/worker/runner.ts): the first message starts it, the rest are carried to it. */
-import { useWasmModules } from '../hash/wasm.js';
-import type { ToWorker } from '../worker/protocol.js';
-import { startWorker } from '../worker/runner.js';
+import { useWasmModules } from '../../hash/wasm.js';
+import type { ToWorker } from '../../worker/protocol.js';
+import { startWorker } from '../../worker/runner.js';
 import type { WebWorkerStart } from './threads.js';
 
 // The worker's global scope, as far as it is used: the project's DOM types describe a window.

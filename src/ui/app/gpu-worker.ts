@@ -1,7 +1,7 @@
 /** The GPU's Web Worker: the GPU worker life (src/worker/gpu-runner.ts) on the browser's WebGPU. */
-import type { FromWorker, ToWorker } from '../worker/protocol.js';
-import { startGpuWorker } from '../worker/gpu-runner.js';
-import { WebGpuScanner } from '../hash/webgpu.js';
+import type { FromWorker, ToWorker } from '../../worker/protocol.js';
+import { startGpuWorker } from '../../worker/gpu-runner.js';
+import { WebGpuScanner } from '../../hash/webgpu.js';
 import { openBrowserGpu } from './gpu.js';
 import type { WebWorkerStart } from './threads.js';
 
