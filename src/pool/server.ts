@@ -21,7 +21,6 @@ import {
 } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bytesEqual, bytesToHex } from '../core/bytes.js';
 import { hashToDisplayHex, headerHash } from '../core/header.js';
@@ -29,17 +28,8 @@ import { expectedHashes } from '../core/target.js';
 import { saveFoundBlock } from '../sources/found.js';
 import { printable } from '../sources/printable.js';
 import { LineBuffer } from '../sources/stratum/lines.js';
-import {
-  addScripts,
-  eventFrame,
-  EventStreams,
-  hostCheck,
-  listen,
-  loadPage,
-  send,
-  sendJson,
-  urlHost,
-} from '../web/http.js';
+import { eventFrame, EventStreams, hostCheck, listen, sendJson, urlHost } from '../web/http.js';
+import { loadWebApp, sendWebAppFile, type WebAppFiles } from '../web/static.js';
 import { MinerBoard, SHOWN_ROWS, topRows, type MinerView } from './board.js';
 import { PoolConnection, shareDifficultyRange, type PoolBook, type PoolEvent, type PoolRules } from './connection.js';
 import { blockFromShare, EXTRANONCE1_BYTES, jobFromTemplate, type PoolJob, type PoolTemplate } from './jobs.js';
@@ -48,9 +38,6 @@ import { PPLNS_FORMULA, type Payout } from './pplns.js';
 import type { TemplateFeed } from './templates.js';
 import { errorMessage } from '../errors.js';
 
-const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
-/** The number formats the terminal uses, served to the page as built (as the dashboard serves them). */
-const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
 /** The WebSocket endpoint browser miners connect to. */
 export const WEBSOCKET_PATH = '/stratum';
 const TICK_MS = 1000;
@@ -76,6 +63,8 @@ export const DEFAULT_LIMITS: PoolLimits = {
 
 export interface PoolServerOptions {
   host: string;
+  /** Names students may open the page by, beside its addresses (the teacher's machine on the school network). */
+  pageNames?: string[];
   port: number;
   pagePort: number;
   feed: TemplateFeed;
@@ -123,6 +112,8 @@ interface Peer {
   address: string;
   connection: PoolConnection;
   userAgent: string;
+  /** It came over the WebSocket endpoint: a browser. */
+  browser: boolean;
   /** Lines the connection produced that wait for the events they answer to be handled (ledger first). */
   outbox: string[];
   flush(): void;
@@ -210,7 +201,7 @@ export class PoolServer implements PoolBook {
   pageUrl = '';
 
   constructor(private readonly options: PoolServerOptions) {
-    this.addressedHere = hostCheck(options.host);
+    this.addressedHere = hostCheck(options.host, options.pageNames);
   }
 
   current(): PoolJob | undefined {
@@ -237,10 +228,9 @@ export class PoolServer implements PoolBook {
     this.tcp.on('error', (error) =>
       this.options.log({ type: 'warning', message: `the pool's listener: ${error.message}` }),
     );
-    const assets = loadPage(PAGE_DIR, 'the pool page');
-    // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
-    addScripts(assets, FORMAT_DIR, '/format/');
-    this.http = createHttpServer((request, response) => this.onRequest(request, response, assets));
+    // The web app is the pool's page: it shows the board, and joins the pool from ?join=NAME.
+    const app = loadWebApp();
+    this.http = createHttpServer((request, response) => this.onRequest(request, response, app));
     this.websockets = new WebSocketServer({ noServer: true, maxPayload: this.options.limits.maxLineBytes });
     this.http.on('upgrade', (request, socket, head) => this.onUpgrade(request, socket, head));
     const pagePort = await listen(this.http, this.options.host, this.options.pagePort, 'the pool page', 'page-port');
@@ -426,7 +416,7 @@ export class PoolServer implements PoolBook {
     socket.setNoDelay(true);
     const lines = new LineBuffer(this.options.limits.maxLineBytes);
     const limits = this.options.limits;
-    const peer = this.addPeer(name, address, {
+    const peer = this.addPeer(name, address, false, {
       write: (text) => {
         socket.write(text);
         if (socket.writableLength > limits.maxOutputBytes) return false;
@@ -474,7 +464,7 @@ export class PoolServer implements PoolBook {
 
   private onWebSocket(ws: WebSocket, socket: Duplex, address: string, port: number): void {
     const limits = this.options.limits;
-    const peer = this.addPeer(`ws ${address}:${port}`, address, {
+    const peer = this.addPeer(`ws ${address}:${port}`, address, true, {
       write: (text) => {
         ws.send(text.replace(/\n$/, ''));
         return ws.bufferedAmount <= limits.maxOutputBytes;
@@ -496,12 +486,18 @@ export class PoolServer implements PoolBook {
     ws.on('close', () => peer.close('the miner closed the WebSocket'));
   }
 
-  private addPeer(name: string, address: string, io: { write: (text: string) => boolean; end: () => void }): Peer {
+  private addPeer(
+    name: string,
+    address: string,
+    browser: boolean,
+    io: { write: (text: string) => boolean; end: () => void },
+  ): Peer {
     const outbox: string[] = [];
     const peer: Peer = {
       name,
       address,
       userAgent: '',
+      browser,
       outbox,
       connection: new PoolConnection(
         this.nextExtranonce1(),
@@ -552,7 +548,7 @@ export class PoolServer implements PoolBook {
           peer.userAgent = printable(event.userAgent);
           break;
         case 'authorized':
-          this.board.connected(event.worker, now);
+          this.board.connected(event.worker, now, peer.browser);
           this.board.difficulty([event.worker], peer.connection.difficulty);
           this.options.log({ type: 'authorized', peer: peer.name, worker: event.worker, userAgent: peer.userAgent });
           break;
@@ -657,7 +653,7 @@ export class PoolServer implements PoolBook {
       this.streams.broadcast(eventFrame('status', this.snapshot(now)));
   }
 
-  private onRequest(request: IncomingMessage, response: ServerResponse, assets: ReturnType<typeof loadPage>): void {
+  private onRequest(request: IncomingMessage, response: ServerResponse, app: WebAppFiles): void {
     if (!this.addressedHere(request.headers.host))
       return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -672,8 +668,8 @@ export class PoolServer implements PoolBook {
       }
       if (path === '/api/events')
         return this.streams.add(response, eventFrame('status', this.snapshot()), request.method === 'HEAD');
-      const asset = assets.get(path);
-      if (asset) return send(response, 200, asset.type, asset.body);
+      const file = app.get(path === '/' ? '/index.html' : path);
+      if (file) return sendWebAppFile(response, 200, file.type, file.body, request.method === 'HEAD');
       sendJson(response, 404, { error: 'no such page' });
     } catch (error) {
       if (response.headersSent) response.destroy();

@@ -77,14 +77,15 @@ export function isLoopbackHost(host: string): boolean {
 
 /**
  * A web page elsewhere could reach the server through a DNS name of its own that points here (DNS
- * rebinding): answer only requests addressed by IP, by a loopback name, or by the name we listen on.
+ * rebinding): answer only requests addressed by IP, by a loopback name, by the name we listen on, or
+ * by a name the operator gives (`otherNames`).
  */
-export function hostCheck(listeningHost: string): (hostHeader: string | undefined) => boolean {
-  const listeningOn = bare(listeningHost);
+export function hostCheck(listeningHost: string, otherNames: string[] = []): (hostHeader: string | undefined) => boolean {
+  const names = new Set([bare(listeningHost), ...otherNames.map(bare)]);
   return (header) => {
     if (header === undefined) return false;
     const name = bare(header.replace(/:\d*$/, ''));
-    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || name === listeningOn;
+    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || names.has(name);
   };
 }
 

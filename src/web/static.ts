@@ -39,7 +39,10 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-function loadFiles(dir: string): Map<string, { body: Buffer; type: string }> {
+export type WebAppFiles = Map<string, { body: Buffer; type: string }>;
+
+/** The app's files by the path they are served at, read once; `powlab pool` serves them too, as its page. */
+export function loadWebApp(dir = WEB_APP_DIR): WebAppFiles {
   const files = new Map<string, { body: Buffer; type: string }>();
   let names: string[];
   try {
@@ -56,23 +59,32 @@ function loadFiles(dir: string): Map<string, { body: Buffer; type: string }> {
   return files;
 }
 
+/** One of the app's files (or an answer in words), with the headers that isolate the page. */
+export function sendWebAppFile(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  head: boolean,
+): void {
+  response.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-cache',
+    ...HEADERS,
+  });
+  response.end(head ? undefined : body);
+}
+
 export async function serveWebApp(options: {
   host: string;
   port: number;
   dir?: string;
   warn: (message: string) => void;
 }): Promise<StaticServer> {
-  const files = loadFiles(options.dir ?? WEB_APP_DIR);
+  const files = loadWebApp(options.dir);
   const addressedHere = hostCheck(options.host);
-  const send = (response: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean) => {
-    response.writeHead(status, {
-      'content-type': type,
-      'content-length': Buffer.byteLength(body),
-      'cache-control': 'no-cache',
-      ...HEADERS,
-    });
-    response.end(head ? undefined : body);
-  };
+  const send = sendWebAppFile;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const head = request.method === 'HEAD';
     if (!addressedHere(request.headers.host))
