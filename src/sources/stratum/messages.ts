@@ -2,6 +2,7 @@
  * Stratum v1 messages as they come off the wire: JSON-RPC objects, one per line. Everything a pool
  * sends is untrusted, so each field is checked for type, hex and length here, before anything uses it.
  */
+import { hexToBytes } from '../../core/bytes.js';
 import { Errors } from '../../errors.js';
 import { printable } from '../printable.js';
 
@@ -223,7 +224,8 @@ function readHex(value: unknown, what: string, options: { bytes?: number } = {})
       what,
       `must be ${options.bytes} bytes (${options.bytes * 2} hex digits), got ${value.length} digits`,
     );
-  return Uint8Array.from(Buffer.from(value, 'hex'));
+  // No Buffer: the browser's pool miner (src/ui/app/pool-join.ts) reads these messages too.
+  return hexToBytes(value, what);
 }
 
 /** A 32-bit value sent as 8 hex digits, most significant first (version, nbits, ntime, masks). */
