@@ -40,6 +40,8 @@ import { errorMessage } from '../errors.js';
 
 /** The WebSocket endpoint browser miners connect to. */
 export const WEBSOCKET_PATH = '/stratum';
+/** Tells the web app that a pool serves it (src/ui/app/controller.ts): it then shows the board and can join. */
+const POOL_PAGE_HEADER = 'x-powlab-pool';
 const TICK_MS = 1000;
 const SNAPSHOT_EVERY_TICKS = 2;
 /** Blocks /api/pool shows, the newest, each with the SPLIT_ROWS largest parts of its split. */
@@ -669,7 +671,10 @@ export class PoolServer implements PoolBook {
       if (path === '/api/events')
         return this.streams.add(response, eventFrame('status', this.snapshot()), request.method === 'HEAD');
       const file = app.get(path === '/' ? '/index.html' : path);
-      if (file) return sendWebAppFile(response, 200, file.type, file.body, request.method === 'HEAD');
+      if (file)
+        return sendWebAppFile(response, 200, file.type, file.body, request.method === 'HEAD', {
+          [POOL_PAGE_HEADER]: '1',
+        });
       sendJson(response, 404, { error: 'no such page' });
     } catch (error) {
       if (response.headersSent) response.destroy();

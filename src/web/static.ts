@@ -59,19 +59,21 @@ export function loadWebApp(dir = WEB_APP_DIR): WebAppFiles {
   return files;
 }
 
-/** One of the app's files (or an answer in words), with the headers that isolate the page. */
+/** One of the app's files (or an answer in words), with the headers that isolate the page, and `extra`. */
 export function sendWebAppFile(
   response: ServerResponse,
   status: number,
   type: string,
   body: string | Buffer,
   head: boolean,
+  extra: Record<string, string> = {},
 ): void {
   response.writeHead(status, {
     'content-type': type,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-cache',
     ...HEADERS,
+    ...extra,
   });
   response.end(head ? undefined : body);
 }

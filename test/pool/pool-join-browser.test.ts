@@ -12,7 +12,7 @@ const CREDIT_WITHIN_MS = 90_000;
 
 // The page's globals, as far as the functions run in it use them: the test project has no DOM types.
 declare const document: {
-  documentElement: { dataset: Record<string, string | undefined> };
+  documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number; clientWidth: number };
   getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
 };
 
@@ -91,6 +91,9 @@ describe("the pool's page joins the pool from one URL", () => {
         timeout: 30_000,
       });
       await page.waitForSelector(`#pool-miners tr[data-worker="${name}"][data-browser]`, { timeout: 10_000 });
+      // On a 390 px phone, mining and the board and all, the page never scrolls sideways.
+      const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      expect(width[0]).toBeLessThanOrEqual(width[1]);
       expect(problems).toEqual([]);
     },
     180_000,

@@ -152,11 +152,14 @@ export class AppController {
     });
   }
 
-  /** Resolves true once the pool that serves this page has sent its first snapshot; false elsewhere. */
+  /**
+   * Resolves true when a pool serves this page (its answers carry x-powlab-pool), having begun to
+   * follow its snapshots; false on any other host, which is asked for nothing it lacks.
+   */
   private followPool(): Promise<boolean> {
-    return fetch('api/pool').then(
+    return fetch('./', { method: 'HEAD', cache: 'no-store' }).then(
       (response) => {
-        if (!response.ok || !(response.headers.get('content-type') ?? '').startsWith('application/json')) return false;
+        if (!response.headers.has('x-powlab-pool')) return false;
         $('pool').hidden = false;
         followPool((snapshot) => {
           this.pool = snapshot;
