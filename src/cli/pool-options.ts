@@ -40,7 +40,10 @@ export const poolOptions = {
     coerce: (names: string[]) =>
       names.map((name) => {
         if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(name))
-          throw Errors.badOption('page-name', `must be a host name such as teacher.local, got ${JSON.stringify(name.slice(0, 60))}`);
+          throw Errors.badOption(
+            'page-name',
+            `must be a host name such as teacher.local, got ${JSON.stringify(name.slice(0, 60))}`,
+          );
         return name;
       }),
     describe:

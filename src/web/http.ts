@@ -80,7 +80,10 @@ export function isLoopbackHost(host: string): boolean {
  * rebinding): answer only requests addressed by IP, by a loopback name, by the name we listen on, or
  * by a name the operator gives (`otherNames`).
  */
-export function hostCheck(listeningHost: string, otherNames: string[] = []): (hostHeader: string | undefined) => boolean {
+export function hostCheck(
+  listeningHost: string,
+  otherNames: string[] = [],
+): (hostHeader: string | undefined) => boolean {
   const names = new Set([bare(listeningHost), ...otherNames.map(bare)]);
   return (header) => {
     if (header === undefined) return false;

@@ -87,12 +87,19 @@ describe("the pool's page joins the pool from one URL", () => {
       const snapshot = await credited(pool.page, name);
       expect(snapshot.miners.find((miner) => miner.worker === name)?.browser).toBe(true);
       // The page shows the student's own shares as the pool judged them, and the board names them a browser miner.
-      await page.waitForFunction(() => Number(document.getElementById('join-shares')?.dataset.accepted) > 0, undefined, {
-        timeout: 30_000,
-      });
+      await page.waitForFunction(
+        () => Number(document.getElementById('join-shares')?.dataset.accepted) > 0,
+        undefined,
+        {
+          timeout: 30_000,
+        },
+      );
       await page.waitForSelector(`#pool-miners tr[data-worker="${name}"][data-browser]`, { timeout: 10_000 });
       // On a 390 px phone, mining and the board and all, the page never scrolls sideways.
-      const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      const width = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
       expect(width[0]).toBeLessThanOrEqual(width[1]);
       expect(problems).toEqual([]);
     },

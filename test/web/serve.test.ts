@@ -111,7 +111,9 @@ describe('powlab serve', () => {
         try {
           const page = await browser.newPage();
           await page.goto(remote.url);
-          await page.waitForSelector('#isolation:text-matches("not a secure context.*by message")', { timeout: 20_000 });
+          await page.waitForSelector('#isolation:text-matches("not a secure context.*by message")', {
+            timeout: 20_000,
+          });
           await expect(page.isEnabled('#start')).resolves.toBe(true);
         } finally {
           await browser.close();

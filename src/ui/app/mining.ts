@@ -57,7 +57,12 @@ export async function mineChain(
   const storage = await openChainDb(report.warning);
   let chain: BuiltInChain;
   try {
-    chain = BuiltInChain.open({ openStorage: () => storage, payoutScript: PAYOUT_SCRIPT, target, warn: report.warning });
+    chain = BuiltInChain.open({
+      openStorage: () => storage,
+      payoutScript: PAYOUT_SCRIPT,
+      target,
+      warn: report.warning,
+    });
   } catch (error) {
     storage.close();
     throw error;
