@@ -24,10 +24,10 @@ const NONCE_SPACE = 2 ** 32;
 /** What a running session tells the page. */
 export interface RunReport {
   /** The session started on `threads` × `backend`. */
-  started(threads: number, backend: BackendName): void;
+  started: (threads: number, backend: BackendName) => void;
   /** Figures now; `expected`: hashes a find takes on average at the current target. */
-  stats(stats: MinerStats, expected: number): void;
-  warning(message: string): void;
+  stats: (stats: MinerStats, expected: number) => void;
+  warning: (message: string) => void;
 }
 
 /** Sample the session's figures every SAMPLE_MS until it ends; the summary, with the last figures shown. */
@@ -51,7 +51,7 @@ export async function mineChain(
   host: ThreadHost,
   plan: { zeros: number; blocks: number; threads: number },
   signal: AbortSignal,
-  report: RunReport & { found(block: MinedBlock): void },
+  report: RunReport & { found: (block: MinedBlock) => void },
 ): Promise<SessionSummary> {
   const target = targetFromZeroBits(plan.zeros);
   const storage = await openChainDb(report.warning);
@@ -84,7 +84,7 @@ export async function mineForPool(
   host: ThreadHost,
   plan: { url: string; user: string; threads: number },
   signal: AbortSignal,
-  report: RunReport & { share(result: ShareResult, block: boolean): void; told(text: string): void },
+  report: RunReport & { share: (result: ShareResult, block: boolean) => void; told: (text: string) => void },
 ): Promise<SessionSummary> {
   const pool = new StratumOverWebSocket(plan.url, plan.user);
   const session = await MiningSession.start(pool, { host, threads: plan.threads, backend: 'wasm', signal });
