@@ -24,6 +24,7 @@ describe('powlab pool usage', () => {
     // Node would listen on every interface.
     [['--host', ''], /^powlab: --host: must name an address, e\.g\. 127\.0\.0\.1/],
     [['--host', ' '], /^powlab: --host: must name an address/],
+    [['--page-name', 'evil.example/x'], /^powlab: --page-name: must be a host name such as teacher\.local, got "evil/],
   ])('%j exits 2 with one line', async (args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-usage-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
