@@ -50,6 +50,23 @@ async function credited(pageUrl: string, name: string): Promise<Snapshot> {
   }
 }
 
+/** A pool with easy shares (a browser thread finds one in well under a second), named classroom.test too. */
+function easyPool() {
+  return startPool(
+    [
+      '--datadir',
+      tempDatadir(cleanups, 'powlab-pool-join-'),
+      '--zeros',
+      '24',
+      '--page-name',
+      'classroom.test',
+      '--start-difficulty',
+      '0.0001',
+    ],
+    cleanups,
+  );
+}
+
 describe("the pool's page joins the pool from one URL", () => {
   it.each([
     { host: 'classroom.test', name: 'ada', sharedMemory: 'false' },
@@ -57,20 +74,7 @@ describe("the pool's page joins the pool from one URL", () => {
   ])(
     'http://$host:PAGEPORT/?join=$name mines for the pool (shared memory: $sharedMemory), shares credited to $name',
     async ({ host, name, sharedMemory }) => {
-      // Easy shares, so a browser thread finds one in well under a second.
-      const pool = await startPool(
-        [
-          '--datadir',
-          tempDatadir(cleanups, 'powlab-pool-join-'),
-          '--zeros',
-          '24',
-          '--page-name',
-          'classroom.test',
-          '--start-difficulty',
-          '0.0001',
-        ],
-        cleanups,
-      );
+      const pool = await easyPool();
       const port = new URL(pool.page).port;
       const browser = await launch();
       const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -105,4 +109,18 @@ describe("the pool's page joins the pool from one URL", () => {
     },
     180_000,
   );
+
+  it('joins with the Join button and a name typed in, from the bare page', async () => {
+    const pool = await easyPool();
+    const browser = await launch();
+    const page = await browser.newPage();
+    await page.goto(pool.page);
+    await page.waitForSelector('#join-button:enabled', { timeout: 30_000 });
+    expect(await page.getAttribute('html', 'data-started')).toBe('nothing');
+    await page.fill('#join-name', 'hopper');
+    await page.click('#join-button');
+    await credited(pool.page, 'hopper');
+    await page.click('#join-stop');
+    await page.waitForSelector('#join-status[data-reason="interrupted"]', { timeout: 10_000 });
+  }, 180_000);
 });
