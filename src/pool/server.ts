@@ -1,8 +1,8 @@
 /**
  * `powlab pool` at its edges: Stratum over TCP (node:net) and over WebSocket (ws) into one
  * PoolConnection per miner, jobs from a TemplateFeed, shares into the Ledger, blocks saved, then
- * appended or submitted; and the pool page (the web app, dist/app) with its JSON API and Server-Sent Events, on the
- * dashboard's server stack.
+ * appended or submitted; and the pool page (the web app, dist/app) with its JSON API and
+ * Server-Sent Events, on the dashboard's server stack.
  *
  * Hostile peers are expected: connections are capped in total and per address, lines in length,
  * every byte a peer sends is counted against its budget before it is split into lines; a peer that
