@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // The pages are typed for a browser (DOM), by their own project.
-    files: ['src/browser/**', 'src/ui/**'],
+    files: ['src/ui/**'],
     languageOptions: { parserOptions: { project: './tsconfig.web.json', tsconfigRootDir: import.meta.dirname } },
   },
   {
@@ -58,15 +58,6 @@ export default tseslint.config(
         // In functions a script hands a browser page to run (Playwright's page.evaluate).
         document: 'readonly',
       },
-    },
-  },
-  {
-    // The pool's page, still plain JavaScript until it becomes the web app's pool view (issue 21): the
-    // one page not yet type-checked. Every other page is TypeScript under src/ui or src/browser.
-    files: ['src/pool/page/*.js'],
-    extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', console: 'readonly' },
     },
   },
 );

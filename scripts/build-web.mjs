@@ -12,15 +12,15 @@ const PAGES = [
     // that isolates it, and the wasm modules `npm run build:wasm` made. The pool serves it from here.
     out: 'dist/app',
     entries: {
-      app: 'src/browser/app.ts',
-      style: 'src/browser/style.css',
-      worker: 'src/browser/worker.ts',
-      'coi-sw': 'src/browser/coi-sw.ts',
-      'gpu-worker': 'src/browser/gpu-worker.ts',
+      app: 'src/ui/app/app.ts',
+      style: 'src/ui/app/style.css',
+      worker: 'src/ui/app/worker.ts',
+      'coi-sw': 'src/ui/app/coi-sw.ts',
+      'gpu-worker': 'src/ui/app/gpu-worker.ts',
     },
     copies: [
-      'src/browser/index.html',
-      'src/browser/favicon.svg',
+      'src/ui/app/index.html',
+      'src/ui/app/favicon.svg',
       'dist/hash/sha256d-simd.wasm',
       'dist/hash/sha256d-scalar.wasm',
     ],

@@ -33,6 +33,22 @@ export const poolOptions = {
     },
     describe: 'listen on this address (0.0.0.0: every network, for a class)',
   },
+  'page-name': {
+    type: 'string',
+    array: true,
+    requiresArg: true,
+    coerce: (names: string[]) =>
+      names.map((name) => {
+        if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(name))
+          throw Errors.badOption(
+            'page-name',
+            `must be a host name such as teacher.local, got ${JSON.stringify(name.slice(0, 60))}`,
+          );
+        return name;
+      }),
+    describe:
+      "a name students open the page by, beside the machine's addresses (its name on the school network); others are refused",
+  },
   port: { type: 'number', requiresArg: true, default: DEFAULT_POOL_PORT, describe: 'Stratum port (0: any free one)' },
   'page-port': {
     type: 'number',

@@ -106,6 +106,7 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
     await settleFoundBlocks(ledger, feed, warn);
     const candidate = new PoolServer({
       host: args.host,
+      pageNames: args.pageName,
       port,
       pagePort,
       feed,

@@ -25,6 +25,7 @@ import {
   CONTROL_THROTTLE,
   type FromWorker,
   type ToWorker,
+  type WorkerBuffer,
   type WorkerInit,
 } from '../worker/protocol.js';
 import { bestHashFrom, isBetter, type BestHash } from './best.js';
@@ -117,13 +118,14 @@ function oddsOf(target: bigint): { expectedHashes: number; difficulty: number } 
 }
 
 export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
-  private readonly control = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * CONTROL_SLOTS);
-  private readonly controlView = new Int32Array(this.control);
-  private readonly progress: SharedArrayBuffer;
+  private readonly sharedMemory: boolean;
+  private readonly control: WorkerBuffer;
+  private readonly controlView: Int32Array;
+  private readonly progress: WorkerBuffer;
   private readonly progressView: BigInt64Array;
-  private readonly positions: SharedArrayBuffer;
+  private readonly positions: WorkerBuffer;
   private readonly positionsView: Uint32Array;
-  private readonly busy: SharedArrayBuffer;
+  private readonly busy: WorkerBuffer;
   private readonly busyView: BigInt64Array;
   private readonly slots: WorkerSlot<W>[];
   private meter: HashrateMeter;
@@ -165,11 +167,15 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     best: BestHash | null,
   ) {
     super();
-    this.progress = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT * slotBackends.length);
+    this.sharedMemory = host.sharedMemory ?? true;
+    const buffer = (bytes: number) => (this.sharedMemory ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.control = buffer(Int32Array.BYTES_PER_ELEMENT * CONTROL_SLOTS);
+    this.controlView = new Int32Array(this.control);
+    this.progress = buffer(BigInt64Array.BYTES_PER_ELEMENT * slotBackends.length);
     this.progressView = new BigInt64Array(this.progress);
-    this.positions = new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT * slotBackends.length);
+    this.positions = buffer(Uint32Array.BYTES_PER_ELEMENT * slotBackends.length);
     this.positionsView = new Uint32Array(this.positions);
-    this.busy = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT * slotBackends.length);
+    this.busy = buffer(BigInt64Array.BYTES_PER_ELEMENT * slotBackends.length);
     this.busyView = new BigInt64Array(this.busy);
     Atomics.store(this.controlView, CONTROL_THROTTLE, throttle);
     this.slots = slotBackends.map((backend, index) => new WorkerSlot<W>(index, backend));
@@ -200,6 +206,9 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
    */
   static async start<W extends Work = Work>(options: MinerOptions): Promise<Miner<W>> {
     const throttle = checkThrottle(options.throttle ?? 100);
+    // A throttled worker rests in Atomics.wait, which only shared memory has.
+    if (throttle < 100 && options.host.sharedMemory === false)
+      throw Errors.badOption('throttle', 'needs shared memory (SharedArrayBuffer), which this platform does not give');
     const requested = checkBackend(options.backend ?? 'auto');
     const best = options.best ?? null;
     if (requested === 'webgpu') {
@@ -311,8 +320,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   retarget(work: W): void {
     if (!this.ranges.retarget(work)) return this.setWork(work);
     this.workOdds = oddsOf(work.target);
-    Atomics.add(this.controlView, CONTROL_EPOCH, 1);
-    Atomics.notify(this.controlView, CONTROL_EPOCH);
+    this.bumpEpoch();
   }
 
   /** Stop hashing and keep the workers; resolves with the milliseconds they took to stop. */
@@ -422,6 +430,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     const init: WorkerInit = {
       index: slot.index,
       backend: slot.backend,
+      sharedMemory: this.sharedMemory,
       control: this.control,
       progress: this.progress,
       positions: this.positions,
@@ -518,6 +527,12 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
         return this.onBest(message.jobKey, message.nonce);
       case 'rangeDone':
         return this.onRangeDone(slot, message);
+      case 'progress':
+        // Without shared memory: the worker's own slots, copied into the ones stats() reads.
+        this.progressView[slot.index] = BigInt(message.hashes);
+        this.busyView[slot.index] = BigInt(message.busyMicros);
+        this.positionsView[slot.index] = message.position;
+        return;
     }
   }
 
@@ -627,7 +642,13 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
   /** Bump the epoch: every range handed out before now ends at its next chunk boundary. */
   private stopRanges(): void {
     this.haltedAt = performance.now();
-    Atomics.add(this.controlView, CONTROL_EPOCH, 1);
+    this.bumpEpoch();
+  }
+
+  /** Every range handed out before now is to stop; without shared memory the workers are told so. */
+  private bumpEpoch(): void {
+    const epoch = Atomics.add(this.controlView, CONTROL_EPOCH, 1) + 1;
     Atomics.notify(this.controlView, CONTROL_EPOCH);
+    if (!this.sharedMemory) for (const slot of this.slots) slot.thread?.post({ type: 'control', epoch });
   }
 }

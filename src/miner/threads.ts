@@ -20,6 +20,11 @@ export interface MinerThread {
 }
 
 export interface ThreadHost {
+  /**
+   * False where the platform has no SharedArrayBuffer (a page that is not cross-origin isolated): the
+   * Miner and its workers then keep their counters and stop signal in step by message. Default true.
+   */
+  readonly sharedMemory?: boolean;
   /** The thread count when none is asked for: one per core. */
   readonly defaultThreads: number;
   /** Start a worker with its init data; its events arrive through `events` from then on. */

@@ -48,6 +48,8 @@ export interface MinerView {
   /** What the miner says it hashes at (powlab miners only). */
   reportedHashrate: number | null;
   lastShareAt: number | null;
+  /** Its newest connection came over the WebSocket endpoint: a student's browser. */
+  browser: boolean;
 }
 
 interface MinerRecord {
@@ -65,6 +67,7 @@ interface MinerRecord {
   lastShareAt: number | null;
   /** When its last connection closed: a miner gone hashes no more, and the span of its inferred hashrate ends there. */
   leftAt: number | null;
+  browser: boolean;
 }
 
 export class MinerBoard {
@@ -93,9 +96,10 @@ export class MinerBoard {
     return false;
   }
 
-  connected(worker: string, nowMs: number): void {
+  connected(worker: string, nowMs: number, browser = false): void {
     const miner = this.record(worker, nowMs);
     if (!miner) return;
+    miner.browser = browser;
     // Back after a break: the span starts again, or the time away would count as hashing at zero.
     if (miner.connections === 0 && miner.leftAt !== null) {
       miner.since = nowMs;
@@ -166,6 +170,7 @@ export class MinerBoard {
         inferredHashrate: seconds > 0 ? (work * HASHES_PER_DIFFICULTY) / seconds : 0,
         inferenceShares: miner.recent.length,
         reportedHashrate: miner.reported,
+        browser: miner.browser,
         lastShareAt: miner.lastShareAt,
       };
     });
@@ -189,6 +194,7 @@ export class MinerBoard {
         reported: null,
         lastShareAt: null,
         leftAt: null,
+        browser: false,
       };
       this.miners.set(worker, miner);
     }

@@ -39,7 +39,8 @@ export interface PeerHandle {
 export interface PeerSink {
   /** Room for one more peer from `address`? Undefined when there is; else why not. */
   admit(address: string, kind: string): string | undefined;
-  open(name: string, address: string, io: PeerIo): PeerHandle;
+  /** `browser`: it came over the WebSocket endpoint, so a student's browser. */
+  open(name: string, address: string, io: PeerIo, browser: boolean): PeerHandle;
   refused(peer: string, reason: string): void;
 }
 
@@ -56,16 +57,21 @@ export function stratumOverTcp(sink: PeerSink, limits: PoolLimits): (socket: Soc
     }
     socket.setNoDelay(true);
     const lines = new LineBuffer(limits.maxLineBytes);
-    const peer = sink.open(name, address, {
-      write: (text) => {
-        socket.write(text);
-        if (socket.writableLength > limits.maxOutputBytes) return false;
-        // Backpressure: a peer that does not read gets nothing more read from it either.
-        if (socket.writableLength > limits.maxOutputBytes / 2) socket.pause();
-        return true;
+    const peer = sink.open(
+      name,
+      address,
+      {
+        write: (text) => {
+          socket.write(text);
+          if (socket.writableLength > limits.maxOutputBytes) return false;
+          // Backpressure: a peer that does not read gets nothing more read from it either.
+          if (socket.writableLength > limits.maxOutputBytes / 2) socket.pause();
+          return true;
+        },
+        end: () => socket.destroy(),
       },
-      end: () => socket.destroy(),
-    });
+      false,
+    );
     socket.on('drain', () => socket.resume());
     socket.on('data', (chunk: Buffer) => {
       peer.bytes(chunk.length);
@@ -84,6 +90,8 @@ export function stratumOverTcp(sink: PeerSink, limits: PoolLimits): (socket: Soc
 export interface WebSocketAccess {
   /** The host the pool listens on: the Host check's own name. */
   host: string;
+  /** Names students open the page by besides its addresses (`--page-name`). */
+  pageNames: string[];
   /** Origins (scheme, host, port) whose pages may join besides the pool's own, as the teacher named them. */
   allowedOrigins: readonly string[];
 }
@@ -99,7 +107,7 @@ export class WebSocketEndpoint {
     access: WebSocketAccess,
   ) {
     this.server = new WebSocketServer({ noServer: true, maxPayload: limits.maxLineBytes });
-    this.addressedHere = hostCheck(access.host);
+    this.addressedHere = hostCheck(access.host, access.pageNames);
     this.allowedOrigins = new Set(access.allowedOrigins);
   }
 
@@ -151,13 +159,18 @@ export class WebSocketEndpoint {
 
   private onWebSocket(ws: WebSocket, socket: Duplex, address: string, port: number): void {
     const limits = this.limits;
-    const peer = this.sink.open(`ws ${address}:${port}`, address, {
-      write: (text) => {
-        ws.send(text.replace(/\n$/, ''));
-        return ws.bufferedAmount <= limits.maxOutputBytes;
+    const peer = this.sink.open(
+      `ws ${address}:${port}`,
+      address,
+      {
+        write: (text) => {
+          ws.send(text.replace(/\n$/, ''));
+          return ws.bufferedAmount <= limits.maxOutputBytes;
+        },
+        end: () => ws.terminate(),
       },
-      end: () => ws.terminate(),
-    });
+      true,
+    );
     // Bytes as they come off the wire, frames, pings and all: a flood of empty frames is a flood too.
     socket.on('data', (chunk: Buffer) => peer.bytes(chunk.length));
     ws.on('message', (data, isBinary) => {

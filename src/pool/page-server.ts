@@ -4,35 +4,19 @@
  * and the WebSocket endpoint's upgrades. It answers only requests addressed to this machine.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../errors.js';
-import {
-  addScripts,
-  eventFrame,
-  EventStreams,
-  hostCheck,
-  listen,
-  loadPage,
-  PAGE_HEADERS,
-  send,
-  sendJson,
-  type Site,
-} from '../web/http.js';
+import { eventFrame, EventStreams, hostCheck, listen, loadPage, send, sendJson } from '../web/http.js';
+import { WEB_APP } from '../web/static.js';
 import type { WebSocketEndpoint } from './listeners.js';
 import type { PoolSnapshot } from './snapshot.js';
 
-const POOL_PAGE: Site = {
-  dir: fileURLToPath(new URL('./page/', import.meta.url)),
-  what: 'the pool page',
-  headers: PAGE_HEADERS,
-};
-/** What the page port serves: the pool page, copied beside this module at build time (or `WEB_APP`, from web/static.ts). */
-const SERVED: Site = POOL_PAGE;
-/** The number formats the terminal uses, served to the page as built (as the dashboard serves them). */
-const FORMAT_DIR = fileURLToPath(new URL('../format/', import.meta.url));
+/** Tells the web app that a pool serves it (src/ui/app/controller.ts): it then shows the board and can join. */
+const POOL_PAGE_HEADERS = { ...WEB_APP.headers, 'x-powlab-pool': '1' };
 
 export interface PageServerOptions {
   host: string;
+  /** Names students open the page by besides its addresses (`--page-name`). */
+  pageNames: string[];
   port: number;
   snapshot: (nowMs: number, viewer?: string) => PoolSnapshot;
   streams: EventStreams;
@@ -42,10 +26,9 @@ export interface PageServerOptions {
 
 /** Listen on the page port; resolves with the server and the port it got. */
 export async function servePoolPage(options: PageServerOptions): Promise<{ server: Server; port: number }> {
-  const assets = loadPage(SERVED.dir, SERVED.what);
-  // Run from the sources (the tests), this folder holds TypeScript, which no browser is given.
-  addScripts(assets, FORMAT_DIR, '/format/');
-  const addressedHere = hostCheck(options.host);
+  // The web app is the pool's page: it shows the board, and joins the pool from ?join=NAME.
+  const assets = loadPage(WEB_APP.dir, WEB_APP.what);
+  const addressedHere = hostCheck(options.host, options.pageNames);
   const answer = (request: IncomingMessage, response: ServerResponse) => {
     const [path, query] = (request.url ?? '/').split('?');
     if (path === '/api/pool') {
@@ -59,7 +42,7 @@ export async function servePoolPage(options: PageServerOptions): Promise<{ serve
         request.method === 'HEAD',
       );
     const asset = assets.get(path);
-    if (asset) return send(response, 200, asset.type, asset.body, SERVED.headers);
+    if (asset) return send(response, 200, asset.type, asset.body, POOL_PAGE_HEADERS, request.method === 'HEAD');
     sendJson(response, 404, { error: 'no such page' });
   };
   const server = createServer((request, response) => {

@@ -33,6 +33,8 @@ const SNAPSHOT_EVERY_TICKS = 2;
 
 export interface PoolServerOptions {
   host: string;
+  /** Names students may open the page by, beside its addresses (the teacher's machine on the school network). */
+  pageNames?: string[];
   port: number;
   pagePort: number;
   feed: TemplateFeed;
@@ -81,6 +83,8 @@ interface Peer extends PeerHandle {
   name: string;
   connection: PoolConnection;
   userAgent: string;
+  /** It came over the WebSocket endpoint: a student's browser. */
+  browser: boolean;
   /** Send what the connection produced, now that its events are handled. */
   flush(): void;
 }
@@ -135,15 +139,20 @@ export class PoolServer implements PoolBook {
     const job = this.blocks.start(template);
     const sink = {
       admit: (address: string, kind: string) => this.admit(address, kind),
-      open: (name: string, address: string, io: PeerIo) => this.addPeer(name, address, io),
+      open: (name: string, address: string, io: PeerIo, browser: boolean) => this.addPeer(name, address, io, browser),
       refused: (peer: string, reason: string) => log({ type: 'refused', peer, reason }),
     };
     this.tcp = createTcpServer(stratumOverTcp(sink, limits));
     const port = await listen(this.tcp, host, this.options.port, 'the pool');
     this.tcp.on('error', (error) => this.warn(`the pool's listener: ${error.message}`));
-    this.websockets = new WebSocketEndpoint(sink, limits, { host, allowedOrigins: this.options.allowedOrigins ?? [] });
+    this.websockets = new WebSocketEndpoint(sink, limits, {
+      host,
+      pageNames: this.options.pageNames ?? [],
+      allowedOrigins: this.options.allowedOrigins ?? [],
+    });
     const page = await servePoolPage({
       host,
+      pageNames: this.options.pageNames ?? [],
       port: this.options.pagePort,
       snapshot: (nowMs, viewer) => this.snapshot(nowMs, viewer),
       streams: this.streams,
@@ -234,7 +243,7 @@ export class PoolServer implements PoolBook {
     return undefined;
   }
 
-  private addPeer(name: string, address: string, io: PeerIo): Peer {
+  private addPeer(name: string, address: string, io: PeerIo, browser: boolean): Peer {
     // Lines the connection produced wait here for the events they answer to be handled (the ledger first).
     const outbox: string[] = [];
     let open = true;
@@ -249,6 +258,7 @@ export class PoolServer implements PoolBook {
       name,
       connection,
       userAgent: '',
+      browser,
       get open() {
         return open;
       },
@@ -293,7 +303,7 @@ export class PoolServer implements PoolBook {
           peer.userAgent = printable(event.userAgent);
           break;
         case 'authorized':
-          this.board.connected(event.worker, now);
+          this.board.connected(event.worker, now, peer.browser);
           this.board.difficulty([event.worker], peer.connection.difficulty);
           log({ type: 'authorized', peer: peer.name, worker: event.worker, userAgent: peer.userAgent });
           break;

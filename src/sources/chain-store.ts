@@ -7,7 +7,7 @@
  * checksum) follows inside it: then bytes went missing in the middle. A mere "PWLB" inside the
  * cut record proves nothing, as a payout script may hold those bytes.
  * Where the bytes live is a seam (ChainStorage): a file in Node (chain-files.ts), IndexedDB in a
- * browser (src/browser/chain-db.ts); the format and every check are this module's alone.
+ * browser (src/ui/app/chain-db.ts); the format and every check are this module's alone.
  */
 import { bytesEqual, concatBytes, readUint32LE, uint32LE } from '../core/bytes.js';
 import { checkBlock, parseBlock } from '../core/block.js';

@@ -68,14 +68,6 @@ export function loadPage(dir: string, what: string): Map<string, Asset> {
   return assets;
 }
 
-/** Add the JavaScript files in `dir` to `assets`, served under `prefix`. */
-export function addScripts(assets: Map<string, Asset>, dir: string, prefix: string): void {
-  for (const name of readdirSync(dir)) {
-    if (extname(name) === '.js')
-      assets.set(`${prefix}${name}`, { body: readFileSync(join(dir, name)), type: CONTENT_TYPES['.js'] });
-  }
-}
-
 /** A host name or address without the brackets of an IPv6 literal, in lower case. */
 function bare(host: string): string {
   return host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
@@ -90,14 +82,18 @@ export function isLoopbackHost(host: string): boolean {
 
 /**
  * A web page elsewhere could reach the server through a DNS name of its own that points here (DNS
- * rebinding): answer only requests addressed by IP, by a loopback name, or by the name we listen on.
+ * rebinding): answer only requests addressed by IP, by a loopback name, by the name we listen on, or
+ * by a name the operator gives (`otherNames`).
  */
-export function hostCheck(listeningHost: string): (hostHeader: string | undefined) => boolean {
-  const listeningOn = bare(listeningHost);
+export function hostCheck(
+  listeningHost: string,
+  otherNames: string[] = [],
+): (hostHeader: string | undefined) => boolean {
+  const names = new Set([bare(listeningHost), ...otherNames.map(bare)]);
   return (header) => {
     if (header === undefined) return false;
     const name = bare(header.replace(/:\d*$/, ''));
-    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || name === listeningOn;
+    return isIP(name) !== 0 || LOOPBACK_NAMES.has(name) || names.has(name);
   };
 }
 

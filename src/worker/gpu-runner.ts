@@ -8,7 +8,16 @@ import type { GpuScanner } from '../hash/webgpu.js';
 import { expectedHashes, limbsToTarget } from '../core/target.js';
 import { dispatchLimitFor, GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
 import type { FromWorker, JobMessage, RangeMessage, ToWorker, WorkerInit } from './protocol.js';
-import { heldJob, rangeDone, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
+import {
+  applyControl,
+  heldJob,
+  rangeDone,
+  rangeHooks,
+  reportProgress,
+  scanLimbs,
+  workerMemory,
+  type HeldJob,
+} from './range-hooks.js';
 import { ChunkSizer } from './scan.js';
 
 /** How long the worker hashes a throwaway job on starting, to size its first dispatches and ranges. */
@@ -71,6 +80,7 @@ export async function startGpuWorker(
     const hooks = rangeHooks(memory, current, message, post, () => scanner.setTopLimb(scanLimbs(current)[0]));
     const limit = dispatchLimitFor(expectedHashes(limbsToTarget(current.targetLimbs)), message.stopOnFind);
     const outcome = await scanRangeOnGpu(scanner, message.start, message.count, hooks, sizer, limit);
+    reportProgress(memory, post);
     post(rangeDone(message, outcome));
   };
 
@@ -84,6 +94,8 @@ export async function startGpuWorker(
   // A failed dispatch is said, never left to stall the queue: every message after it is dropped,
   // since the device that failed would fail them too, and the controller ends this worker.
   return (message: ToWorker) => {
+    // A stop must reach the range being scanned, not wait behind it.
+    if (message.type === 'control') return applyControl(memory, message);
     queue = queue
       .then(() => (failed ? undefined : message.type === 'job' ? setJob(message) : runRange(message)))
       .catch(fail);

@@ -1,6 +1,10 @@
 /**
- * The messages between the controller and its workers, and the shared memory both read. Signals
- * that must be fast (stop, progress, position) live in shared memory; messages carry work and results.
+ * The messages between the controller and its workers, and the memory both read. Signals that must
+ * be fast (stop, progress, position) live in shared memory; messages carry work and results.
+ *
+ * Where the platform gives no SharedArrayBuffer (a page over plain http from another machine is not
+ * cross-origin isolated), the same slots live in plain buffers, one copy on each side, kept in step
+ * by messages: 'control' to the workers whenever the controller changes a slot, 'progress' back.
  */
 import type { BackendName } from '../hash/backend.js';
 import type { GpuAdapterInfo } from '../hash/webgpu.js';
@@ -10,17 +14,22 @@ export const CONTROL_EPOCH = 0; // bumped by the controller to stop every range 
 export const CONTROL_THROTTLE = 1; // percent of its time a worker may spend hashing, 1..100
 export const CONTROL_SLOTS = 2;
 
+/** A SharedArrayBuffer, or where there is none, a plain buffer copied to the worker (see above). */
+export type WorkerBuffer = SharedArrayBuffer | ArrayBuffer;
+
 export interface WorkerInit {
   index: number;
   backend: BackendName;
+  /** False: the buffers below are the worker's own copies, and the two sides talk by message. */
+  sharedMemory: boolean;
   /** Int32Array(CONTROL_SLOTS) */
-  control: SharedArrayBuffer;
+  control: WorkerBuffer;
   /** BigInt64Array(threads): hashes done by each worker, ever. */
-  progress: SharedArrayBuffer;
+  progress: WorkerBuffer;
   /** Uint32Array(threads): the next nonce each worker will hash in its current range. */
-  positions: SharedArrayBuffer;
+  positions: WorkerBuffer;
   /** BigInt64Array(threads): microseconds each worker has spent hashing, ever (its rests when throttled left out). */
-  busy: SharedArrayBuffer;
+  busy: WorkerBuffer;
 }
 
 export interface JobMessage {
@@ -44,7 +53,13 @@ export interface RangeMessage {
   stopOnFind: boolean;
 }
 
-export type ToWorker = JobMessage | RangeMessage;
+/** Without shared memory: the controller's control slots, sent to every worker whenever they change. */
+export interface ControlMessage {
+  type: 'control';
+  epoch: number;
+}
+
+export type ToWorker = JobMessage | RangeMessage | ControlMessage;
 
 export type FromWorker =
   /** The GPU worker also names its adapter and the hashrate it measured on starting. */
@@ -64,5 +79,10 @@ export type FromWorker =
   | { type: 'found'; jobKey: number; rangeId: number; nonce: number; hashedAfter: number }
   /** A nonce whose hash beats the best so far without meeting the target. */
   | { type: 'best'; jobKey: number; nonce: number }
+  /**
+   * Without shared memory: this worker's slots (hashes and busy microseconds ever, its position), sent
+   * every PROGRESS_REPORT_MS while it hashes, and always before a find or the end of a range.
+   */
+  | { type: 'progress'; hashes: number; busyMicros: number; position: number }
   /** The range ended: all hashed, or stopped with `next` the first nonce not hashed. */
   | { type: 'rangeDone'; rangeId: number; next: number; hashes: number; stopped: boolean };

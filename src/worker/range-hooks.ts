@@ -11,6 +11,7 @@ import { limbsJustBelow, scanLimbsFor } from './best-bar.js';
 import {
   CONTROL_EPOCH,
   CONTROL_THROTTLE,
+  type ControlMessage,
   type FromWorker,
   type JobMessage,
   type RangeMessage,
@@ -26,13 +27,20 @@ export interface HeldJob extends ScanJob {
 
 export interface WorkerMemory {
   index: number;
+  /** False: these are this worker's own copies; the controller hears of them by 'progress' messages. */
+  shared: boolean;
   control: Int32Array;
   progress: BigInt64Array;
   positions: Uint32Array;
   busy: BigInt64Array;
   /** Rest this worker still owes its throttle (negative: it has rested ahead), carried from chunk to chunk. */
   restOwedMs: number;
+  /** When the last 'progress' message went (without shared memory). */
+  reportedAt: number;
 }
+
+/** Without shared memory, a worker tells its progress this often while it hashes: the hashrate is sampled every 250 ms. */
+const PROGRESS_REPORT_MS = 100;
 
 /** Rest taken ahead counts against later rests up to this much, so that one long stall is not a burst of unthrottled work. */
 const MAX_REST_CREDIT_MS = 50;
@@ -50,12 +58,37 @@ export function restOwed(owedMs: number, throttle: number, workedMs: number, res
 export function workerMemory(init: WorkerInit): WorkerMemory {
   return {
     index: init.index,
+    shared: init.sharedMemory,
     control: new Int32Array(init.control),
     progress: new BigInt64Array(init.progress),
     positions: new Uint32Array(init.positions),
     busy: new BigInt64Array(init.busy),
     restOwedMs: 0,
+    reportedAt: 0,
   };
+}
+
+/** Without shared memory: the controller's new control slots, written into this worker's copy. */
+export function applyControl(memory: WorkerMemory, message: ControlMessage): void {
+  Atomics.store(memory.control, CONTROL_EPOCH, message.epoch);
+}
+
+/**
+ * Without shared memory, tell the controller this worker's slots: when `due` only once
+ * PROGRESS_REPORT_MS has passed since the last report, else now (before a find or a range's end, so
+ * that the controller has counted every hash it is told of).
+ */
+export function reportProgress(memory: WorkerMemory, post: (message: FromWorker) => void, due = false): void {
+  if (memory.shared) return;
+  const now = performance.now();
+  if (due && now - memory.reportedAt < PROGRESS_REPORT_MS) return;
+  memory.reportedAt = now;
+  post({
+    type: 'progress',
+    hashes: Number(memory.progress[memory.index]),
+    busyMicros: Number(memory.busy[memory.index]),
+    position: memory.positions[memory.index],
+  });
 }
 
 export function heldJob(message: JobMessage): HeldJob {
@@ -92,10 +125,12 @@ export function rangeHooks(
       Atomics.add(memory.progress, memory.index, BigInt(hashes));
       Atomics.add(memory.busy, memory.index, BigInt(Math.round(busyMs * 1000)));
       Atomics.store(memory.positions, memory.index, next >>> 0);
+      reportProgress(memory, post, true);
     },
     hit: (nonce, hashedAfter) => {
       sha256dFromMidstate(job.midstate, job.tail, nonce, digest);
       if (digestMeetsTarget(digest, job.targetLimbs)) {
+        reportProgress(memory, post);
         post({ type: 'found', jobKey: job.key, rangeId: range.rangeId, nonce, hashedAfter });
         return range.stopOnFind;
       }

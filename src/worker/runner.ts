@@ -6,8 +6,20 @@
 import type { HashBackend } from '../hash/backend.js';
 import { loadBackend } from '../hash/index.js';
 import type { FromWorker, RangeMessage, ToWorker, WorkerInit } from './protocol.js';
-import { heldJob, rangeDone, rangeHooks, scanLimbs, workerMemory, type HeldJob } from './range-hooks.js';
-import { ChunkSizer, scanRange } from './scan.js';
+import {
+  applyControl,
+  heldJob,
+  rangeDone,
+  rangeHooks,
+  reportProgress,
+  scanLimbs,
+  workerMemory,
+  type HeldJob,
+} from './range-hooks.js';
+import { ChunkSizer, scanRange, scanRangeInSlices } from './scan.js';
+
+/** A turn of the event loop, so that messages waiting for this worker are read. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export async function startWorker(
   init: WorkerInit,
@@ -24,13 +36,24 @@ export async function startWorker(
     const hooks = rangeHooks(memory, current, message, post, () =>
       backend.setJob({ ...current, targetLimbs: scanLimbs(current) }),
     );
-    const outcome = scanRange(backend, message.start, message.count, hooks, sizer);
-    post(rangeDone(message, outcome));
+    if (memory.shared) return post(rangeDone(message, scanRange(backend, message.start, message.count, hooks, sizer)));
+    void scanRangeInSlices(backend, message.start, message.count, hooks, sizer, nextTurn).then(
+      (outcome) => {
+        reportProgress(memory, post);
+        post(rangeDone(message, outcome));
+      },
+      // Thrown outside the promise, as a throw in a whole-range scan is, so the thread's error event tells the controller.
+      (error: unknown) =>
+        setTimeout(() => {
+          throw error;
+        }),
+    );
   };
 
   post({ type: 'ready', backend: backend.name });
   return (message: ToWorker) => {
-    if (message.type === 'job') {
+    if (message.type === 'control') applyControl(memory, message);
+    else if (message.type === 'job') {
       job = heldJob(message);
       backend.setJob({ ...job, targetLimbs: scanLimbs(job) });
     } else runRange(message);

@@ -36,7 +36,7 @@ describe('the pool page on a 390 px phone', () => {
     });
     page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
     await page.goto(pool.page);
-    await page.waitForFunction(() => document.querySelectorAll('#pool dd').length > 0);
+    await page.waitForFunction(() => document.querySelectorAll('#pool-facts dd').length > 0);
     const before = await page.evaluate(() => document.body.innerText);
     expect(before).toMatch(/luck[^\n]*\n?no block yet/);
     expect(before).toMatch(/The window is 0% full/);
@@ -46,7 +46,7 @@ describe('the pool page on a 390 px phone', () => {
       cleanups,
     );
     await pool.waitFor((line) => line.type === 'block', 120_000);
-    await page.waitForFunction(() => document.querySelectorAll('#blocks tr').length > 0, undefined, {
+    await page.waitForFunction(() => document.querySelectorAll('#pool-blocks tr').length > 0, undefined, {
       timeout: 10_000,
     });
     await page.waitForFunction(() => /BTC/.test(document.body.innerText), undefined, { timeout: 10_000 });

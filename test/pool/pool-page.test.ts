@@ -12,10 +12,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function pool() {
+async function pool(...args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-page-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return startPool(['--datadir', dir], cleanups);
+  return startPool(['--datadir', dir, ...args], cleanups);
 }
 
 function get(url: string, host?: string): Promise<{ status: number; body: string; type: string }> {
@@ -33,11 +33,14 @@ function get(url: string, host?: string): Promise<{ status: number; body: string
 }
 
 describe('the pool page', () => {
-  it('serves the page and the API to this machine, and refuses a foreign Host', async () => {
+  it('serves the web app as its page, and the API, to this machine, and refuses a foreign Host', async () => {
     const running = await pool();
     const page = await get(running.page);
     expect(page.status).toBe(200);
-    expect(page.body).toContain('powlab pool');
+    expect(page.body).toContain('<script type="module" src="app.js">');
+    expect(page.body).toContain('id="join-form"');
+    const wasm = await get(`${running.page}sha256d-simd.wasm`);
+    expect([wasm.status, wasm.type]).toEqual([200, 'application/wasm']);
     const api = JSON.parse((await get(`${running.page}api/pool`)).body);
     expect(api.pplns.formula).toMatch(/^payout\(miner\) = reward × D\(miner\) \/ D\(window\)/);
     expect((await get(`${running.page}api/pool`, 'attacker.example')).status).toBe(403);
@@ -66,5 +69,13 @@ describe('the pool page', () => {
     expect(received.some((line) => line.includes('mining.notify'))).toBe(true);
     const api = JSON.parse((await get(`${running.page}api/pool`)).body);
     expect(api.miners.map((miner: { worker: string }) => miner.worker)).toEqual([name]);
+    // It came over the WebSocket: the board names it a browser miner.
+    expect(api.miners[0].browser).toBe(true);
+  });
+
+  it('answers a name given with --page-name, as students on the school network open it, and no other', async () => {
+    const running = await pool('--page-name', 'classroom.test');
+    expect((await get(`${running.page}api/pool`, `classroom.test:${new URL(running.page).port}`)).status).toBe(200);
+    expect((await get(`${running.page}api/pool`, 'attacker.example')).status).toBe(403);
   });
 });

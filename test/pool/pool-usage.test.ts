@@ -29,6 +29,7 @@ describe('powlab pool usage', () => {
       /^powlab: --allow-origin: "classroom.test" is not an http:\/\/ or https:\/\/ address$/,
     ],
     [['--allow-origin', 'file:///home/teacher/page.html'], /^powlab: --allow-origin: "file:.*" is not an http/],
+    [['--page-name', 'evil.example/x'], /^powlab: --page-name: must be a host name such as teacher\.local, got "evil/],
   ])('%j exits 2 with one line', async (args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'powlab-pool-usage-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,12 +4,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/**
- * The pool's page is still plain JavaScript until it becomes the web app's pool view (issue 21's
- * "join" work removes it); nothing else is allowed.
- */
-const NOT_YET_TYPESCRIPT = ['src/pool/page/'];
-
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
@@ -20,9 +14,7 @@ const sources = filesUnder('src');
 
 describe('the sources', () => {
   it('hold no .js, .mjs, .cjs or .d.ts file (TypeScript is built, not written beside its output)', () => {
-    const written = sources.filter(
-      (file) => /\.(m|c)?js$|\.d\.ts$/.test(file) && !NOT_YET_TYPESCRIPT.some((dir) => file.startsWith(dir)),
-    );
+    const written = sources.filter((file) => /\.(m|c)?js$|\.d\.ts$/.test(file));
     expect(written).toEqual([]);
   });
 

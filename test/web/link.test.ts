@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { linkNotice, linkStart, readLink } from '../../src/browser/link.js';
+import { joinName, linkNotice, linkStart, readLink } from '../../src/ui/app/link.js';
 import { BLOCK_COUNT, describeRange, ZERO_BITS } from '../../src/mining/limits.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -13,6 +13,17 @@ const read = (query: string) => readLink(new URLSearchParams(query), CORES);
 describe("the teacher's link", () => {
   const root = mkdtempSync(join(tmpdir(), 'powlab-link-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('joins the pool under a name the pool admits (its worker names), and under no other', () => {
+    const name = (query: string) => joinName(new URLSearchParams(query));
+    expect(name('join=ada')).toBe('ada');
+    expect(name('join=ada.laptop-2')).toBe('ada.laptop-2');
+    expect(name('join=%20ada%20')).toBe('ada');
+    expect(name('join=two%20words')).toBeUndefined();
+    expect(name(`join=${'x'.repeat(65)}`)).toBeUndefined();
+    expect(name('join=')).toBeUndefined();
+    expect(name('zeros=16')).toBeUndefined();
+  });
 
   it('takes the numbers a teacher means', () => {
     expect(read('zeros=16&blocks=3&threads=2&seconds=5&autostart=1')).toEqual({

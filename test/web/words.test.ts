@@ -1,6 +1,6 @@
 // The page words the engine's errors and the benchmark's progress in its own terms: no flag of the CLI's.
 import { describe, expect, it } from 'vitest';
-import { pageError, benchDone, benchProgress } from '../../src/browser/words.js';
+import { pageError, benchDone, benchProgress } from '../../src/ui/app/words.js';
 import { Errors } from '../../src/errors.js';
 import { checkThreads } from '../../src/miner/options.js';
 import { nonceWindow } from '../../src/miner/ranges.js';

@@ -42,6 +42,7 @@ function startGpuWorker(env: NodeJS.ProcessEnv = process.env): Harness {
   const init: WorkerInit = {
     index: 0,
     backend: 'webgpu',
+    sharedMemory: true,
     control: new SharedArrayBuffer(4 * CONTROL_SLOTS),
     progress: new SharedArrayBuffer(8),
     positions: new SharedArrayBuffer(4),

@@ -14,6 +14,7 @@ function init(): WorkerInit {
   return {
     index: 0,
     backend: 'webgpu',
+    sharedMemory: true,
     control,
     progress: new SharedArrayBuffer(8),
     positions: new SharedArrayBuffer(4),

@@ -3,11 +3,11 @@
  * flags: "--threads: ..."); their facts do not, and the page words them here in its own terms: the
  * fields a student sees on the page, and its buttons. Pure, so that it is tested without a browser.
  */
-import { PowlabError } from '../errors.js';
-import type { BackendName } from '../hash/backend.js';
-import { describeRange, type WholeRange } from '../mining/limits.js';
-import type { StopReason } from '../mining/session.js';
-import { countOf, formatDuration } from '../format/numbers.js';
+import { PowlabError } from '../../errors.js';
+import type { BackendName } from '../../hash/backend.js';
+import { describeRange, type WholeRange } from '../../mining/limits.js';
+import type { StopReason } from '../../mining/session.js';
+import { countOf, formatDuration } from '../../format/numbers.js';
 
 /** The page's name for each option an engine error can name. */
 const FIELD_NAMES: Record<string, string> = {

@@ -3,9 +3,9 @@
  * (src/worker/runner.ts) as Node's worker_threads. The wasm module bytes go with each worker's
  * start, since a browser worker has no files to read them from.
  */
-import type { WasmModuleBytes } from '../hash/wasm.js';
-import type { MinerThread, ThreadEvents, ThreadHost } from '../miner/threads.js';
-import type { FromWorker, WorkerInit } from '../worker/protocol.js';
+import type { WasmModuleBytes } from '../../hash/wasm.js';
+import type { MinerThread, ThreadEvents, ThreadHost } from '../../miner/threads.js';
+import type { FromWorker, WorkerInit } from '../../worker/protocol.js';
 
 /** The first message a web worker gets; every later one is a ToWorker. */
 export interface WebWorkerStart {
@@ -13,9 +13,14 @@ export interface WebWorkerStart {
   wasm: WasmModuleBytes;
 }
 
-/** `workers`: the scripts of a CPU worker (worker.ts) and of the GPU's (gpu-worker.ts). */
-export function webThreads(workers: { cpu: URL; gpu: URL }, wasm: WasmModuleBytes): ThreadHost {
+/**
+ * `workers`: the scripts of a CPU worker (worker.ts) and of the GPU's (gpu-worker.ts). `sharedMemory`:
+ * whether the page has SharedArrayBuffer (it is cross-origin isolated); without it, the Miner and the
+ * workers talk by message.
+ */
+export function webThreads(workers: { cpu: URL; gpu: URL }, wasm: WasmModuleBytes, sharedMemory: boolean): ThreadHost {
   return {
+    sharedMemory,
     defaultThreads: Math.max(1, navigator.hardwareConcurrency || 1),
     // In a promise, so that a worker that cannot even be created (a bad URL) is a rejection, not a throw.
     spawn: (init: WorkerInit, events: ThreadEvents) =>

@@ -3,10 +3,10 @@
  * byte what blocks.dat holds) in IndexedDB, one record per entry in order, and the best hash beside
  * them. A Web Lock keeps a second tab from mining the same chain at once.
  */
-import { concatBytes } from '../core/bytes.js';
-import { Errors, errorMessage } from '../errors.js';
-import type { BestHash } from '../miner/best.js';
-import type { ChainStorage } from '../sources/chain-store.js';
+import { concatBytes } from '../../core/bytes.js';
+import { Errors, errorMessage } from '../../errors.js';
+import type { BestHash } from '../../miner/best.js';
+import type { ChainStorage } from '../../sources/chain-store.js';
 
 const DATABASE = 'powlab-regtest';
 const RECORDS = 'records';

@@ -1,11 +1,13 @@
 /**
- * The teacher's link (?zeros=Z&blocks=N&threads=T&seconds=S&autostart=1): each number checked with the
+ * The teacher's link (?zeros=Z&blocks=N&threads=T&seconds=S&autostart=1, or on a pool's page
+ * ?join=NAME): each number checked with the
  * same ranges as the CLI's flags (src/mining/limits.ts, src/miner/options.ts), and every one refused
  * named in the page's words, with its parameter and its range. Pure, so that it is tested without a browser.
  */
-import { PowlabError } from '../errors.js';
-import { checkThreads } from '../miner/options.js';
-import { BLOCK_COUNT, checkWhole, ZERO_BITS, type WholeRange } from '../mining/limits.js';
+import { PowlabError } from '../../errors.js';
+import { checkThreads } from '../../miner/options.js';
+import { isWorkerName } from '../../pool/worker-name.js';
+import { BLOCK_COUNT, checkWhole, ZERO_BITS, type WholeRange } from '../../mining/limits.js';
 import { pageError, rangeRule } from './words.js';
 
 /** The page's benchmark: whole seconds per row, short enough that a class is not kept waiting. */
@@ -71,4 +73,10 @@ export function linkNotice(params: URLSearchParams, link: ReadLink): string {
   if (link.problems.length === 0 || held === 'nothing') return link.problems.join(' ');
   const what = held === 'mining' ? 'mining' : 'the benchmark';
   return `${link.problems.join(' ')} So ${what} did not start on its own: set the fields below and press ${held === 'mining' ? 'Start mining' : 'Measure'}.`;
+}
+
+/** The name ?join= asks to mine for the pool under, when it is one the pool admits. */
+export function joinName(params: URLSearchParams): string | undefined {
+  const name = params.get('join')?.trim();
+  return isWorkerName(name) ? name : undefined;
 }

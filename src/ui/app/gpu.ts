@@ -3,8 +3,8 @@
  * (src/worker/gpu-runner.ts). Compatibility mode first, which is what reaches Mesa's llvmpipe in
  * Chromium where there is no GPU; then the default adapter.
  */
-import { Errors } from '../errors.js';
-import { openAdapter, type OpenedGpu } from '../hash/webgpu.js';
+import { Errors } from '../../errors.js';
+import { openAdapter, type OpenedGpu } from '../../hash/webgpu.js';
 
 export async function openBrowserGpu(): Promise<OpenedGpu> {
   if (!navigator.gpu) throw Errors.noGpu('this browser offers no WebGPU');
