@@ -3,14 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import {
-  checkBlockCount,
-  checkDuration,
-  dashboardOptions,
-  engineOptions,
-  MAX_DURATION_SECONDS,
-  numberArg,
-} from './mining.js';
+import { checkBlockCount, checkDuration, dashboardOptions, engineOptions, MAX_DURATION_SECONDS } from './mining.js';
+import { numberArg } from './option-args.js';
 import { ZERO_BITS } from '../mining/limits.js';
 import { targetOptions, zerosOption } from './targets.js';
 

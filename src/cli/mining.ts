@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
 import type { Dashboard } from '../dashboard/server.js';
-import { plainNumber } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import type { GpuAdapterInfo } from '../hash/webgpu.js';
 import type { MinerStats } from '../miner/miner.js';
@@ -26,6 +25,7 @@ import {
   formatHashrate,
 } from '../format/numbers.js';
 import {
+  cliWords,
   MAX_WAITING_OUTPUT_BYTES,
   noteEndAsked,
   paint,
@@ -35,15 +35,7 @@ import {
   stdoutCaughtUp,
   writeStatusLine,
 } from './output.js';
-
-/** A number option as typed, checked strictly: '', 'abc' or '0x2' is named as given, not read as 0, NaN or 2. */
-export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
-  return (raw) => {
-    const value = plainNumber(String(raw));
-    if (value === undefined) throw Errors.badOption(option, `must be a number, got ${JSON.stringify(String(raw))}`);
-    return check(value);
-  };
-}
+import { numberArg, optionArg, portArg } from './option-args.js';
 
 export const engineOptions = {
   threads: {
@@ -57,7 +49,7 @@ export const engineOptions = {
     type: 'string',
     requiresArg: true,
     default: 'auto',
-    coerce: checkBackend,
+    coerce: optionArg(checkBackend),
     describe:
       'hashing backend: auto (the fastest CPU backend, with a hardware GPU beside it where measured faster; never a software renderer), noble, js, wasm, or webgpu (the GPU alone)',
     group: 'Engine:',
@@ -98,7 +90,7 @@ export const dashboardOptions = {
   port: {
     type: 'string',
     requiresArg: true,
-    coerce: numberArg('port', checkPort),
+    coerce: portArg('port'),
     describe: 'dashboard port (default 8420; 0: any free port)',
     group: 'Dashboard:',
   },
@@ -115,12 +107,6 @@ export interface DashboardArgs {
   port?: number;
   host?: string;
   json: boolean;
-}
-
-export function checkPort(port: number): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${port}`);
-  return port;
 }
 
 export function checkDashboardArgs(args: DashboardArgs): void {
@@ -179,7 +165,11 @@ export function throttleSummary(stats: MinerStats): string {
 /** "stopped (why): " before a summary, or nothing when the run did what it was asked. */
 export function stoppedPrefix(summary: SessionSummary): string {
   if (summary.reason === 'blocks reached') return '';
-  return `stopped (${summary.reason === 'failed' ? summary.error?.message : summary.reason}): `;
+  return `stopped (${summary.reason === 'failed' ? failure(summary) : summary.reason}): `;
+}
+
+function failure(summary: SessionSummary): string {
+  return summary.error ? cliWords(summary.error) : 'failed';
 }
 
 /** For a result or summary in JSON: the GPU's adapter, as it reports itself, when the GPU hashed. */
@@ -192,7 +182,7 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
   const { stats } = summary;
   return {
     type: 'summary',
-    stopped: summary.reason === 'failed' ? (summary.error?.message ?? 'failed') : summary.reason,
+    stopped: summary.reason === 'failed' ? failure(summary) : summary.reason,
     hashes: stats.hashes,
     seconds: Math.round(summary.seconds * 100) / 100,
     hashrate: stats.meanHashrate,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
 import { Errors } from '../errors.js';
 import { ZERO_BITS } from '../mining/limits.js';
+import { optionArg } from './option-args.js';
 import { targetOptions, zerosOption } from './targets.js';
 
 export const DEFAULT_POOL_DATADIR = join(homedir(), '.powlab', 'pool');
@@ -26,11 +27,11 @@ export const poolOptions = {
     requiresArg: true,
     default: '127.0.0.1',
     // Node reads an empty host as every interface: a typo must not open the pool to the network.
-    coerce: (host: string) => {
+    coerce: optionArg((host) => {
       if (host.trim() === '')
         throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1 (0.0.0.0: every network)');
       return host;
-    },
+    }),
     describe: 'listen on this address (0.0.0.0: every network, for a class)',
   },
   port: { type: 'number', requiresArg: true, default: DEFAULT_POOL_PORT, describe: 'Stratum port (0: any free one)' },

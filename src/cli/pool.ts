@@ -14,6 +14,7 @@ import { payoutScriptFrom } from './mine-chain.js';
 import { interruptSignal, say } from './mining.js';
 import { HASHES_PER_DIFFICULTY } from '../core/target.js';
 import { formatBtc, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
+import { checkPort } from './option-args.js';
 import { paint, printJson } from './output.js';
 import { targetFromArgs } from './targets.js';
 
@@ -56,8 +57,8 @@ function rulesFrom(args: PoolCommandArgs): PoolRules {
 }
 
 export async function runPool(args: PoolCommandArgs): Promise<void> {
-  const port = whole('port', args.port, 0, 65535);
-  const pagePort = whole('page-port', args.pagePort, 0, 65535);
+  const port = checkPort('port', args.port);
+  const pagePort = checkPort('page-port', args.pagePort);
   const rules = rulesFrom(args);
   const limits = {
     ...DEFAULT_LIMITS,

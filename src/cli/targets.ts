@@ -3,7 +3,7 @@ import { hexToBytes } from '../core/bytes.js';
 import { bitsToTarget, MAX_TARGET, targetFromZeroBits } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { checkWhole, ZERO_BITS, type WholeRange } from '../mining/limits.js';
-import { numberArg } from './mining.js';
+import { numberArg } from './option-args.js';
 
 export interface TargetArgs {
   zeros?: number;
