@@ -4,7 +4,7 @@
  * mining; this module only prints what it says.
  */
 import { availableParallelism } from 'node:os';
-import type { Options } from 'yargs';
+import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
 import type { Dashboard } from '../dashboard/server.js';
 import { Errors } from '../errors.js';
@@ -72,13 +72,7 @@ export const engineOptions = {
   json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout, and a summary last' },
 } as const satisfies Record<string, Options>;
 
-export interface EngineArgs {
-  threads?: number;
-  backend: ReturnType<typeof checkBackend>;
-  gpu?: boolean;
-  throttle: number;
-  json: boolean;
-}
+export type EngineArgs = ArgumentsCamelCase<InferredOptionTypes<typeof engineOptions>>;
 
 export const dashboardOptions = {
   dashboard: {
@@ -102,12 +96,7 @@ export const dashboardOptions = {
   },
 } as const satisfies Record<string, Options>;
 
-export interface DashboardArgs {
-  dashboard: boolean;
-  port?: number;
-  host?: string;
-  json: boolean;
-}
+export type DashboardArgs = ArgumentsCamelCase<InferredOptionTypes<typeof dashboardOptions>> & { json: boolean };
 
 export function checkDashboardArgs(args: DashboardArgs): void {
   if (!args.dashboard) {
