@@ -11,8 +11,8 @@ import { nodeThreads } from '../../src/worker/node-threads.js';
 
 const built = (path: string) => new URL(`../../dist/${path}`, import.meta.url);
 
-/** The built worker scripts, for tests that start worker threads themselves. */
-export const BUILT_WORKERS = {
+/** The built worker scripts. */
+const BUILT_WORKERS = {
   cpu: fileURLToPath(built('worker/entry.js')),
   gpu: fileURLToPath(built('worker/gpu-entry.js')),
 };
