@@ -12,7 +12,6 @@ import type { GpuAdapterInfo } from '../hash/webgpu.js';
 import type { MinerStats } from '../miner/miner.js';
 import { checkBackend, checkThreads, checkThrottle, MAX_THREADS_PER_CORE } from '../miner/options.js';
 import type { Work } from '../miner/work.js';
-import { BLOCK_COUNT, checkWhole } from '../mining/limits.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
@@ -106,22 +105,6 @@ export function checkDashboardArgs(args: DashboardArgs): void {
   }
   if (args.host !== undefined && args.host.trim() === '')
     throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1');
-}
-
-export function checkBlockCount(blocks: number): number {
-  return checkWhole('blocks', BLOCK_COUNT, blocks);
-}
-
-/** The longest --duration: a timer's delay is a signed 32-bit count of milliseconds, and a longer one fires at once. */
-export const MAX_DURATION_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
-export function checkDuration(duration: number): number {
-  if (!(duration > 0 && duration <= MAX_DURATION_SECONDS))
-    throw Errors.badOption(
-      'duration',
-      `must be a positive number of seconds, at most ${MAX_DURATION_SECONDS} (about 24 days), got ${duration}`,
-    );
-  return duration;
 }
 
 /** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
