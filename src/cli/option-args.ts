@@ -28,7 +28,7 @@ export function numberArg(option: string, check: (value: number) => number): (ra
 }
 
 /** The one port check, for every port a command listens on: 0 lets the system choose a free one. */
-export function checkPort(option: string, port: number): number {
+function checkPort(option: string, port: number): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw Errors.badOption(option, `must be a whole number from 0 to 65535, got ${port}`);
   return port;
@@ -37,4 +37,16 @@ export function checkPort(option: string, port: number): number {
 /** A port option, checked as it is parsed. */
 export function portArg(option: string): (raw: unknown) => number {
   return numberArg(option, (port) => checkPort(option, port));
+}
+
+/** A number above zero, finite. */
+function checkPositive(option: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value))
+    throw Errors.badOption(option, `must be a positive number, got ${value}`);
+  return value;
+}
+
+/** A positive number option, checked as it is parsed. */
+export function positiveArg(option: string): (raw: unknown) => number {
+  return numberArg(option, (value) => checkPositive(option, value));
 }

@@ -3,8 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, InferredOptionTypes } from 'yargs';
 import { Errors } from '../errors.js';
-import { ZERO_BITS } from '../mining/limits.js';
-import { optionArg } from './option-args.js';
+import { checkWhole, ZERO_BITS } from '../mining/limits.js';
+import { numberArg, optionArg, portArg, positiveArg } from './option-args.js';
 import { targetOptions, zerosOption } from './targets.js';
 
 export const DEFAULT_POOL_DATADIR = join(homedir(), '.powlab', 'pool');
@@ -14,6 +14,7 @@ const DEFAULT_POOL_PORT = 3333;
 const DEFAULT_PAGE_PORT = 8422;
 /** On the built-in chain: a block per 2^27 hashes, about half a minute for one laptop's two threads, seconds for a class. */
 export const DEFAULT_POOL_ZEROS = 27;
+const CONNECTION_COUNT = { min: 1, max: 100_000 };
 
 export const poolOptions = {
   datadir: {
@@ -34,9 +35,16 @@ export const poolOptions = {
     }),
     describe: 'listen on this address (0.0.0.0: every network, for a class)',
   },
-  port: { type: 'number', requiresArg: true, default: DEFAULT_POOL_PORT, describe: 'Stratum port (0: any free one)' },
+  port: {
+    type: 'string',
+    requiresArg: true,
+    default: DEFAULT_POOL_PORT,
+    coerce: portArg('port'),
+    describe: 'Stratum port (0: any free one)',
+  },
   'page-port': {
-    type: 'number',
+    type: 'string',
+    coerce: portArg('page-port'),
     requiresArg: true,
     default: DEFAULT_PAGE_PORT,
     describe: 'the pool page, its API and the WebSocket endpoint (0: any free one)',
@@ -56,7 +64,8 @@ export const poolOptions = {
     group: 'Payout:',
   },
   'pplns-window': {
-    type: 'number',
+    type: 'string',
+    coerce: positiveArg('pplns-window'),
     requiresArg: true,
     default: 2,
     describe: 'PPLNS: split each block over the last N share difficulty, N = this × block difficulty',
@@ -77,55 +86,67 @@ export const poolOptions = {
   },
   'rpc-cookie': { type: 'string', requiresArg: true, describe: "the node's cookie file", group: 'Node:' },
   'share-seconds': {
-    type: 'number',
+    type: 'string',
+    coerce: positiveArg('share-seconds'),
     requiresArg: true,
     default: 5,
     describe: 'vardiff aims for one share per miner this often',
     group: 'Shares:',
   },
   'start-difficulty': {
-    type: 'number',
+    type: 'string',
+    coerce: positiveArg('start-difficulty'),
     requiresArg: true,
     default: 0.001,
     describe: 'share difficulty a new miner starts at',
     group: 'Shares:',
   },
   'min-difficulty': {
-    type: 'number',
+    type: 'string',
+    coerce: positiveArg('min-difficulty'),
     requiresArg: true,
     default: 2 ** -16,
     describe: 'lowest share difficulty (suggest_difficulty included)',
     group: 'Shares:',
   },
   'max-difficulty': {
-    type: 'number',
+    type: 'string',
+    coerce: positiveArg('max-difficulty'),
     requiresArg: true,
     default: 2 ** 32,
     describe: 'highest share difficulty (never above the block difficulty)',
     group: 'Shares:',
   },
   'max-connections': {
-    type: 'number',
+    type: 'string',
+    coerce: numberArg('max-connections', (count) => checkWhole('max-connections', CONNECTION_COUNT, count)),
     requiresArg: true,
     default: 1024,
     describe: 'connections at most, Stratum and WebSocket together',
     group: 'Limits:',
   },
   'max-per-address': {
-    type: 'number',
+    type: 'string',
+    coerce: numberArg('max-per-address', (count) => checkWhole('max-per-address', CONNECTION_COUNT, count)),
     requiresArg: true,
     default: 32,
     describe: 'connections at most from one address',
     group: 'Limits:',
   },
   'max-messages-per-second': {
-    type: 'number',
+    type: 'string',
+    coerce: positiveArg('max-messages-per-second'),
     requiresArg: true,
     default: 20,
     describe: 'a connection sending more (on average) is dropped',
     group: 'Limits:',
   },
-  duration: { type: 'number', requiresArg: true, describe: 'stop after this many seconds' },
+  duration: {
+    type: 'string',
+    requiresArg: true,
+    coerce: positiveArg('duration'),
+    describe: 'stop after this many seconds',
+  },
   json: { type: 'boolean', default: false, describe: 'one JSON object per event, a summary last' },
 } as const;
 
