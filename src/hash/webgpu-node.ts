@@ -12,7 +12,7 @@
 import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Errors } from '../errors.js';
+import { errorMessage, Errors } from '../errors.js';
 import type { ScanJob } from './backend.js';
 import { JobWords } from './filtered-scan.js';
 import { openAdapter, type GpuAdapterInfo, type GpuScanner, type OpenedGpu } from './webgpu.js';
@@ -80,7 +80,7 @@ export async function openWebGpu(): Promise<OpenedGpu> {
   try {
     dawn = await loadDawn();
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const why = errorMessage(error).split('\n')[0];
     throw Errors.noGpu(`the webgpu package cannot load (${why})`);
   }
   const tried: string[] = [];
