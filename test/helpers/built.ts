@@ -12,7 +12,7 @@ import { nodeThreads } from '../../src/worker/node-threads.js';
 const built = (path: string) => new URL(`../../dist/${path}`, import.meta.url);
 
 /** The built worker scripts. */
-const BUILT_WORKERS = {
+export const BUILT_WORKERS = {
   cpu: fileURLToPath(built('worker/entry.js')),
   gpu: fileURLToPath(built('worker/gpu-entry.js')),
 };
