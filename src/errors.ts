@@ -5,8 +5,9 @@
 import { countOf } from './format/numbers.js';
 
 /**
- * What a front end other than the CLI needs to word an error its own way: the message is the CLI's
- * wording (it names flags), the facts are not (the web app names its fields instead).
+ * What a front end needs to word an error its own way. The message is the engine's wording and names
+ * no flag; the CLI words an option's error with its flag (`--threads: ...`), the web app with its
+ * field, both from these facts.
  */
 export interface ErrorFacts {
   /** The option at fault, as the CLI spells it without dashes: 'threads', 'zeros'. */
@@ -17,6 +18,8 @@ export interface ErrorFacts {
   range?: { min: number; max?: number; zero?: string };
   /** The value refused. */
   got?: number | string;
+  /** Another option whose value this one cannot go with: `{ option: 'backend', value: 'webgpu' }`. */
+  conflictsWith?: { option: string; value: string };
 }
 
 export class PowlabError extends Error {
@@ -60,8 +63,20 @@ export const Errors = {
   badCompact: (bits: number, why: string) =>
     new PowlabError(`invalid compact target 0x${(bits >>> 0).toString(16).padStart(8, '0')}: ${why}`, 'ERR_BAD_BITS'),
   badTarget: (why: string) => new PowlabError(`invalid target: ${why}`, 'ERR_BAD_TARGET'),
-  badOption: (option: string, why: string, facts: Omit<ErrorFacts, 'option' | 'why'> = {}) =>
-    new PowlabError(`--${option}: ${why}`, 'ERR_BAD_OPTION', 2, { option, why, ...facts }),
+  badOption: (option: string, why: string, facts: Omit<ErrorFacts, 'option' | 'why' | 'conflictsWith'> = {}) =>
+    new PowlabError(`${option}: ${why}`, 'ERR_BAD_OPTION', 2, { option, why, ...facts }),
+  /** Two options that cannot go together: `option` is refused because of `conflictsWith`'s value. */
+  conflictingOptions: (option: string, conflictsWith: { option: string; value: string }, why: string) =>
+    new PowlabError(
+      `${option} contradicts ${conflictsWith.option} ${conflictsWith.value}: ${why}`,
+      'ERR_BAD_OPTION',
+      2,
+      {
+        option,
+        why,
+        conflictsWith,
+      },
+    ),
   /** No WebGPU device here; `why` names no flag, so each front end can say it its own way. */
   noGpu: (why: string) => new PowlabError(why, 'ERR_NO_GPU', 2, { why }),
   badAddress: (address: string, why: string) =>

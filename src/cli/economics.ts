@@ -1,6 +1,7 @@
 /** `powlab economics`: resolve the inputs (measuring this machine when asked), apply the model, print. */
 import { findPreset } from '../economics/figures.js';
-import { resolveInputs, type EconomicsArgs, type Origin, type ResolvedInputs } from '../economics/inputs.js';
+import { resolveInputs, type Origin, type ResolvedInputs } from '../economics/inputs.js';
+import type { EconomicsCommandArgs } from './economics-options.js';
 import { economics, type EconomicsResult } from '../economics/model.js';
 import {
   formatChance,
@@ -12,10 +13,6 @@ import {
 } from '../format/numbers.js';
 import { measuredOn, type Measurement } from '../miner/measure.js';
 import { paint, printJson } from './output.js';
-
-export interface EconomicsCommandArgs extends EconomicsArgs {
-  json: boolean;
-}
 
 export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
   let measurement: Measurement | null = null;

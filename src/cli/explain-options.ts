@@ -1,9 +1,10 @@
 /** The options of `powlab explain`, and the argv type yargs infers from them. */
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { DEFAULT_MEASURE_SECONDS, MAX_MEASURE_SECONDS } from '../miner/measure.js';
-import { heightArg } from './heights.js';
+import { checkHeight } from './heights.js';
 import { DEFAULT_DATADIR } from './mine-options.js';
 import { engineOptions } from './mining.js';
+import { optionArg } from './option-args.js';
 
 export const explainOptions = {
   header: { type: 'string', requiresArg: true, describe: 'explain this header (160 hex digits)' },
@@ -15,7 +16,7 @@ export const explainOptions = {
   height: {
     type: 'string',
     requiresArg: true,
-    coerce: heightArg,
+    coerce: optionArg(checkHeight),
     describe: 'explain the block at this height of the built-in chain (0: regtest genesis)',
   },
   datadir: {

@@ -5,7 +5,7 @@ import { hexToBytes } from '../core/bytes.js';
 import { MAINNET, REGTEST } from '../core/params.js';
 import { serializeTx } from '../core/tx.js';
 import { parseHashrate, parseMeasureSeconds } from '../economics/inputs.js';
-import { Errors } from '../errors.js';
+import { errorMessage, Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import type { Measurement } from '../miner/measure.js';
@@ -116,8 +116,8 @@ function blockFromFile(file: string): Uint8Array {
         'block',
         `neither a block in hex nor a file that can be read: ${file.length > 40 ? `${file.slice(0, 37)}...` : file}`,
       );
-    if (code === 'ETOOBIG') throw Errors.badOption('block', (error as Error).message);
-    const why = code === 'ENOTREGULAR' ? (error as Error).message : `cannot read ${file}: ${describeFsError(error)}`;
+    if (code === 'ETOOBIG') throw Errors.badOption('block', errorMessage(error));
+    const why = code === 'ENOTREGULAR' ? errorMessage(error) : `cannot read ${file}: ${describeFsError(error)}`;
     throw Errors.badOption('block', `${why} (a block file holds at most ${MAX_BLOCK_FILE_BYTES} bytes)`);
   }
   const asText = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1').trim();

@@ -1,7 +1,8 @@
 /** The options of `powlab grind`, each checked once as it is parsed, and the argv type yargs infers from them. */
 import { NONCE_SPACE } from '../core/header.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { engineOptions, numberArg } from './mining.js';
+import { engineOptions } from './mining.js';
+import { numberArg } from './option-args.js';
 import { HEADER_ZERO_BITS } from '../mining/limits.js';
 import { targetOptions, zerosOption } from './targets.js';
 

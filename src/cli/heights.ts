@@ -7,13 +7,13 @@ export function parseHeight(text: string): number | undefined {
   return /^\d+$/.test(trimmed) && Number.isSafeInteger(Number(trimmed)) ? Number(trimmed) : undefined;
 }
 
-/** `--height` as yargs coerces it. */
-export function heightArg(raw: unknown): number {
-  const height = parseHeight(String(raw));
+/** `--height`, checked. */
+export function checkHeight(text: string): number {
+  const height = parseHeight(text);
   if (height === undefined)
     throw Errors.badOption(
       'height',
-      `must be a height in decimal digits, 0 (the regtest genesis) or more, got ${JSON.stringify(String(raw))}`,
+      `must be a height in decimal digits, 0 (the regtest genesis) or more, got ${JSON.stringify(text)}`,
     );
   return height;
 }

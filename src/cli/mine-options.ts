@@ -3,16 +3,26 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Errors } from '../errors.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import {
-  checkBlockCount,
-  checkDuration,
-  dashboardOptions,
-  engineOptions,
-  MAX_DURATION_SECONDS,
-  numberArg,
-} from './mining.js';
-import { ZERO_BITS } from '../mining/limits.js';
+import { dashboardOptions, engineOptions } from './mining.js';
+import { numberArg } from './option-args.js';
+import { BLOCK_COUNT, checkWhole, ZERO_BITS } from '../mining/limits.js';
 import { targetOptions, zerosOption } from './targets.js';
+
+function checkBlockCount(blocks: number): number {
+  return checkWhole('blocks', BLOCK_COUNT, blocks);
+}
+
+/** The longest --duration: a timer's delay is a signed 32-bit count of milliseconds, and a longer one fires at once. */
+const MAX_DURATION_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+function checkDuration(duration: number): number {
+  if (!(duration > 0 && duration <= MAX_DURATION_SECONDS))
+    throw Errors.badOption(
+      'duration',
+      `must be a positive number of seconds, at most ${MAX_DURATION_SECONDS} (about 24 days), got ${duration}`,
+    );
+  return duration;
+}
 
 export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
 /** A laptop meets 2^22 expected hashes in a second or a few. */

@@ -4,16 +4,14 @@
  * mining; this module only prints what it says.
  */
 import { availableParallelism } from 'node:os';
-import type { Options } from 'yargs';
+import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
 import type { Dashboard } from '../dashboard/server.js';
-import { plainNumber } from '../economics/inputs.js';
 import { Errors } from '../errors.js';
 import type { GpuAdapterInfo } from '../hash/webgpu.js';
 import type { MinerStats } from '../miner/miner.js';
 import { checkBackend, checkThreads, checkThrottle, MAX_THREADS_PER_CORE } from '../miner/options.js';
 import type { Work } from '../miner/work.js';
-import { BLOCK_COUNT, checkWhole } from '../mining/limits.js';
 import { MiningSession, type Found, type SessionSummary } from '../mining/session.js';
 import type { MiningSource } from '../mining/source.js';
 import { nodeThreads } from '../worker/node-threads.js';
@@ -26,6 +24,7 @@ import {
   formatHashrate,
 } from '../format/numbers.js';
 import {
+  cliWords,
   MAX_WAITING_OUTPUT_BYTES,
   noteEndAsked,
   paint,
@@ -35,15 +34,7 @@ import {
   stdoutCaughtUp,
   writeStatusLine,
 } from './output.js';
-
-/** A number option as typed, checked strictly: '', 'abc' or '0x2' is named as given, not read as 0, NaN or 2. */
-export function numberArg(option: string, check: (value: number) => number): (raw: unknown) => number {
-  return (raw) => {
-    const value = plainNumber(String(raw));
-    if (value === undefined) throw Errors.badOption(option, `must be a number, got ${JSON.stringify(String(raw))}`);
-    return check(value);
-  };
-}
+import { numberArg, optionArg, portArg } from './option-args.js';
 
 export const engineOptions = {
   threads: {
@@ -57,7 +48,7 @@ export const engineOptions = {
     type: 'string',
     requiresArg: true,
     default: 'auto',
-    coerce: checkBackend,
+    coerce: optionArg(checkBackend),
     describe:
       'hashing backend: auto (the fastest CPU backend, with a hardware GPU beside it where measured faster; never a software renderer), noble, js, wasm, or webgpu (the GPU alone)',
     group: 'Engine:',
@@ -80,13 +71,7 @@ export const engineOptions = {
   json: { type: 'boolean', default: false, describe: 'print one JSON object per result on stdout, and a summary last' },
 } as const satisfies Record<string, Options>;
 
-export interface EngineArgs {
-  threads?: number;
-  backend: ReturnType<typeof checkBackend>;
-  gpu?: boolean;
-  throttle: number;
-  json: boolean;
-}
+export type EngineArgs = ArgumentsCamelCase<InferredOptionTypes<typeof engineOptions>>;
 
 export const dashboardOptions = {
   dashboard: {
@@ -98,7 +83,7 @@ export const dashboardOptions = {
   port: {
     type: 'string',
     requiresArg: true,
-    coerce: numberArg('port', checkPort),
+    coerce: portArg('port'),
     describe: 'dashboard port (default 8420; 0: any free port)',
     group: 'Dashboard:',
   },
@@ -110,18 +95,7 @@ export const dashboardOptions = {
   },
 } as const satisfies Record<string, Options>;
 
-export interface DashboardArgs {
-  dashboard: boolean;
-  port?: number;
-  host?: string;
-  json: boolean;
-}
-
-export function checkPort(port: number): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw Errors.badOption('port', `must be a whole number from 0 to 65535, got ${port}`);
-  return port;
-}
+export type DashboardArgs = ArgumentsCamelCase<InferredOptionTypes<typeof dashboardOptions>> & { json: boolean };
 
 export function checkDashboardArgs(args: DashboardArgs): void {
   if (!args.dashboard) {
@@ -131,22 +105,6 @@ export function checkDashboardArgs(args: DashboardArgs): void {
   }
   if (args.host !== undefined && args.host.trim() === '')
     throw Errors.badOption('host', 'must name an address, e.g. 127.0.0.1');
-}
-
-export function checkBlockCount(blocks: number): number {
-  return checkWhole('blocks', BLOCK_COUNT, blocks);
-}
-
-/** The longest --duration: a timer's delay is a signed 32-bit count of milliseconds, and a longer one fires at once. */
-export const MAX_DURATION_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
-export function checkDuration(duration: number): number {
-  if (!(duration > 0 && duration <= MAX_DURATION_SECONDS))
-    throw Errors.badOption(
-      'duration',
-      `must be a positive number of seconds, at most ${MAX_DURATION_SECONDS} (about 24 days), got ${duration}`,
-    );
-  return duration;
 }
 
 /** For a summary: the run's best hash, and the best of all runs when the source keeps one (the built-in chain's best.json). */
@@ -179,7 +137,11 @@ export function throttleSummary(stats: MinerStats): string {
 /** "stopped (why): " before a summary, or nothing when the run did what it was asked. */
 export function stoppedPrefix(summary: SessionSummary): string {
   if (summary.reason === 'blocks reached') return '';
-  return `stopped (${summary.reason === 'failed' ? summary.error?.message : summary.reason}): `;
+  return `stopped (${summary.reason === 'failed' ? failure(summary) : summary.reason}): `;
+}
+
+function failure(summary: SessionSummary): string {
+  return summary.error ? cliWords(summary.error) : 'failed';
 }
 
 /** For a result or summary in JSON: the GPU's adapter, as it reports itself, when the GPU hashed. */
@@ -192,7 +154,7 @@ export function summaryJson(summary: SessionSummary): Record<string, unknown> {
   const { stats } = summary;
   return {
     type: 'summary',
-    stopped: summary.reason === 'failed' ? (summary.error?.message ?? 'failed') : summary.reason,
+    stopped: summary.reason === 'failed' ? failure(summary) : summary.reason,
     hashes: stats.hashes,
     seconds: Math.round(summary.seconds * 100) / 100,
     hashrate: stats.meanHashrate,

@@ -1,5 +1,5 @@
 /** How powlab talks to a terminal or a pipe: colour and live lines only on a TTY, NO_COLOR respected. */
-import { PowlabError } from '../errors.js';
+import { errorMessage, PowlabError } from '../errors.js';
 
 export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
   if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
@@ -91,10 +91,24 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * An error in the command line's words: the engine names an option by its name ("threads: ..."),
+ * the command line by the flag the user typed ("--threads: ...").
+ */
+export function cliWords(error: unknown): string {
+  if (!(error instanceof PowlabError)) return errorMessage(error);
+  const { option, why, conflictsWith } = error.facts;
+  if (error.code === 'ERR_BAD_OPTION' && option !== undefined && why !== undefined)
+    return conflictsWith
+      ? `--${option} contradicts --${conflictsWith.option} ${conflictsWith.value}: ${why}`
+      : `--${option}: ${why}`;
+  if (error.code === 'ERR_NO_GPU' && why !== undefined) return `webgpu is unavailable: ${why}`;
+  return error.message;
+}
+
 /** One line on stderr for a failure, never a stack (unless POWLAB_DEBUG asks for it). */
 export function reportError(error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0];
+  const firstLine = cliWords(error).split('\n')[0];
   process.stderr.write(`powlab: ${firstLine}\n`);
   if (process.env.POWLAB_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return error instanceof PowlabError ? error.exitCode : 1;

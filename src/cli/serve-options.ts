@@ -1,6 +1,6 @@
 /** The options of `powlab serve`, each checked once as it is parsed, and the argv type yargs infers from them. */
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
-import { checkPort, numberArg } from './mining.js';
+import { portArg } from './option-args.js';
 
 export const DEFAULT_SERVE_PORT = 8421;
 
@@ -15,7 +15,7 @@ export const serveOptions = {
     type: 'string',
     requiresArg: true,
     default: String(DEFAULT_SERVE_PORT),
-    coerce: numberArg('port', checkPort),
+    coerce: portArg('port'),
     describe: 'port (0: any free port)',
   },
   json: { type: 'boolean', default: false, describe: 'print the address as JSON' },

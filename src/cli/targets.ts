@@ -1,15 +1,10 @@
 /** The ways a user names a target on the command line: --zeros N, --bits HEX, --target HEX. */
+import type { InferredOptionTypes } from 'yargs';
 import { hexToBytes } from '../core/bytes.js';
 import { bitsToTarget, MAX_TARGET, targetFromZeroBits } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { checkWhole, ZERO_BITS, type WholeRange } from '../mining/limits.js';
-import { numberArg } from './mining.js';
-
-export interface TargetArgs {
-  zeros?: number;
-  bits?: string;
-  target?: string;
-}
+import { numberArg } from './option-args.js';
 
 /** --zeros within `range` (HEADER_ZERO_BITS for a header alone, ZERO_BITS for a chain); `byDefault` says what applies without it. */
 export function zerosOption(range: WholeRange, byDefault?: string) {
@@ -44,6 +39,8 @@ export function parseBits(text: string): number {
     throw Errors.badOption('bits', `must be up to 8 hex digits, got ${JSON.stringify(text)}`);
   return parseInt(digits, 16) >>> 0;
 }
+
+type TargetArgs = Partial<InferredOptionTypes<typeof targetOptions>>;
 
 /** The target the options name, or undefined when none is given. */
 export function targetFromArgs(args: TargetArgs): bigint | undefined {

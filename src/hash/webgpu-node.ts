@@ -12,7 +12,7 @@
 import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Errors } from '../errors.js';
+import { errorMessage, Errors } from '../errors.js';
 import type { ScanJob } from './backend.js';
 import { JobWords } from './filtered-scan.js';
 import { openAdapter, type GpuAdapterInfo, type GpuScanner, type OpenedGpu } from './webgpu.js';
@@ -80,8 +80,8 @@ export async function openWebGpu(): Promise<OpenedGpu> {
   try {
     dawn = await loadDawn();
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw Errors.badOption('backend', `webgpu is unavailable: the webgpu package cannot load (${why})`);
+    const why = errorMessage(error).split('\n')[0];
+    throw Errors.noGpu(`the webgpu package cannot load (${why})`);
   }
   const tried: string[] = [];
   for (const attempt of ATTEMPTS) {
@@ -101,7 +101,7 @@ export async function openWebGpu(): Promise<OpenedGpu> {
     const mapRead = (dawn.globals.GPUMapMode as { READ: number }).READ;
     return openAdapter(adapter, attempt.via, { buffer, mapRead });
   }
-  throw Errors.badOption('backend', `webgpu is unavailable: no GPU adapter (tried ${tried.join(', ')})`);
+  throw Errors.noGpu(`no GPU adapter (tried ${tried.join(', ')})`);
 }
 
 /** What the GPU worker asks of the GPU's process; only 'candidates' is answered. */
@@ -148,7 +148,7 @@ export function openGpuProcess(): Promise<GpuScanner> {
     child.on('message', (reply: GpuProcessReply) => {
       switch (reply.type) {
         case 'unavailable':
-          return reject(Errors.badOption('backend', reply.reason.replace(/^--backend: /, '')));
+          return reject(Errors.noGpu(reply.reason));
         case 'ready':
           return resolve(new GpuProcessScanner(child, reply.adapter, pending));
         case 'candidates':

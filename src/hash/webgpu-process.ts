@@ -4,11 +4,12 @@
  * JavaScript can stop them; in this process that descriptor is a pipe the parent reads and keeps to
  * itself. Everything of ours travels over the IPC channel: the adapter, candidates, and failures.
  */
+import { errorMessage } from '../errors.js';
 import { WebGpuScanner } from './webgpu.js';
 import { openWebGpu, type GpuProcessReply, type GpuProcessRequest } from './webgpu-node.js';
 
 const send = (reply: GpuProcessReply) => process.send!(reply);
-const firstLine = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0] : String(error));
+const firstLine = (error: unknown) => errorMessage(error).split('\n')[0];
 
 // The parent gone (its thread ended, or the whole program): nothing is left to hash for.
 process.on('disconnect', () => process.exit(0));

@@ -116,7 +116,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         );
       } catch (error) {
         if (!(error instanceof PowlabError && options.optional?.includes(backend))) throw error;
-        notMeasured.push({ backend, reason: error.message.replace(/^--backend: /, '') });
+        notMeasured.push({ backend, reason: error.facts.why ?? error.message });
         continue;
       }
       cases.push({ backend, threads, miner, rounds: [] });

@@ -111,6 +111,8 @@ export interface MinerEvents<W extends Work> {
 }
 
 const SAMPLE_MS = 250;
+/** The backend that mines on the GPU alone, as an option the CPU's options contradict. */
+const WEBGPU_ALONE = { option: 'backend', value: 'webgpu' };
 
 /** Expected hashes and difficulty of a target: bigint divisions, done once per work rather than per stats() call. */
 function oddsOf(target: bigint): { expectedHashes: number; difficulty: number } {
@@ -213,11 +215,12 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     const best = options.best ?? null;
     if (requested === 'webgpu') {
       if (options.gpu === false)
-        throw Errors.badOption('no-gpu', 'contradicts --backend webgpu, which mines on the GPU alone');
+        throw Errors.conflictingOptions('no-gpu', WEBGPU_ALONE, 'webgpu mines on the GPU alone');
       if (options.threads !== undefined)
-        throw Errors.badOption(
+        throw Errors.conflictingOptions(
           'threads',
-          'counts CPU workers; --backend webgpu mines on the GPU alone (--gpu adds it beside CPU workers)',
+          WEBGPU_ALONE,
+          'threads are CPU workers, and webgpu mines on the GPU alone',
         );
       const gpuMiner = await Miner.launch<W>(new Miner<W>(options.host, ['webgpu'], throttle, best));
       if (gpuMiner.gpu?.software) gpuMiner.gpuNote = softwareNote(gpuMiner.gpu);
@@ -237,7 +240,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
       await miner.close();
       if (options.gpu === true || !(error instanceof PowlabError)) throw error;
       const cpuMiner = await cpuOnly();
-      cpuMiner.gpuNote = `not using the GPU: ${error.message.replace(/^--backend: webgpu is unavailable: /, '')}`;
+      cpuMiner.gpuNote = `not using the GPU: ${error.facts.why ?? error.message}`;
       return cpuMiner;
     }
     const adapter = miner.gpu!;
@@ -250,7 +253,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> {
     if (adapter.software) {
       await miner.close();
       const cpuMiner = await cpuOnly();
-      cpuMiner.gpuNote = `not using the GPU: ${softwareNote(adapter)} (--backend webgpu runs on it all the same)`;
+      cpuMiner.gpuNote = `not using the GPU: ${softwareNote(adapter)} (the webgpu backend runs on it all the same)`;
       return cpuMiner;
     }
     const cpuMiner = await cpuOnly();

@@ -4,6 +4,7 @@
  * scanned in an async loop, and messages that arrive meanwhile wait their turn in order: a job must
  * not change under a range being scanned.
  */
+import { errorMessage } from '../errors.js';
 import type { GpuScanner } from '../hash/webgpu.js';
 import { expectedHashes, limbsToTarget } from '../core/target.js';
 import { dispatchLimitFor, GPU_CHUNKS, scanRangeOnGpu } from './gpu-scan.js';
@@ -103,5 +104,5 @@ export async function startGpuWorker(
 }
 
 function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return errorMessage(error).split('\n')[0];
 }

@@ -18,6 +18,10 @@ describe('the command line as a whole', () => {
     [['mine', '--zeros'], /^powlab: --zeros needs a value$/],
     [['mine', '--address', 'x', '--script', '51'], /^powlab: give --address or --script, not both$/],
     [['grind'], /^powlab: missing --header \(--help lists what this command takes\)$/],
+    // Every option is checked as it is parsed, the same way: a number is quoted back as typed.
+    [['pool', '--max-connections', 'many'], /^powlab: --max-connections: must be a number, got "many"$/],
+    [['pool', '--page-port', '0x10'], /^powlab: --page-port: must be a number, got "0x10"$/],
+    [['explain', '--height', '1e0'], /^powlab: --height: must be a height in decimal digits/],
   ])('%j: one line on stderr, exit 2', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

@@ -9,6 +9,8 @@ export interface DashboardRun {
   url: string;
   /** stdout lines after the dashboard's own, parsed: one per block or share. */
   results: Record<string, unknown>[];
+  /** Resolves once the lines printed so far satisfy `ok`: checked at each new line. */
+  printedWhen: (ok: (results: Record<string, unknown>[]) => boolean) => Promise<void>;
   stderr: () => string;
   /** Ctrl-C, as a user would; resolves with the exit code. */
   stop: () => Promise<number | null>;
@@ -23,19 +25,27 @@ export async function startDashboardRun(args: string[], env: NodeJS.ProcessEnv =
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = once(child, 'exit');
   const results: Record<string, unknown>[] = [];
+  let waiting: { ok: (results: Record<string, unknown>[]) => boolean; resolve: () => void }[] = [];
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.once('line', (line) => {
       const first = JSON.parse(line) as { dashboard?: string };
       if (typeof first.dashboard === 'string') resolve(first.dashboard);
       else reject(new Error(`the first line is not the dashboard's: ${line}`));
-      lines.on('line', (next) => results.push(JSON.parse(next)));
+      lines.on('line', (next) => {
+        results.push(JSON.parse(next));
+        const met = waiting.filter(({ ok }) => ok(results));
+        waiting = waiting.filter((waiter) => !met.includes(waiter));
+        for (const { resolve } of met) resolve();
+      });
     });
     child.once('exit', (code) => reject(new Error(`mine exited ${code} before serving the dashboard: ${stderr}`)));
   });
   return {
     url,
     results,
+    printedWhen: (ok) =>
+      ok(results) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ ok, resolve })),
     stderr: () => stderr,
     child,
     stop: async () => {

@@ -57,12 +57,20 @@ async function status(url: string): Promise<Status> {
   return (await response.json()) as Status;
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+/**
+ * The run's status once it satisfies `ok`: waits on the event stream for a snapshot that does, then
+ * reads /api/status (that snapshot or a newer one), never a clock.
+ */
+async function statusWhen(url: string, ok: (value: Status) => boolean): Promise<Status> {
+  const stream = await EventReader.open(new URL('api/events', url).href);
+  try {
+    for (;;) {
+      if (!ok((await stream.next('status')) as unknown as Status)) continue;
+      const value = await status(url);
+      if (ok(value)) return value;
+    }
+  } finally {
+    stream.close();
   }
 }
 
@@ -89,10 +97,7 @@ describe('the dashboard server of a real mine run', () => {
   });
 
   it('GET /api/status gives the run: hashrate, hashes, workers and their nonce ranges, odds, best hashes, blocks', async () => {
-    const first = await until(
-      () => status(run.url),
-      (s) => s.hashrate > 0 && s.blocksFound >= 3,
-    );
+    const first = await statusWhen(run.url, (s) => s.hashrate > 0 && s.blocksFound >= 3);
     expect(first.running).toBe(true);
     expect(first.source).toEqual({ name: 'the built-in regtest chain', finds: 'block' });
     expect(first.hashrate).toBeGreaterThan(0);
@@ -108,8 +113,9 @@ describe('the dashboard server of a real mine run', () => {
 
     expect(first.workers.map((w) => w.index)).toEqual([0, 1]);
     expect(first.workers.reduce((sum, w) => sum + w.hashes, 0)).toBe(first.hashes);
+    // Each worker's hashrate is its share of the same reading: together they are the run's.
+    expect(first.workers.reduce((sum, w) => sum + w.hashrate, 0)).toBeCloseTo(first.hashrate, 3);
     for (const worker of first.workers) {
-      expect(worker.hashrate).toBeGreaterThanOrEqual(0);
       let covered = 0;
       for (const [start, end] of worker.ranges) {
         expect(Number.isInteger(start) && Number.isInteger(end)).toBe(true);
@@ -122,10 +128,7 @@ describe('the dashboard server of a real mine run', () => {
     const all = first.workers.flatMap((w) => w.ranges).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < all.length; i++) expect(all[i][0]).toBeGreaterThanOrEqual(all[i - 1][1]);
 
-    const later = await until(
-      () => status(run.url),
-      (s) => s.seq > first.seq,
-    );
+    const later = await statusWhen(run.url, (s) => s.seq > first.seq);
     expect(later.hashes).toBeGreaterThanOrEqual(first.hashes);
     expect(later.elapsedSeconds).toBeGreaterThan(first.elapsedSeconds);
     expect(later.run).toBe(first.run);
@@ -139,19 +142,12 @@ describe('the dashboard server of a real mine run', () => {
   });
 
   it('each block it lists is one the run printed, with its true hash, zero bits and difficulty', async () => {
-    const s = await until(
-      () => status(run.url),
-      (value) => value.blocks.length >= 3,
-    );
+    const s = await statusWhen(run.url, (value) => value.blocks.length >= 3);
     expect(s.blocksFound).toBeGreaterThanOrEqual(s.blocks.length);
     // Newest first.
     expect(s.blocks.map((b) => b.height)).toEqual(s.blocks.map((b) => b.height).sort((a, b) => b - a));
     const printed = () => new Map(run.results.map((block) => [block.hash as string, block]));
-    await until(
-      async () => printed(),
-      (lines) => s.blocks.every((block) => lines.has(block.hash)),
-      5000,
-    );
+    await run.printedWhen((results) => s.blocks.every((block) => results.some((r) => r.hash === block.hash)));
     for (const block of s.blocks) {
       expect(block.kind).toBe('block');
       expect(blockHash(block.header)).toBe(block.hash);
@@ -168,10 +164,7 @@ describe('the dashboard server of a real mine run', () => {
   });
 
   it('keeps a scoreboard best first, topped by the best hash of the run, which is also in best.json', async () => {
-    const s = await until(
-      () => status(run.url),
-      (value) => value.scoreboard.length >= 3,
-    );
+    const s = await statusWhen(run.url, (value) => value.scoreboard.length >= 3);
     const values = s.scoreboard.map((entry) => BigInt(`0x${entry.hash}`));
     expect(values).toEqual([...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(s.scoreboard[0].hash).toBe(s.best.session!.hash);
@@ -180,10 +173,7 @@ describe('the dashboard server of a real mine run', () => {
     for (const entry of s.scoreboard) expect(entry.zeros).toBe(zeroBits(entry.hash));
     // best.json is written the moment a best is found, the snapshot up to a second later: wait for them to meet.
     const saved = () => JSON.parse(readFileSync(join(datadir, 'best.json'), 'utf8')) as Best;
-    const latest = await until(
-      () => status(run.url),
-      (value) => value.best.allTime?.hash === saved().hash,
-    );
+    const latest = await statusWhen(run.url, (value) => value.best.allTime?.hash === saved().hash);
     expect(latest.best.allTime).toEqual(saved());
   });
 
@@ -202,11 +192,7 @@ describe('the dashboard server of a real mine run', () => {
     expect(second.hashes).toBeGreaterThanOrEqual(first.hashes);
     const found = (await events.next('found')) as unknown as Status['blocks'][number];
     expect(blockHash(found.header)).toBe(found.hash);
-    await until(
-      async () => run.results.length,
-      () => run.results.some((r) => r.hash === found.hash),
-      5000,
-    );
+    await run.printedWhen((results) => results.some((r) => r.hash === found.hash));
     expect(run.results.find((r) => r.hash === found.hash)).toMatchObject({ height: found.height, nonce: found.nonce });
   });
 

@@ -45,11 +45,11 @@ describe('parseHashrate', () => {
     ['1e6e6'],
     [''],
   ])('rejects %j', (text) => {
-    expect(() => parseHashrate('hashrate', text)).toThrow(/--hashrate: not a hashrate/);
+    expect(() => parseHashrate('hashrate', text)).toThrow(/hashrate: not a hashrate/);
   });
 
   it.each([['0'], ['-5'], ['0TH/s'], ['1e400']])('rejects %j as not above zero', (text) => {
-    expect(() => parseHashrate('hashrate', text)).toThrow(/--hashrate: must be a finite number above zero/);
+    expect(() => parseHashrate('hashrate', text)).toThrow(/hashrate: must be a finite number above zero/);
   });
 });
 
@@ -168,20 +168,20 @@ describe('flags over presets', () => {
 
 describe('bad input', () => {
   const cases: [EconomicsArgs, RegExp][] = [
-    [{ preset: 'nope' }, /--preset: unknown preset "nope" \(known: laptop, s9/],
-    [{ hashrate: '1TH/s', watts: '-5' }, /--watts: must be a finite number above zero, got -5/],
-    [{ hashrate: '1TH/s', watts: '0' }, /--watts/],
-    [{ preset: 's19', btcPrice: '0' }, /--btc-price/],
-    [{ preset: 's19', kwhPrice: 'cheap' }, /--kwh-price: not a number: "cheap"/],
-    [{ preset: 's19', reward: '-3.125' }, /--reward/],
-    [{ preset: 's19', hours: '0' }, /--hours/],
+    [{ preset: 'nope' }, /preset: unknown preset "nope" \(known: laptop, s9/],
+    [{ hashrate: '1TH/s', watts: '-5' }, /watts: must be a finite number above zero, got -5/],
+    [{ hashrate: '1TH/s', watts: '0' }, /watts/],
+    [{ preset: 's19', btcPrice: '0' }, /btc-price/],
+    [{ preset: 's19', kwhPrice: 'cheap' }, /kwh-price: not a number: "cheap"/],
+    [{ preset: 's19', reward: '-3.125' }, /reward/],
+    [{ preset: 's19', hours: '0' }, /hours/],
     [{ hashrate: '1TH/s', watts: '100', efficiency: '30' }, /give two of hashrate, power and efficiency/],
-    [{ hashrate: '1TH/s' }, /--watts: missing/],
-    [{ watts: '50' }, /--hashrate: missing/],
-    [{ preset: 'laptop', btcPrice: '0' }, /--btc-price/],
-    [{ preset: 'laptop', seconds: '600' }, /--seconds: a measurement of at most 60 s/],
-    [{ preset: 's21', measure: true }, /--measure: measures this machine, but the s21 preset describes other hardware/],
-    [{ hashrate: '5MH/s', watts: '50', seconds: '3' }, /--seconds: sets how long --measure measures/],
+    [{ hashrate: '1TH/s' }, /watts: missing/],
+    [{ watts: '50' }, /hashrate: missing/],
+    [{ preset: 'laptop', btcPrice: '0' }, /btc-price/],
+    [{ preset: 'laptop', seconds: '600' }, /seconds: a measurement of at most 60 s/],
+    [{ preset: 's21', measure: true }, /measure: measures this machine, but the s21 preset describes other hardware/],
+    [{ hashrate: '5MH/s', watts: '50', seconds: '3' }, /seconds: sets how long --measure measures/],
   ];
 
   it.each(cases)('%j is refused before anything is measured', async (args, message) => {

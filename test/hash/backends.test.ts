@@ -7,12 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { headerBytesFromHex } from '../../src/core/header.js';
 import { digestWordsToBytes, headerMidstate, headerTailWords, sha256dFromMidstate } from '../../src/core/sha256.js';
 import { bitsToTarget, digestMeetsTarget, hashToBigInt, targetToLimbs } from '../../src/core/target.js';
-// The wasm modules exist only once built (npm test builds first), so backends are tested as built.
-import { createJsBackend } from '../../dist/hash/js.js';
-import { createNobleBackend } from '../../dist/hash/noble.js';
-import { createWasmBackend } from '../../dist/hash/wasm.js';
-import type { HashBackend, ScanJob } from '../../dist/hash/backend.js';
+import { useBuiltWasm } from '../helpers/built.js';
+import { createJsBackend } from '../../src/hash/js.js';
+import { createNobleBackend } from '../../src/hash/noble.js';
+import { createWasmBackend } from '../../src/hash/wasm.js';
+import type { HashBackend, ScanJob } from '../../src/hash/backend.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
+
+useBuiltWasm();
 
 const backends: [string, () => HashBackend][] = [
   ['noble', createNobleBackend],
@@ -107,7 +109,7 @@ describe.each(backends)('backend %s', (_name, create) => {
 
 describe('calibration', () => {
   it('times every backend and picks the fastest of them', async () => {
-    const { calibrateBackends } = await import('../../dist/hash/calibrate.js');
+    const { calibrateBackends } = await import('../../src/hash/calibrate.js');
     const { backend, rates } = await calibrateBackends(20);
     expect(Object.keys(rates).sort()).toEqual(['js', 'noble', 'wasm']);
     for (const rate of Object.values(rates)) expect(rate).toBeGreaterThan(0);

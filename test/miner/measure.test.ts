@@ -3,14 +3,14 @@
  * economics print all go through measure.ts's measureRunning, and all label it with measuredOn.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { GpuAdapterInfo } from '../../dist/hash/webgpu.js';
-import type { MinerThread, ThreadHost } from '../../dist/miner/threads.js';
-import type { FromWorker, WorkerInit } from '../../dist/worker/protocol.js';
+import type { GpuAdapterInfo } from '../../src/hash/webgpu.js';
+import type { MinerThread, ThreadHost } from '../../src/miner/threads.js';
+import type { FromWorker, WorkerInit } from '../../src/worker/protocol.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const measured = vi.hoisted(() => ({ miners: [] as unknown[] }));
-vi.mock('../../dist/miner/measure.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../dist/miner/measure.js')>();
+vi.mock('../../src/miner/measure.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/miner/measure.js')>();
   return {
     ...original,
     measureRunning: (miner: Parameters<typeof original.measureRunning>[0], milliseconds: number) => {
@@ -20,9 +20,11 @@ vi.mock('../../dist/miner/measure.js', async (importOriginal) => {
   };
 });
 
-const { Miner } = await import('../../dist/miner/miner.js');
-const { runBench } = await import('../../dist/miner/bench.js');
-const { nodeThreads } = await import('../../dist/worker/node-threads.js');
+const { Miner } = await import('../../src/miner/miner.js');
+const { runBench } = await import('../../src/miner/bench.js');
+const { builtThreads, useBuiltWasm } = await import('../helpers/built.js');
+// 'auto' calibrates the backends in this thread, wasm's included.
+useBuiltWasm();
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -35,7 +37,7 @@ afterEach(async () => {
  * and hashes every range it is given at once (a GPU far faster than the CPU, with no GPU needed).
  */
 function hostWithGpu(adapter: GpuAdapterInfo): ThreadHost {
-  const threads = nodeThreads();
+  const threads = builtThreads();
   return {
     defaultThreads: 2,
     spawn: async (init: WorkerInit, events): Promise<MinerThread> => {
@@ -102,7 +104,7 @@ describe('one hashrate measurement', () => {
 
   it('bench measures each round with it', async () => {
     const report = await runBench({
-      host: nodeThreads(),
+      host: builtThreads(),
       machine: {} as never,
       backends: ['js'],
       threads: [1],

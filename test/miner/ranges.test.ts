@@ -107,8 +107,8 @@ describe('RangeScheduler', () => {
     const ranges = new RangeScheduler();
     const current = work();
     ranges.setWork(current);
-    expect(() => ranges.setWork(work({ nonceStart: 2 ** 32 }))).toThrow(/--start/);
-    expect(() => ranges.setWork(work({ nonceStart: 10, nonceCount: 2 ** 32 }))).toThrow(/--count/);
+    expect(() => ranges.setWork(work({ nonceStart: 2 ** 32 }))).toThrow(/^start: /);
+    expect(() => ranges.setWork(work({ nonceStart: 10, nonceCount: 2 ** 32 }))).toThrow(/^count: /);
     expect(ranges.isCurrent(current)).toBe(true);
     expect(() => ranges.setWork(work({ header: () => new Uint8Array(79) }))).toThrow(/79-byte header/);
   });

@@ -1,16 +1,16 @@
 /** A worker that dies is replaced with backoff; one that keeps dying stops the run; none can hang the start. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextOf } from '../../dist/events.js';
-import { Miner } from '../../dist/miner/miner.js';
-import { unsolvableWork } from '../../dist/miner/measure.js';
-import { MAX_DEATHS_IN_A_ROW } from '../../dist/miner/slot.js';
-import type { MinerThread, ThreadEvents, ThreadHost } from '../../dist/miner/threads.js';
-import type { WorkerInit } from '../../dist/worker/protocol.js';
-import { nodeThreads } from '../../dist/worker/node-threads.js';
+import { nextOf } from '../../src/events.js';
+import { Miner } from '../../src/miner/miner.js';
+import { unsolvableWork } from '../../src/miner/measure.js';
+import { MAX_DEATHS_IN_A_ROW } from '../../src/miner/slot.js';
+import type { MinerThread, ThreadEvents, ThreadHost } from '../../src/miner/threads.js';
+import type { WorkerInit } from '../../src/worker/protocol.js';
+import { builtThreads } from '../helpers/built.js';
 
 /** Real worker threads, of which every one after the first `healthy` dies `afterMs` after it is spawned. */
 function dyingThreads(healthy: number, afterMs: number, beforeReady = false): ThreadHost & { spawned: number } {
-  const real = nodeThreads();
+  const real = builtThreads();
   const host = {
     defaultThreads: 2,
     spawned: 0,
@@ -63,7 +63,7 @@ describe('dead workers', () => {
     host.spawn = (init, events) => {
       if (host.spawned >= 4) {
         spawnedHealthy = true;
-        return nodeThreads().spawn(init, events);
+        return builtThreads().spawn(init, events);
       }
       return original(init, events);
     };

@@ -1,11 +1,11 @@
 /** The one session loop, driven by a small in-memory source over real worker threads. */
 import { describe, expect, it } from 'vitest';
-import { unsolvableWork } from '../../dist/miner/measure.js';
-import type { Solution, Work } from '../../dist/miner/work.js';
-import { MiningSession, type Found } from '../../dist/mining/session.js';
-import type { FindOutcome, MiningSource, WorkSink } from '../../dist/mining/source.js';
-import { nodeThreads } from '../../dist/worker/node-threads.js';
-import { targetFromZeroBits } from '../../dist/core/target.js';
+import { unsolvableWork } from '../../src/miner/measure.js';
+import type { Solution, Work } from '../../src/miner/work.js';
+import { MiningSession, type Found } from '../../src/mining/session.js';
+import type { FindOutcome, MiningSource, WorkSink } from '../../src/mining/source.js';
+import { builtThreads } from '../helpers/built.js';
+import { targetFromZeroBits } from '../../src/core/target.js';
 
 interface Calls {
   opened: number;
@@ -54,7 +54,7 @@ function easySource(): MiningSource<Work, number> & { calls: Calls; sink?: WorkS
   return source;
 }
 
-const engine = { host: nodeThreads(), threads: 2, backend: 'js' as const };
+const engine = { host: builtThreads(), threads: 2, backend: 'js' as const };
 
 describe('MiningSession', () => {
   it('stops after --blocks finds that count, asking for the next work after each but the last', async () => {
@@ -76,19 +76,22 @@ describe('MiningSession', () => {
     const summary = await session.run();
     expect(summary.reason).toBe('duration reached');
     expect(summary.finds).toBe(0);
-    expect(summary.stats.hashes).toBeGreaterThan(0);
+    // How many hashes fit in the duration is the machine's business (none, on a busy one); that they add up is not.
+    expect(summary.stats.workers.reduce((sum, worker) => sum + worker.hashes, 0)).toBe(summary.stats.hashes);
   });
 
   it('stops when the signal aborts (Ctrl-C), and when the source fails, with its error', async () => {
     const controller = new AbortController();
     const quiet = { ...easySource(), open: (sink: WorkSink<Work>) => sink.work(unsolvableWork()) };
     const interrupted = await MiningSession.start(quiet, { ...engine, signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
-    expect((await interrupted.run()).reason).toBe('interrupted');
+    const running = interrupted.run();
+    controller.abort();
+    expect((await running).reason).toBe('interrupted');
 
     const failing = {
       ...easySource(),
-      open: (sink: WorkSink<Work>) => setTimeout(() => sink.fail(new Error('the node went away')), 50),
+      // Once open has returned, as a node's connection drops later.
+      open: (sink: WorkSink<Work>) => void setImmediate(() => sink.fail(new Error('the node went away'))),
     };
     const failed = await (await MiningSession.start(failing, engine)).run();
     expect(failed.reason).toBe('failed');

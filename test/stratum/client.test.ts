@@ -100,7 +100,7 @@ describe('pool URLs', () => {
       'stratum+ssl://alice:s3cretpw@pool.example.com:443',
     ]) {
       expect(() => parsePoolUrl(url)).toThrow(
-        '--pool: put no user or password in the URL; pass them with --user and --password',
+        'pool: put no user or password in the URL; pass them with --user and --password',
       );
     }
   });

@@ -1,10 +1,8 @@
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { DEFAULT_DATADIR } from '../mine-options.js';
 
-interface ChainArgs {
-  datadir: string;
-  json: boolean;
-}
+/** What every chain command takes, as yargs infers it from the options each gives. */
+type ChainArgs = InferredOptionTypes<{ datadir: typeof datadirOption; json: { type: 'boolean'; default: false } }>;
 
 const datadirOption = {
   type: 'string',

@@ -1,7 +1,7 @@
 /**
- * How the page words what the engine reports. The engine's errors carry the CLI's wording (it names
- * flags: "--threads: ..."); their facts do not, and the page words them here in its own terms: the
- * fields a student sees on the page, and its buttons. Pure, so that it is tested without a browser.
+ * How the page words what the engine reports. The engine's errors name an option by its name
+ * ("threads: ..."); the page words them here from their facts in its own terms: the fields a student
+ * sees on the page, and its buttons. Pure, so that it is tested without a browser.
  */
 import { PowlabError } from '../../errors.js';
 import type { BackendName } from '../../hash/backend.js';
