@@ -2,9 +2,11 @@
 import { addressToScript } from '../core/address.js';
 import { hexToBytes } from '../core/bytes.js';
 import { REGTEST } from '../core/params.js';
-import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
+import { bitsToTarget, targetFromZeroBits, targetToBits, targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
+import { createNetworkFile } from '../sources/chain-network.js';
+import { chainFromArgs } from './chain-options.js';
 import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
 import {
   adapterJson,
@@ -37,15 +39,31 @@ export function payoutScriptFrom(args: { address?: string; script?: string }): U
 
 export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   checkDashboardArgs(args);
-  const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_ZEROS);
+  const given = targetFromArgs({ zeros: args.zeros, bits: args.bits });
+  const { datadir, params, create } = chainFromArgs(args, {
+    given: given === undefined ? undefined : targetToBits(given),
+    byDefault: targetToBits(targetFromZeroBits(DEFAULT_ZEROS)),
+  });
+  const target = params.retarget
+    ? bitsToTarget(params.retarget.startBits)
+    : (given ?? targetFromZeroBits(DEFAULT_ZEROS));
   const payoutScript = payoutScriptFrom(args);
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
-  const chain = openBuiltInChain({ datadir: args.datadir, payoutScript, target, warn });
+  const chain = openBuiltInChain({
+    datadir,
+    params,
+    payoutScript,
+    target,
+    warn,
+    created: create && (() => createNetworkFile(datadir, create)),
+  });
+  const retarget = params.retarget;
+  const rule = retarget ? `, retargets every ${retarget.interval} blocks to ${retarget.spacing} s a block` : '';
   await runMining({
     args,
     source: chain,
     headline: (session) =>
-      `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))}), ${session.threads} × ${session.backend}`,
+      `mining the built-in ${params.name} chain in ${datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))})${rule}, ${session.threads} × ${session.backend}`,
     found: ({ result, stopMs, adapter }) => {
       const block = { ...result, stopMs: stopMs ?? 0, ...adapterJson(adapter) };
       if (args.json) return printJson(block);

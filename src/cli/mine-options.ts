@@ -13,6 +13,7 @@ import {
 } from './mining.js';
 import { ZERO_BITS } from '../mining/limits.js';
 import { targetOptions, zerosOption } from './targets.js';
+import { networkOptions } from './chain-options.js';
 
 export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
 /** A laptop meets 2^22 expected hashes in a second or a few. */
@@ -23,12 +24,7 @@ export const mineOptions = {
   ...dashboardOptions,
   zeros: zerosOption(ZERO_BITS, `${DEFAULT_ZEROS}; with --rpc, the node's target`),
   bits: targetOptions.bits,
-  datadir: {
-    type: 'string',
-    requiresArg: true,
-    default: DEFAULT_DATADIR,
-    describe: 'where the built-in chain keeps its blocks',
-  },
+  ...networkOptions,
   address: {
     type: 'string',
     requiresArg: true,

@@ -22,8 +22,10 @@ export interface NetworkChoice {
   network?: NetworkName;
   spacing?: number;
   interval?: number;
-  /** The starting target's bits, for a chain about to be created. */
+  /** The starting target's bits as the user gave them: checked against a chain that exists. */
   startBits?: number;
+  /** The starting bits of a chain created without any given. */
+  defaultStartBits?: number;
 }
 
 export function defaultDatadir(network: NetworkName): string {
@@ -111,7 +113,7 @@ export function datadirChain(datadir: string | undefined, choice: NetworkChoice)
   const retarget = {
     spacing: choice.spacing ?? CLASSNET_DEFAULTS.spacing,
     interval: choice.interval ?? CLASSNET_DEFAULTS.interval,
-    startBits: choice.startBits ?? REGTEST.powLimitBits,
+    startBits: choice.startBits ?? choice.defaultStartBits ?? REGTEST.powLimitBits,
   };
   return { datadir: dir, params: classnetParams(retarget), create: retarget };
 }

@@ -22,7 +22,7 @@ function expectOneClearLine(result: CliResult): string {
 describe('powlab chain with no command', () => {
   it('names the commands it takes, in one line, exit 2', async () => {
     const line = expectOneClearLine(await runCli(['chain']));
-    expect(line).toBe('powlab: chain needs a command: list, show N or verify (powlab chain --help says more)');
+    expect(line).toBe('powlab: chain needs a command: list, show N, verify, export, submit or tree (powlab chain --help says more)');
   });
 
   it('names an unknown chain command as typed', async () => {
