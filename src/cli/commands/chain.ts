@@ -103,7 +103,12 @@ const submitCommand: CommandModule<object, ChainArgs & { blocks?: string }> = {
     'Check blocks and add them to the chain, side branches included: hex, a file of hex blocks one a line, or - for stdin',
   builder: (y) =>
     y
-      .positional('blocks', { type: 'string', describe: 'a block in hex, a file of them, or - (stdin)' })
+      .positional('blocks', {
+        type: 'string',
+        // yargs fills a positional by parsing it again as `--blocks -`, which reads a lone '-' as no value.
+        coerce: (raw: unknown) => (raw === '' || raw === true ? '-' : String(raw)),
+        describe: 'a block in hex, a file of them, or - (stdin)',
+      })
       .options({
         ...chainOptions,
         json: { type: 'boolean', default: false, describe: 'one JSON object per block, and one per reorg' },
