@@ -91,6 +91,6 @@ describe('powlab chain verify and chain list agree before any block is mined', (
 
     const json = await runCli(['chain', 'verify', '--json', '--datadir', datadir]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ ok: true, blocks: 0, tip: null });
+    expect(JSON.parse(json.stdout)).toEqual({ ok: true, network: 'regtest', blocks: 0, height: 0, stale: 0, tip: null });
   });
 });
