@@ -34,7 +34,18 @@ async function list(datadir: string, all = false): Promise<Listed[]> {
 }
 
 async function mine(datadir: string, blocks: number, more: string[] = []): Promise<void> {
-  const result = await runCli(['mine', '--datadir', datadir, '--blocks', String(blocks), '--threads', '1', '--backend', 'js', ...more]);
+  const result = await runCli([
+    'mine',
+    '--datadir',
+    datadir,
+    '--blocks',
+    String(blocks),
+    '--threads',
+    '1',
+    '--backend',
+    'js',
+    ...more,
+  ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
 }
@@ -67,6 +78,26 @@ describe('mine --network classnet --spacing 2 --interval 10 --zeros 14 --blocks 
     expect(target(45)).toBeLessThan(target(1));
     const verified = await runCli(['chain', 'verify', '--json', '--datadir', datadir]);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, network: 'classnet', height: 45, stale: 0 });
+  });
+
+  it('explain at a retarget height shows the computation: the window, the clamp, old and new bits', async () => {
+    const chain = await list(datadir);
+    const result = await runCli(['explain', '--height', '30', '--json', '--hashrate', '1e6', '--datadir', datadir]);
+    expect(result.stderr).toBe('');
+    const { retarget } = JSON.parse(result.stdout) as { retarget: Record<string, unknown> };
+    const actual = chain[29].time - chain[20].time;
+    expect(retarget).toMatchObject({
+      height: 30,
+      firstHeight: 20,
+      lastHeight: 29,
+      actualTimespan: actual,
+      targetTimespan: 20,
+      clamp: actual < 5 ? 'low' : actual > 80 ? 'high' : 'none',
+      oldBits: chain[29].bits,
+      newBits: chain[30].bits,
+    });
+    const between = await runCli(['explain', '--height', '31', '--json', '--hashrate', '1e6', '--datadir', datadir]);
+    expect(JSON.parse(between.stdout)).not.toHaveProperty('retarget');
   });
 
   it('keeps its spacing and interval: another value is refused in one line', async () => {
