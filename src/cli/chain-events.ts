@@ -6,7 +6,13 @@ import { paint } from './output.js';
 const at = (block: TreeBlock) => ({ height: block.height, hash: block.id });
 
 export function reorgJson(reorg: Reorg) {
-  return { type: 'reorg', depth: reorg.depth, oldTip: at(reorg.oldTip), newTip: at(reorg.newTip), fork: at(reorg.fork) };
+  return {
+    type: 'reorg',
+    depth: reorg.depth,
+    oldTip: at(reorg.oldTip),
+    newTip: at(reorg.newTip),
+    fork: at(reorg.fork),
+  };
 }
 
 export function reorgLine(reorg: Reorg): string {

@@ -25,7 +25,8 @@ export function exportChain(args: NetworkArgs & { from: number }): void {
   const active = chain.scan.tree.activeChain();
   const tip = active.length - 1;
   if (args.from > tip) throw noBlockAtHeight('--from', args.from, chain.datadir, tip);
-  for (const block of active.slice(Math.max(args.from, 1))) process.stdout.write(`${bytesToHex(chain.blockBytes(block))}\n`);
+  for (const block of active.slice(Math.max(args.from, 1)))
+    process.stdout.write(`${bytesToHex(chain.blockBytes(block))}\n`);
 }
 
 /** The hex blocks the argument names: one in hex, a file of them, or stdin. */
@@ -43,7 +44,10 @@ function blockLines(source: string): string[] {
     try {
       text = Buffer.from(readSmallRegularFile(source, MAX_SUBMIT_BYTES)).toString('latin1');
     } catch (error) {
-      throw Errors.badOption('blocks', `neither a block in hex nor a file of them that can be read: ${source} (${describeFsError(error)})`);
+      throw Errors.badOption(
+        'blocks',
+        `neither a block in hex nor a file of them that can be read: ${source} (${describeFsError(error)})`,
+      );
     }
   }
   const lines = text.split(/\s+/).filter(Boolean);

@@ -61,7 +61,9 @@ export function drawTree(args: NetworkArgs & { blocks: number }): void {
     const row = [cell(active ? active.id.slice(0, ID_DIGITS) : '')];
     for (const branch of shown) {
       const block = branch.blocks.get(height);
-      row.push(block ? paint(cell(block.id.slice(0, ID_DIGITS)), 'grey') : cell(height === branch.fork.height ? '┘' : ''));
+      row.push(
+        block ? paint(cell(block.id.slice(0, ID_DIGITS)), 'grey') : cell(height === branch.fork.height ? '┘' : ''),
+      );
     }
     lines.push(`${String(height).padStart(6)}  ${row.join('')}`.trimEnd());
   }

@@ -33,7 +33,9 @@ export function verifyChain(args: NetworkArgs & { json: boolean }): void {
     // What chain list shows too: a chain not mined yet is the genesis alone, which is fixed.
     process.stdout.write(`ok: 0 blocks after the genesis in ${datadir}: nothing to check yet\n`);
   else if (result.ok)
-    process.stdout.write(`ok: ${countOf(stored, 'block')} in ${file}${rules}, tip ${result.tip} at height ${result.height}${beside}\n`);
+    process.stdout.write(
+      `ok: ${countOf(stored, 'block')} in ${file}${rules}, tip ${result.tip} at height ${result.height}${beside}\n`,
+    );
   if (scan.problem) {
     process.stderr.write(
       `powlab: block ${scan.problem.height} is bad (byte ${scan.problem.offset} of ${file}): ${scan.problem.reason}\n`,

@@ -19,7 +19,12 @@ describe('calculateNextWork on main-net figures (the cases of Core src/test/pow_
 
   it('names the clamp it applied and the figures it used', () => {
     const fast = calculateNextWork(0x1c05a3f4, 1279297671, 1279008237, MAINNET_RULE, 0x1d00ffff);
-    expect(fast).toMatchObject({ actualTimespan: 289434, targetTimespan: 1209600, clamp: 'low', clampedTimespan: 302400 });
+    expect(fast).toMatchObject({
+      actualTimespan: 289434,
+      targetTimespan: 1209600,
+      clamp: 'low',
+      clampedTimespan: 302400,
+    });
     const capped = calculateNextWork(0x1d00ffff, 1233061996, 1231006505, MAINNET_RULE, 0x1d00ffff);
     expect(capped).toMatchObject({ actualTimespan: 2055491, clamp: 'none', capped: true });
     expect(capped.scaledTarget).toBe((bitsToTarget(0x1d00ffff) * 2055491n) / 1209600n);

@@ -90,9 +90,7 @@ describe('blockViolation names the rule in Core words', () => {
   });
 
   it('prev-blk-not-found, high-hash and bad-txnmrklroot', () => {
-    expect(blockViolation(tree, next({ prevHash: new Uint8Array(32).fill(7) }), NOW)?.rule).toBe(
-      'prev-blk-not-found',
-    );
+    expect(blockViolation(tree, next({ prevHash: new Uint8Array(32).fill(7) }), NOW)?.rule).toBe('prev-blk-not-found');
     const good = next({});
     const unground = { ...good, header: { ...good.header, nonce: good.header.nonce + 1 } };
     // One nonce on, the hash meets a target this easy half the time: find a nonce that misses.

@@ -153,6 +153,9 @@ export const chainCommand: CommandModule = {
       .command(exportCommand)
       .command(submitCommand)
       .command(treeCommand)
-      .demandCommand(1, 'chain needs a command: list, show N, verify, export, submit or tree (powlab chain --help says more)'),
+      .demandCommand(
+        1,
+        'chain needs a command: list, show N, verify, export, submit or tree (powlab chain --help says more)',
+      ),
   handler: () => {},
 };
