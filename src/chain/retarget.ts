@@ -36,7 +36,7 @@ export interface RetargetComputation {
   newTarget: bigint;
 }
 
-export function targetTimespan(rule: Pick<RetargetParams, 'spacing' | 'interval'>): number {
+function targetTimespan(rule: Pick<RetargetParams, 'spacing' | 'interval'>): number {
   return rule.spacing * rule.interval;
 }
 

@@ -9,7 +9,7 @@ import { bytesEqual } from '../core/bytes.js';
 import { checkBlock, type Block } from '../core/block.js';
 import { hashToDisplayHex, headerHash, serializeHeader } from '../core/header.js';
 import { merkleRoot } from '../core/merkle.js';
-import { bitsToTarget, decodeCompact, hashMeetsTarget } from '../core/target.js';
+import { bitsToTarget, decodeCompact, hashMeetsTarget, bitsHex } from '../core/target.js';
 import { bip34HeightPush, txid } from '../core/tx.js';
 import { PowlabError } from '../errors.js';
 import type { BlockTree } from './tree.js';
@@ -43,8 +43,6 @@ export class BlockRefusedError extends PowlabError {
   }
 }
 
-const hex8 = (bits: number) => bits.toString(16).padStart(8, '0');
-
 /** The first rule `block` breaks as a child in `tree` at clock `now` (seconds), or undefined. */
 export function blockViolation(tree: BlockTree, block: Block, now: number): RuleViolation | undefined {
   const { header } = block;
@@ -53,9 +51,9 @@ export function blockViolation(tree: BlockTree, block: Block, now: number): Rule
   const limit = bitsToTarget(tree.params.powLimitBits);
   // Core's CheckProofOfWork: bits that name no target, or one above the limit, fail as the hash does.
   if (compact.negative || compact.overflow || compact.target === 0n || compact.target > limit)
-    return { rule: 'high-hash', why: `bits ${hex8(header.bits)} name no target within the chain's limit` };
+    return { rule: 'high-hash', why: `bits ${bitsHex(header.bits)} name no target within the chain's limit` };
   if (!hashMeetsTarget(hash, compact.target))
-    return { rule: 'high-hash', why: `the hash is above the target its bits ${hex8(header.bits)} name` };
+    return { rule: 'high-hash', why: `the hash is above the target its bits ${bitsHex(header.bits)} name` };
   const parent = tree.get(hashToDisplayHex(header.prevHash));
   if (!parent)
     return { rule: 'prev-blk-not-found', why: `its parent ${hashToDisplayHex(header.prevHash)} is not in the chain` };
@@ -64,7 +62,7 @@ export function blockViolation(tree: BlockTree, block: Block, now: number): Rule
   if (required && required.bits !== header.bits)
     return {
       rule: 'bad-diffbits',
-      why: `bits ${hex8(header.bits)} at height ${height}, where the retarget rule gives ${hex8(required.bits)}`,
+      why: `bits ${bitsHex(header.bits)} at height ${height}, where the retarget rule gives ${bitsHex(required.bits)}`,
     };
   if (tree.params.retarget) {
     const median = tree.medianTimePast(parent);

@@ -7,7 +7,7 @@
  */
 
 /** Blocks in the median time past window (Core's CBlockIndex::nMedianTimeSpan). */
-export const MEDIAN_TIME_SPAN = 11;
+const MEDIAN_TIME_SPAN = 11;
 /** Seconds a block's time may run ahead of the clock (Core's MAX_FUTURE_BLOCK_TIME). */
 export const MAX_FUTURE_BLOCK_TIME = 2 * 60 * 60;
 

@@ -46,7 +46,7 @@ function payee(block: BlockExplanation): string {
 }
 
 /** Chain work as Core's getblockheader gives it: 64 hex digits. */
-export function chainworkHex(block: TreeBlock): string {
+function chainworkHex(block: TreeBlock): string {
   return block.chainwork.toString(16).padStart(64, '0');
 }
 

@@ -2,7 +2,7 @@
 import { addressToScript } from '../core/address.js';
 import { hexToBytes } from '../core/bytes.js';
 import { REGTEST } from '../core/params.js';
-import { bitsToTarget, targetFromZeroBits, targetToBits, targetToDifficulty } from '../core/target.js';
+import { bitsToTarget, targetFromZeroBits, targetToBits, targetToDifficulty, bitsHex } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { createNetworkFile } from '../sources/chain-network.js';
@@ -38,12 +38,10 @@ export function payoutScriptFrom(args: { address?: string; script?: string }): U
   return DEFAULT_SCRIPT;
 }
 
-const hex8 = (bits: number) => bits.toString(16).padStart(8, '0');
-
 /** What the retarget after a window did, in one line: the window's time against the aim, and the target's change. */
 function retargetLine(height: number, interval: number, r: RetargetComputation): string {
   const clamped = r.clamp === 'none' ? '' : ` (clamped to ${r.clampedTimespan} s)`;
-  return `${paint('retarget', 'cyan')} for block ${height}: block ${height - interval} to block ${height - 1} took ${r.actualTimespan} s, aimed for ${r.targetTimespan} s${clamped}: target x ${(r.clampedTimespan / r.targetTimespan).toFixed(3)}${r.capped ? ' (capped at the limit)' : ''}, bits ${hex8(r.oldBits)} -> ${hex8(r.newBits)}, difficulty ${formatDifficulty(targetToDifficulty(r.newTarget))}`;
+  return `${paint('retarget', 'cyan')} for block ${height}: block ${height - interval} to block ${height - 1} took ${r.actualTimespan} s, aimed for ${r.targetTimespan} s${clamped}: target x ${(r.clampedTimespan / r.targetTimespan).toFixed(3)}${r.capped ? ' (capped at the limit)' : ''}, bits ${bitsHex(r.oldBits)} -> ${bitsHex(r.newBits)}, difficulty ${formatDifficulty(targetToDifficulty(r.newTarget))}`;
 }
 
 export async function mineBuiltInChain(args: MineArgs): Promise<void> {
@@ -72,7 +70,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
     args,
     source: chain,
     headline: (session) =>
-      `mining the built-in ${params.name} chain in ${datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))})${rule}, ${session.threads} × ${session.backend}`,
+      `mining the built-in ${params.name} chain in ${datadir}: tip ${chain.store.height}, target ${bitsHex(chain.bits)} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))})${rule}, ${session.threads} × ${session.backend}`,
     found: ({ result, stopMs, adapter }) => {
       const next = chain.store.tree.requiredWork(chain.store.tree.tip)?.retarget;
       const nextRetarget = next && {
@@ -80,8 +78,8 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
         actualTimespan: next.actualTimespan,
         targetTimespan: next.targetTimespan,
         clampedTimespan: next.clampedTimespan,
-        oldBits: hex8(next.oldBits),
-        newBits: hex8(next.newBits),
+        oldBits: bitsHex(next.oldBits),
+        newBits: bitsHex(next.newBits),
       };
       const block = {
         ...result,

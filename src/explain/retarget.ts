@@ -1,6 +1,7 @@
 /** The retarget that set a classnet block's bits, figure by figure, for `powlab explain`. */
 import { isRetargetHeight, type RetargetComputation } from '../chain/retarget.js';
 import type { BlockTree, TreeBlock } from '../chain/tree.js';
+import { bitsHex } from '../core/target.js';
 
 export interface RetargetFacts {
   height: number;
@@ -26,8 +27,6 @@ export interface RetargetFacts {
   newTarget: bigint;
 }
 
-const hex8 = (bits: number) => bits.toString(16).padStart(8, '0');
-
 /** The computation behind `block`'s bits when it sits at a retarget height of a retargeting chain; else undefined. */
 export function retargetFacts(tree: BlockTree, block: TreeBlock): RetargetFacts | undefined {
   const rule = tree.params.retarget;
@@ -48,11 +47,11 @@ export function retargetFacts(tree: BlockTree, block: TreeBlock): RetargetFacts 
     highest: computation.targetTimespan * 4,
     clamp: computation.clamp,
     clampedTimespan: computation.clampedTimespan,
-    oldBits: hex8(computation.oldBits),
+    oldBits: bitsHex(computation.oldBits),
     oldTarget: computation.oldTarget,
     scaledTarget: computation.scaledTarget,
     capped: computation.capped,
-    newBits: hex8(computation.newBits),
+    newBits: bitsHex(computation.newBits),
     newTarget: computation.newTarget,
   };
 }

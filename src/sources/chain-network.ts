@@ -8,11 +8,12 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CLASSNET_DEFAULTS, classnetParams, REGTEST, type ChainParams, type RetargetParams } from '../core/params.js';
+import { bitsHex } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { createFileExclusively, describeFsError, readFileIfPresent } from '../storage/durable.js';
 import { BLOCKS_FILE } from './chain-files.js';
 
-export const NETWORK_FILE = 'network.json';
+const NETWORK_FILE = 'network.json';
 const MAX_NETWORK_FILE_BYTES = 4096;
 
 export type NetworkName = 'regtest' | 'classnet';
@@ -28,11 +29,9 @@ export interface NetworkChoice {
   defaultStartBits?: number;
 }
 
-export function defaultDatadir(network: NetworkName): string {
+function defaultDatadir(network: NetworkName): string {
   return join(homedir(), '.powlab', network);
 }
-
-const hex8 = (bits: number) => bits.toString(16).padStart(8, '0');
 
 function readNetworkFile(datadir: string): RetargetParams | undefined {
   const path = join(datadir, NETWORK_FILE);
@@ -89,7 +88,7 @@ export function datadirChain(datadir: string | undefined, choice: NetworkChoice)
   const dir = datadir ?? defaultDatadir(choice.network ?? 'regtest');
   const stored = readNetworkFile(dir);
   if (stored) {
-    const created = `the classnet chain in ${dir} was created with spacing ${stored.spacing} s, interval ${stored.interval} and start bits ${hex8(stored.startBits)}`;
+    const created = `the classnet chain in ${dir} was created with spacing ${stored.spacing} s, interval ${stored.interval} and start bits ${bitsHex(stored.startBits)}`;
     if (choice.network === 'regtest')
       throw Errors.badOption('network', `regtest: ${dir} holds a classnet chain (use another --datadir)`);
     if (choice.spacing !== undefined && choice.spacing !== stored.spacing)
@@ -99,7 +98,7 @@ export function datadirChain(datadir: string | undefined, choice: NetworkChoice)
     if (choice.startBits !== undefined && choice.startBits !== stored.startBits)
       throw Errors.badOption(
         'zeros',
-        `the starting target (bits ${hex8(choice.startBits)}) differs: ${created}; its difficulty now follows the retarget rule (drop --zeros/--bits)`,
+        `the starting target (bits ${bitsHex(choice.startBits)}) differs: ${created}; its difficulty now follows the retarget rule (drop --zeros/--bits)`,
       );
     return { datadir: dir, params: classnetParams(stored) };
   }
@@ -121,7 +120,7 @@ export function datadirChain(datadir: string | undefined, choice: NetworkChoice)
 /** Write the network file of a chain being created (the datadir exists and is locked by then). */
 export function createNetworkFile(datadir: string, retarget: RetargetParams): void {
   const path = join(datadir, NETWORK_FILE);
-  const record = { network: 'classnet', ...retarget, startBits: hex8(retarget.startBits) };
+  const record = { network: 'classnet', ...retarget, startBits: bitsHex(retarget.startBits) };
   try {
     createFileExclusively(path, `${JSON.stringify(record)}\n`);
   } catch (error) {
