@@ -131,7 +131,8 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
       block: true,
       height: block.height,
       counts: true,
-      wholeBlock: { bytes: hexToBytes(block.block), chain: this.params.name },
+      // Whose addresses the block's outputs are written in: classnet's are regtest's.
+      wholeBlock: { bytes: hexToBytes(block.block), chain: 'regtest' },
     };
   }
 

@@ -108,6 +108,25 @@ describe('mine --network classnet --spacing 2 --interval 10 --zeros 14 --blocks 
     );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('names the built-in chain only: with a node or a pool, --network is refused', async () => {
+    const result = await runCli(['mine', '--network', 'classnet', '--rpc', 'http://127.0.0.1:1']);
+    expect(result).toMatchObject({ code: 2, stderr: 'powlab: give --network or --rpc, not both\n' });
+  });
+
+  it('a regtest datadir is not taken for classnet, nor the other way round', async () => {
+    const regtest = join(root, 'plain-regtest');
+    await mine(regtest, 1, ['--zeros', '8']);
+    const asClassnet = await runCli(['chain', 'list', '--network', 'classnet', '--datadir', regtest]);
+    expect(asClassnet).toMatchObject({ code: 2, stdout: '' });
+    expect(asClassnet.stderr).toBe(
+      `powlab: --network: classnet: ${regtest} holds a regtest chain (use another --datadir)\n`,
+    );
+    const asRegtest = await runCli(['chain', 'verify', '--network', 'regtest', '--datadir', datadir]);
+    expect(asRegtest.stderr).toBe(
+      `powlab: --network: regtest: ${datadir} holds a classnet chain (use another --datadir)\n`,
+    );
+  });
 });
 
 describe('a fork made by hand: two copies of one chain grown apart, 3 blocks and 5', () => {
