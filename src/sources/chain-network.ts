@@ -39,6 +39,8 @@ function readNetworkFile(datadir: string): RetargetParams | undefined {
   try {
     bytes = readFileIfPresent(path, MAX_NETWORK_FILE_BYTES);
   } catch (error) {
+    // A datadir that is a file holds no chain: opening the store says so in its own words.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw Errors.store(`cannot read ${path}: ${describeFsError(error)}`);
   }
   if (!bytes) return undefined;
