@@ -1,6 +1,4 @@
 /** The options of `powlab mine`, each checked once as it is parsed, and the argv type yargs infers from them. */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Errors } from '../errors.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import {
@@ -14,8 +12,9 @@ import {
 import { ZERO_BITS } from '../mining/limits.js';
 import { targetOptions, zerosOption } from './targets.js';
 import { networkOptions } from './chain-options.js';
+import { defaultDatadir } from '../sources/chain-network.js';
 
-export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
+export const DEFAULT_DATADIR = defaultDatadir('regtest');
 /** A laptop meets 2^22 expected hashes in a second or a few. */
 export const DEFAULT_ZEROS = 22;
 

@@ -29,7 +29,7 @@ export interface NetworkChoice {
   defaultStartBits?: number;
 }
 
-function defaultDatadir(network: NetworkName): string {
+export function defaultDatadir(network: NetworkName): string {
   return join(homedir(), '.powlab', network);
 }
 
