@@ -109,6 +109,15 @@ describe('mine --network classnet --spacing 2 --interval 10 --zeros 14 --blocks 
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it.each([
+    ['--spacing', '0', 'must be a whole number from 1 to 86400, got 0'],
+    ['--interval', '1', 'must be a whole number from 2 to 100000, got 1'],
+    ['--network', 'testnet', 'must be regtest or classnet, got "testnet"'],
+  ])('%s %s is refused as its help says', async (option, value, why) => {
+    const result = await runCli(['mine', '--datadir', join(root, 'never'), option, value]);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: `powlab: ${option}: ${why}\n` });
+  });
+
   it('names the built-in chain only: with a node or a pool, --network is refused', async () => {
     const result = await runCli(['mine', '--network', 'classnet', '--rpc', 'http://127.0.0.1:1']);
     expect(result).toMatchObject({ code: 2, stderr: 'powlab: give --network or --rpc, not both\n' });
@@ -161,6 +170,20 @@ describe('a fork made by hand: two copies of one chain grown apart, 3 blocks and
     const all = await list(shorter, true);
     expect(all.filter((block) => !block.active).map((block) => block.hash)).toEqual(stale.map((block) => block.hash));
     expect(all.filter((block) => block.active).at(-1)).toEqual(longerTip);
+    const tree = await runCli(['chain', 'tree', '--blocks', '6', '--datadir', shorter]);
+    const rows = tree.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/: tip 7, 1 side branch$/);
+    // Heights 7 down to 2: the stale blocks beside 5, 4, 3, joined under the fork at 2.
+    expect(rows.slice(2).map((row) => row.trim().split(/ +/))).toEqual([
+      ['7', longerTip.hash.slice(0, 12)],
+      ['6', all.find((b) => b.active && b.height === 6)!.hash.slice(0, 12)],
+      ...[5, 4, 3].map((height) => [
+        String(height),
+        all.find((b) => b.active && b.height === height)!.hash.slice(0, 12),
+        stale[height - 3].hash.slice(0, 12),
+      ]),
+      ['2', all.find((b) => b.height === 2)!.hash.slice(0, 12), '┘'],
+    ]);
     const verified = await runCli(['chain', 'verify', '--json', '--datadir', shorter]);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({

@@ -88,7 +88,7 @@ const exportCommand: CommandModule<object, NetworkArgs & { from: number }> = {
         requiresArg: true,
         default: '1',
         coerce: numberArg('from', (from) => checkWhole('from', { min: 0 }, from)),
-        describe: 'the first height to print',
+        describe: "the first height to print (the genesis is every copy's own, so never printed)",
       },
     }),
   handler: async (argv) => {
