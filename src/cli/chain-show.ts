@@ -1,19 +1,17 @@
 /** `powlab chain list` and `powlab chain show N`: the built-in chain's blocks, read without changing the store. */
-import { serializeBlock } from '../core/block.js';
 import { describeHeader, type HeaderFacts } from '../core/describe.js';
-import { REGTEST } from '../core/params.js';
-import { serializeTx } from '../core/tx.js';
+import type { ChainParams } from '../core/params.js';
+import type { TreeBlock } from '../chain/tree.js';
 import { Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { countOf, formatBtc, formatDifficulty, formatInteger } from '../format/numbers.js';
-import { readStore } from '../sources/chain-files.js';
-import { storedBlockBytes } from '../sources/chain-store.js';
+import type { NetworkArgs } from './chain-options.js';
+import { readChain } from './chain-read.js';
 import { noBlockAtHeight, parseHeight } from './heights.js';
 import { outputLine, rewardLines } from './explain-text.js';
 import { paint, printJson } from './output.js';
 
-interface ChainArgs {
-  datadir: string;
+interface ChainArgs extends NetworkArgs {
   json: boolean;
 }
 
@@ -23,24 +21,21 @@ interface ShownBlock {
   block: BlockExplanation;
 }
 
-/** Every block of the chain, the genesis first: the store's own blocks are checked as they are read. */
-function chainBlocks(datadir: string): Uint8Array[] {
-  const genesis = serializeBlock(REGTEST.genesisHeader, [serializeTx(REGTEST.genesisCoinbase)]);
-  const store = readStore(datadir);
-  if (store.scan.problem) {
-    process.stderr.write(
-      `powlab: warning: the store is damaged from block ${store.scan.problem.height} on (powlab chain verify --datadir ${datadir}); showing the blocks before it\n`,
-    );
-  }
-  return [genesis, ...store.scan.blocks.map((stored) => storedBlockBytes(store, stored.height))];
+/** Every block of the active chain, the genesis first: the store's own blocks are checked as they are read. */
+function chainBlocks(args: NetworkArgs): { datadir: string; params: ChainParams; blocks: Uint8Array[] } {
+  const chain = readChain(args);
+  return {
+    datadir: chain.datadir,
+    params: chain.params,
+    blocks: chain.scan.tree.activeChain().map((block) => chain.blockBytes(block)),
+  };
 }
 
-function shown(blocks: Uint8Array[], height: number): ShownBlock {
-  const bytes = blocks[height];
+function shown(bytes: Uint8Array, height: number, params: ChainParams): ShownBlock {
   return {
     height,
     header: describeHeader(bytes.subarray(0, 80)),
-    block: explainBlock(bytes, { layout: 'powlab', params: REGTEST, height }),
+    block: explainBlock(bytes, { layout: 'powlab', params, height }),
   };
 }
 
@@ -50,30 +45,49 @@ function payee(block: BlockExplanation): string {
   return output.address ?? (output.type === 'anyone' ? 'anyone (OP_TRUE)' : `script ${output.script.slice(0, 20)}`);
 }
 
-export function listChain(args: ChainArgs): void {
-  const chain = chainBlocks(args.datadir);
-  const blocks = chain.map((_, height) => shown(chain, height));
+/** Chain work as Core's getblockheader gives it: 64 hex digits. */
+function chainworkHex(block: TreeBlock): string {
+  return block.chainwork.toString(16).padStart(64, '0');
+}
+
+export function listChain(args: ChainArgs & { all: boolean }): void {
+  const chain = readChain(args);
+  const { tree } = chain.scan;
+  const listed = args.all
+    ? [tree.genesis, ...tree.blocks()].sort((a, b) => a.height - b.height || a.seq - b.seq)
+    : tree.activeChain();
+  const rows = listed.map((block) => ({
+    entry: block,
+    active: tree.isActive(block),
+    ...shown(chain.blockBytes(block), block.height, chain.params),
+  }));
   if (args.json) {
-    for (const { height, header, block } of blocks) {
+    for (const { entry, active, height, header, block: facts } of rows) {
       printJson({
         height,
         hash: header.hash,
+        prev: header.prevHash,
         time: header.time,
-        transactions: block.transactions,
-        coinbaseValue: block.reward.coinbaseValue,
-        payee: payee(block),
+        bits: header.bits,
+        chainwork: chainworkHex(entry),
+        active,
+        transactions: facts.transactions,
+        coinbaseValue: facts.reward.coinbaseValue,
+        payee: payee(facts),
       });
     }
     return;
   }
+  const stale = rows.filter((row) => !row.active).length;
   process.stdout.write(
-    `${paint(`the built-in chain in ${args.datadir}`, 'bold')}: ${countOf(blocks.length - 1, 'block')} after the genesis\n`,
+    `${paint(`the built-in ${chain.params.name} chain in ${chain.datadir}`, 'bold')}: ${countOf(tree.tip.height, 'block')} after the genesis${args.all ? `, ${countOf(stale, 'stale block')} beside them` : ''}\n`,
   );
-  for (const { height, header, block } of blocks) {
+  for (const { active, height, header, block } of rows) {
     const time = new Date(header.time * 1000).toISOString().replace('.000Z', 'Z');
     const txs = countOf(block.transactions, 'tx');
+    const mark = args.all ? (active ? '  ' : paint('x ', 'red')) : '';
     process.stdout.write(
-      `${String(height).padStart(6)}  ${header.hash}  ${time}  ${txs}  ${formatBtc(block.reward.coinbaseValue)} to ${payee(block)}\n`,
+      `${mark}${String(height).padStart(6)}  ${header.hash}  ${time}  ${header.bits}  ${txs}  ${formatBtc(block.reward.coinbaseValue)} to ${payee(block)}\n`,
     );
   }
 }
@@ -103,13 +117,14 @@ function heightOf(name: string | undefined, blocks: Uint8Array[], datadir: strin
 }
 
 export function showBlock(args: ChainArgs & { block?: string }): void {
-  const blocks = chainBlocks(args.datadir);
-  const { height, header, block } = shown(blocks, heightOf(args.block, blocks, args.datadir));
+  const { datadir, params, blocks } = chainBlocks(args);
+  const chosen = heightOf(args.block, blocks, datadir);
+  const { height, header, block } = shown(blocks[chosen], chosen, params);
   if (args.json) return printJson({ height, header, block });
   const I = '  ';
   const time = new Date(header.time * 1000).toISOString().replace('.000Z', 'Z');
   const lines = [
-    paint(`block ${height} of the built-in chain in ${args.datadir}`, 'bold'),
+    paint(`block ${height} of the built-in chain in ${datadir}`, 'bold'),
     `${I}hash         ${header.hash}`,
     `${I}version      0x${(header.version >>> 0).toString(16).padStart(8, '0')}`,
     `${I}prev hash    ${header.prevHash}`,

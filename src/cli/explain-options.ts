@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { DEFAULT_MEASURE_SECONDS, MAX_MEASURE_SECONDS } from '../miner/measure.js';
 import { checkHeight } from './heights.js';
-import { DEFAULT_DATADIR } from './mine-options.js';
+import { networkOptions } from './chain-options.js';
 import { engineOptions } from './mining.js';
 import { optionArg } from './option-args.js';
 
@@ -19,12 +19,11 @@ export const explainOptions = {
     coerce: optionArg(checkHeight),
     describe: 'explain the block at this height of the built-in chain (0: regtest genesis)',
   },
+  ...networkOptions,
   datadir: {
-    type: 'string',
-    requiresArg: true,
-    default: DEFAULT_DATADIR,
+    ...networkOptions.datadir,
     describe:
-      'the built-in chain to read; with neither --header nor --height its tip is explained (the regtest genesis while it is empty)',
+      'the built-in chain to read (default: ~/.powlab/regtest, or ~/.powlab/classnet); with neither --header nor --height its tip is explained (the genesis while it is empty)',
   },
   json: { type: 'boolean', default: false, describe: 'print the same facts as one JSON object' },
   hashrate: {

@@ -1,6 +1,7 @@
 /** The walk-through `powlab explain` prints: the facts of src/explain in the order a miner meets them. */
 import type { BlockExplanation, OutputFacts } from '../explain/block.js';
 import type { explainHeader, FieldName, HeaderField, timeAtHashrate } from '../explain/header.js';
+import type { RetargetFacts } from '../explain/retarget.js';
 import { measuredOn, type Measurement } from '../miner/measure.js';
 import {
   countOf,
@@ -20,8 +21,8 @@ import { paint, type Colour } from './output.js';
 /** Where the header explained came from. */
 export type ExplainSource =
   | { kind: 'header' }
-  | { kind: 'genesis'; chain: 'regtest' }
-  | { kind: 'store'; datadir: string; height: number; tip: boolean }
+  | { kind: 'genesis'; chain: 'regtest' | 'classnet' }
+  | { kind: 'store'; datadir: string; height: number; tip: boolean; chain: 'regtest' | 'classnet' }
   | { kind: 'block'; file: string | null };
 
 /** Everything `powlab explain` says, as `--json` prints it and the walk-through below words it. */
@@ -30,6 +31,8 @@ export type Explanation = { source: ExplainSource } & ReturnType<typeof explainH
     hashrateSource: 'given' | 'measured';
     measurement?: Omit<Measurement, 'hashrate'>;
     block?: BlockExplanation;
+    /** How a classnet block at a retarget height got its bits. */
+    retarget?: RetargetFacts;
   };
 
 const FIELD_STYLE: Record<FieldName, { label: string; colour: Colour }> = {
@@ -107,6 +110,7 @@ export function renderExplanation(e: Explanation): string {
       : `${INDENT}target = the mantissa's top ${countOf(exponent, 'byte')} (an exponent below 3 drops the low bytes)`,
     `${INDENT}       = ${e.target}`,
   );
+  if (e.retarget) say(...retargetLines(e.retarget));
 
   stepHeading(6, 'The hash against the target');
   const verdict = e.meetsTarget
@@ -188,9 +192,9 @@ function describeSource(e: Explanation): string {
     case 'header':
       return 'the header given';
     case 'genesis':
-      return 'the regtest genesis block';
+      return `the ${e.source.chain} genesis block`;
     case 'store':
-      return `block ${e.source.height}${e.source.tip ? ' (the tip)' : ''} of the built-in chain in ${e.source.datadir}`;
+      return `block ${e.source.height}${e.source.tip ? ' (the tip)' : ''} of the built-in ${e.source.chain === 'classnet' ? 'classnet ' : ''}chain in ${e.source.datadir}`;
     case 'block':
       return `the block ${e.source.file === null ? 'given' : `in ${e.source.file}`}${e.block?.height === null ? '' : `, height ${e.block?.height}`}`;
   }
@@ -340,4 +344,24 @@ const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 /** 32 bytes of hex as eight 8-digit words, as SHA-256's state is written. */
 function words(hex: string): string {
   return hex.match(/.{8}/g)!.join(' ');
+}
+
+/** Where a retarget height's bits come from: Core's CalculateNextWorkRequired, figure by figure. */
+function retargetLines(r: RetargetFacts): string[] {
+  const clamped =
+    r.clamp === 'none'
+      ? `within [${r.lowest}, ${r.highest}]: kept`
+      : `${r.clamp === 'low' ? 'below' : 'above'} [${r.lowest}, ${r.highest}]: clamped to ${r.clampedTimespan} s`;
+  const ratio = r.clampedTimespan / r.targetTimespan;
+  return [
+    '',
+    `${INDENT}${paint(`Height ${r.height} is a retarget height`, 'bold')} (a multiple of the interval, ${r.interval}): these bits are computed, not chosen.`,
+    `${INDENT}old bits 0x${r.oldBits}, target ${r.oldTarget.toString(16).padStart(64, '0')}`,
+    `${INDENT}timespan = time of block ${r.lastHeight} - time of block ${r.firstHeight} = ${r.lastTime} - ${r.firstTime} = ${r.actualTimespan} s`,
+    `${INDENT}  (${r.interval - 1} gaps, not ${r.interval}: Bitcoin's off-by-one, kept by every node since)`,
+    `${INDENT}aimed for: ${r.interval} blocks x ${r.spacing} s = ${r.targetTimespan} s; ${r.actualTimespan} s is ${clamped}`,
+    `${INDENT}new target = old target x ${r.clampedTimespan} / ${r.targetTimespan} (x ${ratio.toFixed(3)})${r.capped ? ', above the limit: capped' : ''}`,
+    `${INDENT}           = ${r.scaledTarget.toString(16).padStart(64, '0')}`,
+    `${INDENT}in compact form (rounded down): bits 0x${r.newBits}, target ${r.newTarget.toString(16).padStart(64, '0')}`,
+  ];
 }

@@ -2,15 +2,15 @@
 import { serializeBlock } from '../core/block.js';
 import { headerBytesFromHex } from '../core/header.js';
 import { hexToBytes } from '../core/bytes.js';
-import { MAINNET, REGTEST } from '../core/params.js';
+import { MAINNET, type ChainParams } from '../core/params.js';
 import { serializeTx } from '../core/tx.js';
 import { parseHashrate, parseMeasureSeconds } from '../economics/inputs.js';
 import { errorMessage, Errors } from '../errors.js';
 import { explainBlock, type BlockExplanation } from '../explain/block.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import type { Measurement } from '../miner/measure.js';
-import { readStore } from '../sources/chain-files.js';
-import { storedBlockBytes } from '../sources/chain-store.js';
+import { retargetFacts, type RetargetFacts } from '../explain/retarget.js';
+import { readChain } from './chain-read.js';
 import type { ExplainArgs } from './explain-options.js';
 import { noBlockAtHeight } from './heights.js';
 import { renderExplanation, type Explanation, type ExplainSource } from './explain-text.js';
@@ -22,6 +22,7 @@ interface Subject {
   source: ExplainSource;
   header: Uint8Array;
   block?: BlockExplanation;
+  retarget?: RetargetFacts;
 }
 
 export async function explain(args: ExplainArgs): Promise<void> {
@@ -47,6 +48,7 @@ export async function explain(args: ExplainArgs): Promise<void> {
         }
       : {}),
     ...(subject.block ? { block: subject.block } : {}),
+    ...(subject.retarget ? { retarget: subject.retarget } : {}),
   };
   if (args.json) printJson(explanation);
   else process.stdout.write(renderExplanation(explanation));
@@ -57,32 +59,37 @@ function checkArgs(args: ExplainArgs): { hashrate?: number; seconds: number } {
   return { hashrate: parseHashrate('hashrate', args.hashrate), seconds: parseMeasureSeconds(args.seconds) };
 }
 
-function genesis(): Subject {
-  const block = serializeBlock(REGTEST.genesisHeader, [serializeTx(REGTEST.genesisCoinbase)]);
+function genesis(params: ChainParams): Subject {
+  const block = serializeBlock(params.genesisHeader, [serializeTx(params.genesisCoinbase)]);
   return {
-    source: { kind: 'genesis', chain: 'regtest' },
+    source: { kind: 'genesis', chain: params.name === 'classnet' ? 'classnet' : 'regtest' },
     header: block.subarray(0, 80),
-    block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: 0 }),
+    block: explainBlock(block, { layout: 'powlab', params, height: 0 }),
   };
 }
 
-function stored(datadir: string, height: number | 'tip'): Subject {
-  const store = readStore(datadir);
-  if (store.scan.problem) {
-    process.stderr.write(
-      `powlab: warning: the store is damaged from block ${store.scan.problem.height} on (powlab chain verify --datadir ${datadir}); reading the blocks before it\n`,
-    );
-  }
+function stored(args: ExplainArgs, height: number | 'tip'): Subject {
+  const chain = readChain(args);
+  const { tree } = chain.scan;
   const tip = height === 'tip';
-  const tipHeight = store.scan.blocks.length;
+  const tipHeight = tree.tip.height;
   const chosen = tip ? tipHeight : height;
-  if (chosen > tipHeight) throw noBlockAtHeight('--height', chosen, datadir, tipHeight);
-  if (chosen === 0) return genesis();
-  const block = storedBlockBytes(store, chosen);
+  if (chosen > tipHeight) throw noBlockAtHeight('--height', chosen, chain.datadir, tipHeight);
+  if (chosen === 0) return genesis(chain.params);
+  const entry = tree.activeChain()[chosen];
+  const block = chain.blockBytes(entry);
+  const retarget = retargetFacts(tree, entry);
   return {
-    source: { kind: 'store', datadir, height: chosen, tip },
+    source: {
+      kind: 'store',
+      datadir: chain.datadir,
+      height: chosen,
+      tip,
+      chain: chain.params.name === 'classnet' ? 'classnet' : 'regtest',
+    },
     header: block.subarray(0, 80),
-    block: explainBlock(block, { layout: 'powlab', params: REGTEST, height: chosen }),
+    block: explainBlock(block, { layout: 'powlab', params: chain.params, height: chosen }),
+    ...(retarget ? { retarget } : {}),
   };
 }
 
@@ -128,7 +135,7 @@ function subjectFrom(args: ExplainArgs): Subject {
   if (args.block !== undefined) return givenBlock(String(args.block));
   if (args.header !== undefined) return { source: { kind: 'header' }, header: headerBytesFromHex(String(args.header)) };
   // Nothing named: the block just mined is the one worth explaining; before any, the genesis.
-  return stored(args.datadir, args.height ?? 'tip');
+  return stored(args, args.height ?? 'tip');
 }
 
 async function measured(

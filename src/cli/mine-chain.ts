@@ -2,9 +2,12 @@
 import { addressToScript } from '../core/address.js';
 import { hexToBytes } from '../core/bytes.js';
 import { REGTEST } from '../core/params.js';
-import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
+import { bitsToTarget, targetFromZeroBits, targetToBits, targetToDifficulty, bitsHex } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
+import { createNetworkFile } from '../sources/chain-network.js';
+import { chainFromArgs } from './chain-options.js';
+import type { RetargetComputation } from '../chain/retarget.js';
 import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
 import {
   adapterJson,
@@ -35,24 +38,61 @@ export function payoutScriptFrom(args: { address?: string; script?: string }): U
   return DEFAULT_SCRIPT;
 }
 
+/** What the retarget after a window did, in one line: the window's time against the aim, and the target's change. */
+function retargetLine(height: number, interval: number, r: RetargetComputation): string {
+  const clamped = r.clamp === 'none' ? '' : ` (clamped to ${r.clampedTimespan} s)`;
+  return `${paint('retarget', 'cyan')} for block ${height}: block ${height - interval} to block ${height - 1} took ${r.actualTimespan} s, aimed for ${r.targetTimespan} s${clamped}: target x ${(r.clampedTimespan / r.targetTimespan).toFixed(3)}${r.capped ? ' (capped at the limit)' : ''}, bits ${bitsHex(r.oldBits)} -> ${bitsHex(r.newBits)}, difficulty ${formatDifficulty(targetToDifficulty(r.newTarget))}`;
+}
+
 export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   checkDashboardArgs(args);
-  const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_ZEROS);
+  const given = targetFromArgs({ zeros: args.zeros, bits: args.bits });
+  const { datadir, params, create } = chainFromArgs(args, {
+    given: given === undefined ? undefined : targetToBits(given),
+    byDefault: targetToBits(targetFromZeroBits(DEFAULT_ZEROS)),
+  });
+  const target = params.retarget
+    ? bitsToTarget(params.retarget.startBits)
+    : (given ?? targetFromZeroBits(DEFAULT_ZEROS));
   const payoutScript = payoutScriptFrom(args);
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
-  const chain = openBuiltInChain({ datadir: args.datadir, payoutScript, target, warn });
+  const chain = openBuiltInChain({
+    datadir,
+    params,
+    payoutScript,
+    target,
+    warn,
+    created: create && (() => createNetworkFile(datadir, create)),
+  });
+  const retarget = params.retarget;
+  const rule = retarget ? `, retargets every ${retarget.interval} blocks to ${retarget.spacing} s a block` : '';
   await runMining({
     args,
     source: chain,
     headline: (session) =>
-      `mining the built-in regtest chain in ${args.datadir}: tip ${chain.store.height}, target ${chain.bits.toString(16).padStart(8, '0')} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))}), ${session.threads} × ${session.backend}`,
+      `mining the built-in ${params.name} chain in ${datadir}: tip ${chain.store.height}, target ${bitsHex(chain.bits)} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))})${rule}, ${session.threads} × ${session.backend}`,
     found: ({ result, stopMs, adapter }) => {
-      const block = { ...result, stopMs: stopMs ?? 0, ...adapterJson(adapter) };
+      const next = chain.store.tree.requiredWork(chain.store.tree.tip)?.retarget;
+      const nextRetarget = next && {
+        height: result.height + 1,
+        actualTimespan: next.actualTimespan,
+        targetTimespan: next.targetTimespan,
+        clampedTimespan: next.clampedTimespan,
+        oldBits: bitsHex(next.oldBits),
+        newBits: bitsHex(next.newBits),
+      };
+      const block = {
+        ...result,
+        stopMs: stopMs ?? 0,
+        ...adapterJson(adapter),
+        ...(nextRetarget ? { nextRetarget } : {}),
+      };
       if (args.json) return printJson(block);
       say(
         `${paint('block', 'green')} ${block.height} ${block.hash} nonce ${block.nonce} after ${countOf(block.hashes, 'hash', 'hashes', formatCount)} in ${formatDuration(block.seconds)} (${formatHashrate(block.hashrate)}); workers stopped in ${block.stopMs} ms`,
         false,
       );
+      if (next && retarget) say(retargetLine(result.height + 1, retarget.interval, next), false);
     },
     summary: (summary) => {
       const { stats, counted } = summary;

@@ -1,12 +1,12 @@
 /** The options of `powlab mine`, each checked once as it is parsed, and the argv type yargs infers from them. */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Errors } from '../errors.js';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { dashboardOptions, engineOptions } from './mining.js';
 import { numberArg } from './option-args.js';
 import { BLOCK_COUNT, checkWhole, ZERO_BITS } from '../mining/limits.js';
 import { targetOptions, zerosOption } from './targets.js';
+import { networkOptions } from './chain-options.js';
+import { defaultDatadir } from '../sources/chain-network.js';
 
 function checkBlockCount(blocks: number): number {
   return checkWhole('blocks', BLOCK_COUNT, blocks);
@@ -24,7 +24,7 @@ function checkDuration(duration: number): number {
   return duration;
 }
 
-export const DEFAULT_DATADIR = join(homedir(), '.powlab', 'regtest');
+export const DEFAULT_DATADIR = defaultDatadir('regtest');
 /** A laptop meets 2^22 expected hashes in a second or a few. */
 export const DEFAULT_ZEROS = 22;
 
@@ -33,12 +33,7 @@ export const mineOptions = {
   ...dashboardOptions,
   zeros: zerosOption(ZERO_BITS, `${DEFAULT_ZEROS}; with --rpc, the node's target`),
   bits: targetOptions.bits,
-  datadir: {
-    type: 'string',
-    requiresArg: true,
-    default: DEFAULT_DATADIR,
-    describe: 'where the built-in chain keeps its blocks',
-  },
+  ...networkOptions,
   address: {
     type: 'string',
     requiresArg: true,

@@ -3,7 +3,7 @@ import { HASHES_PER_DIFFICULTY } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { parsePoolUrl } from '../sources/stratum/client.js';
 import { PoolMining, type ShareReport } from '../sources/stratum/mining.js';
-import type { MineArgs } from './mine-options.js';
+import { DEFAULT_DATADIR, type MineArgs } from './mine-options.js';
 import {
   adapterJson,
   throttleSummary,
@@ -49,7 +49,7 @@ export async function mineInPool(args: MineArgs): Promise<void> {
     userAgent: `powlab/${version}`,
     versionRolling: args.versionRolling,
     suggestDifficulty: args.suggestDifficulty,
-    datadir: args.datadir,
+    datadir: args.datadir ?? DEFAULT_DATADIR,
   });
   const { tally, client, where } = pool;
   await runMining({

@@ -8,7 +8,7 @@ import { rpcCredentials } from './rpc-credentials.js';
 import { NodeMining } from '../sources/rpc/mining.js';
 import type { NodeBlock } from '../sources/rpc/node.js';
 import { payoutScriptFrom } from './mine-chain.js';
-import type { MineArgs } from './mine-options.js';
+import { DEFAULT_DATADIR, type MineArgs } from './mine-options.js';
 import {
   adapterJson,
   bestSummary,
@@ -52,7 +52,7 @@ export async function mineOnNode(args: MineArgs): Promise<void> {
     display: client.display,
     payoutScript: (chain) => payoutFor(args, chain),
     target,
-    datadir: args.datadir,
+    datadir: args.datadir ?? DEFAULT_DATADIR,
     warn,
   });
   await runMining({

@@ -1,12 +1,25 @@
-/** Chain parameters: what differs between main-net and regtest for a miner. */
+/** Chain parameters: what differs between main-net, regtest and classnet for a miner. */
 import { hexToBytes } from './bytes.js';
 import { BlockHeader, displayHexToHash } from './header.js';
 import { pushData } from './encoding.js';
 import { concatBytes } from './bytes.js';
 import { Transaction, txid } from './tx.js';
 
+/**
+ * How a chain's difficulty follows its blocks (Bitcoin Core's Consensus::Params nPowTargetSpacing and
+ * DifficultyAdjustmentInterval()); absent on chains that never retarget (regtest's fPowNoRetargeting).
+ */
+export interface RetargetParams {
+  /** Seconds the chain aims for between blocks. */
+  spacing: number;
+  /** Blocks between two retargets: bits change only at heights that are multiples of it. */
+  interval: number;
+  /** The bits of the first window (blocks 1 to interval - 1), chosen when the chain is created. */
+  startBits: number;
+}
+
 export interface ChainParams {
-  name: 'main' | 'regtest';
+  name: 'main' | 'regtest' | 'classnet';
   genesisHeader: BlockHeader;
   genesisCoinbase: Transaction;
   /** Genesis hash, shown reversed. */
@@ -17,6 +30,9 @@ export interface ChainParams {
   pubkeyHashPrefix: number;
   scriptHashPrefix: number;
   subsidyHalvingInterval: number;
+  /** The four bytes that open every P2P message (Core's pchMessageStart). */
+  messageStart: Uint8Array;
+  retarget?: RetargetParams;
 }
 
 const COIN = 100_000_000n;
@@ -58,6 +74,7 @@ export const MAINNET: ChainParams = {
   pubkeyHashPrefix: 0x00,
   scriptHashPrefix: 0x05,
   subsidyHalvingInterval: 210_000,
+  messageStart: hexToBytes('f9beb4d9'),
 };
 
 export const REGTEST: ChainParams = {
@@ -70,7 +87,25 @@ export const REGTEST: ChainParams = {
   pubkeyHashPrefix: 0x6f,
   scriptHashPrefix: 0xc4,
   subsidyHalvingInterval: 150,
+  messageStart: hexToBytes('fabfb5da'),
 };
+
+export const CLASSNET_DEFAULTS = { spacing: 10, interval: 20 } as const;
+
+/**
+ * classnet: regtest's proof-of-work limit, addresses and subsidy, with a genesis of its own (mined
+ * at 2025-12-01T00:00:00Z) and a difficulty that retargets as main-net's does, on a classroom's scale.
+ */
+export function classnetParams(retarget: RetargetParams): ChainParams {
+  return {
+    ...REGTEST,
+    name: 'classnet',
+    genesisHeader: genesisHeader(1764547200, REGTEST.powLimitBits, 2),
+    genesisHashHex: '1aa7164b170e4ea714cb12ed015793e702328017510a037b18d40f26c3ff582d',
+    messageStart: hexToBytes('c1a55e70'),
+    retarget,
+  };
+}
 
 export function genesisHash(params: ChainParams): Uint8Array {
   return displayHexToHash(params.genesisHashHex);

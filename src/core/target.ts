@@ -58,6 +58,11 @@ export function targetToBits(target: bigint): number {
   return ((size << 24) | compact) >>> 0;
 }
 
+/** Compact bits as Core prints them: 8 hex digits. */
+export function bitsHex(bits: number): string {
+  return (bits >>> 0).toString(16).padStart(8, '0');
+}
+
 function byteLength(value: bigint): number {
   let bytes = 0;
   while (value > 0n) {

@@ -31,9 +31,23 @@ const MAX_STORE_BYTES = 2 ** 30;
 /** best.json is one hash and a few numbers. */
 const MAX_BEST_BYTES = 4096;
 
-/** The built-in chain kept in `datadir` (created if needed). */
-export function openBuiltInChain(options: Omit<ChainOptions, 'openStorage'> & { datadir: string }): BuiltInChain {
-  return BuiltInChain.open({ ...options, openStorage: () => openChainFiles(options.datadir) });
+/** The built-in chain kept in `datadir` (created if needed); `created` runs once the datadir is locked, before its blocks are read. */
+export function openBuiltInChain(
+  options: Omit<ChainOptions, 'openStorage'> & { datadir: string; created?: () => void },
+): BuiltInChain {
+  return BuiltInChain.open({
+    ...options,
+    openStorage: () => {
+      const storage = openChainFiles(options.datadir);
+      try {
+        options.created?.();
+      } catch (error) {
+        storage.close();
+        throw error;
+      }
+      return storage;
+    },
+  });
 }
 
 /** Lock `datadir` (creating it if needed) and read its blocks; the lock is held until close. */

@@ -1,5 +1,6 @@
 /**
- * The built-in chain's block store: one append-only file of records
+ * The built-in chain's block store: one append-only file of records, one per block in the order the
+ * blocks arrived, side branches included (the block tree is src/chain/tree.ts's):
  *   magic "PWLB" | length (u32 LE) | ~length (u32 LE) | block | first 4 bytes of sha256d(block)
  * so a torn write at the end (a power cut mid-append) can be told from corruption inside: a torn
  * tail is cut off at the next open with a warning; anything else is refused and left untouched.
@@ -10,12 +11,12 @@
  * browser (src/ui/app/chain-db.ts); the format and every check are this module's alone.
  */
 import { bytesEqual, concatBytes, readUint32LE, uint32LE } from '../core/bytes.js';
-import { checkBlock, parseBlock } from '../core/block.js';
+import { parseBlock } from '../core/block.js';
 import { BlockHeader, hashToDisplayHex, headerHash, serializeHeader } from '../core/header.js';
-import { ChainParams, genesisHash, REGTEST } from '../core/params.js';
-import { bitsToTarget } from '../core/target.js';
-import { bip34HeightPush } from '../core/tx.js';
+import { ChainParams, REGTEST } from '../core/params.js';
 import { sha256d } from '../core/sha256.js';
+import { BlockRefusedError, blockViolation } from '../chain/rules.js';
+import { BlockTree, type Reorg, type TreeBlock } from '../chain/tree.js';
 import { Errors, errorMessage } from '../errors.js';
 import { countOf } from '../format/numbers.js';
 import type { BestHash } from '../miner/best.js';
@@ -33,11 +34,18 @@ export interface StoredBlock {
   length: number;
 }
 
+/** Where each block's bytes are in the store, by block id (display hex). */
+type Locations = Map<string, { offset: number; length: number }>;
+
 export interface StoreScan {
+  /** The active chain after the genesis, by height. */
   blocks: StoredBlock[];
+  /** Every block read, side branches included. */
+  tree: BlockTree;
+  locations: Locations;
   /** Where a torn final record starts, if the file ends in one. */
   tornAt?: number;
-  /** The first problem that is not a torn tail. */
+  /** The first problem that is not a torn tail; `height` counts records (the block's height on a chain without branches). */
   problem?: { height: number; offset: number; reason: string };
 }
 
@@ -87,17 +95,35 @@ function containsWholeRecord(bytes: Uint8Array, from: number): boolean {
   return false;
 }
 
-/** Read every record and check every block against the chain: links, proof of work, merkle root, height. */
+/** The active chain after the genesis as stored blocks. */
+function activeBlocks(tree: BlockTree, locations: Locations): StoredBlock[] {
+  return tree
+    .activeChain()
+    .slice(1)
+    .map((block) => ({ height: block.height, hash: block.hash, header: block.header, ...locations.get(block.id)! }));
+}
+
+/**
+ * Read every record and judge every block against the tree before it (src/chain/rules.ts): its
+ * parent stored before it, proof of work, merkle root, BIP 34 height, and on a retargeting chain its
+ * bits and time. A block's time is not judged against today's clock again: it was when it came.
+ */
 export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): StoreScan {
-  const blocks: StoredBlock[] = [];
-  const powLimit = bitsToTarget(params.powLimitBits);
-  let previous = genesisHash(params);
+  const tree = new BlockTree(params);
+  const locations: Locations = new Map();
+  let records = 0;
   let offset = 0;
+  const result = (extra: Partial<StoreScan> = {}): StoreScan => ({
+    blocks: activeBlocks(tree, locations),
+    tree,
+    locations,
+    ...extra,
+  });
   while (offset < bytes.length) {
-    const height = blocks.length + 1;
+    const record = records + 1;
     const rest = bytes.subarray(offset);
-    const fail = (reason: string): StoreScan => ({ blocks, problem: { height, offset, reason } });
-    const torn = (): StoreScan => ({ blocks, tornAt: offset });
+    const fail = (reason: string): StoreScan => result({ problem: { height: record, offset, reason } });
+    const torn = (): StoreScan => result({ tornAt: offset });
     if (rest.length < RECORD_HEAD)
       return rest.every((b) => b === 0) ||
         bytesEqual(rest.subarray(0, Math.min(4, rest.length)), MAGIC.subarray(0, Math.min(4, rest.length)))
@@ -123,28 +149,43 @@ export function scanStore(bytes: Uint8Array, params: ChainParams = REGTEST): Sto
     } catch (error) {
       return fail(errorMessage(error));
     }
-    const hash = headerHash(serializeHeader(parsed.header));
-    const where = `block ${height} (${hashToDisplayHex(hash)})`;
-    if (!bytesEqual(parsed.header.prevHash, previous)) return fail(`${where} does not link to the block before it`);
-    const reason = checkBlock(parsed);
-    if (reason) return fail(`${where}: ${reason}`);
-    if (bitsToTarget(parsed.header.bits) > powLimit)
-      return fail(`${where}: target above the chain's proof-of-work limit`);
-    const expectedHeight = bip34HeightPush(height);
-    if (!bytesEqual(parsed.transactions[0].inputs[0].scriptSig.subarray(0, expectedHeight.length), expectedHeight))
-      return fail(`${where}: coinbase does not start with height ${height} (BIP 34)`);
-    blocks.push({ height, hash, header: parsed.header, offset: offset + RECORD_HEAD, length });
-    previous = hash;
+    const id = hashToDisplayHex(headerHash(serializeHeader(parsed.header)));
+    if (tree.get(id)) return fail(`block ${id} is stored twice`);
+    const violation = blockViolation(tree, parsed, Number.POSITIVE_INFINITY);
+    if (violation) {
+      const parent = tree.get(hashToDisplayHex(parsed.header.prevHash));
+      return fail(
+        violation.rule === 'prev-blk-not-found'
+          ? `block ${record} (${id}) does not link to a block stored before it`
+          : `block ${parent ? parent.height + 1 : record} (${id}): ${violation.rule}: ${violation.why}`,
+      );
+    }
+    tree.add(parsed.header);
+    locations.set(id, { offset: offset + RECORD_HEAD, length });
+    records = record;
     offset += RECORD_HEAD + length + CHECKSUM;
   }
-  return { blocks };
+  return result();
+}
+
+/** A block the store took (or held already), where it is, and how the tip moved. */
+export interface Appended extends StoredBlock {
+  block: TreeBlock;
+  /** Now on the active chain. */
+  active: boolean;
+  /** It was in the store before: nothing was written. */
+  duplicate: boolean;
+  reorg?: Reorg;
 }
 
 export class ChainStore {
   private constructor(
     readonly storage: ChainStorage,
     readonly params: ChainParams,
-    readonly blocks: StoredBlock[],
+    readonly tree: BlockTree,
+    private readonly locations: Locations,
+    /** Where the next record goes. */
+    private end: number,
   ) {}
 
   /** Open a store over `storage`, cutting off a torn tail. A store with any other damage is refused untouched (and its storage closed). */
@@ -162,56 +203,62 @@ export class ChainStore {
         );
       if (scan.tornAt !== undefined) {
         warn(
-          `store ${storage.name} ended in a torn write (${countOf(bytes.length - scan.tornAt, 'byte')} at byte ${scan.tornAt}): cut off; ${countOf(scan.blocks.length, 'block')} kept`,
+          `store ${storage.name} ended in a torn write (${countOf(bytes.length - scan.tornAt, 'byte')} at byte ${scan.tornAt}): cut off; ${countOf(scan.tree.blocks().length, 'block')} kept`,
         );
         storage.truncate(scan.tornAt);
       }
-      return new ChainStore(storage, params, scan.blocks);
+      return new ChainStore(storage, params, scan.tree, scan.locations, scan.tornAt ?? bytes.length);
     } catch (error) {
       storage.close();
       throw error;
     }
   }
 
+  /** The active chain after the genesis. */
+  get blocks(): StoredBlock[] {
+    return activeBlocks(this.tree, this.locations);
+  }
+
   get height(): number {
-    return this.blocks.length;
+    return this.tree.tip.height;
   }
 
   tip(): { height: number; hash: Uint8Array; header: BlockHeader } {
-    const last = this.blocks[this.blocks.length - 1];
-    return last ?? { height: 0, hash: genesisHash(this.params), header: this.params.genesisHeader };
-  }
-
-  /** Times of the last `count` blocks, newest last (genesis included), for median-time-past. */
-  recentTimes(count = 11): number[] {
-    const times = [this.params.genesisHeader.time, ...this.blocks.map((b) => b.header.time)];
-    return times.slice(-count);
+    return this.tree.tip;
   }
 
   /**
-   * Append a block that extends the tip, durable before this resolves. When the write fails (a full
-   * disk) the storage throws a WriteError and is as it was: the block is not in the store.
+   * Add a valid block to the tree, durable before this resolves; `now` (seconds) is the clock its
+   * time is judged against. A block that breaks a rule throws BlockRefusedError; one already stored
+   * is answered as a duplicate, unwritten. When the write fails (a full disk) the storage throws a
+   * WriteError and is as it was: the block is not in the store.
    */
-  async append(block: Uint8Array): Promise<StoredBlock> {
+  async append(block: Uint8Array, now = Math.floor(Date.now() / 1000)): Promise<Appended> {
     const parsed = parseBlock(block);
-    const hash = headerHash(serializeHeader(parsed.header));
-    if (!bytesEqual(parsed.header.prevHash, this.tip().hash))
-      throw Errors.store('block does not extend the stored tip');
+    const id = hashToDisplayHex(headerHash(serializeHeader(parsed.header)));
+    const known = this.tree.get(id);
+    if (known) return this.appended(known, true);
+    const violation = blockViolation(this.tree, parsed, now);
+    if (violation) throw new BlockRefusedError(violation.rule, violation.why, id);
     const record = encodeRecord(block);
-    const offset =
-      this.blocks.length === 0
-        ? 0
-        : this.blocks[this.blocks.length - 1].offset + this.blocks[this.blocks.length - 1].length + CHECKSUM;
     await this.storage.append(record);
-    const stored = {
-      height: this.blocks.length + 1,
-      hash,
-      header: parsed.header,
-      offset: offset + RECORD_HEAD,
-      length: block.length,
+    this.locations.set(id, { offset: this.end + RECORD_HEAD, length: block.length });
+    this.end += record.length;
+    const { block: added, reorg } = this.tree.add(parsed.header);
+    return { ...this.appended(added, false), ...(reorg ? { reorg } : {}) };
+  }
+
+  private appended(block: TreeBlock, duplicate: boolean): Appended {
+    const location = this.locations.get(block.id)!;
+    return {
+      height: block.height,
+      hash: block.hash,
+      header: block.header,
+      ...location,
+      block,
+      active: this.tree.isActive(block),
+      duplicate,
     };
-    this.blocks.push(stored);
-    return stored;
   }
 
   close(): void {
@@ -219,7 +266,7 @@ export class ChainStore {
   }
 }
 
-/** The bytes of block `height` in a scanned store. */
+/** The bytes of block `height` of the active chain in a scanned store. */
 export function storedBlockBytes(store: { bytes: Uint8Array; scan: StoreScan }, height: number): Uint8Array {
   const stored = store.scan.blocks[height - 1];
   if (!stored)
@@ -227,4 +274,10 @@ export function storedBlockBytes(store: { bytes: Uint8Array; scan: StoreScan }, 
       `no block at height ${height} (the store holds ${store.scan.blocks.length ? `1..${store.scan.blocks.length}` : 'no blocks'})`,
     );
   return store.bytes.subarray(stored.offset, stored.offset + stored.length);
+}
+
+/** The bytes of any stored block, side branches included, by its id. */
+export function blockBytesById(store: { bytes: Uint8Array; scan: StoreScan }, id: string): Uint8Array | undefined {
+  const location = store.scan.locations.get(id);
+  return location && store.bytes.subarray(location.offset, location.offset + location.length);
 }

@@ -1,11 +1,12 @@
 /**
- * The built-in regtest chain: blocks that start from the regtest genesis, each with a BIP 34
- * coinbase, mined at a demo target the header's own bits encode, kept in the append-only store
+ * The built-in chain: blocks that start from the regtest (or classnet) genesis, each with a BIP 34
+ * coinbase, mined at a demo target the header's own bits encode (on classnet, the bits the retarget
+ * rule gives), kept in the append-only store
  * over whatever storage the platform has (chain-files.ts in Node, IndexedDB in the web app).
  */
 import { serializeBlock } from '../core/block.js';
 import { hashToDisplayHex, headerHash, serializeHeader, type BlockHeader } from '../core/header.js';
-import { blockSubsidy, REGTEST } from '../core/params.js';
+import { blockSubsidy, REGTEST, type ChainParams } from '../core/params.js';
 import { bitsToTarget, targetToBits } from '../core/target.js';
 import { buildCoinbase, POWLAB_TAG, serializeTx, txid } from '../core/tx.js';
 import { bytesToHex, hexToBytes } from '../core/bytes.js';
@@ -13,6 +14,7 @@ import { BlockNotStoredError, Errors, PowlabError } from '../errors.js';
 import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
 import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
+import { minerTime } from '../chain/time-rules.js';
 import { ChainStore, type ChainStorage } from './chain-store.js';
 
 /** BIP 9 version bits with no deployment signalled. */
@@ -32,10 +34,12 @@ export interface MinedBlock {
 }
 
 export interface ChainOptions {
+  /** REGTEST unless named: classnet's parameters come from its datadir. */
+  params?: ChainParams;
   /** Opened only once the target is known to be good, so a bad target leaves no trace. */
   openStorage: () => ChainStorage;
   payoutScript: Uint8Array;
-  /** Mining target; the header's bits are its compact form, and blocks are mined at what those bits say. */
+  /** Mining target on a chain that never retargets; the header's bits are its compact form, and blocks are mined at what those bits say. */
   target: bigint;
   warn?: (message: string) => void;
 }
@@ -46,15 +50,17 @@ export interface ChainWork extends Work {
 }
 
 export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
-  readonly name = 'the built-in regtest chain';
+  readonly name: string;
   readonly finds = 'block';
   private sink?: WorkSink<ChainWork>;
 
   private constructor(
     readonly store: ChainStore,
     private readonly payoutScript: Uint8Array,
-    readonly bits: number,
-  ) {}
+    private readonly fixedBits: number,
+  ) {
+    this.name = `the built-in ${store.params.name} chain`;
+  }
 
   static open(options: ChainOptions): BuiltInChain {
     const bits = targetToBits(options.target);
@@ -64,7 +70,21 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
         `easier than regtest allows (its limit is bits ${REGTEST.powLimitBits.toString(16)}, about 1 leading zero bit)`,
       );
     }
-    return new BuiltInChain(ChainStore.open(options.openStorage(), REGTEST, options.warn), options.payoutScript, bits);
+    return new BuiltInChain(
+      ChainStore.open(options.openStorage(), options.params ?? REGTEST, options.warn),
+      options.payoutScript,
+      bits,
+    );
+  }
+
+  get params(): ChainParams {
+    return this.store.params;
+  }
+
+  /** The bits the next block carries: the retarget rule's on a chain that has one. */
+  get bits(): number {
+    const tree = this.store.tree;
+    return tree.requiredWork(tree.tip)?.bits ?? this.fixedBits;
   }
 
   get target(): bigint {
@@ -73,18 +93,16 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
 
   /** Work on top of the stored tip. */
   nextWork(): ChainWork {
-    const tip = this.store.tip();
+    const tip = this.store.tree.tip;
     const height = tip.height + 1;
-    const times = this.store.recentTimes();
-    const medianTimePast = times.slice().sort((a, b) => a - b)[Math.floor(times.length / 2)];
     const template = {
       version: BLOCK_VERSION,
       prevHash: tip.hash,
-      time: Math.max(Math.floor(Date.now() / 1000), medianTimePast + 1),
+      time: minerTime(Math.floor(Date.now() / 1000), this.store.tree.medianTimePast(tip)),
       bits: this.bits,
     };
     return {
-      id: `regtest-${height}`,
+      id: `${this.params.name}-${height}`,
       height,
       template,
       target: this.target,
@@ -113,6 +131,7 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
       block: true,
       height: block.height,
       counts: true,
+      // Whose addresses the block's outputs are written in: classnet's are regtest's.
       wholeBlock: { bytes: hexToBytes(block.block), chain: 'regtest' },
     };
   }
@@ -192,7 +211,7 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     return buildCoinbase({
       height,
       extranonce,
-      value: blockSubsidy(height, REGTEST),
+      value: blockSubsidy(height, this.params),
       payoutScript: this.payoutScript,
       tag: POWLAB_TAG,
     });

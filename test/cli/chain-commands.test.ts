@@ -22,7 +22,9 @@ function expectOneClearLine(result: CliResult): string {
 describe('powlab chain with no command', () => {
   it('names the commands it takes, in one line, exit 2', async () => {
     const line = expectOneClearLine(await runCli(['chain']));
-    expect(line).toBe('powlab: chain needs a command: list, show N or verify (powlab chain --help says more)');
+    expect(line).toBe(
+      'powlab: chain needs a command: list, show N, verify, export, submit or tree (powlab chain --help says more)',
+    );
   });
 
   it('names an unknown chain command as typed', async () => {
@@ -91,6 +93,13 @@ describe('powlab chain verify and chain list agree before any block is mined', (
 
     const json = await runCli(['chain', 'verify', '--json', '--datadir', datadir]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ ok: true, blocks: 0, tip: null });
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: true,
+      network: 'regtest',
+      blocks: 0,
+      height: 0,
+      stale: 0,
+      tip: null,
+    });
   });
 });

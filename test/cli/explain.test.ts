@@ -230,7 +230,7 @@ describe('powlab explain on the built-in chain', () => {
   it('--height explains a stored block: its hash, coinbase (BIP 34 height, extranonce) and merkle root', async () => {
     for (const block of mined) {
       const e = await explainJson(['--height', String(block.height), '--datadir', datadir, '--hashrate', '1000']);
-      expect(e.source).toEqual({ kind: 'store', datadir, height: block.height, tip: false });
+      expect(e.source).toEqual({ kind: 'store', datadir, height: block.height, tip: false, chain: 'regtest' });
       expect(e.header).toBe(block.header);
       expect(e.hash).toBe(block.hash);
       expect(e.block.coinbase).toMatchObject({
@@ -248,7 +248,7 @@ describe('powlab explain on the built-in chain', () => {
 
   it('with neither --header nor --height, explains the tip', async () => {
     const e = await explainJson(['--datadir', datadir, '--hashrate', '1000']);
-    expect(e.source).toEqual({ kind: 'store', datadir, height: 2, tip: true });
+    expect(e.source).toEqual({ kind: 'store', datadir, height: 2, tip: true, chain: 'regtest' });
     expect(e.hash).toBe(mined[1].hash);
   });
 

@@ -8,6 +8,10 @@ export const mineCommand: CommandModule<object, MineOptionTypes> = {
     y
       .options(mineOptions)
       .conflicts('address', 'script')
+      // The chain options name the built-in chain; a node or a pool has its own.
+      .conflicts('network', ['rpc', 'pool'])
+      .conflicts('spacing', ['rpc', 'pool'])
+      .conflicts('interval', ['rpc', 'pool'])
       .example('$0 mine --blocks 3 --zeros 16 --json', 'three easy blocks as JSON lines')
       .example('$0 mine --throttle 50', 'mine on half of each core until Ctrl-C')
       .example('$0 mine --dashboard --zeros 20', 'watch the run in a browser at the address it prints'),
