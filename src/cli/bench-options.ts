@@ -13,8 +13,14 @@ export const benchOptions = {
   rounds: {
     type: 'number',
     requiresArg: true,
-    default: 8,
-    describe: 'rounds per backend and thread count; the median counts, their spread says how far to trust it',
+    describe:
+      'rounds per backend and thread count (default 8; 1 with --fixed-work); the median counts, their spread says how far to trust it',
+  },
+  'fixed-work': {
+    type: 'number',
+    requiresArg: true,
+    describe:
+      'hash the published workload of N million nonces (1 to 1000; docs/fixed-work.md) instead of timed rounds: its time, hashrate and checksum, the same on every machine',
   },
   json: { type: 'boolean', default: false, describe: 'print {"machine", "results"} as JSON' },
 } as const satisfies Record<string, Options>;

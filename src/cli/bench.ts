@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
 import { runBench, TRUSTED_SPREAD, type BenchReport } from '../miner/bench.js';
+import { MAX_FIXED_MILLIONS, type FixedWorkChecksum } from '../miner/fixed-work.js';
 import { checkThreads } from '../miner/options.js';
 import type { BenchArgs } from './bench-options.js';
 import { nodeThreads } from '../worker/node-threads.js';
@@ -25,6 +26,7 @@ export function benchPlan(args: BenchArgs): {
   threads: number[];
   seconds: number;
   rounds: number;
+  fixedWork?: number;
 } {
   // Every backend by default, as the README says; the GPU only where an adapter opens.
   if (args.backends === undefined)
@@ -41,9 +43,16 @@ export function benchPlan(args: BenchArgs): {
   });
   if (!(args.seconds > 0 && args.seconds <= 3600))
     throw Errors.badOption('seconds', `must be more than 0 and at most 3600, got ${args.seconds}`);
-  if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 100)
-    throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${args.rounds}`);
-  return { backends, optional: [], threads, seconds: args.seconds, rounds: args.rounds };
+  const fixedWork = args.fixedWork;
+  if (fixedWork !== undefined && !(Number.isInteger(fixedWork) && fixedWork >= 1 && fixedWork <= MAX_FIXED_MILLIONS))
+    throw Errors.badOption(
+      'fixed-work',
+      `must be a whole number of millions from 1 to ${MAX_FIXED_MILLIONS}, got ${fixedWork}`,
+    );
+  const rounds = args.rounds ?? (fixedWork ? 1 : 8);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100)
+    throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${rounds}`);
+  return { backends, optional: [], threads, seconds: args.seconds, rounds, ...(fixedWork ? { fixedWork } : {}) };
 }
 
 const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}x`);
@@ -60,8 +69,11 @@ function printTable(report: BenchReport): void {
     );
   for (const { backend, reason } of report.notMeasured)
     out.write(`${paint(backend, 'bold')}   not measured: ${reason}\n`);
+  const fixed = report.fixedWork;
   out.write(
-    `${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`,
+    fixed
+      ? `${paint('method', 'bold')}   the fixed workload: ${fixed.millions} million nonces (docs/fixed-work.md), ${countOf(report.rounds, 'round')} per row, interleaved; the median round\n\n`
+      : `${paint('method', 'bold')}   ${report.rounds} rounds of ${(report.seconds / report.rounds).toFixed(2)} s per row, interleaved; the median round\n\n`,
   );
   const header = [
     'backend',
@@ -72,6 +84,7 @@ function printTable(report: BenchReport): void {
     'vs noble',
     'spread',
     'rounds, slowest to fastest',
+    ...(fixed ? ['seconds', 'checksum'] : []),
   ];
   const rows = report.results.map((r) => [
     r.backend,
@@ -82,6 +95,7 @@ function printTable(report: BenchReport): void {
     ratio(r.vsNoble),
     r.spread === null ? '-' : `${(r.spread * 100).toFixed(0)}%`,
     `${formatHashrate(Math.min(...r.rounds))} - ${formatHashrate(Math.max(...r.rounds))}`,
+    ...(r.fixedWork ? [r.fixedWork.seconds.toFixed(2), describeChecksum(r.fixedWork.checksum)] : []),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) =>
@@ -89,15 +103,32 @@ function printTable(report: BenchReport): void {
   out.write(`${paint(line(header), 'bold')}\n`);
   for (const row of rows) out.write(`${line(row)}\n`);
   if (!report.complete) out.write(`\n${paint('stopped early: rows show the rounds measured so far', 'yellow')}\n`);
+  if (fixed?.checksum)
+    out.write(
+      `\n${paint('checksum', 'bold')} ${describeChecksum(fixed.checksum)}, lowest ${fixed.checksum.lowest ?? 'none'}: every round of every row\n`,
+    );
   const warning = spreadWarning(report);
   if (warning) process.stderr.write(`${paint(`powlab: warning: ${warning}`, 'yellow', process.stderr)}\n`);
+}
+
+/** A checksum in one cell: how many hashes met the fixed target, and the digest of which. */
+const describeChecksum = (checksum: FixedWorkChecksum) => `${checksum.found} found, ${checksum.digest}`;
+
+/** One line when the rows' checksums of the fixed workload disagree: some backend hashes wrong. */
+export function checksumProblem(report: BenchReport): string | undefined {
+  if (!report.fixedWork || report.fixedWork.checksum || report.results.length === 0) return undefined;
+  const rows = report.results.map(
+    (r) => `${r.backend} on ${countOf(r.threads, 'thread')}: ${describeChecksum(r.fixedWork!.checksum)}`,
+  );
+  return `the fixed workload's checksums disagree (${rows.join('; ')}, or a row's rounds differ): a backend hashes wrong; report it with this line`;
 }
 
 /** One line when a case's rounds disagree too much for its median to be trusted, naming the worst. */
 export function spreadWarning(report: BenchReport): string | undefined {
   const judged = report.results.filter((r) => r.spread !== null);
   if (judged.length === 0)
-    return report.results.length > 0
+    // One pass of the fixed workload is XMRig's way: its time is the figure, and the checksum the check.
+    return report.results.length > 0 && !report.fixedWork
       ? 'fewer than 3 rounds a case: no spread to judge the figures by (give --rounds 8 or more)'
       : undefined;
   const worst = judged.reduce((a, b) => (b.spread! > a.spread! ? b : a));
@@ -130,7 +161,10 @@ export async function bench(args: BenchArgs): Promise<void> {
     } else {
       printTable(report);
     }
+    const problem = checksumProblem(report);
+    if (problem) process.stderr.write(`${paint(`powlab: ${problem}`, 'red', process.stderr)}\n`);
     if (!report.complete) process.exitCode = 130;
+    else if (problem) process.exitCode = 1;
   } finally {
     status.clear();
     stop.dispose();

@@ -10,6 +10,13 @@ import { Miner } from './miner.js';
 import { delay, measureRunning, unsolvableWork } from './measure.js';
 import type { ThreadHost } from './threads.js';
 import { describeAdapter, type GpuAdapterInfo } from '../hash/webgpu.js';
+import {
+  FIXED_NONCES_PER_HEADER,
+  FIXED_TARGET_ZERO_BITS,
+  hashFixedWork,
+  sameChecksum,
+  type FixedWorkChecksum,
+} from './fixed-work.js';
 
 export interface BenchOptions {
   host: ThreadHost;
@@ -22,9 +29,11 @@ export interface BenchOptions {
    */
   optional?: BackendName[];
   threads: number[];
-  /** Measured seconds per backend and thread count, split across the rounds. */
+  /** Measured seconds per backend and thread count, split across the rounds (unused with fixedWork). */
   seconds: number;
   rounds: number;
+  /** Millions of nonces of the fixed workload each round hashes, instead of timed rounds. */
+  fixedWork?: number;
   /** Told before each measured round: which one, and how many in all. */
   onRound?: (done: number, total: number, backend: BackendName, threads: number) => void;
   /** Stops the run early; the report then holds the rounds measured so far. */
@@ -50,6 +59,8 @@ export interface BenchResult {
   adapter?: GpuAdapterInfo;
   /** Median of the rounds, hashes per second. */
   hashrate: number;
+  /** With the fixed workload: the median round's seconds, and what the first round found. */
+  fixedWork?: { seconds: number; checksum: FixedWorkChecksum };
   perThread: number;
   /** hashrate / (threads x this backend's one-thread hashrate), when one thread was measured. */
   scaling: number | null;
@@ -77,6 +88,18 @@ export interface BenchReport {
   results: BenchResult[];
   /** Optional backends that could not start here, and why (one line each). */
   notMeasured: { backend: BackendName; reason: string }[];
+  /**
+   * The fixed workload, when one was hashed: its size, and the checksum every round of every row
+   * found, or null when they disagree (a broken backend).
+   */
+  fixedWork: FixedWorkSummary | null;
+}
+
+export interface FixedWorkSummary {
+  millions: number;
+  noncesPerHeader: number;
+  targetZeroBits: number;
+  checksum: FixedWorkChecksum | null;
 }
 
 /** Time a miner gets to start its workers' loops and let the engine optimise them, not measured. */
@@ -103,7 +126,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const planned = options.backends.flatMap((backend): { backend: BackendName; threads: number }[] =>
     backend === 'webgpu' ? [{ backend, threads: 1 }] : options.threads.map((threads) => ({ backend, threads })),
   );
-  const cases: { backend: BackendName; threads: number; miner: Miner; rounds: number[] }[] = [];
+  const cases: {
+    backend: BackendName;
+    threads: number;
+    miner: Miner;
+    rounds: number[];
+    fixed: { seconds: number; checksum: FixedWorkChecksum }[];
+  }[] = [];
   const notMeasured: BenchReport['notMeasured'] = [];
   let done = 0;
   try {
@@ -119,7 +148,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         notMeasured.push({ backend, reason: error.message.replace(/^--backend: /, '') });
         continue;
       }
-      cases.push({ backend, threads, miner, rounds: [] });
+      cases.push({ backend, threads, miner, rounds: [], fixed: [] });
       miner.setWork(unsolvableWork());
       await delay(WARM_UP_MS);
       await miner.pause();
@@ -128,10 +157,17 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
       // Forwards, then backwards: no case always runs just after the same neighbour or at a round's edge.
       const order = round % 2 === 0 ? cases : [...cases].reverse();
-      for (const { backend, threads, miner, rounds } of order) {
+      for (const { backend, threads, miner, rounds, fixed } of order) {
         if (options.signal?.aborted) break;
         options.onRound?.(done, cases.length * options.rounds, backend, threads);
-        rounds.push((await measureRunning(miner, roundMs)).hashrate);
+        if (options.fixedWork) {
+          const outcome = await hashFixedWork(miner, options.fixedWork, options.signal);
+          if (!outcome) break;
+          rounds.push(outcome.hashrate);
+          fixed.push(outcome);
+        } else {
+          rounds.push((await measureRunning(miner, roundMs)).hashrate);
+        }
         done++;
       }
     }
@@ -140,12 +176,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   const results = cases
     .filter((c) => c.rounds.length > 0)
-    .map(({ backend, threads, miner, rounds }) => ({
+    .map(({ backend, threads, miner, rounds, fixed }) => ({
       backend,
       threads,
       adapter: miner.gpu,
       hashrate: median(rounds),
       rounds,
+      fixedWork: fixed[0] && { seconds: median(fixed.map((round) => round.seconds)), checksum: fixed[0].checksum },
     }));
   const rateOf = (backend: BackendName, threads: number) =>
     results.find((r) => r.backend === backend && r.threads === threads)?.hashrate;
@@ -164,6 +201,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         threads: result.threads,
         ...(result.adapter ? { adapter: result.adapter } : {}),
         hashrate: result.hashrate,
+        ...(result.fixedWork ? { fixedWork: result.fixedWork } : {}),
         perThread: result.hashrate / result.threads,
         scaling: oneThread ? result.hashrate / (result.threads * oneThread) : null,
         vsNoble: noble ? result.hashrate / noble : null,
@@ -172,5 +210,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       };
     }),
     notMeasured,
+    fixedWork: options.fixedWork
+      ? {
+          millions: options.fixedWork,
+          noncesPerHeader: FIXED_NONCES_PER_HEADER,
+          targetZeroBits: FIXED_TARGET_ZERO_BITS,
+          checksum: agreedChecksum(cases.flatMap((c) => c.fixed.map((round) => round.checksum))),
+        }
+      : null,
   };
+}
+
+/** The checksum every round found, or null when any two disagree (or none was hashed). */
+function agreedChecksum(checksums: FixedWorkChecksum[]): FixedWorkChecksum | null {
+  const [first] = checksums;
+  return first && checksums.every((checksum) => sameChecksum(checksum, first)) ? first : null;
 }

@@ -30,6 +30,7 @@ describe("the spread of a case's rounds", () => {
     complete: true,
     results,
     notMeasured: [],
+    fixedWork: null,
   });
 
   it('warns in one line, naming the widest case and what to do, only when one is too wide', () => {
