@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
-import { runBench, TRUSTED_SPREAD, type BenchReport } from '../miner/bench.js';
+import { runBench, TRUSTED_SPREAD, type BenchReport, type Machine } from '../miner/bench.js';
 import { MAX_FIXED_MILLIONS, type FixedWorkChecksum } from '../miner/fixed-work.js';
 import { checkThreads } from '../miner/options.js';
 import type { BenchArgs } from './bench-options.js';
@@ -55,13 +55,23 @@ export function benchPlan(args: BenchArgs): {
   return { backends, optional: [], threads, seconds: args.seconds, rounds, ...(fixedWork ? { fixedWork } : {}) };
 }
 
+/** "AMD EPYC, 2 cores (2 physical, 2 threads), flags sse4_1 avx2 avx512f sha_ni". */
+function describeCpu(machine: Machine): string {
+  const physical = machine.physicalCores ? `${machine.physicalCores} physical, ` : '';
+  const threads = countOf(machine.hardwareThreads ?? machine.cores, 'thread');
+  const flags = machine.cpuFlags
+    ? `flags ${machine.cpuFlags.length > 0 ? machine.cpuFlags.join(' ') : 'none of sse4_1 avx2 avx512f sha_ni'}`
+    : 'flags not known (no /proc/cpuinfo)';
+  return `${machine.cpu}, ${countOf(machine.cores, 'core')} (${physical}${threads}), ${flags}`;
+}
+
 const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}x`);
 
 function printTable(report: BenchReport): void {
   const { machine } = report;
   const out = process.stdout;
   out.write(
-    `${paint('machine', 'bold')}  ${machine.cpu}, ${machine.cores} cores, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`,
+    `${paint('machine', 'bold')}  ${describeCpu(machine)}, ${machine.platform}/${machine.arch}, Node ${machine.node} (V8 ${machine.v8}), wasm ${machine.wasm}\n`,
   );
   if (report.gpu)
     out.write(

@@ -42,7 +42,18 @@ export interface BenchOptions {
 
 export interface Machine {
   cpu: string;
+  /** The threads this process may run at once: what bench's default thread counts go up to. */
   cores: number;
+  /*
+   * The next three are absent where the platform cannot tell (a browser's page): its Machine comes
+   * from navigator, which names neither cores nor instruction sets.
+   */
+  /** Physical cores, as /proc/cpuinfo counts them; null where it does not say. */
+  physicalCores?: number | null;
+  /** Logical processors (hardware threads) the OS shows. */
+  hardwareThreads?: number;
+  /** The SHA-relevant instruction-set flags /proc/cpuinfo lists (sse4_1, avx2, avx512f, sha_ni; asimd, sha2); null without it. */
+  cpuFlags?: string[] | null;
   platform: string;
   arch: string;
   memoryGiB: number;
