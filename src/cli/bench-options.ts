@@ -22,6 +22,12 @@ export const benchOptions = {
     describe:
       'hash the published workload of N million nonces (1 to 1000; docs/fixed-work.md) instead of timed rounds: its time, hashrate and checksum, the same on every machine',
   },
+  watts: {
+    type: 'number',
+    requiresArg: true,
+    describe:
+      "the machine's power draw in watts (a wall meter's reading), for joules per terahash; default: measured by RAPL where readable",
+  },
   json: { type: 'boolean', default: false, describe: 'print {"machine", "results"} as JSON' },
 } as const satisfies Record<string, Options>;
 

@@ -3,13 +3,14 @@ import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
 import { runBench, TRUSTED_SPREAD, type BenchReport, type Machine } from '../miner/bench.js';
+import { openEnergyMeter } from './energy.js';
 import { MAX_FIXED_MILLIONS, type FixedWorkChecksum } from '../miner/fixed-work.js';
 import { checkThreads } from '../miner/options.js';
 import type { BenchArgs } from './bench-options.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { describeMachine } from './machine.js';
 import { interruptSignal } from './mining.js';
-import { countOf, formatHashrate } from '../format/numbers.js';
+import { countOf, formatHashrate, formatNumber } from '../format/numbers.js';
 import { softwareNote } from '../hash/webgpu.js';
 import { paint, printJson, StatusLine } from './output.js';
 
@@ -27,6 +28,7 @@ export function benchPlan(args: BenchArgs): {
   seconds: number;
   rounds: number;
   fixedWork?: number;
+  watts?: number;
 } {
   // Every backend by default, as the README says; the GPU only where an adapter opens.
   if (args.backends === undefined)
@@ -49,10 +51,20 @@ export function benchPlan(args: BenchArgs): {
       'fixed-work',
       `must be a whole number of millions from 1 to ${MAX_FIXED_MILLIONS}, got ${fixedWork}`,
     );
+  if (args.watts !== undefined && !(args.watts > 0 && Number.isFinite(args.watts)))
+    throw Errors.badOption('watts', `must be a number of watts above 0, got ${args.watts}`);
   const rounds = args.rounds ?? (fixedWork ? 1 : 8);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100)
     throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${rounds}`);
-  return { backends, optional: [], threads, seconds: args.seconds, rounds, ...(fixedWork ? { fixedWork } : {}) };
+  return {
+    backends,
+    optional: [],
+    threads,
+    seconds: args.seconds,
+    rounds,
+    ...(fixedWork ? { fixedWork } : {}),
+    ...(args.watts ? { watts: args.watts } : {}),
+  };
 }
 
 /** "AMD EPYC, 2 cores (2 physical, 2 threads), flags sse4_1 avx2 avx512f sha_ni". */
@@ -80,6 +92,12 @@ function printTable(report: BenchReport): void {
   for (const { backend, reason } of report.notMeasured)
     out.write(`${paint(backend, 'bold')}   not measured: ${reason}\n`);
   const fixed = report.fixedWork;
+  const energyShown = report.results.some((r) => r.energy);
+  out.write(
+    'source' in report.energy
+      ? `${paint('energy', 'bold')}   ${report.energy.source}${report.energy.source.startsWith('RAPL') ? ' (the CPU package, not the wall: other programs count too)' : ''}\n`
+      : `${paint('energy', 'bold')}   not measured: ${report.energy.unavailable}; give --watts W for joules per terahash\n`,
+  );
   out.write(
     fixed
       ? `${paint('method', 'bold')}   the fixed workload: ${fixed.millions} million nonces (docs/fixed-work.md), ${countOf(report.rounds, 'round')} per row, interleaved; the median round\n\n`
@@ -95,6 +113,7 @@ function printTable(report: BenchReport): void {
     'spread',
     'rounds, slowest to fastest',
     ...(fixed ? ['seconds', 'checksum'] : []),
+    ...(energyShown ? ['watts', 'J/TH', 'MH/J'] : []),
   ];
   const rows = report.results.map((r) => [
     r.backend,
@@ -106,6 +125,13 @@ function printTable(report: BenchReport): void {
     r.spread === null ? '-' : `${(r.spread * 100).toFixed(0)}%`,
     `${formatHashrate(Math.min(...r.rounds))} - ${formatHashrate(Math.max(...r.rounds))}`,
     ...(r.fixedWork ? [r.fixedWork.seconds.toFixed(2), describeChecksum(r.fixedWork.checksum)] : []),
+    ...(r.energy
+      ? [
+          r.energy.watts.toFixed(1),
+          formatNumber(r.energy.joulesPerTerahash),
+          formatNumber(r.energy.hashesPerJoule / 1e6),
+        ]
+      : []),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) =>
@@ -159,6 +185,8 @@ export async function bench(args: BenchArgs): Promise<void> {
       ...plan,
       host: nodeThreads(),
       machine: describeMachine(),
+      // A wall meter's reading, when given, beats RAPL's package-only count.
+      power: plan.watts ? { watts: plan.watts } : openEnergyMeter(),
       signal: stop.signal,
       onRound: (done, total, backend, threads) =>
         status.update(`bench ${done + 1}/${total}: ${backend} on ${countOf(threads, 'thread')}…`),

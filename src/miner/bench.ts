@@ -34,6 +34,8 @@ export interface BenchOptions {
   rounds: number;
   /** Millions of nonces of the fixed workload each round hashes, instead of timed rounds. */
   fixedWork?: number;
+  /** Where the watts beside each hashrate come from, if anywhere: a meter read around every round, or a figure given. */
+  power?: { meter: EnergyMeter } | { watts: number } | { unavailable: string };
   /** Told before each measured round: which one, and how many in all. */
   onRound?: (done: number, total: number, backend: BackendName, threads: number) => void;
   /** Stops the run early; the report then holds the rounds measured so far. */
@@ -63,6 +65,25 @@ export interface Machine {
   wasm: WasmVariant | 'unavailable';
 }
 
+/** Joules drawn since it was opened (RAPL, or a test's fake), read as often as wanted. */
+export interface EnergyMeter {
+  /** What it sums, e.g. "RAPL package-0". */
+  readonly source: string;
+  joules(): number;
+}
+
+/** Energy beside a hashrate: what a laptop's hashes cost, comparable with an ASIC's J/TH. */
+export interface EnergyFigures {
+  /** Median of the rounds' watts, or the watts given. */
+  watts: number;
+  joulesPerTerahash: number;
+  hashesPerJoule: number;
+}
+
+export function energyFigures(watts: number, hashrate: number): EnergyFigures {
+  return { watts, joulesPerTerahash: (watts / hashrate) * 1e12, hashesPerJoule: hashrate / watts };
+}
+
 export interface BenchResult {
   backend: BackendName;
   threads: number;
@@ -72,6 +93,8 @@ export interface BenchResult {
   hashrate: number;
   /** With the fixed workload: the median round's seconds, and what the first round found. */
   fixedWork?: { seconds: number; checksum: FixedWorkChecksum };
+  /** With a power source: the watts, joules per terahash and hashes per joule at the median hashrate. */
+  energy?: EnergyFigures;
   perThread: number;
   /** hashrate / (threads x this backend's one-thread hashrate), when one thread was measured. */
   scaling: number | null;
@@ -104,6 +127,8 @@ export interface BenchReport {
    * found, or null when they disagree (a broken backend).
    */
   fixedWork: FixedWorkSummary | null;
+  /** Where each row's energy figures come from, or why there are none (one line). */
+  energy: { source: string } | { unavailable: string };
 }
 
 export interface FixedWorkSummary {
@@ -137,12 +162,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const planned = options.backends.flatMap((backend): { backend: BackendName; threads: number }[] =>
     backend === 'webgpu' ? [{ backend, threads: 1 }] : options.threads.map((threads) => ({ backend, threads })),
   );
+  const meter = options.power && 'meter' in options.power ? options.power.meter : undefined;
   const cases: {
     backend: BackendName;
     threads: number;
     miner: Miner;
     rounds: number[];
     fixed: { seconds: number; checksum: FixedWorkChecksum }[];
+    watts: number[];
   }[] = [];
   const notMeasured: BenchReport['notMeasured'] = [];
   let done = 0;
@@ -159,7 +186,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         notMeasured.push({ backend, reason: error.message.replace(/^--backend: /, '') });
         continue;
       }
-      cases.push({ backend, threads, miner, rounds: [], fixed: [] });
+      cases.push({ backend, threads, miner, rounds: [], fixed: [], watts: [] });
       miner.setWork(unsolvableWork());
       await delay(WARM_UP_MS);
       await miner.pause();
@@ -168,9 +195,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
       // Forwards, then backwards: no case always runs just after the same neighbour or at a round's edge.
       const order = round % 2 === 0 ? cases : [...cases].reverse();
-      for (const { backend, threads, miner, rounds, fixed } of order) {
+      for (const { backend, threads, miner, rounds, fixed, watts } of order) {
         if (options.signal?.aborted) break;
         options.onRound?.(done, cases.length * options.rounds, backend, threads);
+        const before = meter && { joules: meter.joules(), at: performance.now() };
         if (options.fixedWork) {
           const outcome = await hashFixedWork(miner, options.fixedWork, options.signal);
           if (!outcome) break;
@@ -179,6 +207,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         } else {
           rounds.push((await measureRunning(miner, roundMs)).hashrate);
         }
+        if (before) watts.push((meter.joules() - before.joules) / ((performance.now() - before.at) / 1000));
         done++;
       }
     }
@@ -187,12 +216,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   const results = cases
     .filter((c) => c.rounds.length > 0)
-    .map(({ backend, threads, miner, rounds, fixed }) => ({
+    .map(({ backend, threads, miner, rounds, fixed, watts }) => ({
       backend,
       threads,
       adapter: miner.gpu,
       hashrate: median(rounds),
       rounds,
+      watts: options.power && 'watts' in options.power ? options.power.watts : watts.length > 0 ? median(watts) : null,
       fixedWork: fixed[0] && { seconds: median(fixed.map((round) => round.seconds)), checksum: fixed[0].checksum },
     }));
   const rateOf = (backend: BackendName, threads: number) =>
@@ -213,6 +243,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         ...(result.adapter ? { adapter: result.adapter } : {}),
         hashrate: result.hashrate,
         ...(result.fixedWork ? { fixedWork: result.fixedWork } : {}),
+        ...(result.watts ? { energy: energyFigures(result.watts, result.hashrate) } : {}),
         perThread: result.hashrate / result.threads,
         scaling: oneThread ? result.hashrate / (result.threads * oneThread) : null,
         vsNoble: noble ? result.hashrate / noble : null,
@@ -221,6 +252,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       };
     }),
     notMeasured,
+    energy: energySource(options.power),
     fixedWork: options.fixedWork
       ? {
           millions: options.fixedWork,
@@ -230,6 +262,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         }
       : null,
   };
+}
+
+function energySource(power: BenchOptions['power']): BenchReport['energy'] {
+  if (!power) return { unavailable: 'power not measured here' };
+  if ('meter' in power) return { source: power.meter.source };
+  if ('watts' in power) return { source: `given: ${power.watts} W` };
+  return power;
 }
 
 /** The checksum every round found, or null when any two disagree (or none was hashed). */

@@ -81,6 +81,7 @@ describe('powlab bench --fixed-work', () => {
       complete: true,
       results: [row('js', 17), row('wasm', 16)],
       notMeasured: [],
+      energy: { unavailable: 'not measured in this test' },
       fixedWork: { millions: 1, noncesPerHeader: 1_000_000, targetZeroBits: 16, checksum: null },
     };
     expect(checksumProblem(report)).toBe(

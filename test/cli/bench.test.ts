@@ -31,6 +31,7 @@ describe("the spread of a case's rounds", () => {
     results,
     notMeasured: [],
     fixedWork: null,
+    energy: { unavailable: 'not measured in this test' },
   });
 
   it('warns in one line, naming the widest case and what to do, only when one is too wide', () => {
