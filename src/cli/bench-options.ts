@@ -28,6 +28,11 @@ export const benchOptions = {
     describe:
       "the machine's power draw in watts (a wall meter's reading), for joules per terahash; default: measured by RAPL where readable",
   },
+  svg: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'also draw the results as a bar chart into this SVG file (the machine and method named above the bars)',
+  },
   json: { type: 'boolean', default: false, describe: 'print {"machine", "results"} as JSON' },
 } as const satisfies Record<string, Options>;
 

@@ -1,9 +1,13 @@
 /** `powlab bench`: the table (or JSON) of every backend at every thread count, with its ratios. */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
 import { Errors } from '../errors.js';
 import { runBench, TRUSTED_SPREAD, type BenchReport, type Machine } from '../miner/bench.js';
 import { openEnergyMeter } from './energy.js';
+import { benchSvg } from './bench-svg.js';
+import { writeFileAtomically } from '../storage/durable.js';
 import { MAX_FIXED_MILLIONS, type FixedWorkChecksum } from '../miner/fixed-work.js';
 import { checkThreads } from '../miner/options.js';
 import type { BenchArgs } from './bench-options.js';
@@ -53,6 +57,9 @@ export function benchPlan(args: BenchArgs): {
     );
   if (args.watts !== undefined && !(args.watts > 0 && Number.isFinite(args.watts)))
     throw Errors.badOption('watts', `must be a number of watts above 0, got ${args.watts}`);
+  // Told before the run, not after minutes of measuring.
+  if (args.svg !== undefined && !existsSync(dirname(resolve(args.svg))))
+    throw Errors.badOption('svg', `no folder ${dirname(resolve(args.svg))} to write ${args.svg} into`);
   const rounds = args.rounds ?? (fixedWork ? 1 : 8);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100)
     throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${rounds}`);
@@ -199,6 +206,7 @@ export async function bench(args: BenchArgs): Promise<void> {
     } else {
       printTable(report);
     }
+    if (args.svg) writeFileAtomically(args.svg, benchSvg(report));
     const problem = checksumProblem(report);
     if (problem) process.stderr.write(`${paint(`powlab: ${problem}`, 'red', process.stderr)}\n`);
     if (!report.complete) process.exitCode = 130;
