@@ -33,6 +33,11 @@ export const benchOptions = {
     requiresArg: true,
     describe: 'also draw the results as a bar chart into this SVG file (the machine and method named above the bars)',
   },
+  from: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'print (or draw, with --svg) a report saved from bench --json, instead of measuring',
+  },
   json: { type: 'boolean', default: false, describe: 'print {"machine", "results"} as JSON' },
 } as const satisfies Record<string, Options>;
 

@@ -4,7 +4,7 @@
  * written above the bars: a figure without them cannot be compared with anything.
  */
 import { countOf, formatHashrate, formatNumber } from '../format/numbers.js';
-import type { BenchReport } from '../miner/bench.js';
+import type { BenchReport, BenchResult } from '../miner/bench.js';
 
 const WIDTH = 760;
 const LABEL_WIDTH = 150;
@@ -34,6 +34,12 @@ function methodLine(report: BenchReport): string {
   return `${how}; the median round; ${energy}`;
 }
 
+/** "wasm × 2 threads"; the GPU's row is one worker whatever the threads, so it is named by what it runs on. */
+function rowLabel(row: BenchResult, report: BenchReport): string {
+  if (row.backend !== 'webgpu') return `${row.backend} × ${countOf(row.threads, 'thread')}`;
+  return report.gpu?.software ? 'webgpu (software)' : 'webgpu';
+}
+
 export function benchSvg(report: BenchReport): string {
   const most = Math.max(...report.results.map((r) => r.hashrate), 1);
   const barSpace = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20;
@@ -41,7 +47,9 @@ export function benchSvg(report: BenchReport): string {
     machineLine(report),
     methodLine(report),
     ...(report.gpu
-      ? [`webgpu: ${report.gpu.name}${report.gpu.software ? ' (a software renderer on the CPU, not a GPU)' : ''}`]
+      ? [
+          `webgpu: ${report.gpu.device || report.gpu.name}${report.gpu.software ? ', a software renderer on the CPU, not a GPU' : ''}`,
+        ]
       : []),
   ];
   const top = 30 + header.length * LINE_HEIGHT + 12;
@@ -58,8 +66,8 @@ export function benchSvg(report: BenchReport): string {
       .join(', ');
     const middle = y + BAR_HEIGHT / 2 + 4;
     return [
-      `  <text x="${LABEL_WIDTH - 8}" y="${middle}" text-anchor="end">${escape(`${r.backend} × ${countOf(r.threads, 'thread')}`)}</text>`,
-      `  <rect x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${COLOURS[r.backend] ?? '#666'}"><title>${escape(`${r.backend}, ${countOf(r.threads, 'thread')}: ${value}`)}</title></rect>`,
+      `  <text x="${LABEL_WIDTH - 8}" y="${middle}" text-anchor="end">${escape(rowLabel(r, report))}</text>`,
+      `  <rect x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${COLOURS[r.backend] ?? '#666'}"><title>${escape(`${rowLabel(r, report)}: ${value}`)}</title></rect>`,
       `  <text x="${(LABEL_WIDTH + width + 6).toFixed(1)}" y="${middle}">${escape(value)}</text>`,
     ].join('\n');
   });

@@ -1,5 +1,5 @@
 /** `powlab bench`: the table (or JSON) of every backend at every thread count, with its ratios. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { BACKEND_NAMES, type BackendName } from '../hash/backend.js';
@@ -57,9 +57,6 @@ export function benchPlan(args: BenchArgs): {
     );
   if (args.watts !== undefined && !(args.watts > 0 && Number.isFinite(args.watts)))
     throw Errors.badOption('watts', `must be a number of watts above 0, got ${args.watts}`);
-  // Told before the run, not after minutes of measuring.
-  if (args.svg !== undefined && !existsSync(dirname(resolve(args.svg))))
-    throw Errors.badOption('svg', `no folder ${dirname(resolve(args.svg))} to write ${args.svg} into`);
   const rounds = args.rounds ?? (fixedWork ? 1 : 8);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100)
     throw Errors.badOption('rounds', `must be a whole number from 1 to 100, got ${rounds}`);
@@ -179,16 +176,39 @@ export function spreadWarning(report: BenchReport): string | undefined {
   const wide = judged.filter((r) => r.spread! > TRUSTED_SPREAD).length;
   return (
     `the rounds of ${countOf(wide, 'case')} spread too wide to trust (${worst.backend} on ${countOf(worst.threads, 'thread')}: ` +
-    `${(worst.spread! * 100).toFixed(0)}%, over ${(TRUSTED_SPREAD * 100).toFixed(0)}%): something else is using the CPU; close it, plug in the power, and run again, or give more --seconds`
+    `${(worst.spread! * 100).toFixed(0)}%, over ${(TRUSTED_SPREAD * 100).toFixed(0)}%): something else is using the CPU; close it, plug in the power, and run again, or give ${report.fixedWork ? 'a larger --fixed-work' : 'more --seconds'}`
   );
 }
 
-export async function bench(args: BenchArgs): Promise<void> {
+/**
+ * A report `bench --json` saved earlier, to print or draw again without measuring. Reports from
+ * before the energy and fixed-work fields read as having neither.
+ */
+export function readSavedReport(file: string): BenchReport {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw Errors.badOption('from', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw Errors.badOption('from', `${file} is not JSON: give a file that powlab bench --json wrote`);
+  }
+  const report = parsed as Partial<BenchReport> | null;
+  if (!report || typeof report !== 'object' || !report.machine || !Array.isArray(report.results))
+    throw Errors.badOption('from', `${file} is not a report of powlab bench --json (no "machine" and "results")`);
+  return { energy: { unavailable: 'not recorded' }, fixedWork: null, ...report } as BenchReport;
+}
+
+async function measure(args: BenchArgs): Promise<BenchReport> {
   const plan = benchPlan(args);
   const stop = interruptSignal();
   const status = new StatusLine();
   try {
-    const report = await runBench({
+    return await runBench({
       ...plan,
       host: nodeThreads(),
       machine: describeMachine(),
@@ -198,21 +218,27 @@ export async function bench(args: BenchArgs): Promise<void> {
       onRound: (done, total, backend, threads) =>
         status.update(`bench ${done + 1}/${total}: ${backend} on ${countOf(threads, 'thread')}…`),
     });
-    status.clear();
-    if (args.json) {
-      printJson(report);
-      const warning = spreadWarning(report);
-      if (warning) process.stderr.write(`powlab: warning: ${warning}\n`);
-    } else {
-      printTable(report);
-    }
-    if (args.svg) writeFileAtomically(args.svg, benchSvg(report));
-    const problem = checksumProblem(report);
-    if (problem) process.stderr.write(`${paint(`powlab: ${problem}`, 'red', process.stderr)}\n`);
-    if (!report.complete) process.exitCode = 130;
-    else if (problem) process.exitCode = 1;
   } finally {
     status.clear();
     stop.dispose();
   }
+}
+
+export async function bench(args: BenchArgs): Promise<void> {
+  // Told before the run, not after minutes of measuring.
+  if (args.svg !== undefined && !existsSync(dirname(resolve(args.svg))))
+    throw Errors.badOption('svg', `no folder ${dirname(resolve(args.svg))} to write ${args.svg} into`);
+  const report = args.from === undefined ? await measure(args) : readSavedReport(args.from);
+  if (args.json) {
+    printJson(report);
+    const warning = spreadWarning(report);
+    if (warning) process.stderr.write(`powlab: warning: ${warning}\n`);
+  } else {
+    printTable(report);
+  }
+  if (args.svg) writeFileAtomically(args.svg, benchSvg(report));
+  const problem = checksumProblem(report);
+  if (problem) process.stderr.write(`${paint(`powlab: ${problem}`, 'red', process.stderr)}\n`);
+  if (!report.complete) process.exitCode = 130;
+  else if (problem) process.exitCode = 1;
 }

@@ -1,5 +1,5 @@
 // `bench --svg`: the report as a bar chart, one bar a row, the machine and method named above them.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,9 +87,26 @@ describe('bench as an SVG chart', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('>js × 1 thread</text>');
     const missing = await runCli(['bench', '--svg', join(folder, 'no', 'bench.svg')]);
+    expect(missing.stdout).toBe('');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
       `powlab: --svg: no folder ${join(folder, 'no')} to write ${join(folder, 'no', 'bench.svg')} into\n`,
+    );
+  });
+
+  it('bench --from FILE draws a saved --json report again without measuring, and says which file is no report', async () => {
+    const saved = join(folder, 'saved.json');
+    writeFileSync(saved, JSON.stringify(report));
+    const drawn = join(folder, 'saved.svg');
+    const run = await runCli(['bench', '--from', saved, '--svg', drawn]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^wasm\s+8\s+20\.0 MH\/s/m);
+    expect(readFileSync(drawn, 'utf8')).toBe(benchSvg(report));
+    writeFileSync(join(folder, 'other.json'), '{"results": 3}');
+    const other = await runCli(['bench', '--from', join(folder, 'other.json')]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe(
+      `powlab: --from: ${join(folder, 'other.json')} is not a report of powlab bench --json (no "machine" and "results")\n`,
     );
   });
 });
