@@ -3,14 +3,15 @@
  * How many v128 vectors the wasm core should hash side by side in each pass: the SIMD filter built
  * with 1, 2, 3 and 4 vectors (4 to 16 nonces a pass) from the same generator, each checked against
  * the reference hash of src/core over many nonces before anything is timed, then timed on one
- * thread in alternating rounds (1, 2, 4, 4, 2, 1, …), so that whatever else the machine does falls
- * on all of them alike; the median round counts. Needs a built powlab (npm run build).
+ * thread in alternating rounds (2, 1, 3, 4, 4, 3, 1, 2, …); the median round counts. Needs a built
+ * powlab (npm run build).
  *
  *   node bench/interleave.mjs [--widths 1,2,3,4] [--rounds R] [--nonces N]   a Markdown table; --json for one JSON line
  *
- * On a machine shared with other work the rounds spread widely; the table gives the median and the
- * fastest round (the round least disturbed, as Python's timeit reports its best of several), and the
- * median of the per-round ratios to the shipped width, which cancels what falls on both alike.
+ * Each round is timed by this process's CPU time (process.cpuUsage), not the clock: on a machine
+ * shared with other work, the time the scheduler gives to others would otherwise count as ours,
+ * and it swamps differences of a few tens of percent. What CPU time cannot remove (a sibling
+ * hyperthread's load, the clock speed) falls on all widths alike through the alternation.
  */
 /* global WebAssembly */
 import { execFileSync } from 'node:child_process';
@@ -108,10 +109,11 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const vectors of round % 2 === 0 ? WIDTHS : [...WIDTHS].reverse()) {
       const start = round * noncesPerRound;
-      const began = performance.now();
+      const began = process.cpuUsage();
       // A bound no hash meets (top 32 bits zero is one in 2^32): every nonce is hashed.
       call(filters.get(vectors), midstate, tail, 0, start, noncesPerRound);
-      rates.get(vectors).push(noncesPerRound / ((performance.now() - began) / 1000));
+      const used = process.cpuUsage(began);
+      rates.get(vectors).push(noncesPerRound / ((used.user + used.system) / 1e6));
     }
   }
   const shipped = rates.get(WASM_VECTOR_COUNT);
@@ -120,7 +122,6 @@ try {
     noncesPerPass: 4 * vectors,
     checkedNonces: checked[i],
     hashrate: median(rates.get(vectors)),
-    fastest: Math.max(...rates.get(vectors)),
     // Rounds alternate, so round r of each width ran at nearly the same moment: their ratio cancels the load.
     vsShipped: median(rates.get(vectors).map((rate, round) => rate / shipped[round])),
     rounds: rates.get(vectors),
@@ -129,7 +130,7 @@ try {
     process.stdout.write(`${JSON.stringify({ shipped: WASM_VECTOR_COUNT, noncesPerRound, rows })}\n`);
   } else {
     process.stdout.write(
-      `| v128 vectors a pass | nonces a pass | MH/s, one thread (median of ${rounds}) | vs the shipped ${WASM_VECTOR_COUNT} |\n`,
+      `| v128 vectors a pass | nonces a pass | MH/s per CPU second (median of ${rounds}) | vs the shipped ${WASM_VECTOR_COUNT}, round by round |\n`,
     );
     process.stdout.write('| ---: | ---: | ---: | ---: |\n');
     for (const row of rows)
