@@ -428,10 +428,13 @@ const asScalarCode = (node) => scalarCode(node, assemblyScriptDialect);
 /**
  * Vectors of four nonces hashed side by side in each pass of the loop. One vector's rounds form a
  * single dependency chain; a second, independent one gives the processor work while it waits.
+ * bench/interleave.mjs measures 1 to 4 side by side (bench/README.md has the figures).
  */
-const WASM_VECTORS = ['A', 'B'];
+export const WASM_VECTOR_COUNT = 2;
 
-function generateAssemblyScript() {
+/** The SIMD filter with `vectorCount` vectors a pass (bench/interleave.mjs builds the other widths). */
+export function generateAssemblyScript(vectorCount = WASM_VECTOR_COUNT) {
+  const WASM_VECTORS = 'ABCDEFGH'.slice(0, vectorCount).split('');
   const program = sha256dProgram();
   const splats = new Map();
   const perNonce = program.perNonce.flatMap(({ name, node }) =>

@@ -18,7 +18,11 @@ export const machineOptions = {
     describe: 'hashes per second: 5e6, 250MH/s, 120TH/s',
     group: 'Machine:',
   },
-  measure: { type: 'boolean', describe: "measure this machine's hashrate on every core", group: 'Machine:' },
+  measure: {
+    type: 'boolean',
+    describe: "measure this machine's hashrate on every core, and its power where RAPL's counters are readable",
+    group: 'Machine:',
+  },
   seconds: {
     type: 'string',
     requiresArg: true,

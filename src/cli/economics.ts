@@ -13,21 +13,33 @@ import {
 } from '../format/numbers.js';
 import { measuredOn, type Measurement } from '../miner/measure.js';
 import { paint, printJson } from './output.js';
+import { openEnergyMeter } from './energy.js';
 
 export async function runEconomics(args: EconomicsCommandArgs): Promise<void> {
-  let measurement: Measurement | null = null;
-  const inputs = await resolveInputs(args, async (seconds) => {
-    const { measureThisMachine } = await import('./measuring.js');
-    measurement = await measureThisMachine(seconds);
-    return measurement.hashrate;
-  });
+  let measurement: (Measurement & { watts?: number }) | null = null;
+  const energy = openEnergyMeter();
+
+  const inputs = await resolveInputs(
+    args,
+    async (seconds) => {
+      const { measureThisMachine } = await import('./measuring.js');
+      measurement = await measureThisMachine(seconds, undefined, 'meter' in energy ? energy.meter : undefined);
+      return measurement;
+    },
+    'meter' in energy ? true : energy.unavailable,
+  );
   const result = economics(inputs);
   if (args.json) printJson({ inputs, measurement, ...result });
-  else process.stdout.write(report(inputs, result, measurement));
+  else process.stdout.write(report(inputs, result, measurement, 'meter' in energy ? energy.meter.source : undefined));
 }
 
 /** A readable table: the inputs with where each came from, then what follows from them. */
-function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Measurement | null): string {
+function report(
+  inputs: ResolvedInputs,
+  result: EconomicsResult,
+  measurement: Measurement | null,
+  energySource: string | undefined,
+): string {
   const from = (name: keyof ResolvedInputs['from']) => origin(inputs.from[name], inputs.asOf[name], inputs.preset);
   const measured = measurement ? measuredOn(measurement) : '';
   const preset = inputs.preset ? findPreset(inputs.preset) : undefined;
@@ -35,7 +47,7 @@ function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Me
   const rows: Row[] = [
     ['Inputs', '', ''],
     ['hashrate', formatHashrate(inputs.hashrate), measured || from('hashrate')],
-    ['power', formatPower(inputs.watts), from('watts')],
+    ['power', formatPower(inputs.watts), powerNote(inputs, from('watts'), energySource)],
     ['efficiency', `${formatNumber(inputs.efficiency)} J/TH`, from('efficiency')],
     ['difficulty', formatCount(inputs.difficulty), from('difficulty')],
     ['network hashrate', formatHashrate(inputs.networkHashrate), from('networkHashrate')],
@@ -65,6 +77,13 @@ function report(inputs: ResolvedInputs, result: EconomicsResult, measurement: Me
       ? `Pays at ${formatUsd(inputs.kwhPrice)} per kWh: it would keep paying up to ${formatUsd(result.breakEvenKwhPrice)}.`
       : `Does not pay at ${formatUsd(inputs.kwhPrice)} per kWh: it would need electricity under ${formatUsd(result.breakEvenKwhPrice)}.`;
   return `${paint(title, 'bold')}\n\n${table(rows)}\n${verdict}\n`;
+}
+
+/** Where the watts came from: measured (by what, and what that misses), or given and why not measured. */
+function powerNote(inputs: ResolvedInputs, from: string, energySource: string | undefined): string {
+  if (inputs.from.watts === 'measured')
+    return `measured by ${energySource} over the same seconds (the CPU package, not the wall)`;
+  return inputs.powerNotMeasured ? `${from}; not measured: ${inputs.powerNotMeasured}` : from;
 }
 
 /** The preset's own words, unless flags replaced its machine: then what was given comes first. */

@@ -27,8 +27,19 @@ export interface EconomicsArgs {
 
 export type Origin = 'flag' | 'preset' | 'default' | 'measured' | 'derived';
 
+/** What --measure found: the hashrate, and the watts drawn meanwhile where the machine could tell. */
+export interface MachineMeasurement {
+  hashrate: number;
+  watts?: number;
+}
+
+/** Whether --measure can read the power drawn too (RAPL): true, or why not in one line. */
+export type PowerReading = true | string;
+
 export interface ResolvedInputs extends EconomicsInputs {
   preset: string | null;
+  /** Why the power was not measured while the hashrate was (its figure then came from a flag or preset); null otherwise. */
+  powerNotMeasured: string | null;
   /** Joules per terahash. */
   efficiency: number;
   networkHashrate: number;
@@ -121,7 +132,8 @@ type Given = Input | { value: 'measure'; origin: 'measured' };
  */
 export async function resolveInputs(
   args: EconomicsArgs,
-  measure: (seconds: number) => Promise<number>,
+  measure: (seconds: number) => Promise<MachineMeasurement>,
+  power: PowerReading = 'power not measured here',
 ): Promise<ResolvedInputs> {
   const presetName = single(args.preset);
   const preset = presetName === undefined ? undefined : findPreset(presetName);
@@ -137,7 +149,7 @@ export async function resolveInputs(
       `measures this machine, but the ${preset.name} preset describes other hardware: drop one of them`,
     );
   }
-  const machine = machineFromArgs(args, preset?.machine ?? []);
+  const machine = machineFromArgs(args, preset?.machine ?? [], power);
   const { difficulty, networkHashrate } = networkFromArgs(args);
   const reward = flagOr(parsePositive('reward', args.reward), DEFAULTS.reward, 'default');
   const btcPrice = flagOr(parsePositive('btc-price', args.btcPrice), DEFAULTS.btcPrice, 'default');
@@ -154,7 +166,15 @@ export async function resolveInputs(
   if (args.seconds !== undefined && given?.value !== 'measure')
     throw Errors.badOption('seconds', 'sets how long --measure measures, and nothing is measured here');
 
-  if (given?.value === 'measure') machine.set('hashrate', { value: await measure(seconds), origin: 'measured' });
+  let powerNotMeasured: string | null = null;
+  if (given?.value === 'measure') {
+    const measured = await measure(seconds);
+    machine.set('hashrate', { value: measured.hashrate, origin: 'measured' });
+    if (machine.get('watts')?.value === 'measure') {
+      if (measured.watts === undefined) throw new Error('the power was to be measured, and was not');
+      machine.set('watts', { value: measured.watts, origin: 'measured' });
+    } else if (power !== true) powerNotMeasured = power;
+  }
   const { hashrate, watts, efficiency } = completeMachine(machine as Map<MachineQuantity, Input>);
 
   const inputs: Record<InputName, Input> = {
@@ -171,6 +191,7 @@ export async function resolveInputs(
   const entries = Object.entries(inputs) as [InputName, Input][];
   return {
     preset: preset?.name ?? null,
+    powerNotMeasured,
     ...(Object.fromEntries(entries.map(([name, input]) => [name, input.value])) as Record<InputName, number>),
     from: Object.fromEntries(entries.map(([name, input]) => [name, input.origin])) as Record<InputName, Origin>,
     asOf: Object.fromEntries(entries.flatMap(([name, input]) => (input.asOf ? [[name, input.asOf]] : []))),
@@ -182,7 +203,11 @@ function flagOr(flag: number | undefined, fallback: Figure, origin: Origin): Inp
 }
 
 /** Flags first; then the preset's figures in its order, until two of the three quantities are known. */
-function machineFromArgs(args: EconomicsArgs, presetMachine: MachineFigure[]): Map<MachineQuantity, Given> {
+function machineFromArgs(
+  args: EconomicsArgs,
+  presetMachine: MachineFigure[],
+  power: PowerReading,
+): Map<MachineQuantity, Given> {
   const machine = new Map<MachineQuantity, Given>();
   const hashrate = parseHashrate('hashrate', args.hashrate);
   if (hashrate !== undefined) machine.set('hashrate', { value: hashrate, origin: 'flag' });
@@ -199,11 +224,14 @@ function machineFromArgs(args: EconomicsArgs, presetMachine: MachineFigure[]): M
       'give two of hashrate, power and efficiency: the third follows from them (W = J/TH x TH/s)',
     );
   }
+  // Measured watts, where they can be read, beat a preset's assumption; a flag beats both.
+  const measuringPower = () => power === true && machine.get('hashrate')?.value === 'measure';
+  if (machine.size === 1 && measuringPower()) machine.set('watts', { value: 'measure', origin: 'measured' });
   for (const { quantity, figure } of presetMachine) {
     if (machine.size === 2 || machine.has(quantity)) continue;
     machine.set(
       quantity,
-      figure === 'measure'
+      figure === 'measure' || (quantity === 'watts' && measuringPower())
         ? { value: 'measure', origin: 'measured' }
         : { value: figure.value, origin: 'preset', asOf: figure.asOf },
     );
@@ -215,7 +243,10 @@ function machineFromArgs(args: EconomicsArgs, presetMachine: MachineFigure[]): M
     );
   }
   if (machine.size < 2)
-    throw Errors.badOption('watts', 'missing: give --watts, --power-mw or --efficiency (J/TH), or a --preset');
+    throw Errors.badOption(
+      'watts',
+      `missing: give --watts, --power-mw or --efficiency (J/TH), or a --preset${power === true ? '' : `; the power cannot be measured: ${power}`}`,
+    );
   return machine;
 }
 

@@ -30,6 +30,8 @@ describe("the spread of a case's rounds", () => {
     complete: true,
     results,
     notMeasured: [],
+    fixedWork: null,
+    energy: { unavailable: 'not measured in this test' },
   });
 
   it('warns in one line, naming the widest case and what to do, only when one is too wide', () => {

@@ -82,10 +82,14 @@ export const RULES = [
     (args) => (has(args, '--seconds') ? cap(args, '--seconds', 0.3) : [...args, '--seconds', '0.3']),
   ],
   [
-    'bench: one round of 0.2 s a case',
+    'bench: one round of 0.2 s a case, or of the smallest fixed workload',
     (args) => args[0] === 'bench',
     (args) =>
-      cap(cap(has(args, '--rounds') ? args : [...args, '--rounds', '1'], '--rounds', 1), '--seconds', 0.2, true),
+      cap(
+        cap(cap(has(args, '--rounds') ? args : [...args, '--rounds', '1'], '--rounds', 1), '--seconds', 0.2, true),
+        '--fixed-work',
+        1,
+      ),
   ],
 ];
 

@@ -9,7 +9,7 @@ function fakeMeasure(hashrate = 7e6) {
   const calls: number[] = [];
   const measure = async (seconds: number) => {
     calls.push(seconds);
-    return hashrate;
+    return { hashrate };
   };
   return { calls, measure };
 }

@@ -5,14 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { headerBytesFromHex, withNonce } from '../../src/core/header.js';
 import { sha256d } from '../../src/core/sha256.js';
 import { bitsToTarget, hashMeetsTarget } from '../../src/core/target.js';
-// Workers run compiled JavaScript, so the engine is tested as built (npm test builds first).
-import { Miner } from '../../dist/miner/miner.js';
-import { nextOf } from '../../dist/events.js';
-import { nodeThreads } from '../../dist/worker/node-threads.js';
-import { unsolvableWork } from '../../dist/miner/measure.js';
-import type { ThreadHost } from '../../dist/miner/threads.js';
-import type { Work } from '../../dist/miner/work.js';
-import type { FromWorker, WorkerInit } from '../../dist/worker/protocol.js';
+import { Miner } from '../../src/miner/miner.js';
+import { nextOf } from '../../src/events.js';
+import { builtThreads } from '../helpers/built.js';
+import { unsolvableWork } from '../../src/miner/measure.js';
+import type { ThreadHost } from '../../src/miner/threads.js';
+import type { Work } from '../../src/miner/work.js';
+import type { FromWorker, WorkerInit } from '../../src/worker/protocol.js';
 import vectors from '../vectors/headers.json' with { type: 'json' };
 
 const block100000 = vectors.valid.find((v) => v.height === 100000)!;
@@ -23,7 +22,7 @@ afterEach(async () => {
 
 /** Node's threads, as a host without shared memory; what went between the Miner and its workers is kept. */
 function unsharedThreads() {
-  const node = nodeThreads();
+  const node = builtThreads();
   const seen = { inits: [] as WorkerInit[], fromWorkers: [] as FromWorker['type'][], toWorkers: [] as string[] };
   const host: ThreadHost = {
     defaultThreads: node.defaultThreads,
