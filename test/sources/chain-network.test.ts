@@ -18,7 +18,7 @@ describe('datadirChain', () => {
     });
     expect(datadirChain(fresh, {})).toMatchObject({ params: { name: 'regtest' } });
     expect(datadirChain(fresh, {}).create).toBeUndefined();
-    expect(() => datadirChain(fresh, { spacing: 5 })).toThrow('--spacing: is for --network classnet');
+    expect(() => datadirChain(fresh, { spacing: 5 })).toThrow(/^spacing: is for --network classnet/);
   });
 
   it('a created classnet is found without --network, and keeps its values', () => {
@@ -30,7 +30,7 @@ describe('datadirChain', () => {
     expect(found.create).toBeUndefined();
     expect(datadirChain(made, { spacing: 2, interval: 10, startBits: 0x1f03ffff }).params.name).toBe('classnet');
     expect(() => datadirChain(made, { interval: 20 })).toThrow(
-      /^--interval: 20: the classnet chain in .* was created with spacing 2 s, interval 10/,
+      /^interval: 20: the classnet chain in .* was created with spacing 2 s, interval 10/,
     );
     expect(() => datadirChain(made, { startBits: 0x1f00ffff })).toThrow(/starting target \(bits 1f00ffff\) differs/);
     expect(() => datadirChain(made, { network: 'regtest' })).toThrow('holds a classnet chain');
