@@ -126,7 +126,10 @@ const accepted = (shares: ShareLine[]) => shares.filter((share) => share.status 
  * judged; 'maybeJudged', the client hung up (on a line too long), so the pool may have accepted a
  * share whose answer the client never read.
  */
-function expectHonestRun(run: Run, { lost: lostMay = 'none' as 'none' | 'unjudged' | 'maybeJudged' } = {}): void {
+function expectHonestRun(
+  run: Run,
+  { lost: lostMay = 'none' }: { lost?: 'none' | 'unjudged' | 'maybeJudged' } = {},
+): void {
   expect(run.code, run.stderr).toBe(130);
   expect(accepted(run.shares).length).toBeGreaterThanOrEqual(3);
   // The pool computed each hash itself, from the job it sent: the client's hashes are the same.
