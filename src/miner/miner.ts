@@ -23,7 +23,7 @@ import type { ThreadHost } from './threads.js';
 import type { Solution, Work } from './work.js';
 
 export type { MinerOptions } from './start.js';
-export type { MinerStats, WorkerStats } from './stats.js';
+export type { MinerStats } from './stats.js';
 
 export interface MinerEvents<W extends Work> {
   found: [Solution<W>];
@@ -106,10 +106,12 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> implem
     );
   }
 
+  /** Start-up's first step (start.ts): the first worker alone, the GPU's when there is one. */
   startFirstWorker(): Promise<void> {
     return this.spawn(this.slots[0]);
   }
 
+  /** Start-up's last step (start.ts): every worker not yet started; on any failure, close and throw. */
   async startWorkers(): Promise<this> {
     try {
       await Promise.all(this.slots.filter((slot) => !slot.thread).map((slot) => this.spawn(slot)));
