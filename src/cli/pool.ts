@@ -5,7 +5,7 @@ import { Errors } from '../errors.js';
 import { DEFAULT_LIMITS, DEFAULT_RULES, type PoolRules } from '../pool/rules.js';
 import { Ledger } from '../pool/ledger.js';
 import { PoolServer, type PoolLogEvent } from '../pool/server.js';
-import type { PoolSnapshot } from '../pool/snapshot.js';
+import type { PoolSnapshot } from '../pool/api.js';
 import { ChainFeed, NodeFeed, settleFoundBlocks, type TemplateFeed } from '../pool/templates.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { RpcClient } from '../sources/rpc/client.js';

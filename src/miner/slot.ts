@@ -52,6 +52,22 @@ export class WorkerSlot<W extends Work> {
     this.state = 'ready';
   }
 
+  /**
+   * The nonces this worker has covered in `header` (the current one), with its range in flight up to
+   * `position`, the next nonce it will hash there.
+   */
+  covered(header: Uint8Array | undefined, position: number): { ranges: [number, number][]; covered: number } {
+    // Copies: the latest range keeps growing in place, and a snapshot must not change after it is taken.
+    const ranges = this.coverage.ranges.map(([start, end]): [number, number] => [start, end]);
+    let covered = this.coverage.count;
+    const range = this.range;
+    if (range && range.job.header === header && position > range.start && position <= range.end) {
+      ranges.push([range.start, position]);
+      covered += position - range.start;
+    }
+    return { ranges, covered };
+  }
+
   /** A range came back: the worker lives and works, so its deaths so far are forgiven. */
   finishedRange(): HeldRange<W> | undefined {
     const range = this.range;

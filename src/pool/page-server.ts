@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js';
 import { eventFrame, EventStreams, hostCheck, listen, loadPage, send, sendJson } from '../web/http.js';
 import { WEB_APP } from '../web/static.js';
 import type { WebSocketEndpoint } from './listeners.js';
-import type { PoolSnapshot } from './snapshot.js';
+import type { PoolSnapshot } from './api.js';
 
 /** Tells the web app that a pool serves it (src/ui/app/controller.ts): it then shows the board and can join. */
 const POOL_PAGE_HEADERS = { ...WEB_APP.headers, 'x-powlab-pool': '1' };

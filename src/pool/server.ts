@@ -25,7 +25,8 @@ import type { Ledger } from './ledger.js';
 import { stratumOverTcp, WEBSOCKET_PATH, WebSocketEndpoint, type PeerHandle, type PeerIo } from './listeners.js';
 import { servePoolPage } from './page-server.js';
 import { shareDifficultyRange, type PoolLimits, type PoolRules, type ShareDifficultyRange } from './rules.js';
-import { poolSnapshot, type PoolSnapshot } from './snapshot.js';
+import type { PoolSnapshot } from './api.js';
+import { poolSnapshot } from './snapshot.js';
 import type { TemplateFeed } from './templates.js';
 
 const TICK_MS = 1000;

@@ -1,63 +1,19 @@
 /**
- * What the pool page reads (GET /api/pool and its event stream): the pool, the PPLNS split if a
- * block were found now, the miners of this run and of the ledger, the newest blocks. The same size
- * whatever the miners do: every list is cut to its largest rows, the viewer's own kept in.
+ * The snapshot the pool page reads (its shape: PoolSnapshot in api.ts), taken from the pool's state
+ * at one moment. The same size whatever the miners do: every list is cut to its largest rows, the
+ * viewer's own kept in.
  */
 import { expectedHashes } from '../core/target.js';
-import { MinerBoard, SHOWN_ROWS, topRows, type MinerView } from './board.js';
+import type { PoolSnapshot } from './api.js';
+import { MinerBoard, SHOWN_ROWS, topRows } from './board.js';
 import type { PoolJob } from './jobs.js';
-import type { BlockRecord } from './ledger-records.js';
 import type { Ledger } from './ledger.js';
 import { PPLNS_FORMULA, type Payout } from './pplns.js';
-import { shareDifficultyRange, type PoolRules, type ShareDifficultyRange } from './rules.js';
+import { shareDifficultyRange, type PoolRules } from './rules.js';
 
 /** Blocks /api/pool shows, the newest, each with the SPLIT_ROWS largest parts of its split. */
 const SHOWN_BLOCKS = 20;
 const SPLIT_ROWS = 10;
-
-export interface PoolSnapshot {
-  pool: {
-    stratum: string;
-    websocket: string;
-    chain: string;
-    height: number | null;
-    networkDifficulty: number | null;
-    /** Hashes a block takes on average: 2^256 / (target + 1). */
-    hashesPerBlock: number | null;
-    shareDifficulty: ShareDifficultyRange | null;
-    /** Vardiff aims at one share per miner this often. */
-    shareSeconds: number;
-    connections: number;
-    /** Worker names this run, all of them; `miners` shows the SHOWN_ROWS with the most work. */
-    workers: number;
-    /** Miners the ledger names, from every run; `ledger` shows the SHOWN_ROWS with the most share difficulty. */
-    ledgerMiners: number;
-    inferredHashrate: number;
-    reportedHashrate: number;
-    blocks: number;
-    /** Σ block difficulty / Σ share difficulty, over the ledger: 1 is as expected, above is lucky; null before the first block. */
-    luck: number | null;
-    /** This round's share difficulty over the block difficulty: 1 is a block's worth of work on average. */
-    roundEffort: number | null;
-    anonymousRejects: number;
-  };
-  pplns: {
-    formula: string;
-    windowFactor: number;
-    window: number | null;
-    /** The share difficulty in the window over the window (at most 1): below 1, a block now is split over every share so far. */
-    windowFilled: number | null;
-    reward: string | null;
-    /** The SHOWN_ROWS largest parts, of `splitMiners`. */
-    splitIfFoundNow: Payout[];
-    splitMiners: number;
-  };
-  miners: (MinerView & { earned: string; ledgerShares: number; blocksFound: number })[];
-  /** The SHOWN_ROWS miners the ledger credits most share difficulty, from every run (of `pool.ledgerMiners`): shares, blocks, satoshis earned. */
-  ledger: { miner: string; shares: number; difficulty: number; blocks: number; earned: string }[];
-  /** The newest SHOWN_BLOCKS, each split cut to its largest parts (of `splitMiners`). */
-  blocks: (BlockRecord & { splitMiners: number })[];
-}
 
 /** What a snapshot is made of: the pool's state at one moment. */
 export interface PoolState {

@@ -19,6 +19,7 @@ describe('powlab mine on the built-in chain', () => {
   let root: string;
   let datadir: string;
   let blocks: MinedBlock[];
+  let summary: Record<string, unknown> | undefined;
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'powlab-mine-'));
@@ -37,9 +38,8 @@ describe('powlab mine on the built-in chain', () => {
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const { results, summary } = miningLines<MinedBlock>(result.stdout);
+    ({ results: blocks, summary } = miningLines<MinedBlock>(result.stdout));
     expect(summary).toMatchObject({ type: 'summary', stopped: 'blocks reached', blocks: 3 });
-    blocks = results;
   });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -56,11 +56,18 @@ describe('powlab mine on the built-in chain', () => {
       expect(leadingZeroBits(block.hash)).toBeGreaterThanOrEqual(16);
       expect(block.header).toBe(block.block.slice(0, 160));
       expect(theirs.nonce).toBe(block.nonce);
-      expect(block.hashes).toBeGreaterThan(0);
+      // Hashes on this block's work alone, the find's own included: whole, at least one.
+      expect(Number.isInteger(block.hashes) && block.hashes >= 1, `hashes ${block.hashes}`).toBe(true);
       // Measured by the session and rounded to a tenth of a millisecond, as the text line says it.
       expect(String(block.stopMs)).toMatch(/^\d+(\.\d)?$/);
       previous = block.hash;
     }
+  });
+
+  it("counts each block's hashes on its own work: together no more than the run's, which the summary gives", () => {
+    // A count carried over from one work to the next (the run's total at each find) would add up to more.
+    const perBlock = blocks.reduce((sum, block) => sum + block.hashes, 0);
+    expect(perBlock).toBeLessThanOrEqual(summary!.hashes as number);
   });
 
   it('each block passes python-bitcoinlib CheckBlock with regtest parameters', () => {

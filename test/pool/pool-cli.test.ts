@@ -2,7 +2,7 @@
 // on the built-in chain, the ledger across a kill -9, hostile clients, and many idle connections.
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { PoolSnapshot } from '../../src/pool/snapshot.js';
+import type { PoolSnapshot } from '../../src/pool/api.js';
 import { runCli } from '../helpers/run-cli.js';
 import { cleanupsAfterEach, residentBytes, run, startPool, tempDatadir } from './pool-run.js';
 

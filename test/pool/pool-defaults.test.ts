@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HASHES_PER_DIFFICULTY } from '../../src/core/target.js';
 import { SHARES_PER_BLOCK_AT_LEAST } from '../../src/pool/rules.js';
-import type { PoolSnapshot } from '../../src/pool/snapshot.js';
+import type { PoolSnapshot } from '../../src/pool/api.js';
 import { runCli } from '../helpers/run-cli.js';
 import { cleanupsAfterEach, run, tempDatadir } from './pool-run.js';
 

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { PoolSnapshot } from '../../src/pool/snapshot.js';
+import type { PoolSnapshot } from '../../src/pool/api.js';
 import { cleanupsAfterEach, run, startPool, tempDatadir } from './pool-run.js';
 
 const cleanups = cleanupsAfterEach();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { startPool } from './pool-run.js';
+import { run, startPool, tempDatadir } from './pool-run.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -56,6 +56,18 @@ describe('powlab pool usage', () => {
     expect(page.code).toBe(3);
     expect(page.stderr.trim()).toBe(
       `powlab: --page-port: 127.0.0.1:${pagePort} is in use (choose another, or --page-port 0 for any free port)`,
+    );
+  });
+
+  it('ends a wait for its listening line as soon as it exits, with its own line (a default port taken by another run)', async () => {
+    const holder = await startPool(['--datadir', tempDatadir(cleanups, 'powlab-pool-usage-')], cleanups);
+    const datadir = tempDatadir(cleanups, 'powlab-pool-usage-');
+    const pool = run(
+      ['pool', '--datadir', datadir, '--port', String(holder.port), '--page-port', '0', '--json'],
+      cleanups,
+    );
+    await expect(pool.waitFor((line) => line.type === 'listening')).rejects.toThrow(
+      `powlab pool exited with code 3 before the line waited for; stderr: powlab: --port: 127.0.0.1:${holder.port} is in use`,
     );
   });
 });

@@ -22,4 +22,13 @@ describe('the sources', () => {
     const drawing = sources.filter((file) => /getContext\(\s*['"`]2d['"`]/.test(readFileSync(file, 'utf8')));
     expect(drawing).toEqual([]);
   });
+
+  it("declare the pool page's JSON once, in src/pool/api.ts, where the page and the server both read it", () => {
+    const declaring = sources.filter((file) => /\binterface PoolSnapshot\b/.test(readFileSync(file, 'utf8')));
+    expect(declaring.map((file) => file.split('\\').join('/'))).toEqual(['src/pool/api.ts']);
+    const pageImports = sources
+      .filter((file) => file.startsWith(join('src', 'ui')))
+      .some((file) => readFileSync(file, 'utf8').includes("from '../../pool/api.js'"));
+    expect(pageImports).toBe(true);
+  });
 });

@@ -17,7 +17,7 @@ import { explainPasted } from './header-view.js';
 import { JoinView } from './join-view.js';
 import { BENCH_SECONDS, joinName, linkNotice, linkStart, readLink } from './link.js';
 import { benchmark, mineChain, mineForPool, searchNonces, type RunReport } from './mining.js';
-import type { PoolSnapshot } from './pool-api.js';
+import type { PoolSnapshot } from '../../pool/api.js';
 import { poolEndpoint } from './pool-join.js';
 import { followPool } from './pool-view.js';
 import { StatsView } from './stats-view.js';

@@ -4,7 +4,7 @@
  */
 import { formatBtc, formatInteger } from '../../format/numbers.js';
 import { $, say } from './dom.js';
-import type { PoolSnapshot } from './pool-api.js';
+import type { PoolSnapshot } from '../../pool/api.js';
 import type { ShareResult } from './pool-join.js';
 
 export class JoinView {

@@ -13,7 +13,7 @@ import {
   formatInteger,
 } from '../../format/numbers.js';
 import { $, row, say } from './dom.js';
-import type { PoolMiner, PoolSnapshot } from './pool-api.js';
+import type { PoolMinerRow, PoolSnapshot } from '../../pool/api.js';
 
 /** A difficulty with what it means in hashes: 0.001953 (8.39M hashes). */
 const difficulty = (value: number | null) =>
@@ -61,7 +61,7 @@ function poolFacts({ pool, pplns }: PoolSnapshot): [string, string | number][] {
   ];
 }
 
-function minerRow(miner: PoolMiner): HTMLTableRowElement {
+function minerRow(miner: PoolMinerRow): HTMLTableRowElement {
   const hashrate = miner.reportedHashrate ?? miner.inferredHashrate;
   const spread = miner.inferenceShares ? ` ±${Math.round(100 / Math.sqrt(miner.inferenceShares))}%` : '';
   const rejects = Object.entries(miner.rejects).map(([why, n]) => `${why} ×${n}`);
