@@ -61,6 +61,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   await runMining({
     args,
     source: chain,
+    ...(retarget ? { chain: chain.store } : {}),
     headline: (session) =>
       `mining the built-in ${params.name} chain in ${datadir}: tip ${chain.store.height}, target ${bitsHex(chain.bits)} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))})${rule}, ${session.threads} × ${session.backend}`,
     found: ({ result, stopMs, adapter }) => {
