@@ -7,43 +7,17 @@ import { bitsHex, targetToDifficulty, bitsToTarget } from '../../src/core/target
 import type { ChainStatus } from '../../src/dashboard/api.js';
 import { CHAIN_POINTS_KEPT } from '../../src/dashboard/chain.js';
 import { DashboardState } from '../../src/dashboard/state.js';
-import { ChainStore, type ChainStorage } from '../../src/sources/chain-store.js';
-import { grindBlock } from '../helpers/classnet-blocks.js';
+import { ChainStore } from '../../src/sources/chain-store.js';
+import { discardingStorage, growBranch } from '../helpers/classnet-blocks.js';
 import { fakeMiner } from './fake-miner.js';
 
 const START_BITS = 0x2007ffff;
 const params = classnetParams({ spacing: 10, interval: 4, startBits: START_BITS });
 const NOW = params.genesisHeader.time + 1_000_000;
 
-function memoryStorage(): ChainStorage {
-  return {
-    name: 'memory',
-    place: 'memory',
-    checkHint: 'look at it',
-    bytes: () => new Uint8Array(0),
-    truncate: () => undefined,
-    append: () => undefined,
-    readBest: () => null,
-    writeBest: () => undefined,
-    close: () => undefined,
-  };
-}
-
-/** Grind `count` blocks on the block `parentId`, each `gap` seconds after its parent, by the chain's rules. */
-async function grow(store: ChainStore, parentId: string, count: number, gap: number, extranonce = 0) {
-  let parent = store.tree.get(parentId)!;
-  for (let i = 0; i < count; i++) {
-    const { bytes } = grindBlock({
-      height: parent.height + 1,
-      prevHash: parent.hash,
-      time: parent.header.time + gap,
-      bits: store.tree.requiredWork(parent)!.bits,
-      extranonce,
-    });
-    parent = (await store.append(bytes, NOW)).block;
-  }
-  return parent;
-}
+/** Grind `count` blocks on the block `parentId`, each `gap` seconds after its parent. */
+const grow = (store: ChainStore, parentId: string, count: number, gap: number, extranonce = 0) =>
+  growBranch(store, { parentId, count, gap, now: NOW, extranonce });
 
 describe('the dashboard on classnet', () => {
   const states: DashboardState[] = [];
@@ -64,7 +38,7 @@ describe('the dashboard on classnet', () => {
   });
 
   it('charts each block’s gap and difficulty, and lists the coming retarget as the rule computes it', async () => {
-    const store = ChainStore.open(memoryStorage(), params);
+    const store = ChainStore.open(discardingStorage(), params);
     const state = open(store);
     const tip = await grow(store, store.tree.genesis.id, 3, 5);
     vi.advanceTimersByTime(1000);
@@ -115,7 +89,7 @@ describe('the dashboard on classnet', () => {
   });
 
   it('sends a reorg the moment the store makes one: depth, old tip, new tip, fork', async () => {
-    const store = ChainStore.open(memoryStorage(), params);
+    const store = ChainStore.open(discardingStorage(), params);
     const state = open(store);
     const sent: ChainStatus[] = [];
     state.on('chain', (chain) => sent.push(chain));

@@ -5,8 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classnetParams } from '../../src/core/params.js';
 import type { DashboardStatus } from '../../src/dashboard/api.js';
+import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
+import { ChainStore } from '../../src/sources/chain-store.js';
+import { discardingStorage, growBranch } from '../helpers/classnet-blocks.js';
 import { startDashboardRun, type DashboardRun } from './dashboard-run.js';
+import { fakeMiner } from './fake-miner.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const INTERVAL = 4;
@@ -114,5 +119,54 @@ describe('the dashboard of a classnet run in Chromium', () => {
     expect(legend).toContain('retarget');
     await expect(page.locator('#no-reorgs').isVisible()).resolves.toBe(true);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('a reorg on the dashboard in Chromium', () => {
+  let browser: Browser;
+  let dashboard: Dashboard;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await dashboard?.close();
+    await browser?.close();
+  });
+
+  it('is listed the moment the store makes it: its depth, the old tip and the new', async () => {
+    // A miner alone never reorgs: the test plays the other branch's arrival, through the store as chain submit would.
+    const params = classnetParams({ spacing: 10, interval: INTERVAL, startBits: 0x2007ffff });
+    const now = params.genesisHeader.time + 1_000_000;
+    const store = ChainStore.open(discardingStorage(), params);
+    const fork = await growBranch(store, { parentId: store.tree.genesis.id, count: 1, gap: 10, now });
+    const oldTip = await growBranch(store, { parentId: fork.id, count: 2, gap: 10, now, extranonce: 1 });
+    dashboard = await startDashboard({
+      host: '127.0.0.1',
+      port: 0,
+      session: fakeMiner(),
+      source: { name: 'the built-in classnet chain', finds: 'block', label: () => 'block 4', chain: store },
+      warn: () => undefined,
+    });
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(dashboard.url);
+    await page.waitForSelector('#connection.live', { timeout: 10_000 });
+    await expect(page.locator('#no-reorgs').isVisible()).resolves.toBe(true);
+
+    const newTip = await growBranch(store, { parentId: fork.id, count: 3, gap: 9, now, extranonce: 2 });
+    const item = page.locator('#reorgs li');
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
+    const text = (await item.textContent())!;
+    expect(text).toContain('depth 2');
+    expect(text).toContain(
+      `the blocks above ${fork.height} left the active chain; tip ${oldTip.height} → ${newTip.height}`,
+    );
+    expect(text).toContain(`old tip ${oldTip.id}`);
+    expect(text).toContain(`new tip ${newTip.id}`);
+    await expect(page.locator('#no-reorgs').isHidden()).resolves.toBe(true);
+    await page.close();
   });
 });
