@@ -86,4 +86,10 @@ describe('powlab pool --network classnet', () => {
     expect(again.code).toBe(2);
     expect(again.stderr.trim().split('\n')).toEqual([expect.stringContaining('was created with spacing 2 s')]);
   }, 60_000);
+
+  it('takes no chain options with --rpc: the node has its own chain', async () => {
+    const refused = await runCli(['pool', '--rpc', 'http://127.0.0.1:18443', '--network', 'classnet']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringContaining('give --network or --rpc, not both')]);
+  });
 });
