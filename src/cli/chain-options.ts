@@ -8,7 +8,9 @@ import { Errors } from '../errors.js';
 import { checkWhole, type WholeRange } from '../mining/limits.js';
 import { datadirChain, type DatadirChain, type NetworkName } from '../sources/chain-network.js';
 import { CLASSNET_DEFAULTS } from '../core/params.js';
+import { bitsToTarget, targetFromZeroBits, targetToBits } from '../core/target.js';
 import { numberArg, optionArg } from './option-args.js';
+import { targetFromArgs } from './targets.js';
 
 const SPACING: WholeRange = { min: 1, max: 86_400 };
 const INTERVAL: WholeRange = { min: 2, max: 100_000 };
@@ -70,4 +72,24 @@ export function chainFromArgs(args: NetworkArgs, start: { given?: number; byDefa
     startBits: start.given,
     defaultStartBits: start.byDefault,
   });
+}
+
+/**
+ * The chain a miner of the built-in chain works on (mine, pool) and the target of its next block:
+ * classnet's start bits (the retarget rule takes over from them), else --zeros/--bits, else
+ * `defaultZeros`.
+ */
+export function minedChainFromArgs(
+  args: NetworkArgs & { zeros?: number; bits?: string },
+  defaultZeros: number,
+): DatadirChain & { target: bigint } {
+  const given = targetFromArgs({ zeros: args.zeros, bits: args.bits });
+  const chain = chainFromArgs(args, {
+    given: given === undefined ? undefined : targetToBits(given),
+    byDefault: targetToBits(targetFromZeroBits(defaultZeros)),
+  });
+  const target = chain.params.retarget
+    ? bitsToTarget(chain.params.retarget.startBits)
+    : (given ?? targetFromZeroBits(defaultZeros));
+  return { ...chain, target };
 }

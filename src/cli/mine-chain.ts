@@ -2,11 +2,11 @@
 import { addressToScript } from '../core/address.js';
 import { hexToBytes } from '../core/bytes.js';
 import { REGTEST } from '../core/params.js';
-import { bitsToTarget, targetFromZeroBits, targetToBits, targetToDifficulty, bitsHex } from '../core/target.js';
+import { targetToDifficulty, bitsHex } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { createNetworkFile } from '../sources/chain-network.js';
-import { chainFromArgs } from './chain-options.js';
+import { minedChainFromArgs } from './chain-options.js';
 import type { RetargetComputation } from '../chain/retarget.js';
 import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
 import {
@@ -22,7 +22,6 @@ import {
 } from './mining.js';
 import { paint, printJson } from './output.js';
 import { countOf, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
-import { targetFromArgs } from './targets.js';
 
 /** OP_TRUE: anyone can spend it, which suits a lab chain when no payout is named. */
 const DEFAULT_SCRIPT = Uint8Array.of(0x51);
@@ -46,14 +45,7 @@ function retargetLine(height: number, interval: number, r: RetargetComputation):
 
 export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   checkDashboardArgs(args);
-  const given = targetFromArgs({ zeros: args.zeros, bits: args.bits });
-  const { datadir, params, create } = chainFromArgs(args, {
-    given: given === undefined ? undefined : targetToBits(given),
-    byDefault: targetToBits(targetFromZeroBits(DEFAULT_ZEROS)),
-  });
-  const target = params.retarget
-    ? bitsToTarget(params.retarget.startBits)
-    : (given ?? targetFromZeroBits(DEFAULT_ZEROS));
+  const { datadir, params, create, target } = minedChainFromArgs(args, DEFAULT_ZEROS);
   const payoutScript = payoutScriptFrom(args);
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
   const chain = openBuiltInChain({
@@ -69,6 +61,7 @@ export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   await runMining({
     args,
     source: chain,
+    ...(retarget ? { chain: chain.store } : {}),
     headline: (session) =>
       `mining the built-in ${params.name} chain in ${datadir}: tip ${chain.store.height}, target ${bitsHex(chain.bits)} (difficulty ${formatDifficulty(targetToDifficulty(chain.target))})${rule}, ${session.threads} × ${session.backend}`,
     found: ({ result, stopMs, adapter }) => {

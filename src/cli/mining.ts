@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
 import { oddsAt } from '../core/odds.js';
+import type { WatchedChain } from '../dashboard/chain.js';
 import type { Dashboard } from '../dashboard/server.js';
 import { Errors } from '../errors.js';
 import type { GpuAdapterInfo } from '../hash/webgpu.js';
@@ -223,6 +224,8 @@ export interface MiningRun<W extends Work, R> {
   source: MiningSource<W, R>;
   /** The first line, once the workers are up. */
   headline?(session: MiningSession<W, R>): string;
+  /** The built-in chain behind the source, where it retargets: the dashboard charts it. */
+  chain?: WatchedChain;
   /** Print one result. */
   found(found: Found<W, R>): void;
   /** Print the summary. */
@@ -283,7 +286,7 @@ export async function runMining<W extends Work, R>(run: MiningRun<W, R>): Promis
       if (process.stdout.writableLength > MAX_WAITING_OUTPUT_BYTES) interrupt.stopForOutput();
     });
     try {
-      dashboard = await openDashboard(args, session, run.source);
+      dashboard = await openDashboard(args, session, run.source, run.chain);
     } catch (error) {
       await session.abandon();
       throw error;
@@ -310,6 +313,7 @@ async function openDashboard<W extends Work, R>(
   args: Partial<DashboardArgs> & { json: boolean },
   session: MiningSession<W, R>,
   source: MiningSource<W, R>,
+  chain: WatchedChain | undefined,
 ): Promise<Dashboard | undefined> {
   if (!args.dashboard) return undefined;
   const { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboard } = await import('../dashboard/server.js');
@@ -318,7 +322,7 @@ async function openDashboard<W extends Work, R>(
     host: args.host ?? DEFAULT_DASHBOARD_HOST,
     port: args.port ?? DEFAULT_DASHBOARD_PORT,
     session,
-    source: { name: source.name, finds: source.finds, label: () => source.label() },
+    source: { name: source.name, finds: source.finds, label: () => source.label(), ...(chain ? { chain } : {}) },
     warn,
   });
   if (args.json) printJson({ dashboard: dashboard.url });

@@ -6,6 +6,7 @@ import { Errors } from '../errors.js';
 import { checkWhole, ZERO_BITS } from '../mining/limits.js';
 // Rules and limits only: a module of constants, so --help loads no server.
 import { DEFAULT_LIMITS, DEFAULT_RULES } from '../pool/rules.js';
+import { networkOptions } from './chain-options.js';
 import { numberArg, optionArg, portArg, positiveArg } from './option-args.js';
 import { targetOptions, zerosOption } from './targets.js';
 
@@ -25,6 +26,10 @@ export const poolOptions = {
     default: DEFAULT_POOL_DATADIR,
     describe: 'the built-in chain, found blocks and the ledger',
   },
+  // The built-in chain's network, kept in the datadir as mine keeps it.
+  network: networkOptions.network,
+  spacing: networkOptions.spacing,
+  interval: networkOptions.interval,
   host: {
     type: 'string',
     requiresArg: true,

@@ -1,6 +1,6 @@
 /** `powlab pool`: a Stratum v1 pool on the built-in chain or a node, its page, its ledger. */
 import { mkdirSync } from 'node:fs';
-import { targetFromZeroBits, targetToDifficulty } from '../core/target.js';
+import { targetToDifficulty } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { DEFAULT_LIMITS, DEFAULT_RULES, type PoolRules } from '../pool/rules.js';
 import { Ledger } from '../pool/ledger.js';
@@ -8,6 +8,8 @@ import { PoolServer, type PoolLogEvent } from '../pool/server.js';
 import type { PoolSnapshot } from '../pool/api.js';
 import { ChainFeed, NodeFeed, settleFoundBlocks, type TemplateFeed } from '../pool/templates.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
+import { createNetworkFile } from '../sources/chain-network.js';
+import { minedChainFromArgs } from './chain-options.js';
 import { RpcClient } from '../sources/rpc/client.js';
 import { rpcCredentials } from './rpc-credentials.js';
 import { DEFAULT_POOL_ZEROS, type PoolCommandArgs } from './pool-options.js';
@@ -16,7 +18,6 @@ import { interruptSignal, say } from './mining.js';
 import { HASHES_PER_DIFFICULTY } from '../core/target.js';
 import { formatBtc, formatCount, formatDifficulty, formatDuration, formatHashrate } from '../format/numbers.js';
 import { paint, printJson } from './output.js';
-import { targetFromArgs } from './targets.js';
 
 /** The hashrate the start-up line times a block at: two wasm threads of a laptop (4 to 9 MH/s measured). */
 const LAPTOP_HASHRATE = 4.5e6;
@@ -81,8 +82,17 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
         signal: stop.signal,
       });
     } else {
-      const target = targetFromArgs({ zeros: args.zeros, bits: args.bits }) ?? targetFromZeroBits(DEFAULT_POOL_ZEROS);
-      feed = new ChainFeed(openBuiltInChain({ datadir: args.datadir, payoutScript, target, warn }));
+      const { datadir, params, create, target } = minedChainFromArgs(args, DEFAULT_POOL_ZEROS);
+      feed = new ChainFeed(
+        openBuiltInChain({
+          datadir,
+          params,
+          payoutScript,
+          target,
+          warn,
+          created: create && (() => createNetworkFile(datadir, create)),
+        }),
+      );
     }
     const template = feed && (await feed.current());
     if (!feed || !template) throw Errors.network(`stopped (${stop.reason()}) before the first block template came`);

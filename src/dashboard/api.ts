@@ -92,4 +92,65 @@ export interface DashboardStatus {
   blocksFound: number;
   shares: Find[];
   sharesFound: number;
+  /** The built-in chain, where it retargets (classnet); null for any other source. */
+  chain: ChainStatus | null;
+}
+
+/** A block named by its height and hash (display order). */
+export interface ChainTip {
+  height: number;
+  hash: string;
+}
+
+/** One block of the active chain, as the chain charts draw it. */
+export interface ChainPoint {
+  height: number;
+  /** Its time minus its parent's, seconds: header times, which the time rules let run back a little. */
+  gap: number;
+  bits: string;
+  difficulty: number;
+}
+
+/** A retarget: the block at `height` is the first at the new bits, computed from the window below it. */
+export interface RetargetEvent {
+  height: number;
+  /** The window's first and last block (Bitcoin's off-by-one: interval - 1 gaps), and the seconds between their times. */
+  firstHeight: number;
+  lastHeight: number;
+  actualTimespan: number;
+  /** What the chain aims for: spacing × interval. */
+  targetTimespan: number;
+  /** The timespan after the clamp to [aim / 4, aim × 4], and which bound it hit. */
+  clampedTimespan: number;
+  clamp: 'none' | 'low' | 'high';
+  /** The new target was above the proof-of-work limit and was cut to it. */
+  capped: boolean;
+  oldBits: string;
+  newBits: string;
+  oldDifficulty: number;
+  newDifficulty: number;
+}
+
+/** The tip moved to another branch: `depth` blocks of the old one left the active chain. */
+export interface ReorgEvent {
+  depth: number;
+  oldTip: ChainTip;
+  newTip: ChainTip;
+  /** The last block both branches share. */
+  fork: ChainTip;
+  at: string;
+}
+
+export interface ChainStatus {
+  network: string;
+  /** Seconds aimed for between blocks, and blocks between retargets. */
+  spacing: number;
+  interval: number;
+  tip: ChainTip;
+  /** The last blocks of the active chain, oldest first (the genesis's child left out: its gap is from a genesis mined long ago). */
+  blocks: ChainPoint[];
+  /** Newest first, the coming one included once the block before it is in. */
+  retargets: RetargetEvent[];
+  /** Newest first, those of this run. */
+  reorgs: ReorgEvent[];
 }

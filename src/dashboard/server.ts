@@ -1,6 +1,7 @@
 /**
  * The dashboard's web server, on node:http: the page (every asset from this package, nothing from a
- * CDN), GET /api/status, Server-Sent Events on /api/events, and /api/explain for one header.
+ * CDN), GET /api/status, Server-Sent Events on /api/events (status, found, chain, end), and
+ * /api/explain for one header.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +59,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const onStatus = (status: unknown) => streams.broadcast(eventFrame('status', status));
   const onFound = (find: unknown) => streams.broadcast(eventFrame('found', find));
+  const onChain = (chain: unknown) => streams.broadcast(eventFrame('chain', chain));
   state.on('status', onStatus);
   state.on('found', onFound);
+  state.on('chain', onChain);
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     if (!addressedHere(request.headers.host))
@@ -135,6 +138,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       // The last snapshot goes out once, as the end, to every page however far behind it is.
       state.off('status', onStatus);
       state.off('found', onFound);
+      state.off('chain', onChain);
       const final = eventFrame('end', state.stop());
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -17,7 +17,8 @@ import type { Solution } from '../miner/work.js';
 
 export type { FindKind, Verdict } from '../mining/source.js';
 import type { FindKind, Verdict } from '../mining/source.js';
-import type { DashboardStatus, Find, HashrateSample, Payout, ScoreEntry } from './api.js';
+import type { ChainStatus, DashboardStatus, Find, HashrateSample, Payout, ScoreEntry } from './api.js';
+import { ChainWatch, type WatchedChain } from './chain.js';
 
 // The snapshot and the find, where the server's tests import them with the state.
 export type { DashboardStatus, Find } from './api.js';
@@ -38,6 +39,8 @@ export interface DashboardSource {
   finds: FindKind;
   /** What is mined at this moment, e.g. "block 12". */
   label: () => string;
+  /** The built-in chain, where it retargets: charted, its retargets and reorgs listed. */
+  chain?: WatchedChain;
 }
 
 /** The chains whose addresses powlab writes; a block for another chain shows no payout. */
@@ -57,6 +60,8 @@ export function coinbasePayout(blockBytes: Uint8Array, params: ChainParams): Pay
 export interface DashboardEvents {
   status: [DashboardStatus];
   found: [Find];
+  /** The chain moved (a block, a reorg): sent at once, not at the next second's snapshot. */
+  chain: [ChainStatus];
 }
 
 const SNAPSHOT_MS = 1000;
@@ -78,6 +83,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
     share: { latest: [], count: 0 },
   };
   private readonly timer: NodeJS.Timeout;
+  private readonly chain?: ChainWatch;
   private readonly onRecord = (best: BestHash) => this.score({ ...best, kind: 'record', at: new Date().toISOString() });
   private readonly onFound = ({ solution, outcome }: { solution: Solution; outcome: FindOutcome }) =>
     this.found(outcome.kind, solution, {
@@ -93,6 +99,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
     private readonly source: DashboardSource,
   ) {
     super();
+    if (source.chain) this.chain = new ChainWatch(source.chain, () => this.chainMoved());
     const earlier = miner.stats().best;
     if (earlier) this.score({ ...earlier, kind: 'earlier', at: null });
     miner.on('record', this.onRecord);
@@ -132,6 +139,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
     if (kind === 'share' && find.block) this.keep('block', find);
     this.score({ ...best, kind: find.block ? 'block' : kind, at });
     this.emit('found', find);
+    if (find.block) this.chainMoved();
   }
 
   /** The run is over: one last snapshot, marked as not running. */
@@ -139,10 +147,16 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
     clearInterval(this.timer);
     this.miner.off('record', this.onRecord);
     this.miner.off('found', this.onFound);
+    this.chain?.close();
     this.running = false;
     this.latest = this.snapshot();
     this.emit('status', this.latest);
     return this.latest;
+  }
+
+  private chainMoved(): void {
+    const status = this.chain?.status();
+    if (status) this.emit('chain', status);
   }
 
   private keep(list: FindKind, find: Find): void {
@@ -214,6 +228,7 @@ export class DashboardState extends EventEmitter<DashboardEvents> {
       blocksFound: this.finds.block.count,
       shares: this.finds.share.latest.slice(),
       sharesFound: this.finds.share.count,
+      chain: this.chain?.status() ?? null,
     };
   }
 }

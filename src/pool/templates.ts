@@ -1,9 +1,9 @@
 /**
- * Where the pool's block templates come from and its blocks go: the built-in regtest chain (blocks
- * appended to its store) or a node (getblocktemplate through NodeSource, submitblock); and, at
+ * Where the pool's block templates come from and its blocks go: the built-in chain, regtest or
+ * classnet (templates by its rules, blocks appended to its store, which judges them) or a node (getblocktemplate through NodeSource, submitblock); and, at
  * start, the chain's word on blocks the ledger has as found but never settled.
  */
-import { REGTEST, blockSubsidy } from '../core/params.js';
+import { blockSubsidy } from '../core/params.js';
 import { bytesToHex } from '../core/bytes.js';
 import { HEADER_BYTES, hashToDisplayHex, headerHash } from '../core/header.js';
 import { BuiltInChain } from '../sources/chain.js';
@@ -40,9 +40,10 @@ export class ChainFeed implements TemplateFeed {
   readonly display: string;
 
   constructor(private readonly chain: BuiltInChain) {
-    this.display = `the built-in chain in ${chain.store.storage.place}`;
+    this.display = `the built-in ${chain.params.name} chain in ${chain.store.storage.place}`;
   }
 
+  /** On classnet the retarget rule's bits, and a time of max(now, MTP + 1), as `powlab mine` takes them. */
   current(): Promise<PoolTemplate> {
     const work = this.chain.nextWork();
     return Promise.resolve({
@@ -52,7 +53,7 @@ export class ChainFeed implements TemplateFeed {
       bits: work.template.bits,
       target: this.chain.target,
       time: work.template.time,
-      reward: blockSubsidy(work.height, REGTEST),
+      reward: blockSubsidy(work.height, this.chain.params),
       transactions: [],
       segwit: false,
     });

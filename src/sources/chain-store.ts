@@ -179,6 +179,8 @@ export interface Appended extends StoredBlock {
 }
 
 export class ChainStore {
+  private readonly reorgListeners = new Set<(reorg: Reorg) => void>();
+
   private constructor(
     readonly storage: ChainStorage,
     readonly params: ChainParams,
@@ -245,7 +247,14 @@ export class ChainStore {
     this.locations.set(id, { offset: this.end + RECORD_HEAD, length: block.length });
     this.end += record.length;
     const { block: added, reorg } = this.tree.add(parsed.header);
+    if (reorg) for (const listener of this.reorgListeners) listener(reorg);
     return { ...this.appended(added, false), ...(reorg ? { reorg } : {}) };
+  }
+
+  /** Calls `listener` with each reorg an append makes from now on (whoever appended); returns what stops it. */
+  onReorg(listener: (reorg: Reorg) => void): () => void {
+    this.reorgListeners.add(listener);
+    return () => this.reorgListeners.delete(listener);
   }
 
   private appended(block: TreeBlock, duplicate: boolean): Appended {

@@ -87,6 +87,20 @@ export interface LineSeries {
   colour: SeriesColour;
   /** Line width in CSS pixels (default 2). */
   width?: number;
+  /** A line through the points (default); steps, holding each value until the next; or dots alone, where values are not null. */
+  style?: 'line' | 'steps' | 'dots';
+}
+
+const DOT_PX = 9;
+
+/** How uPlot draws a series of `style`. */
+function drawn(style: LineSeries['style'], colour: string): Pick<uPlot.Series, 'paths' | 'points'> {
+  if (style === 'dots')
+    return { paths: () => null, points: { show: true, size: DOT_PX, fill: colour, stroke: colour } };
+  return {
+    points: { show: false },
+    ...(style === 'steps' ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}),
+  };
 }
 
 export interface LineChartOptions {
@@ -95,9 +109,21 @@ export interface LineChartOptions {
   xValue?: (value: number) => string;
   /** How the y axis and the legend word a value. */
   yValue: (value: number) => string;
+  /** A logarithmic y axis, for values that move by factors (a difficulty); default: linear from 0. */
+  yLog?: boolean;
 }
 
-/** Lines over one shared x axis; the y axis starts at 0. */
+/** The powers of ten from `min` to `max`. */
+function decades(min: number, max: number): number[] {
+  const splits: number[] = [];
+  for (let power = Math.floor(Math.log10(min)); power <= Math.ceil(Math.log10(max)); power++) {
+    const value = 10 ** power;
+    if (value >= min * (1 - 1e-9) && value <= max * (1 + 1e-9)) splits.push(value);
+  }
+  return splits;
+}
+
+/** Lines over one shared x axis; the y axis starts at 0, or is logarithmic. */
 export class LineChart extends Chart {
   private series: LineSeries[] = [];
 
@@ -108,8 +134,8 @@ export class LineChart extends Chart {
     super(container);
   }
 
-  /** Draws `ys` (one list per series, each as long as `x`) against `x`; a change of series rebuilds the chart. */
-  update(series: LineSeries[], x: number[], ys: number[][]): void {
+  /** Draws `ys` (one list per series, each as long as `x`; null: no point there) against `x`; a change of series rebuilds the chart. */
+  update(series: LineSeries[], x: number[], ys: (number | null)[][]): void {
     const changed =
       series.length !== this.series.length ||
       series.some((line, i) => line.label !== this.series[i].label || line.colour !== this.series[i].colour);
@@ -128,10 +154,20 @@ export class LineChart extends Chart {
     return {
       width,
       height: this.settings.height,
-      scales: { x: { time: false }, y: { range: (_, __, max) => [0, Math.max(1, max) * 1.1] } },
+      scales: {
+        x: { time: false },
+        y: this.settings.yLog ? { distr: 3, log: 10 } : { range: (_, __, max) => [0, Math.max(1, max) * 1.1] },
+      },
       axes: [
         axis(xValue ? { values: (_, ticks) => ticks.map(xValue) } : {}),
-        axis({ values: (_, ticks) => ticks.map(yValue), size: 80 }),
+        axis({
+          values: (_, ticks) => ticks.map(yValue),
+          size: 80,
+          // A log axis is labelled at its powers of ten alone: uPlot's eight ticks between them would overlap.
+          ...(this.settings.yLog
+            ? { splits: (_: uPlot, __: number, min: number, max: number) => decades(min, max) }
+            : {}),
+        }),
       ],
       series: [
         {},
@@ -139,7 +175,7 @@ export class LineChart extends Chart {
           label: line.label,
           stroke: seriesColour(line.colour),
           width: line.width ?? 2,
-          points: { show: false },
+          ...drawn(line.style, seriesColour(line.colour)),
           value: (_, value) => (value === null ? '–' : yValue(value)),
         })),
       ],

@@ -78,6 +78,8 @@ describe('the dashboard in Chromium', () => {
     await expect(page.title()).resolves.toBe('powlab dashboard');
     await page.waitForSelector('#connection.live', { timeout: 10_000 });
     await expect(page.textContent('#source')).resolves.toBe('the built-in regtest chain');
+    // regtest never retargets: no chain card.
+    await expect(page.locator('#chain-card').isHidden()).resolves.toBe(true);
     const origin = new URL(run.url).origin;
     expect(requests.length).toBeGreaterThanOrEqual(3);
     for (const url of requests) expect(new URL(url).origin).toBe(origin);

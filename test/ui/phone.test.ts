@@ -51,14 +51,21 @@ describe('on a 390 px phone in Chromium', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('the dashboard, with blocks found and listed, has no horizontal scroll', async () => {
-    // 16 zero bits: blocks every few tens of thousands of hashes, so the list fills while we watch.
-    run = await startDashboardRun(['--zeros', '16', '--threads', '1', '--datadir', join(root, 'regtest')]);
+  it('the dashboard, with blocks found and listed and the chain charted, has no horizontal scroll', async () => {
+    // 16 zero bits: blocks every few tens of thousands of hashes, so the list fills while we watch;
+    // classnet, retargeting every 4 blocks, fills the chain card (both charts, the retargets) as well.
+    run = await startDashboardRun([
+      ...['--network', 'classnet', '--spacing', '1', '--interval', '4'],
+      ...['--zeros', '16', '--threads', '1', '--datadir', join(root, 'classnet')],
+    ]);
     const page = await phonePage();
     await page.goto(run.url);
     await page.waitForSelector('#blocks li', { timeout: 30_000 });
     await page.waitForSelector('#scoreboard tr', { timeout: 10_000 });
     await page.waitForSelector('#chart canvas', { timeout: 10_000 });
+    await page.waitForSelector('#retargets li', { timeout: 30_000 });
+    await page.waitForSelector('#block-times canvas', { timeout: 10_000 });
+    await page.waitForSelector('#difficulty-chart canvas', { timeout: 10_000 });
     expect(await overflow(page)).toBe(0);
     expect(problems).toEqual([]);
   });

@@ -1,7 +1,15 @@
 // The powlab dashboard page: live figures from /api/events (Server-Sent Events), the hashrate chart
 // and the nonce maps on the shared charts, and a found header explained from /api/explain.
 import './dashboard.css';
-import type { DashboardStatus, Find, HashrateSample, Payout, ScoreEntry, WorkerStatus } from '../../dashboard/api.js';
+import type {
+  ChainStatus,
+  DashboardStatus,
+  Find,
+  HashrateSample,
+  Payout,
+  ScoreEntry,
+  WorkerStatus,
+} from '../../dashboard/api.js';
 import type { BestHash } from '../../miner/best.js';
 import {
   countOf,
@@ -14,6 +22,7 @@ import {
 } from '../../format/numbers.js';
 import { LineChart, SpanChart, type LineSeries } from '../chart.js';
 import { byId, el, say } from '../dom.js';
+import { ChainCard } from './chain.js';
 import { findName, HeaderDialog } from './explain.js';
 import { addSample, furthestNonce, workerName } from './figures.js';
 
@@ -70,6 +79,7 @@ class Dashboard {
   });
   private readonly nonceFull = new SpanChart(byId('nonce-full'), formatCount);
   private readonly nonceZoom = new SpanChart(byId('nonce-zoom'), formatCount);
+  private readonly chain = new ChainCard();
 
   connect(): void {
     const events = new EventSource('/api/events');
@@ -82,6 +92,7 @@ class Dashboard {
     events.addEventListener('open', () => show('live', 'live'));
     events.addEventListener('status', (event) => this.onStatus(read<Snapshot>(event)));
     events.addEventListener('found', (event) => this.onFound(read<Find>(event)));
+    events.addEventListener('chain', (event) => this.chain.render(read<ChainStatus>(event)));
     events.addEventListener('end', (event) => {
       this.onStatus(read<Snapshot>(event));
       show('run ended: start powlab mine --dashboard again and this page follows', 'ended');
@@ -143,6 +154,7 @@ class Dashboard {
     );
 
     this.drawChart(status.workers.length);
+    this.chain.render(status.chain);
     this.drawNonceMaps(status.workers);
     this.renderScoreboard(status.scoreboard);
     // A pool's share that is also a block is in both lists: with a pool, every find is a share.
