@@ -4,6 +4,8 @@ import { bitsToTarget } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { MiningSession, type SessionSummary } from '../mining/session.js';
 import { P2PNode } from '../p2p/node.js';
+import type { MiningSource } from '../mining/source.js';
+import type { ChainWork, MinedBlock } from '../sources/chain.js';
 import { openBuiltInChain } from '../sources/chain-files.js';
 import { createNetworkFile } from '../sources/chain-network.js';
 import { nodeThreads } from '../worker/node-threads.js';
@@ -72,7 +74,18 @@ export async function runNode(args: NodeArgs): Promise<void> {
     for (const peer of peers) node.connect(peer.host, peer.port);
     await Promise.race([node.synced(), aborted(interrupt.signal)]);
     if (args.mine && !interrupt.signal.aborted) {
-      const session = await MiningSession.start(chain, {
+      // The node keeps serving and storing blocks after mining stops: the store is closed by the node, not the session.
+      const source: MiningSource<ChainWork, MinedBlock> = {
+        name: chain.name,
+        finds: chain.finds,
+        label: () => chain.label(),
+        open: (sink) => chain.open(sink),
+        solve: (solution) => chain.solve(solution),
+        outcome: (block) => chain.outcome(block),
+        next: () => chain.next(),
+        close: () => {},
+      };
+      const session = await MiningSession.start(source, {
         host: nodeThreads(),
         threads: args.threads,
         blocks: args.blocks,

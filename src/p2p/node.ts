@@ -338,7 +338,9 @@ export class P2PNode extends Emitter<NodeEvents> {
   }
 
   async close(): Promise<void> {
+    const closed = [...this.peers].map((peer) => new Promise((resolve) => peer.socket.once('close', resolve)));
     for (const peer of this.peers) this.drop(peer, 'node stopping');
+    await Promise.all(closed);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.queue;
   }
