@@ -16,6 +16,9 @@ import { interruptSignal, say } from './mining.js';
 import { printJson } from './output.js';
 
 const DEFAULT_PORT = 18444;
+/** After mining stops, peers' last blocks are awaited until none came for this long, and at most the second. */
+const QUIET_MS = 1_500;
+const MAX_QUIET_WAIT_MS = 10_000;
 
 function peerAddress(text: string): { host: string; port: number } {
   const at = text.lastIndexOf(':');
@@ -98,12 +101,15 @@ export async function runNode(args: NodeArgs): Promise<void> {
       });
       session.on('warning', warn);
       // A peer's block moved the tip: the workers move with it.
-      node.on('tip', () => chain.next());
+      const move = () => chain.next();
+      node.on('tip', move);
       summary = await session.run();
+      node.off('tip', move);
     } else if (!interrupt.signal.aborted) {
       await aborted(args.duration ? AbortSignal.any([interrupt.signal, AbortSignal.timeout(args.duration * 1000)]) : interrupt.signal);
     }
     await node.settle();
+    if (args.mine) await node.quiet(QUIET_MS, MAX_QUIET_WAIT_MS);
   } finally {
     await node.close();
     interrupt.dispose();

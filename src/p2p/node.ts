@@ -55,6 +55,8 @@ export class P2PNode extends Emitter<NodeEvents> {
   /** Blocks go to the store one at a time, in arrival order. */
   private queue: Promise<void> = Promise.resolve();
   private syncWaiters: (() => void)[] = [];
+  /** When a peer last gave this node a block it did not have (ms since 1970). */
+  private lastReceived = Date.now();
 
   constructor(private readonly store: ChainStore) {
     super();
@@ -290,6 +292,7 @@ export class P2PNode extends Emitter<NodeEvents> {
       const appended = await this.store.append(bytes);
       if (!appended.duplicate) {
         this.blockBytes.set(id, bytes);
+        this.lastReceived = Date.now();
         this.emit('block', { from: peer.name, block: appended.block });
         if (appended.reorg) this.emit('reorg', appended.reorg);
         this.announce(appended.block, peer);
@@ -335,6 +338,19 @@ export class P2PNode extends Emitter<NodeEvents> {
         }),
       );
     await Promise.race([roundTrip().then(roundTrip).then(() => this.queue), deadline]);
+  }
+
+  /**
+   * Keep relaying until no peer has sent a new block for `quietMs` (at most `maxMs`): peers that stop
+   * mining a moment later than this node still get to hand over their last blocks.
+   */
+  async quiet(quietMs: number, maxMs: number): Promise<void> {
+    const end = Date.now() + maxMs;
+    for (;;) {
+      const wait = Math.min(quietMs - (Date.now() - this.lastReceived), end - Date.now());
+      if (wait <= 0 || this.peers.size === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   async close(): Promise<void> {
