@@ -283,7 +283,6 @@ export class P2PNode extends Emitter<NodeEvents> {
       return this.drop(peer, `bad-block: ${errorMessage(error)}`);
     }
     const id = hashToDisplayHex(headerHash(bytes.subarray(0, 80)));
-    peer.requested.delete(id);
     this.queue = this.queue.then(() => this.storeBlock(peer, id, bytes));
   }
 
@@ -302,6 +301,8 @@ export class P2PNode extends Emitter<NodeEvents> {
       if (error instanceof BlockRefusedError && error.rule === 'prev-blk-not-found') this.askHeaders(peer);
       else this.drop(peer, `bad-block: ${errorMessage(error)}`);
     }
+    // Asked-for blocks count as in only once stored, so that a finished sync means a stored chain.
+    peer.requested.delete(id);
     this.checkSynced();
   }
 
