@@ -10,7 +10,7 @@ import { openBuiltInChain } from '../sources/chain-files.js';
 import { createNetworkFile } from '../sources/chain-network.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { chainFromArgs } from './chain-options.js';
-import type { NodeArgs } from './commands/node.js';
+import type { NodeArgs } from './node-options.js';
 import { payoutScriptFrom } from './mine-chain.js';
 import { interruptSignal, say } from './mining.js';
 import { printJson } from './output.js';
@@ -68,7 +68,9 @@ export async function runNode(args: NodeArgs): Promise<void> {
   let summary: SessionSummary | undefined;
   try {
     const port = await node.listen(args.host, args.port ?? DEFAULT_PORT).catch((error: NodeJS.ErrnoException) => {
-      throw Errors.network(`cannot listen on ${args.host}:${args.port ?? DEFAULT_PORT}: ${error.code ?? error.message}`);
+      throw Errors.network(
+        `cannot listen on ${args.host}:${args.port ?? DEFAULT_PORT}: ${error.code ?? error.message}`,
+      );
     });
     tell(
       { type: 'listening', host: args.host, port, network: params.name, tip: chain.store.height },
@@ -106,7 +108,11 @@ export async function runNode(args: NodeArgs): Promise<void> {
       summary = await session.run();
       node.off('tip', move);
     } else if (!interrupt.signal.aborted) {
-      await aborted(args.duration ? AbortSignal.any([interrupt.signal, AbortSignal.timeout(args.duration * 1000)]) : interrupt.signal);
+      await aborted(
+        args.duration
+          ? AbortSignal.any([interrupt.signal, AbortSignal.timeout(args.duration * 1000)])
+          : interrupt.signal,
+      );
     }
     await node.settle();
     if (args.mine) await node.quiet(QUIET_MS, MAX_QUIET_WAIT_MS);

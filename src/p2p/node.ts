@@ -331,14 +331,21 @@ export class P2PNode extends Emitter<NodeEvents> {
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
     const roundTrip = () =>
       Promise.all(
-        [...this.peers].filter((peer) => peer.session.ready).map((peer) => {
-          const nonce = randomBytes(8).readBigUInt64LE();
-          const answered = new Promise<void>((resolve) => peer.pings.set(nonce, resolve));
-          this.send(peer, { command: 'ping', nonce });
-          return answered;
-        }),
+        [...this.peers]
+          .filter((peer) => peer.session.ready)
+          .map((peer) => {
+            const nonce = randomBytes(8).readBigUInt64LE();
+            const answered = new Promise<void>((resolve) => peer.pings.set(nonce, resolve));
+            this.send(peer, { command: 'ping', nonce });
+            return answered;
+          }),
       );
-    await Promise.race([roundTrip().then(roundTrip).then(() => this.queue), deadline]);
+    await Promise.race([
+      roundTrip()
+        .then(roundTrip)
+        .then(() => this.queue),
+      deadline,
+    ]);
   }
 
   /**

@@ -6,7 +6,15 @@
  * `pong`; `sendheaders` (BIP 130) asks for new blocks to be announced by `headers` rather than `inv`.
  * Every other message is handed up as it is, to the node, which knows the chain.
  */
-import { decodePayload, encodeMessage, FrameReader, ipv4Mapped, PROTOCOL_VERSION, SERVICES, WireError } from './wire.js';
+import {
+  decodePayload,
+  encodeMessage,
+  FrameReader,
+  ipv4Mapped,
+  PROTOCOL_VERSION,
+  SERVICES,
+  WireError,
+} from './wire.js';
 import type { Message } from './wire.js';
 
 /** Below 70001 a peer knows no BIP 37 relay flag; below 31800 no getheaders. powlab asks for BIP 130's 70012. */

@@ -165,7 +165,12 @@ export function encodePayload(message: Message): Uint8Array {
     case 'pong':
       return uint64LE(message.nonce);
     case 'getheaders':
-      return concatBytes(uint32LE(message.version), compactSize(message.locator.length), ...message.locator, message.stop);
+      return concatBytes(
+        uint32LE(message.version),
+        compactSize(message.locator.length),
+        ...message.locator,
+        message.stop,
+      );
     case 'headers':
       // Each header is followed by its transaction count, always 0 here.
       return concatBytes(compactSize(message.headers.length), ...message.headers.flatMap((h) => [h, Uint8Array.of(0)]));
@@ -320,9 +325,7 @@ function readCommand(field: Uint8Array): string {
   const end = field.indexOf(0);
   const name = field.subarray(0, end === -1 ? 12 : end);
   const valid =
-    name.length > 0 &&
-    name.every((c) => c > 0x20 && c < 0x7f) &&
-    field.subarray(name.length).every((c) => c === 0);
+    name.length > 0 && name.every((c) => c > 0x20 && c < 0x7f) && field.subarray(name.length).every((c) => c === 0);
   if (!valid) throw new WireError('bad-command', `command field ${hex(field)} is not ASCII padded with NULs`);
   return String.fromCharCode(...name);
 }

@@ -57,12 +57,31 @@ describe('powlab node with a real bcoin regtest node as its peer', () => {
     expect(node.chain.height).toBe(5);
     const datadir = mkdtempSync(join(tmpdir(), 'powlab-node-'));
     const result = await runCli(
-      ['node', '--network', 'regtest', '--datadir', datadir, '--port', '0', '--connect', `127.0.0.1:${port}`, '--mine', '--threads', '1', '--blocks', '10', '--json'],
+      [
+        'node',
+        '--network',
+        'regtest',
+        '--datadir',
+        datadir,
+        '--port',
+        '0',
+        '--connect',
+        `127.0.0.1:${port}`,
+        '--mine',
+        '--threads',
+        '1',
+        '--blocks',
+        '10',
+        '--json',
+      ],
       { timeoutMs: 120_000 },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
     const blocks = events.filter((e) => e.type === 'block');
     expect(blocks.filter((e) => e.from !== 'self').map((e) => e.hash)).toEqual(bcoinBlocks);
     expect(blocks.filter((e) => e.from === 'self')).toHaveLength(10);

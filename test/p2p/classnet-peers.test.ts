@@ -13,11 +13,19 @@ import { BIN, runCli } from '../helpers/run-cli.js';
 const ALICE = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
 const BOB = 'bcrt1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qzf4jry';
 
+/** One line of `powlab node --json`. */
+interface Event {
+  type: string;
+  event?: string;
+  found?: number;
+  tip?: { height: number; hash: string };
+}
+
 interface NodeRun {
   /** The port it listens on, once it says. */
   port: Promise<number>;
   /** Its JSON events, once it exits. */
-  events: Promise<Record<string, any>[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  events: Promise<Event[]>;
 }
 
 function startNode(args: string[]): NodeRun {
@@ -32,10 +40,15 @@ function startNode(args: string[]): NodeRun {
     if (listening) sayPort(Number(listening[1]));
   });
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-  const events = new Promise<Record<string, any>[]>((resolve, reject) => // eslint-disable-line @typescript-eslint/no-explicit-any
+  const events = new Promise<Event[]>((resolve, reject) =>
     child.on('exit', (code) =>
       code === 0
-        ? resolve(stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>))
+        ? resolve(
+            stdout
+              .trim()
+              .split('\n')
+              .map((line) => JSON.parse(line) as Event),
+          )
         : reject(new Error(`exit ${code}: ${stderr}`)),
     ),
   );
@@ -44,16 +57,43 @@ function startNode(args: string[]): NodeRun {
 
 async function payees(datadir: string): Promise<Set<string>> {
   const { stdout } = await runCli(['chain', 'list', '--datadir', datadir, '--json']);
-  return new Set(stdout.trim().split('\n').map((line) => (JSON.parse(line) as { payee: string }).payee));
+  return new Set(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { payee: string }).payee),
+  );
 }
 
 describe('two powlab nodes on classnet', () => {
   it('mine together and end on the same tip, each chain holding the other’s blocks', async () => {
-    const chain = ['--network', 'classnet', '--spacing', '1', '--interval', '4', '--mine', '--threads', '1', '--duration', '5'];
+    const chain = [
+      '--network',
+      'classnet',
+      '--spacing',
+      '1',
+      '--interval',
+      '4',
+      '--mine',
+      '--threads',
+      '1',
+      '--duration',
+      '5',
+    ];
     const dirA = mkdtempSync(join(tmpdir(), 'powlab-node-a-'));
     const dirB = mkdtempSync(join(tmpdir(), 'powlab-node-b-'));
     const a = startNode([...chain, '--datadir', dirA, '--port', '0', '--address', ALICE]);
-    const b = startNode([...chain, '--datadir', dirB, '--port', '0', '--connect', `127.0.0.1:${await a.port}`, '--address', BOB]);
+    const b = startNode([
+      ...chain,
+      '--datadir',
+      dirB,
+      '--port',
+      '0',
+      '--connect',
+      `127.0.0.1:${await a.port}`,
+      '--address',
+      BOB,
+    ]);
     const [eventsA, eventsB] = await Promise.all([a.events, b.events]);
     const summaryA = eventsA.at(-1)!;
     const summaryB = eventsB.at(-1)!;

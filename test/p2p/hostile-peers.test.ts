@@ -28,7 +28,12 @@ async function storeWith(blocks: number): Promise<ChainStore> {
   const filling = ChainStore.open(openChainFiles(dir));
   let prevHash = genesisHash(REGTEST);
   for (let height = 1; height <= blocks; height++) {
-    const { bytes } = grindBlock({ height, prevHash, time: REGTEST.genesisHeader.time + height, bits: REGTEST.powLimitBits });
+    const { bytes } = grindBlock({
+      height,
+      prevHash,
+      time: REGTEST.genesisHeader.time + height,
+      bits: REGTEST.powLimitBits,
+    });
     await filling.append(bytes);
     prevHash = headerHash(bytes.subarray(0, 80));
   }
@@ -90,10 +95,20 @@ describe('a node under hostile peers', () => {
   }
 
   const header = (command: string, length: string) =>
-    hexToBytes(bytesToHex(magic) + bytesToHex(new TextEncoder().encode(command.padEnd(12, '\0'))) + length + '00000000');
+    hexToBytes(
+      bytesToHex(magic) + bytesToHex(new TextEncoder().encode(command.padEnd(12, '\0'))) + length + '00000000',
+    );
 
   it('drops a peer sending the wrong magic', async () => {
-    expect(await attack(encodeMessage(REGTEST.messageStart.map((b) => b ^ 0xff), { command: 'verack' }), false)).toMatch(/^bad-magic/);
+    expect(
+      await attack(
+        encodeMessage(
+          REGTEST.messageStart.map((b) => b ^ 0xff),
+          { command: 'verack' },
+        ),
+        false,
+      ),
+    ).toMatch(/^bad-magic/);
   });
 
   it('drops a peer sending a bad checksum', async () => {
@@ -115,7 +130,9 @@ describe('a node under hostile peers', () => {
   });
 
   it('drops a peer sending a header with bad proof of work, before asking for its block', async () => {
-    expect(await attack(encodeMessage(magic, { command: 'headers', headers: [badPowHeader()] }), true)).toMatch(/^bad-pow/);
+    expect(await attack(encodeMessage(magic, { command: 'headers', headers: [badPowHeader()] }), true)).toMatch(
+      /^bad-pow/,
+    );
   });
 
   it('still serves a good peer the whole chain', async () => {

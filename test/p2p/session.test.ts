@@ -32,7 +32,13 @@ function read(events: PeerEvent[]): string[] {
   return events.flatMap((event) =>
     event.type === 'send'
       ? frames.push(event.bytes).map((m) => `send ${m.command}`)
-      : [event.type === 'message' ? `message ${event.message.command}` : event.type === 'drop' ? `drop ${event.code}` : event.type],
+      : [
+          event.type === 'message'
+            ? `message ${event.message.command}`
+            : event.type === 'drop'
+              ? `drop ${event.code}`
+              : event.type,
+        ],
   );
 }
 
@@ -61,7 +67,11 @@ describe('the peer session', () => {
     const peer = session(false);
     peer.receive(concatBytes(theirVersion(), frame({ command: 'verack' })));
     const events = peer.receive(
-      concatBytes(frame({ command: 'ping', nonce: 99n }), frame({ command: 'sendheaders' }), frame({ command: 'getaddr' })),
+      concatBytes(
+        frame({ command: 'ping', nonce: 99n }),
+        frame({ command: 'sendheaders' }),
+        frame({ command: 'getaddr' }),
+      ),
     );
     expect(read(events)).toEqual(['send pong', 'message getaddr']);
     const pong = events[0];

@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../src/core/bytes.js';
 import { serializeHeader } from '../../src/core/header.js';
 import { MAINNET, REGTEST } from '../../src/core/params.js';
-import { decodePayload, encodeMessage, encodePayload, FrameReader, MAX_HEADERS, WireError } from '../../src/p2p/wire.js';
+import {
+  decodePayload,
+  encodeMessage,
+  encodePayload,
+  FrameReader,
+  MAX_HEADERS,
+  WireError,
+  type Message,
+} from '../../src/p2p/wire.js';
 
 // The reference's example version message (protocol 70002, /Satoshi:0.9.3/, height 329167), field by field.
 const VERSION_PAYLOAD = [
@@ -61,17 +69,24 @@ describe('the wire codec', () => {
   it('writes getheaders, headers, inv and ping in the reference’s layouts', () => {
     const genesis = serializeHeader(REGTEST.genesisHeader);
     const hash = hexToBytes('11'.repeat(32));
-    expect(bytesToHex(encodePayload({ command: 'getheaders', version: 70016, locator: [hash], stop: new Uint8Array(32) }))).toBe(
-      '80110100' + '01' + '11'.repeat(32) + '00'.repeat(32),
-    );
+    expect(
+      bytesToHex(encodePayload({ command: 'getheaders', version: 70016, locator: [hash], stop: new Uint8Array(32) })),
+    ).toBe('80110100' + '01' + '11'.repeat(32) + '00'.repeat(32));
     // Each header is followed by a transaction count of 0.
-    expect(bytesToHex(encodePayload({ command: 'headers', headers: [genesis] }))).toBe('01' + bytesToHex(genesis) + '00');
-    expect(bytesToHex(encodePayload({ command: 'inv', items: [{ type: 2, hash }] }))).toBe('01' + '02000000' + '11'.repeat(32));
+    expect(bytesToHex(encodePayload({ command: 'headers', headers: [genesis] }))).toBe(
+      '01' + bytesToHex(genesis) + '00',
+    );
+    expect(bytesToHex(encodePayload({ command: 'inv', items: [{ type: 2, hash }] }))).toBe(
+      '01' + '02000000' + '11'.repeat(32),
+    );
     expect(bytesToHex(encodePayload({ command: 'ping', nonce: 0x0102030405060708n }))).toBe('0807060504030201');
-    for (const command of ['getheaders', 'headers', 'inv', 'ping'] as const) {
-      const message = { getheaders: { command, version: 70016, locator: [hash], stop: hash }, headers: { command, headers: [genesis] }, inv: { command, items: [{ type: 2, hash }] }, ping: { command, nonce: 7n } }[command];
-      expect(decodePayload(command, encodePayload(message))).toEqual(message);
-    }
+    const messages: Message[] = [
+      { command: 'getheaders', version: 70016, locator: [hash], stop: hash },
+      { command: 'headers', headers: [genesis] },
+      { command: 'inv', items: [{ type: 2, hash }] },
+      { command: 'ping', nonce: 7n },
+    ];
+    for (const message of messages) expect(decodePayload(message.command, encodePayload(message))).toEqual(message);
   });
 
   const refused: [string, () => Uint8Array, string][] = [
@@ -86,8 +101,19 @@ describe('the wire codec', () => {
       'bad-checksum',
     ],
     // A 4 GB length is refused from the 24 bytes of the frame alone: nothing of it is buffered.
-    ['a 4 GB length', () => hexToBytes('fabfb5da' + bytesToHex(new TextEncoder().encode('block')) + '00'.repeat(7) + 'ffffffff' + '00000000'), 'oversize'],
-    ['a command that is not ASCII', () => hexToBytes('fabfb5da' + 'ff'.repeat(12) + '00000000' + '5df6e0e2'), 'bad-command'],
+    [
+      'a 4 GB length',
+      () =>
+        hexToBytes(
+          'fabfb5da' + bytesToHex(new TextEncoder().encode('block')) + '00'.repeat(7) + 'ffffffff' + '00000000',
+        ),
+      'oversize',
+    ],
+    [
+      'a command that is not ASCII',
+      () => hexToBytes('fabfb5da' + 'ff'.repeat(12) + '00000000' + '5df6e0e2'),
+      'bad-command',
+    ],
   ];
   it.each(refused)('refuses %s', (_name, bytes, code) => {
     const reader = new FrameReader(REGTEST.messageStart);
@@ -96,7 +122,8 @@ describe('the wire codec', () => {
 
   it('refuses 2001 headers, and takes 2000', () => {
     const genesis = serializeHeader(REGTEST.genesisHeader);
-    const headers = (n: number) => encodePayload({ command: 'headers', headers: Array.from({ length: n }, () => genesis) });
+    const headers = (n: number) =>
+      encodePayload({ command: 'headers', headers: Array.from({ length: n }, () => genesis) });
     expect(() => decodePayload('headers', headers(MAX_HEADERS + 1))).toThrow(/2001 entries, the protocol allows 2000/);
     expect(decodePayload('headers', headers(MAX_HEADERS))).toMatchObject({ command: 'headers' });
   });
