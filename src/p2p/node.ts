@@ -19,8 +19,8 @@ import { scanStore, type ChainStore } from '../sources/chain-store.js';
 import { PeerSession, type PeerEvent } from './session.js';
 import { MAX_HEADERS, MSG_BLOCK, MSG_WITNESS_BLOCK, type InvItem, type Message } from './wire.js';
 
-/** More than this many peers at once are turned away. */
-const MAX_PEERS = 32;
+/** More than this many peers at once are turned away (Bitcoin Core's default -maxconnections). */
+const MAX_PEERS = 125;
 /** A peer that has not finished the handshake within this is dropped (idle connections hold a slot). */
 const HANDSHAKE_MS = 10_000;
 

@@ -1,7 +1,7 @@
 /**
  * Hostile peers (issue 24's must-show 3, in part): bad magic, a bad checksum, a 4 GB length, 2001
- * headers and a header with bad proof of work are each refused and the peer dropped, while a good
- * peer connected all along syncs the whole chain.
+ * headers, a header with bad proof of work and a block with a bad merkle root are each refused and
+ * the peer dropped; with a hundred idle connections open, a good peer still syncs the whole chain.
  */
 import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -135,7 +135,29 @@ describe('a node under hostile peers', () => {
     );
   });
 
-  it('still serves a good peer the whole chain', async () => {
+  it('drops a peer sending a block whose merkle root does not match its transactions', async () => {
+    const { bytes } = grindBlock({
+      height: 1,
+      prevHash: genesisHash(REGTEST),
+      time: REGTEST.genesisHeader.time + 1,
+      bits: REGTEST.powLimitBits,
+      extranonce: 7, // not the block the node holds at height 1
+    });
+    const tampered = bytes.slice();
+    tampered[tampered.length - 5] ^= 1; // a byte of the coinbase's output script: the header no longer commits to it
+    expect(await attack(encodeMessage(magic, { command: 'block', block: tampered }), true)).toMatch(
+      /^bad-block: .*bad-txnmrklroot/,
+    );
+  });
+
+  it('still serves a good peer the whole chain, with a hundred idle connections open', async () => {
+    const idle = await Promise.all(
+      Array.from({ length: 100 }, () => {
+        const socket = connect({ host: '127.0.0.1', port });
+        socket.on('error', () => {});
+        return new Promise<Socket>((resolve) => socket.once('connect', () => resolve(socket)));
+      }),
+    );
     stores.push(await storeWith(0));
     const client = new P2PNode(stores[1]);
     const blocks: number[] = [];
@@ -146,6 +168,7 @@ describe('a node under hostile peers', () => {
     expect(blocks).toEqual([1, 2, 3]);
     expect(stores[1].tree.tip.id).toBe(stores[0].tree.tip.id);
     await client.close();
-    expect(drops).toHaveLength(5);
+    for (const socket of idle) socket.destroy();
+    expect(drops).toHaveLength(6);
   });
 });
