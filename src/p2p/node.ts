@@ -10,14 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { BlockRefusedError } from '../chain/rules.js';
 import type { TreeBlock, Reorg } from '../chain/tree.js';
-import { hashToDisplayHex, headerHash, parseHeader } from '../core/header.js';
+import { hashToDisplayHex, headerHash, parseHeader, serializeHeader } from '../core/header.js';
 import { bitsToTarget, hashMeetsTarget } from '../core/target.js';
 import { parseBlock } from '../core/block.js';
 import { errorMessage } from '../errors.js';
 import { Emitter } from '../events.js';
 import { scanStore, type ChainStore } from '../sources/chain-store.js';
 import { PeerSession, type PeerEvent } from './session.js';
-import { MAX_HEADERS, MSG_BLOCK, MSG_WITNESS_BLOCK, type InvItem, type Message } from './wire.js';
+import { activeAfter, blockLocator } from './chain-replies.js';
+import { MAX_GETBLOCKS_INV, MAX_HEADERS, MSG_BLOCK, MSG_WITNESS_BLOCK, type InvItem, type Message } from './wire.js';
 
 /** More than this many peers at once are turned away (Bitcoin Core's default -maxconnections). */
 const MAX_PEERS = 125;
@@ -166,24 +167,11 @@ export class P2PNode extends Emitter<NodeEvents> {
     }
   }
 
-  /** A block locator (Core's CChain::GetLocator): the tip, then back by 1 for ten steps, then doubling, the genesis last. */
-  private locator(): Uint8Array[] {
-    const chain = this.store.tree.activeChain();
-    const hashes: Uint8Array[] = [];
-    let step = 1;
-    for (let height = chain.length - 1; height > 0; height -= step) {
-      hashes.push(chain[height].hash);
-      if (hashes.length >= 10) step *= 2;
-    }
-    hashes.push(chain[0].hash);
-    return hashes;
-  }
-
   private askHeaders(peer: Peer, from?: Uint8Array): void {
     this.send(peer, {
       command: 'getheaders',
       version: 70016,
-      locator: from ? [from, ...this.locator()] : this.locator(),
+      locator: from ? [from, ...blockLocator(this.store.tree)] : blockLocator(this.store.tree),
       stop: new Uint8Array(32),
     });
   }
@@ -205,6 +193,8 @@ export class P2PNode extends Emitter<NodeEvents> {
       }
       case 'getheaders':
         return this.answerGetHeaders(peer, message.locator, message.stop);
+      case 'getblocks':
+        return this.answerGetBlocks(peer, message.locator, message.stop);
       case 'getdata':
         return this.answerGetData(peer, message.items);
       case 'block':
@@ -245,25 +235,15 @@ export class P2PNode extends Emitter<NodeEvents> {
   }
 
   private answerGetHeaders(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
-    const tree = this.store.tree;
-    const chain = tree.activeChain();
-    let from = 0;
-    for (const hash of locator) {
-      const known = tree.get(hashToDisplayHex(hash));
-      if (known && tree.isActive(known)) {
-        from = known.height + 1;
-        break;
-      }
-    }
-    const stopId = hashToDisplayHex(stop);
-    const headers: Uint8Array[] = [];
-    for (let height = from; height < chain.length && headers.length < MAX_HEADERS; height++) {
-      const block = this.blockBytes.get(chain[height].id);
-      if (!block) break;
-      headers.push(block.subarray(0, 80));
-      if (chain[height].id === stopId) break;
-    }
-    this.send(peer, { command: 'headers', headers });
+    const blocks = activeAfter(this.store.tree, locator, stop, MAX_HEADERS);
+    this.send(peer, { command: 'headers', headers: blocks.map((block) => serializeHeader(block.header)) });
+  }
+
+  /** getblocks is answered by an inv of the blocks after the fork point; the peer then asks for them. */
+  private answerGetBlocks(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
+    const blocks = activeAfter(this.store.tree, locator, stop, MAX_GETBLOCKS_INV);
+    if (blocks.length)
+      this.send(peer, { command: 'inv', items: blocks.map((block) => ({ type: MSG_BLOCK, hash: block.hash })) });
   }
 
   private answerGetData(peer: Peer, items: InvItem[]): void {

@@ -18,6 +18,8 @@ export const MAX_PAYLOAD = 32 * 1024 * 1024;
 const MAX_BLOCK_PAYLOAD = 4_000_000;
 /** getheaders/headers: at most 2000 headers per message (Core's MAX_HEADERS_RESULTS). */
 export const MAX_HEADERS = 2000;
+/** getblocks is answered with at most 500 block hashes (Core's limit in ProcessGetBlocks). */
+export const MAX_GETBLOCKS_INV = 500;
 /** inv, getdata, notfound: at most 50 000 entries (Core's MAX_INV_SZ). */
 export const MAX_INV = 50_000;
 /** addr: at most 1000 addresses (Core's MAX_ADDR_TO_SEND). */
@@ -39,6 +41,7 @@ const PAYLOAD_CAP: Record<string, number> = {
   block: MAX_BLOCK_PAYLOAD,
   headers: 9 + MAX_HEADERS * (HEADER_BYTES + 1),
   getheaders: 4 + 9 + (MAX_LOCATOR + 1) * 32,
+  getblocks: 4 + 9 + (MAX_LOCATOR + 1) * 32,
   inv: 9 + MAX_INV * 36,
   getdata: 9 + MAX_INV * 36,
   notfound: 9 + MAX_INV * 36,
@@ -79,7 +82,8 @@ export type Message =
     }
   | { command: 'verack' | 'sendheaders' | 'getaddr' }
   | { command: 'ping' | 'pong'; nonce: bigint }
-  | { command: 'getheaders'; version: number; locator: Uint8Array[]; stop: Uint8Array }
+  /** getblocks (the older blocks-first sync, still what bcoin sends without checkpoints) has getheaders' layout. */
+  | { command: 'getheaders' | 'getblocks'; version: number; locator: Uint8Array[]; stop: Uint8Array }
   | { command: 'headers'; headers: Uint8Array[] }
   | { command: 'inv' | 'getdata' | 'notfound'; items: InvItem[] }
   | { command: 'block'; block: Uint8Array }
@@ -165,6 +169,7 @@ export function encodePayload(message: Message): Uint8Array {
     case 'pong':
       return uint64LE(message.nonce);
     case 'getheaders':
+    case 'getblocks':
       return concatBytes(
         uint32LE(message.version),
         compactSize(message.locator.length),
@@ -238,7 +243,8 @@ export function decodePayload(command: string, payload: Uint8Array): Message {
       case 'ping':
       case 'pong':
         return { command, nonce: reader.uint64() };
-      case 'getheaders': {
+      case 'getheaders':
+      case 'getblocks': {
         const version = reader.uint32();
         const n = count(reader, MAX_LOCATOR, 'locator');
         const locator: Uint8Array[] = [];

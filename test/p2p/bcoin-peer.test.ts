@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without type declarations
 import { bcoin } from '../helpers/bcoin-regtest.mjs';
 import { runCli } from '../helpers/run-cli.js';
+import { startBcoinNode } from '../helpers/bcoin-node.js';
+import { storeWith } from '../helpers/p2p-store.js';
+import { P2PNode } from '../../src/p2p/node.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bcoin ships no types */
 function freePort(): Promise<number> {
@@ -92,4 +95,27 @@ describe('powlab node with a real bcoin regtest node as its peer', () => {
     for (let height = 1; height <= 5; height++)
       expect((await node.chain.getEntryByHeight(height)).rhash()).toBe(bcoinBlocks[height - 1]);
   }, 150_000);
+});
+
+describe('a real bcoin regtest node connecting to powlab', () => {
+  it('syncs powlab’s chain over P2P (getblocks, inv, getdata, block) and ends on powlab’s tip', async () => {
+    const store = await storeWith(3);
+    const powlab = new P2PNode(store);
+    const port = await powlab.listen('127.0.0.1', 0);
+    const peer = await startBcoinNode();
+    try {
+      await peer.node.connect();
+      peer.node.startSync();
+      const synced = new Promise<void>((resolve) =>
+        peer.node.chain.on('connect', (entry: any) => entry.height === 3 && resolve()),
+      );
+      await peer.node.rpc.call({ method: 'addnode', params: [`127.0.0.1:${port}`, 'onetry'] }, {});
+      await synced;
+      expect(peer.tip()).toBe(store.tree.tip.id);
+    } finally {
+      await peer.close();
+      await powlab.close();
+      store.close();
+    }
+  }, 60_000);
 });

@@ -3,10 +3,7 @@
  * headers, a header with bad proof of work and a block with a bad merkle root are each refused and
  * the peer dropped; with a hundred idle connections open, a good peer still syncs the whole chain.
  */
-import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../src/core/bytes.js';
 import { headerHash, serializeHeader } from '../../src/core/header.js';
@@ -15,31 +12,12 @@ import { bitsToTarget, hashMeetsTarget } from '../../src/core/target.js';
 import { P2PNode } from '../../src/p2p/node.js';
 import { PeerSession } from '../../src/p2p/session.js';
 import { encodeMessage, encodePayload } from '../../src/p2p/wire.js';
-import { openChainFiles } from '../../src/sources/chain-files.js';
 import { ChainStore } from '../../src/sources/chain-store.js';
 import { grindBlock } from '../helpers/classnet-blocks.js';
+import { storeWith } from '../helpers/p2p-store.js';
 
 const magic = REGTEST.messageStart;
 const BLOCKS = 3;
-
-/** A store in a fresh datadir holding `blocks` blocks on the regtest genesis. */
-async function storeWith(blocks: number): Promise<ChainStore> {
-  const dir = mkdtempSync(join(tmpdir(), 'powlab-p2p-'));
-  const filling = ChainStore.open(openChainFiles(dir));
-  let prevHash = genesisHash(REGTEST);
-  for (let height = 1; height <= blocks; height++) {
-    const { bytes } = grindBlock({
-      height,
-      prevHash,
-      time: REGTEST.genesisHeader.time + height,
-      bits: REGTEST.powLimitBits,
-    });
-    await filling.append(bytes);
-    prevHash = headerHash(bytes.subarray(0, 80));
-  }
-  filling.close();
-  return ChainStore.open(openChainFiles(dir));
-}
 
 /** A header on the genesis whose hash misses its own target. */
 function badPowHeader(): Uint8Array {

@@ -82,6 +82,7 @@ describe('the wire codec', () => {
     expect(bytesToHex(encodePayload({ command: 'ping', nonce: 0x0102030405060708n }))).toBe('0807060504030201');
     const messages: Message[] = [
       { command: 'getheaders', version: 70016, locator: [hash], stop: hash },
+      { command: 'getblocks', version: 70016, locator: [hash, hash], stop: new Uint8Array(32) },
       { command: 'headers', headers: [genesis] },
       { command: 'inv', items: [{ type: 2, hash }] },
       { command: 'ping', nonce: 7n },
