@@ -46,6 +46,8 @@ export async function runNode(args: NodeArgs): Promise<void> {
   const ownBlocks = new Set<string>();
   let received = 0;
   let reorgs = 0;
+  /** Milliseconds from a peer's block arriving whole to the workers being given work on it. */
+  const switches: number[] = [];
   node.on('peer', (e) =>
     tell({ type: 'peer', ...e }, `peer ${e.peer} ${e.event === 'connect' ? 'connected' : `gone: ${e.reason}`}`),
   );
@@ -103,7 +105,10 @@ export async function runNode(args: NodeArgs): Promise<void> {
       });
       session.on('warning', warn);
       // A peer's block moved the tip: the workers move with it.
-      const move = () => chain.next();
+      const move = (_tip: unknown, receivedAt: number) => {
+        chain.next();
+        switches.push(performance.now() - receivedAt);
+      };
       node.on('tip', move);
       summary = await session.run();
       node.off('tip', move);
@@ -131,10 +136,19 @@ export async function runNode(args: NodeArgs): Promise<void> {
     reorgs,
     tip: { height: tree.tip.height, hash: tree.tip.id },
     ...(summary ? { reason: summary.reason } : {}),
+    ...(switches.length
+      ? {
+          switchMs: {
+            count: switches.length,
+            max: Math.round(Math.max(...switches)),
+            mean: Math.round(switches.reduce((a, b) => a + b) / switches.length),
+          },
+        }
+      : {}),
   };
   tell(
     result,
-    `stopped: ${ownBlocks.size} found (${orphaned} orphaned), ${received} received, ${reorgs} reorg(s); tip ${tree.tip.height} ${tree.tip.id}`,
+    `stopped: ${ownBlocks.size} found (${orphaned} orphaned), ${received} received, ${reorgs} reorg(s); tip ${tree.tip.height} ${tree.tip.id}${result.switchMs ? `; moved to a peer's block within ${result.switchMs.max} ms (mean ${result.switchMs.mean})` : ''}`,
   );
   if (summary?.error) throw summary.error;
 }

@@ -30,8 +30,8 @@ export interface NodeEvents {
   /** A block this node did not have, now stored. */
   block: [{ from: string; block: TreeBlock }];
   reorg: [Reorg];
-  /** The active tip moved (a block from a peer): miners should move to it. */
-  tip: [TreeBlock];
+  /** The active tip moved (a block from a peer): miners should move to it. `receivedAt`: when its bytes were whole (performance.now()). */
+  tip: [TreeBlock, number];
 }
 
 interface Peer {
@@ -263,10 +263,11 @@ export class P2PNode extends Emitter<NodeEvents> {
       return this.drop(peer, `bad-block: ${errorMessage(error)}`);
     }
     const id = hashToDisplayHex(headerHash(bytes.subarray(0, 80)));
-    this.queue = this.queue.then(() => this.storeBlock(peer, id, bytes));
+    const receivedAt = performance.now();
+    this.queue = this.queue.then(() => this.storeBlock(peer, id, bytes, receivedAt));
   }
 
-  private async storeBlock(peer: Peer, id: string, bytes: Uint8Array): Promise<void> {
+  private async storeBlock(peer: Peer, id: string, bytes: Uint8Array, receivedAt: number): Promise<void> {
     try {
       const appended = await this.store.append(bytes);
       if (!appended.duplicate) {
@@ -275,7 +276,7 @@ export class P2PNode extends Emitter<NodeEvents> {
         this.emit('block', { from: peer.name, block: appended.block });
         if (appended.reorg) this.emit('reorg', appended.reorg);
         this.announce(appended.block, peer);
-        if (appended.active) this.emit('tip', appended.block);
+        if (appended.active) this.emit('tip', appended.block, receivedAt);
       }
     } catch (error) {
       if (error instanceof BlockRefusedError && error.rule === 'prev-blk-not-found') this.askHeaders(peer);
