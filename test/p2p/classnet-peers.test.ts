@@ -1,7 +1,7 @@
 /**
  * Must-show 2 of issue 24, shortened to seconds: two powlab nodes on classnet, one listening and one
- * connecting, both mining; after they stop they report the same tip, and each one's chain holds
- * blocks paid to the other's address.
+ * connecting, both mining until each has found a block, then both stopped at once (Ctrl-C): they
+ * report the same tip, and each one's chain holds blocks paid to the other's address.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -24,8 +24,12 @@ interface Event {
 interface NodeRun {
   /** The port it listens on, once it says. */
   port: Promise<number>;
+  /** Resolves once it has mined a block and has a peer. */
+  minedWithPeer: Promise<void>;
   /** Its JSON events, once it exits. */
   events: Promise<Event[]>;
+  /** Ctrl-C. */
+  interrupt(): void;
 }
 
 function startNode(args: string[]): NodeRun {
@@ -34,14 +38,18 @@ function startNode(args: string[]): NodeRun {
   let stderr = '';
   let sayPort: (port: number) => void;
   const port = new Promise<number>((resolve) => (sayPort = resolve));
+  let sayMined: () => void;
+  const minedWithPeer = new Promise<void>((resolve) => (sayMined = resolve));
   child.stdout.on('data', (data: Buffer) => {
     stdout += data.toString();
     const listening = /"type":"listening".*?"port":(\d+)/.exec(stdout);
     if (listening) sayPort(Number(listening[1]));
+    if (stdout.includes('"from":"self"') && stdout.includes('"event":"connect"')) sayMined();
   });
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
   const events = new Promise<Event[]>((resolve, reject) =>
     child.on('exit', (code) =>
+      // Ctrl-C is how this run ends: the node stops mining, hands over its last blocks, and exits 0.
       code === 0
         ? resolve(
             stdout
@@ -52,7 +60,7 @@ function startNode(args: string[]): NodeRun {
         : reject(new Error(`exit ${code}: ${stderr}`)),
     ),
   );
-  return { port, events };
+  return { port, minedWithPeer, events, interrupt: () => child.kill('SIGINT') };
 }
 
 async function payees(datadir: string): Promise<Set<string>> {
@@ -67,19 +75,7 @@ async function payees(datadir: string): Promise<Set<string>> {
 
 describe('two powlab nodes on classnet', () => {
   it('mine together and end on the same tip, each chain holding the other’s blocks', async () => {
-    const chain = [
-      '--network',
-      'classnet',
-      '--spacing',
-      '1',
-      '--interval',
-      '4',
-      '--mine',
-      '--threads',
-      '1',
-      '--duration',
-      '5',
-    ];
+    const chain = ['--network', 'classnet', '--spacing', '1', '--interval', '4', '--mine', '--threads', '1'];
     const dirA = mkdtempSync(join(tmpdir(), 'powlab-node-a-'));
     const dirB = mkdtempSync(join(tmpdir(), 'powlab-node-b-'));
     const a = startNode([...chain, '--datadir', dirA, '--port', '0', '--address', ALICE]);
@@ -94,6 +90,10 @@ describe('two powlab nodes on classnet', () => {
       '--address',
       BOB,
     ]);
+    // Both stop at the same moment, as a class told to stop does.
+    await Promise.all([a.minedWithPeer, b.minedWithPeer]);
+    a.interrupt();
+    b.interrupt();
     const [eventsA, eventsB] = await Promise.all([a.events, b.events]);
     const summaryA = eventsA.at(-1)!;
     const summaryB = eventsB.at(-1)!;
