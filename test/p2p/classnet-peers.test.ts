@@ -1,7 +1,8 @@
 /**
  * Must-show 2 of issue 24, shortened to seconds: two powlab nodes on classnet, one listening and one
  * connecting, both mining until each has found a block, then both stopped at once (Ctrl-C): they
- * report the same tip, and each one's chain holds blocks paid to the other's address.
+ * report the same tip, and each one's chain holds blocks paid to the other's address. Three nodes
+ * in a line too, the middle one relaying between the others.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -73,38 +74,47 @@ async function payees(datadir: string): Promise<Set<string>> {
   );
 }
 
-describe('two powlab nodes on classnet', () => {
-  it('mine together and end on the same tip, each chain holding the other’s blocks', async () => {
-    const chain = ['--network', 'classnet', '--spacing', '1', '--interval', '4', '--mine', '--threads', '1'];
-    const dirA = mkdtempSync(join(tmpdir(), 'powlab-node-a-'));
-    const dirB = mkdtempSync(join(tmpdir(), 'powlab-node-b-'));
-    const a = startNode([...chain, '--datadir', dirA, '--port', '0', '--address', ALICE]);
-    const b = startNode([
-      ...chain,
-      '--datadir',
-      dirB,
-      '--port',
-      '0',
-      '--connect',
-      `127.0.0.1:${await a.port}`,
-      '--address',
-      BOB,
-    ]);
-    // Both stop at the same moment, as a class told to stop does.
-    await Promise.all([a.minedWithPeer, b.minedWithPeer]);
-    a.interrupt();
-    b.interrupt();
-    const [eventsA, eventsB] = await Promise.all([a.events, b.events]);
-    const summaryA = eventsA.at(-1)!;
-    const summaryB = eventsB.at(-1)!;
-    expect(summaryA.type).toBe('summary');
-    expect(summaryB.tip).toEqual(summaryA.tip);
-    expect(summaryA.found).toBeGreaterThan(0);
-    expect(summaryB.found).toBeGreaterThan(0);
-    expect(eventsB.some((e) => e.type === 'peer' && e.event === 'connect')).toBe(true);
-    for (const dir of [dirA, dirB]) {
-      const paid = await payees(dir);
-      expect(paid.has(ALICE) && paid.has(BOB)).toBe(true);
-    }
-  }, 60_000);
+const CAROL = 'bcrt1qqypqxpq9qcrsszg2pvxq6rs0zqg3yyc5phstwt';
+
+/**
+ * Nodes in a line, each connecting to the one before and paying its own address, all mining until
+ * each has found a block with a peer, then all stopped at once, as a class told to stop is.
+ */
+async function mineInALine(payees: string[]): Promise<{ events: Event[][]; dirs: string[] }> {
+  const chain = ['--network', 'classnet', '--spacing', '1', '--interval', '4', '--mine', '--threads', '1'];
+  const runs: NodeRun[] = [];
+  const dirs: string[] = [];
+  for (const payee of payees) {
+    const dir = mkdtempSync(join(tmpdir(), 'powlab-node-'));
+    const previous = runs.at(-1);
+    const connect = previous ? ['--connect', `127.0.0.1:${await previous.port}`] : [];
+    runs.push(startNode([...chain, '--datadir', dir, '--port', '0', ...connect, '--address', payee]));
+    dirs.push(dir);
+  }
+  await Promise.all(runs.map((run) => run.minedWithPeer));
+  for (const run of runs) run.interrupt();
+  return { events: await Promise.all(runs.map((run) => run.events)), dirs };
+}
+
+describe('powlab nodes on classnet', () => {
+  it.each([
+    [2, [ALICE, BOB]],
+    [3, [ALICE, BOB, CAROL]],
+  ])(
+    '%i nodes mining together end on the same tip, each chain holding every one’s blocks',
+    async (_count, addresses) => {
+      const { events, dirs } = await mineInALine(addresses);
+      const summaries = events.map((lines) => lines.at(-1)!);
+      for (const summary of summaries) {
+        expect(summary.type).toBe('summary');
+        expect(summary.found).toBeGreaterThan(0);
+        expect(summary.tip).toEqual(summaries[0].tip);
+      }
+      for (const dir of dirs) {
+        const paid = await payees(dir);
+        for (const address of addresses) expect(paid.has(address)).toBe(true);
+      }
+    },
+    60_000,
+  );
 });
