@@ -18,7 +18,15 @@ import { Emitter } from '../events.js';
 import { scanStore, type ChainStore } from '../sources/chain-store.js';
 import { PeerSession, type PeerEvent } from './session.js';
 import { activeAfter, blockLocator } from './chain-replies.js';
-import { MAX_GETBLOCKS_INV, MAX_HEADERS, MSG_BLOCK, MSG_WITNESS_BLOCK, type InvItem, type Message } from './wire.js';
+import {
+  MAX_GETBLOCKS_INV,
+  MAX_HEADERS,
+  MSG_BLOCK,
+  PROTOCOL_VERSION,
+  MSG_WITNESS_BLOCK,
+  type InvItem,
+  type Message,
+} from './wire.js';
 
 /** More than this many peers at once are turned away (Bitcoin Core's default -maxconnections). */
 const MAX_PEERS = 125;
@@ -50,6 +58,7 @@ interface Peer {
 
 export class P2PNode extends Emitter<NodeEvents> {
   private readonly peers = new Set<Peer>();
+  /** Every block's bytes by id, to answer getdata: a classroom's chain of small blocks fits in memory. */
   private readonly blockBytes = new Map<string, Uint8Array>();
   private readonly nonce = randomBytes(8).readBigUInt64LE();
   private server?: Server;
@@ -170,7 +179,7 @@ export class P2PNode extends Emitter<NodeEvents> {
   private askHeaders(peer: Peer, from?: Uint8Array): void {
     this.send(peer, {
       command: 'getheaders',
-      version: 70016,
+      version: PROTOCOL_VERSION,
       locator: from ? [from, ...blockLocator(this.store.tree)] : blockLocator(this.store.tree),
       stop: new Uint8Array(32),
     });
