@@ -61,6 +61,7 @@ export const RULES = [
     (args) => args[0] === 'mine' && !has(args, '--blocks') && !has(args, '--duration'),
     (args) => [...args, ...(has(args, '--pool') ? ['--duration', '6'] : ['--blocks', '1'])],
   ],
+  ['a node mines for at most 4 seconds', (args) => args[0] === 'node', (args) => cap(args, '--duration', 4)],
   [
     'the dashboard on any free port',
     (args) => has(args, '--dashboard'),

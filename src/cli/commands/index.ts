@@ -6,6 +6,7 @@ import { explainCommand } from './explain.js';
 import { grindCommand } from './grind.js';
 import { hashCommand } from './hash.js';
 import { mineCommand } from './mine.js';
+import { nodeCommand } from './node.js';
 import { poolCommand } from './pool.js';
 import { serveCommand } from './serve.js';
 
@@ -20,6 +21,7 @@ export const commands: CommandModule<object, any>[] = [
   explainCommand,
   economicsCommand,
   poolCommand,
+  nodeCommand,
   serveCommand,
 ];
 

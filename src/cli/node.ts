@@ -1,0 +1,158 @@
+/** `powlab node`: a P2P node over the built-in chain, mining on its tip with --mine. */
+import { hexToBytes } from '../core/bytes.js';
+import { bitsToTarget } from '../core/target.js';
+import { Errors } from '../errors.js';
+import { MiningSession, type SessionSummary } from '../mining/session.js';
+import { P2PNode } from '../p2p/node.js';
+import type { MiningSource } from '../mining/source.js';
+import type { ChainWork, MinedBlock } from '../sources/chain.js';
+import { openBuiltInChain } from '../sources/chain-files.js';
+import { createNetworkFile } from '../sources/chain-network.js';
+import { nodeThreads } from '../worker/node-threads.js';
+import { chainFromArgs } from './chain-options.js';
+import type { NodeArgs } from './node-options.js';
+import { payoutScriptFrom } from './mine-chain.js';
+import { interruptSignal, say } from './mining.js';
+import { printJson } from './output.js';
+
+const DEFAULT_PORT = 18444;
+/** After mining stops, peers' last blocks are awaited until none came for this long, and at most the second. */
+const QUIET_MS = 1_500;
+const MAX_QUIET_WAIT_MS = 10_000;
+
+function peerAddress(text: string): { host: string; port: number } {
+  const at = text.lastIndexOf(':');
+  const port = Number(text.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw Errors.badOption('connect', `must be HOST:PORT, got ${JSON.stringify(text)}`);
+  return { host: text.slice(0, at), port };
+}
+
+export async function runNode(args: NodeArgs): Promise<void> {
+  const peers = (args.connect ?? []).map(peerAddress);
+  const { datadir, params, create } = chainFromArgs(args);
+  const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
+  const chain = openBuiltInChain({
+    datadir,
+    params,
+    payoutScript: payoutScriptFrom(args),
+    // On regtest, Core's own rules: every block at the proof-of-work limit, so a real regtest node takes them.
+    target: bitsToTarget(params.retarget?.startBits ?? params.powLimitBits),
+    warn,
+    created: create && (() => createNetworkFile(datadir, create)),
+  });
+  const node = new P2PNode(chain.store);
+  const tell = (event: Record<string, unknown>, line: string) => (args.json ? printJson(event) : say(line, false));
+  const ownBlocks = new Set<string>();
+  let received = 0;
+  let reorgs = 0;
+  /** Milliseconds from a peer's block arriving whole to the workers being given work on it. */
+  const switches: number[] = [];
+  node.on('peer', (e) =>
+    tell({ type: 'peer', ...e }, `peer ${e.peer} ${e.event === 'connect' ? 'connected' : `gone: ${e.reason}`}`),
+  );
+  node.on('block', ({ from, block }) => {
+    if (from === 'self') ownBlocks.add(block.id);
+    else received++;
+    tell(
+      { type: 'block', from, height: block.height, hash: block.id },
+      `block ${block.height} ${block.id} from ${from}`,
+    );
+  });
+  node.on('reorg', (reorg) => {
+    reorgs++;
+    tell(
+      { type: 'reorg', depth: reorg.depth, oldTip: reorg.oldTip.id, newTip: reorg.newTip.id, fork: reorg.fork.height },
+      `reorg: ${reorg.depth} block(s) left the active chain, new tip ${reorg.newTip.height} ${reorg.newTip.id}`,
+    );
+  });
+  const interrupt = interruptSignal();
+  let summary: SessionSummary | undefined;
+  try {
+    const port = await node.listen(args.host, args.port ?? DEFAULT_PORT).catch((error: NodeJS.ErrnoException) => {
+      throw Errors.network(
+        `cannot listen on ${args.host}:${args.port ?? DEFAULT_PORT}: ${error.code ?? error.message}`,
+      );
+    });
+    tell(
+      { type: 'listening', host: args.host, port, network: params.name, tip: chain.store.height },
+      `listening on ${args.host}:${port} (${params.name}, tip ${chain.store.height}, datadir ${datadir})`,
+    );
+    for (const peer of peers) node.connect(peer.host, peer.port);
+    await Promise.race([node.synced(), aborted(interrupt.signal)]);
+    if (args.mine && !interrupt.signal.aborted) {
+      // The node keeps serving and storing blocks after mining stops: the store is closed by the node, not the session.
+      const source: MiningSource<ChainWork, MinedBlock> = {
+        name: chain.name,
+        finds: chain.finds,
+        label: () => chain.label(),
+        open: (sink) => chain.open(sink),
+        solve: (solution) => chain.solve(solution),
+        outcome: (block) => chain.outcome(block),
+        next: () => chain.next(),
+        close: () => {},
+      };
+      const session = await MiningSession.start(source, {
+        host: nodeThreads(),
+        threads: args.threads,
+        blocks: args.blocks,
+        duration: args.duration,
+        signal: interrupt.signal,
+      });
+      session.on('found', ({ result }) => {
+        const block = chain.store.tree.get(result.hash);
+        if (block) node.mined(block, hexToBytes(result.block));
+      });
+      session.on('warning', warn);
+      // A peer's block moved the tip: the workers move with it.
+      const move = (_tip: unknown, receivedAt: number) => {
+        chain.next();
+        switches.push(performance.now() - receivedAt);
+      };
+      node.on('tip', move);
+      summary = await session.run();
+      node.off('tip', move);
+    } else if (!interrupt.signal.aborted) {
+      await aborted(
+        args.duration
+          ? AbortSignal.any([interrupt.signal, AbortSignal.timeout(args.duration * 1000)])
+          : interrupt.signal,
+      );
+    }
+    await node.settle();
+    if (args.mine) await node.quiet(QUIET_MS, MAX_QUIET_WAIT_MS);
+  } finally {
+    await node.close();
+    interrupt.dispose();
+    chain.close();
+  }
+  const tree = chain.store.tree;
+  const orphaned = [...ownBlocks].filter((id) => !tree.isActive(tree.get(id)!)).length;
+  const result = {
+    type: 'summary',
+    found: ownBlocks.size,
+    orphaned,
+    received,
+    reorgs,
+    tip: { height: tree.tip.height, hash: tree.tip.id },
+    ...(summary ? { reason: summary.reason } : {}),
+    ...(switches.length
+      ? {
+          switchMs: {
+            count: switches.length,
+            max: Math.round(Math.max(...switches)),
+            mean: Math.round(switches.reduce((a, b) => a + b) / switches.length),
+          },
+        }
+      : {}),
+  };
+  tell(
+    result,
+    `stopped: ${ownBlocks.size} found (${orphaned} orphaned), ${received} received, ${reorgs} reorg(s); tip ${tree.tip.height} ${tree.tip.id}${result.switchMs ? `; moved to a peer's block within ${result.switchMs.max} ms (mean ${result.switchMs.mean})` : ''}`,
+  );
+  if (summary?.error) throw summary.error;
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve())));
+}

@@ -1,0 +1,365 @@
+/**
+ * A P2P node over the chain store: sockets at the edge, one PeerSession per peer, and the chain logic
+ * between them. Headers-first sync as the developer reference describes it
+ * (https://developer.bitcoin.org/devguide/p2p_network.html#headers-first): `getheaders` with a block
+ * locator, `headers` back (2000 at most), `getdata` for the blocks, each block validated by the store
+ * before it is kept or relayed. New blocks go to every peer, as `headers` to those that sent
+ * `sendheaders` (BIP 130), as `inv` to the rest.
+ */
+import { randomBytes } from 'node:crypto';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { BlockRefusedError } from '../chain/rules.js';
+import type { TreeBlock, Reorg } from '../chain/tree.js';
+import { hashToDisplayHex, headerHash, parseHeader, serializeHeader } from '../core/header.js';
+import { bitsToTarget, hashMeetsTarget } from '../core/target.js';
+import { parseBlock } from '../core/block.js';
+import { errorMessage } from '../errors.js';
+import { Emitter } from '../events.js';
+import { scanStore, type ChainStore } from '../sources/chain-store.js';
+import { PeerSession, type PeerEvent } from './session.js';
+import { activeAfter, blockLocator } from './chain-replies.js';
+import {
+  MAX_GETBLOCKS_INV,
+  MAX_HEADERS,
+  MSG_BLOCK,
+  PROTOCOL_VERSION,
+  MSG_WITNESS_BLOCK,
+  type InvItem,
+  type Message,
+} from './wire.js';
+
+/** More than this many peers at once are turned away (Bitcoin Core's default -maxconnections). */
+const MAX_PEERS = 125;
+/** A peer that has not finished the handshake within this is dropped (idle connections hold a slot). */
+const HANDSHAKE_MS = 10_000;
+
+export interface NodeEvents {
+  peer: [{ event: 'connect' | 'disconnect'; peer: string; reason?: string }];
+  /** A block this node did not have, now stored. */
+  block: [{ from: string; block: TreeBlock }];
+  reorg: [Reorg];
+  /** The active tip moved (a block from a peer): miners should move to it. `receivedAt`: when its bytes were whole (performance.now()). */
+  tip: [TreeBlock, number];
+}
+
+interface Peer {
+  name: string;
+  socket: Socket;
+  session: PeerSession;
+  /** Blocks asked for and not yet received, by id. */
+  requested: Set<string>;
+  /** The last headers message was short: the peer has no more to tell. */
+  headersDone: boolean;
+  pings: Map<bigint, () => void>;
+  /** Why this node closed the connection, when it did. */
+  dropReason?: string;
+  handshakeTimer: NodeJS.Timeout;
+}
+
+export class P2PNode extends Emitter<NodeEvents> {
+  private readonly peers = new Set<Peer>();
+  /** Every block's bytes by id, to answer getdata: a classroom's chain of small blocks fits in memory. */
+  private readonly blockBytes = new Map<string, Uint8Array>();
+  private readonly nonce = randomBytes(8).readBigUInt64LE();
+  private server?: Server;
+  /** Blocks go to the store one at a time, in arrival order. */
+  private queue: Promise<void> = Promise.resolve();
+  private syncWaiters: (() => void)[] = [];
+  /** When a peer last gave this node a block it did not have (ms since 1970). */
+  private lastReceived = Date.now();
+
+  constructor(private readonly store: ChainStore) {
+    super();
+    const scan = scanStore(store.storage.bytes(), store.params);
+    const bytes = store.storage.bytes();
+    for (const [id, at] of scan.locations) this.blockBytes.set(id, bytes.subarray(at.offset, at.offset + at.length));
+  }
+
+  get magic(): Uint8Array {
+    return this.store.params.messageStart;
+  }
+
+  /** Listen on host:port; resolves with the port bound (port 0 picks a free one). */
+  listen(host: string, port: number): Promise<number> {
+    const server = createServer((socket) => {
+      if (this.peers.size >= MAX_PEERS) return void socket.destroy();
+      this.attach(socket, `${socket.remoteAddress}:${socket.remotePort}`, false);
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve((server.address() as { port: number }).port);
+      });
+    });
+  }
+
+  /** Open a connection to host:port; a failure is reported as a disconnect. */
+  connect(host: string, port: number): void {
+    const socket = createConnection({ host, port });
+    this.attach(socket, `${host}:${port}`, true);
+  }
+
+  /** Resolves when every peer is through its first sync (headers done, blocks in) or gone. */
+  synced(): Promise<void> {
+    if (this.allSynced()) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  private allSynced(): boolean {
+    for (const peer of this.peers) if (!peer.headersDone || peer.requested.size > 0) return false;
+    return true;
+  }
+
+  private checkSynced(): void {
+    if (!this.allSynced()) return;
+    for (const resolve of this.syncWaiters.splice(0)) resolve();
+  }
+
+  private attach(socket: Socket, name: string, outbound: boolean): void {
+    const session = new PeerSession({
+      magic: this.magic,
+      outbound,
+      nonce: this.nonce,
+      startHeight: this.store.height,
+      now: () => Math.floor(Date.now() / 1000),
+    });
+    const peer: Peer = {
+      name,
+      socket,
+      session,
+      requested: new Set(),
+      headersDone: false,
+      pings: new Map(),
+      handshakeTimer: setTimeout(() => this.drop(peer, 'no handshake within 10 s'), HANDSHAKE_MS),
+    };
+    this.peers.add(peer);
+    let reason = 'closed by the peer';
+    socket.on('error', (error) => (reason = error.message));
+    socket.on('close', () => {
+      clearTimeout(peer.handshakeTimer);
+      if (!this.peers.delete(peer)) return;
+      for (const resolve of peer.pings.values()) resolve();
+      this.emit('peer', { event: 'disconnect', peer: name, reason: peer.dropReason ?? reason });
+      this.checkSynced();
+    });
+    socket.on('data', (data: Buffer) => this.handleEvents(peer, session.receive(new Uint8Array(data))));
+    const start = () => this.handleEvents(peer, session.start());
+    if (outbound) socket.once('connect', start);
+    else start();
+  }
+
+  private drop(peer: Peer, reason: string): void {
+    peer.dropReason ??= reason;
+    peer.socket.destroy();
+  }
+
+  private send(peer: Peer, message: Message): void {
+    const event = peer.session.send(message);
+    if (event.type === 'send' && !peer.socket.destroyed) peer.socket.write(event.bytes);
+  }
+
+  private handleEvents(peer: Peer, events: PeerEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'send') {
+        if (!peer.socket.destroyed) peer.socket.write(event.bytes);
+      } else if (event.type === 'drop') {
+        this.drop(peer, `${event.code}: ${event.reason}`);
+      } else if (event.type === 'ready') {
+        clearTimeout(peer.handshakeTimer);
+        this.emit('peer', { event: 'connect', peer: peer.name });
+        this.askHeaders(peer);
+      } else {
+        this.handleMessage(peer, event.message);
+      }
+    }
+  }
+
+  private askHeaders(peer: Peer, from?: Uint8Array): void {
+    this.send(peer, {
+      command: 'getheaders',
+      version: PROTOCOL_VERSION,
+      locator: from ? [from, ...blockLocator(this.store.tree)] : blockLocator(this.store.tree),
+      stop: new Uint8Array(32),
+    });
+  }
+
+  private blockType(peer: Peer): number {
+    return peer.session.info && peer.session.info.services & 8n ? MSG_WITNESS_BLOCK : MSG_BLOCK;
+  }
+
+  private handleMessage(peer: Peer, message: Extract<PeerEvent, { type: 'message' }>['message']): void {
+    switch (message.command) {
+      case 'headers':
+        return this.handleHeaders(peer, message.headers);
+      case 'inv': {
+        const unknown = message.items.filter(
+          (item) => isBlockType(item.type) && !this.store.tree.get(hashToDisplayHex(item.hash)),
+        );
+        if (unknown.length) this.askHeaders(peer);
+        return;
+      }
+      case 'getheaders':
+        return this.answerGetHeaders(peer, message.locator, message.stop);
+      case 'getblocks':
+        return this.answerGetBlocks(peer, message.locator, message.stop);
+      case 'getdata':
+        return this.answerGetData(peer, message.items);
+      case 'block':
+        return this.receiveBlock(peer, message.block);
+      case 'getaddr':
+        this.send(peer, { command: 'addr', addresses: [] });
+        return;
+      case 'pong':
+        peer.pings.get(message.nonce)?.();
+        peer.pings.delete(message.nonce);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private handleHeaders(peer: Peer, headers: Uint8Array[]): void {
+    const wanted: InvItem[] = [];
+    const limit = bitsToTarget(this.store.params.powLimitBits);
+    let last: Uint8Array | undefined;
+    for (const bytes of headers) {
+      const header = parseHeader(bytes);
+      const hash = headerHash(bytes);
+      const target = bitsToTarget(header.bits);
+      // Nothing a peer says is trusted before it is checked: a header's work is checked before its block is asked for.
+      if (target > limit || !hashMeetsTarget(hash, target))
+        return this.drop(peer, `bad-pow: header ${hashToDisplayHex(hash)} does not meet its target`);
+      last = hash;
+      const id = hashToDisplayHex(hash);
+      if (this.store.tree.get(id) || peer.requested.has(id)) continue;
+      peer.requested.add(id);
+      wanted.push({ type: this.blockType(peer), hash });
+    }
+    if (wanted.length) this.send(peer, { command: 'getdata', items: wanted });
+    if (headers.length === MAX_HEADERS && last) this.askHeaders(peer, last);
+    else peer.headersDone = true;
+    this.checkSynced();
+  }
+
+  private answerGetHeaders(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
+    const blocks = activeAfter(this.store.tree, locator, stop, MAX_HEADERS);
+    this.send(peer, { command: 'headers', headers: blocks.map((block) => serializeHeader(block.header)) });
+  }
+
+  /** getblocks is answered by an inv of the blocks after the fork point; the peer then asks for them. */
+  private answerGetBlocks(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
+    const blocks = activeAfter(this.store.tree, locator, stop, MAX_GETBLOCKS_INV);
+    if (blocks.length)
+      this.send(peer, { command: 'inv', items: blocks.map((block) => ({ type: MSG_BLOCK, hash: block.hash })) });
+  }
+
+  private answerGetData(peer: Peer, items: InvItem[]): void {
+    const missing: InvItem[] = [];
+    for (const item of items) {
+      const block = isBlockType(item.type) ? this.blockBytes.get(hashToDisplayHex(item.hash)) : undefined;
+      if (block) this.send(peer, { command: 'block', block });
+      else missing.push(item);
+    }
+    if (missing.length) this.send(peer, { command: 'notfound', items: missing });
+  }
+
+  private receiveBlock(peer: Peer, bytes: Uint8Array): void {
+    try {
+      parseBlock(bytes);
+    } catch (error) {
+      return this.drop(peer, `bad-block: ${errorMessage(error)}`);
+    }
+    const id = hashToDisplayHex(headerHash(bytes.subarray(0, 80)));
+    const receivedAt = performance.now();
+    this.queue = this.queue.then(() => this.storeBlock(peer, id, bytes, receivedAt));
+  }
+
+  private async storeBlock(peer: Peer, id: string, bytes: Uint8Array, receivedAt: number): Promise<void> {
+    try {
+      const appended = await this.store.append(bytes);
+      if (!appended.duplicate) {
+        this.blockBytes.set(id, bytes);
+        this.lastReceived = Date.now();
+        this.emit('block', { from: peer.name, block: appended.block });
+        if (appended.reorg) this.emit('reorg', appended.reorg);
+        this.announce(appended.block, peer);
+        if (appended.active) this.emit('tip', appended.block, receivedAt);
+      }
+    } catch (error) {
+      if (error instanceof BlockRefusedError && error.rule === 'prev-blk-not-found') this.askHeaders(peer);
+      else this.drop(peer, `bad-block: ${errorMessage(error)}`);
+    }
+    // Asked-for blocks count as in only once stored, so that a finished sync means a stored chain.
+    peer.requested.delete(id);
+    this.checkSynced();
+  }
+
+  /** A block this node mined, already in the store: tell every peer. */
+  mined(block: TreeBlock, bytes: Uint8Array): void {
+    this.blockBytes.set(block.id, bytes);
+    this.emit('block', { from: 'self', block });
+    this.announce(block);
+  }
+
+  private announce(block: TreeBlock, except?: Peer): void {
+    const bytes = this.blockBytes.get(block.id);
+    if (!bytes) return;
+    for (const peer of this.peers) {
+      if (peer === except || !peer.session.ready) continue;
+      if (peer.session.prefersHeaders) this.send(peer, { command: 'headers', headers: [bytes.subarray(0, 80)] });
+      else this.send(peer, { command: 'inv', items: [{ type: MSG_BLOCK, hash: block.hash }] });
+    }
+  }
+
+  /**
+   * Two ping round trips with every peer: a peer handles messages in order, so after the first it has
+   * asked for what was announced, and after the second it has handled the blocks sent.
+   */
+  async settle(timeoutMs = 5_000): Promise<void> {
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    const roundTrip = () =>
+      Promise.all(
+        [...this.peers]
+          .filter((peer) => peer.session.ready)
+          .map((peer) => {
+            const nonce = randomBytes(8).readBigUInt64LE();
+            const answered = new Promise<void>((resolve) => peer.pings.set(nonce, resolve));
+            this.send(peer, { command: 'ping', nonce });
+            return answered;
+          }),
+      );
+    await Promise.race([
+      roundTrip()
+        .then(roundTrip)
+        .then(() => this.queue),
+      deadline,
+    ]);
+  }
+
+  /**
+   * Keep relaying until no peer has sent a new block for `quietMs` (at most `maxMs`): peers that stop
+   * mining a moment later than this node still get to hand over their last blocks.
+   */
+  async quiet(quietMs: number, maxMs: number): Promise<void> {
+    const end = Date.now() + maxMs;
+    for (;;) {
+      const wait = Math.min(quietMs - (Date.now() - this.lastReceived), end - Date.now());
+      if (wait <= 0 || this.peers.size === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  async close(): Promise<void> {
+    const closed = [...this.peers].map((peer) => new Promise((resolve) => peer.socket.once('close', resolve)));
+    for (const peer of this.peers) this.drop(peer, 'node stopping');
+    await Promise.all(closed);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.queue;
+  }
+}
+
+function isBlockType(type: number): boolean {
+  return type === MSG_BLOCK || type === MSG_WITNESS_BLOCK;
+}

@@ -1,0 +1,120 @@
+/**
+ * Must-show 2 of issue 24, shortened to seconds: two powlab nodes on classnet, one listening and one
+ * connecting, both mining until each has found a block, then both stopped at once (Ctrl-C): they
+ * report the same tip, and each one's chain holds blocks paid to the other's address. Three nodes
+ * in a line too, the middle one relaying between the others.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/run-cli.js';
+
+const ALICE = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
+const BOB = 'bcrt1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qzf4jry';
+
+/** One line of `powlab node --json`. */
+interface Event {
+  type: string;
+  event?: string;
+  found?: number;
+  tip?: { height: number; hash: string };
+}
+
+interface NodeRun {
+  /** The port it listens on, once it says. */
+  port: Promise<number>;
+  /** Resolves once it has mined a block and has a peer. */
+  minedWithPeer: Promise<void>;
+  /** Its JSON events, once it exits. */
+  events: Promise<Event[]>;
+  /** Ctrl-C. */
+  interrupt(): void;
+}
+
+function startNode(args: string[]): NodeRun {
+  const child = spawn(process.execPath, [BIN, 'node', '--json', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  let sayPort: (port: number) => void;
+  const port = new Promise<number>((resolve) => (sayPort = resolve));
+  let sayMined: () => void;
+  const minedWithPeer = new Promise<void>((resolve) => (sayMined = resolve));
+  child.stdout.on('data', (data: Buffer) => {
+    stdout += data.toString();
+    const listening = /"type":"listening".*?"port":(\d+)/.exec(stdout);
+    if (listening) sayPort(Number(listening[1]));
+    if (stdout.includes('"from":"self"') && stdout.includes('"event":"connect"')) sayMined();
+  });
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  const events = new Promise<Event[]>((resolve, reject) =>
+    child.on('exit', (code) =>
+      // Ctrl-C is how this run ends: the node stops mining, hands over its last blocks, and exits 0.
+      code === 0
+        ? resolve(
+            stdout
+              .trim()
+              .split('\n')
+              .map((line) => JSON.parse(line) as Event),
+          )
+        : reject(new Error(`exit ${code}: ${stderr}`)),
+    ),
+  );
+  return { port, minedWithPeer, events, interrupt: () => child.kill('SIGINT') };
+}
+
+async function payees(datadir: string): Promise<Set<string>> {
+  const { stdout } = await runCli(['chain', 'list', '--datadir', datadir, '--json']);
+  return new Set(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { payee: string }).payee),
+  );
+}
+
+const CAROL = 'bcrt1qqypqxpq9qcrsszg2pvxq6rs0zqg3yyc5phstwt';
+
+/**
+ * Nodes in a line, each connecting to the one before and paying its own address, all mining until
+ * each has found a block with a peer, then all stopped at once, as a class told to stop is.
+ */
+async function mineInALine(payees: string[]): Promise<{ events: Event[][]; dirs: string[] }> {
+  const chain = ['--network', 'classnet', '--spacing', '1', '--interval', '4', '--mine', '--threads', '1'];
+  const runs: NodeRun[] = [];
+  const dirs: string[] = [];
+  for (const payee of payees) {
+    const dir = mkdtempSync(join(tmpdir(), 'powlab-node-'));
+    const previous = runs.at(-1);
+    const connect = previous ? ['--connect', `127.0.0.1:${await previous.port}`] : [];
+    runs.push(startNode([...chain, '--datadir', dir, '--port', '0', ...connect, '--address', payee]));
+    dirs.push(dir);
+  }
+  await Promise.all(runs.map((run) => run.minedWithPeer));
+  for (const run of runs) run.interrupt();
+  return { events: await Promise.all(runs.map((run) => run.events)), dirs };
+}
+
+describe('powlab nodes on classnet', () => {
+  it.each([
+    [2, [ALICE, BOB]],
+    [3, [ALICE, BOB, CAROL]],
+  ])(
+    '%i nodes mining together end on the same tip, each chain holding every one’s blocks',
+    async (_count, addresses) => {
+      const { events, dirs } = await mineInALine(addresses);
+      const summaries = events.map((lines) => lines.at(-1)!);
+      for (const summary of summaries) {
+        expect(summary.type).toBe('summary');
+        expect(summary.found).toBeGreaterThan(0);
+        expect(summary.tip).toEqual(summaries[0].tip);
+      }
+      for (const dir of dirs) {
+        const paid = await payees(dir);
+        for (const address of addresses) expect(paid.has(address)).toBe(true);
+      }
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,152 @@
+/**
+ * Hostile peers (issue 24's must-show 3, in part): bad magic, a bad checksum, a 4 GB length, 2001
+ * headers, a header with bad proof of work and a block with a bad merkle root are each refused and
+ * the peer dropped; with a hundred idle connections open, a good peer still syncs the whole chain.
+ */
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToHex, hexToBytes } from '../../src/core/bytes.js';
+import { headerHash, serializeHeader } from '../../src/core/header.js';
+import { genesisHash, REGTEST } from '../../src/core/params.js';
+import { bitsToTarget, hashMeetsTarget } from '../../src/core/target.js';
+import { P2PNode } from '../../src/p2p/node.js';
+import { PeerSession } from '../../src/p2p/session.js';
+import { encodeMessage, encodePayload } from '../../src/p2p/wire.js';
+import { ChainStore } from '../../src/sources/chain-store.js';
+import { grindBlock } from '../helpers/classnet-blocks.js';
+import { storeWith } from '../helpers/p2p-store.js';
+
+const magic = REGTEST.messageStart;
+const BLOCKS = 3;
+
+/** A header on the genesis whose hash misses its own target. */
+function badPowHeader(): Uint8Array {
+  const header = { ...REGTEST.genesisHeader, prevHash: genesisHash(REGTEST), nonce: 0 };
+  while (hashMeetsTarget(headerHash(serializeHeader(header)), bitsToTarget(header.bits))) header.nonce++;
+  return serializeHeader(header);
+}
+
+describe('a node under hostile peers', () => {
+  let server: P2PNode;
+  let port: number;
+  const stores: ChainStore[] = [];
+  const drops: string[] = [];
+  const waiting: ((reason: string) => void)[] = [];
+
+  beforeAll(async () => {
+    stores.push(await storeWith(BLOCKS));
+    server = new P2PNode(stores[0]);
+    port = await server.listen('127.0.0.1', 0);
+    server.on('peer', (e) => {
+      if (e.event !== 'disconnect') return;
+      drops.push(e.reason!);
+      waiting.shift()?.(e.reason!);
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+    for (const store of stores) store.close();
+  });
+
+  /** Connect, optionally shake hands, send `bytes`: resolves with the reason the node gave for dropping the peer. */
+  async function attack(bytes: Uint8Array, handshake: boolean): Promise<string> {
+    const dropped = new Promise<string>((resolve) => waiting.push(resolve));
+    const socket: Socket = connect({ host: '127.0.0.1', port });
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.once('connect', resolve));
+    if (handshake) {
+      const me = new PeerSession({ magic, outbound: true, nonce: 5n, startHeight: 0, now: () => 1_700_000_000 });
+      const ready = new Promise<void>((resolve) =>
+        socket.on('data', (data: Buffer) => {
+          for (const event of me.receive(new Uint8Array(data))) {
+            if (event.type === 'send') socket.write(event.bytes);
+            if (event.type === 'ready') resolve();
+          }
+        }),
+      );
+      for (const event of me.start()) if (event.type === 'send') socket.write(event.bytes);
+      await ready;
+    }
+    socket.write(bytes);
+    return dropped;
+  }
+
+  const header = (command: string, length: string) =>
+    hexToBytes(
+      bytesToHex(magic) + bytesToHex(new TextEncoder().encode(command.padEnd(12, '\0'))) + length + '00000000',
+    );
+
+  it('drops a peer sending the wrong magic', async () => {
+    expect(
+      await attack(
+        encodeMessage(
+          REGTEST.messageStart.map((b) => b ^ 0xff),
+          { command: 'verack' },
+        ),
+        false,
+      ),
+    ).toMatch(/^bad-magic/);
+  });
+
+  it('drops a peer sending a bad checksum', async () => {
+    const bytes = encodeMessage(magic, { command: 'ping', nonce: 1n });
+    bytes[20] ^= 0xff;
+    expect(await attack(bytes, false)).toMatch(/^bad-checksum/);
+  });
+
+  it('drops a peer announcing a 4 GB payload from its 24-byte frame alone', async () => {
+    expect(await attack(header('block', 'ffffffff'), false)).toMatch(/^oversize/);
+  });
+
+  it('drops a peer sending 2001 headers', async () => {
+    const headers = Array.from({ length: 2001 }, () => serializeHeader(REGTEST.genesisHeader));
+    const payload = encodePayload({ command: 'headers', headers });
+    expect(await attack(encodeMessage(magic, { command: 'headers', headers }), true)).toMatch(
+      new RegExp(`^oversize: headers: payload of ${payload.length} bytes`),
+    );
+  });
+
+  it('drops a peer sending a header with bad proof of work, before asking for its block', async () => {
+    expect(await attack(encodeMessage(magic, { command: 'headers', headers: [badPowHeader()] }), true)).toMatch(
+      /^bad-pow/,
+    );
+  });
+
+  it('drops a peer sending a block whose merkle root does not match its transactions', async () => {
+    const { bytes } = grindBlock({
+      height: 1,
+      prevHash: genesisHash(REGTEST),
+      time: REGTEST.genesisHeader.time + 1,
+      bits: REGTEST.powLimitBits,
+      extranonce: 7, // not the block the node holds at height 1
+    });
+    const tampered = bytes.slice();
+    tampered[tampered.length - 5] ^= 1; // a byte of the coinbase's output script: the header no longer commits to it
+    expect(await attack(encodeMessage(magic, { command: 'block', block: tampered }), true)).toMatch(
+      /^bad-block: .*bad-txnmrklroot/,
+    );
+  });
+
+  it('still serves a good peer the whole chain, with a hundred idle connections open', async () => {
+    const idle = await Promise.all(
+      Array.from({ length: 100 }, () => {
+        const socket = connect({ host: '127.0.0.1', port });
+        socket.on('error', () => {});
+        return new Promise<Socket>((resolve) => socket.once('connect', () => resolve(socket)));
+      }),
+    );
+    stores.push(await storeWith(0));
+    const client = new P2PNode(stores[1]);
+    const blocks: number[] = [];
+    client.on('block', ({ block }) => blocks.push(block.height));
+    client.connect('127.0.0.1', port);
+    await new Promise<void>((resolve) => client.on('peer', (e) => e.event === 'connect' && resolve()));
+    await client.synced();
+    expect(blocks).toEqual([1, 2, 3]);
+    expect(stores[1].tree.tip.id).toBe(stores[0].tree.tip.id);
+    await client.close();
+    for (const socket of idle) socket.destroy();
+    expect(drops).toHaveLength(6);
+  });
+});
