@@ -4,8 +4,7 @@ import { hexToBytes } from '../core/bytes.js';
 import { REGTEST } from '../core/params.js';
 import { targetToDifficulty, bitsHex } from '../core/target.js';
 import { Errors } from '../errors.js';
-import { openBuiltInChain } from '../sources/chain-files.js';
-import { createNetworkFile } from '../sources/chain-network.js';
+import { openDatadirChain } from '../sources/chain-network.js';
 import { minedChainFromArgs } from './chain-options.js';
 import type { RetargetComputation } from '../chain/retarget.js';
 import { DEFAULT_ZEROS, type MineArgs } from './mine-options.js';
@@ -45,17 +44,11 @@ function retargetLine(height: number, interval: number, r: RetargetComputation):
 
 export async function mineBuiltInChain(args: MineArgs): Promise<void> {
   checkDashboardArgs(args);
-  const { datadir, params, create, target } = minedChainFromArgs(args, DEFAULT_ZEROS);
+  const named = minedChainFromArgs(args, DEFAULT_ZEROS);
+  const { datadir, params } = named;
   const payoutScript = payoutScriptFrom(args);
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
-  const chain = openBuiltInChain({
-    datadir,
-    params,
-    payoutScript,
-    target,
-    warn,
-    created: create && (() => createNetworkFile(datadir, create)),
-  });
+  const chain = openDatadirChain(named, { payoutScript, target: named.target, warn });
   const retarget = params.retarget;
   const rule = retarget ? `, retargets every ${retarget.interval} blocks to ${retarget.spacing} s a block` : '';
   await runMining({

@@ -6,8 +6,7 @@ import { MiningSession, type SessionSummary } from '../mining/session.js';
 import { P2PNode } from '../p2p/node.js';
 import type { MiningSource } from '../mining/source.js';
 import type { ChainWork, MinedBlock } from '../sources/chain.js';
-import { openBuiltInChain } from '../sources/chain-files.js';
-import { createNetworkFile } from '../sources/chain-network.js';
+import { openDatadirChain } from '../sources/chain-network.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { chainFromArgs } from './chain-options.js';
 import type { NodeArgs } from './node-options.js';
@@ -30,16 +29,14 @@ function peerAddress(text: string): { host: string; port: number } {
 
 export async function runNode(args: NodeArgs): Promise<void> {
   const peers = (args.connect ?? []).map(peerAddress);
-  const { datadir, params, create } = chainFromArgs(args);
+  const named = chainFromArgs(args);
+  const { datadir, params } = named;
   const warn = (message: string) => process.stderr.write(`powlab: warning: ${message}\n`);
-  const chain = openBuiltInChain({
-    datadir,
-    params,
+  const chain = openDatadirChain(named, {
     payoutScript: payoutScriptFrom(args),
     // On regtest, Core's own rules: every block at the proof-of-work limit, so a real regtest node takes them.
     target: bitsToTarget(params.retarget?.startBits ?? params.powLimitBits),
     warn,
-    created: create && (() => createNetworkFile(datadir, create)),
   });
   const node = new P2PNode(chain.store);
   const tell = (event: Record<string, unknown>, line: string) => (args.json ? printJson(event) : say(line, false));

@@ -7,8 +7,7 @@ import { Ledger } from '../pool/ledger.js';
 import { PoolServer, type PoolLogEvent } from '../pool/server.js';
 import type { PoolSnapshot } from '../pool/api.js';
 import { ChainFeed, NodeFeed, settleFoundBlocks, type TemplateFeed } from '../pool/templates.js';
-import { openBuiltInChain } from '../sources/chain-files.js';
-import { createNetworkFile } from '../sources/chain-network.js';
+import { openDatadirChain } from '../sources/chain-network.js';
 import { minedChainFromArgs } from './chain-options.js';
 import { RpcClient } from '../sources/rpc/client.js';
 import { rpcCredentials } from './rpc-credentials.js';
@@ -82,17 +81,8 @@ export async function runPool(args: PoolCommandArgs): Promise<void> {
         signal: stop.signal,
       });
     } else {
-      const { datadir, params, create, target } = minedChainFromArgs(args, DEFAULT_POOL_ZEROS);
-      feed = new ChainFeed(
-        openBuiltInChain({
-          datadir,
-          params,
-          payoutScript,
-          target,
-          warn,
-          created: create && (() => createNetworkFile(datadir, create)),
-        }),
-      );
+      const named = minedChainFromArgs(args, DEFAULT_POOL_ZEROS);
+      feed = new ChainFeed(openDatadirChain(named, { payoutScript, target: named.target, warn }));
     }
     const template = feed && (await feed.current());
     if (!feed || !template) throw Errors.network(`stopped (${stop.reason()}) before the first block template came`);

@@ -11,7 +11,8 @@ import { CLASSNET_DEFAULTS, classnetParams, REGTEST, type ChainParams, type Reta
 import { bitsHex } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { createFileExclusively, describeFsError, readFileIfPresent } from '../storage/durable.js';
-import { BLOCKS_FILE } from './chain-files.js';
+import { BLOCKS_FILE, openBuiltInChain } from './chain-files.js';
+import type { BuiltInChain, ChainOptions } from './chain.js';
 
 const NETWORK_FILE = 'network.json';
 const MAX_NETWORK_FILE_BYTES = 4096;
@@ -128,4 +129,18 @@ export function createNetworkFile(datadir: string, retarget: RetargetParams): vo
   } catch (error) {
     throw Errors.store(`cannot create ${path}: ${describeFsError(error)}`);
   }
+}
+
+/** Open the chain `named` names (locked, read whole), writing its network file first when it is a new classnet. */
+export function openDatadirChain(
+  named: DatadirChain,
+  options: Pick<ChainOptions, 'payoutScript' | 'target' | 'warn'>,
+): BuiltInChain {
+  const { datadir, params, create } = named;
+  return openBuiltInChain({
+    ...options,
+    datadir,
+    params,
+    created: create && (() => createNetworkFile(datadir, create)),
+  });
 }
