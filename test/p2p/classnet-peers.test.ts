@@ -112,24 +112,28 @@ describe('powlab nodes on classnet', () => {
     [2, [ALICE, BOB]],
     [3, [ALICE, BOB, CAROL]],
   ])(
-    '%i nodes mining together end on one tip (or a tie at one height that each holds), each chain holding every one’s blocks',
+    '%i nodes mining together end on one chain (a node leaving first at most one block short, or a tie each holds), each holding every one’s blocks',
     async (_count, addresses) => {
       const { events, dirs } = await mineInALine(addresses);
       const summaries = events.map((lines) => lines.at(-1)!);
       for (const summary of summaries) {
         expect(summary.type).toBe('summary');
         expect(summary.found).toBeGreaterThan(0);
-        // Two last blocks found at one height within the relay time are a tie: each node keeps the one it
-        // saw first (as Core does) until a next block settles it, so the tips may differ, but then only
-        // at one height, with each node holding every tip.
-        expect(summary.tip!.height).toBe(summaries[0].tip!.height);
       }
-      const tips = new Set(summaries.map((summary) => summary.tip!.hash));
-      if (tips.size > 1)
-        for (const dir of dirs) {
-          const held = await blockHashes(dir);
-          for (const tip of tips) expect(held.has(tip), `${dir} holds ${tip}`).toBe(true);
-        }
+      // Stopped at once, they still end one by one: a block found as the others stop may reach some before
+      // they leave and not others, so a node may end one block short, on a block the others hold.
+      const top = Math.max(...summaries.map((summary) => summary.tip!.height));
+      const held = await Promise.all(dirs.map(blockHashes));
+      for (const summary of summaries) {
+        expect(summary.tip!.height).toBeGreaterThanOrEqual(top - 1);
+        for (const [i, blocks] of held.entries())
+          if (summaries[i].tip!.height >= summary.tip!.height)
+            expect(blocks.has(summary.tip!.hash), `${dirs[i]} holds ${summary.tip!.hash}`).toBe(true);
+      }
+      // Two last blocks found at one height within the relay time are a tie: each node keeps the one it saw
+      // first (as Core does) until a next block settles it; each holds both (checked above). Two nodes,
+      // each the other's only peer, end at one height.
+      if (addresses.length === 2) expect(summaries[0].tip!.height).toBe(summaries[1].tip!.height);
       for (const dir of dirs) {
         const paid = await payees(dir);
         for (const address of addresses) expect(paid.has(address)).toBe(true);
