@@ -18,7 +18,8 @@ import {
   urlHost,
 } from '../web/http.js';
 import type { Finder, NodeSnapshot, PagePeer } from './api.js';
-import type { P2PNode } from './node.js';
+import type { Emitter } from '../events.js';
+import type { NodeEvents } from './node.js';
 
 /** The page draws this many heights below and up to the tip: enough to see a race and its stale branch. */
 const SHOWN_HEIGHTS = 30;
@@ -30,7 +31,8 @@ const PAGE_DIR = fileURLToPath(new URL('../../dist/node/page/', import.meta.url)
 export interface NodePageOptions {
   host: string;
   port: number;
-  node: P2PNode;
+  /** The node's events: its blocks by finder, its peers coming and going, its reorgs. */
+  node: Emitter<NodeEvents>;
   tree: BlockTree;
   network: string;
   /** The peers this node dialled (`--connect`), by the address the node names them with; the rest came in. */

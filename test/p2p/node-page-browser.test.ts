@@ -142,7 +142,5 @@ describe('powlab node --page-port in Chromium', () => {
       compared = true;
     }
     expect(compared).toBe(true);
-    if (process.env.POWLAB_NODE_PAGE_SHOT)
-      await page.screenshot({ path: process.env.POWLAB_NODE_PAGE_SHOT, fullPage: true });
   }, 90_000);
 });
