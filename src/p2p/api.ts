@@ -4,7 +4,7 @@
  */
 
 /** Who found a block: this node (`self`), a peer by its address, or `before` (already in the datadir when the node started). */
-export type Finder = 'self' | 'before' | string;
+export type Finder = string;
 
 export interface PageBlock {
   /** Display order, as `chain list` prints it. */

@@ -29,7 +29,7 @@ function startNode(args: string[]): {
   const lines: Record<string, unknown>[] = [];
   const waiting: (() => void)[] = [];
   let buffered = '';
-  child.stdout!.on('data', (data: Buffer) => {
+  child.stdout.on('data', (data: Buffer) => {
     buffered += data.toString();
     const whole = buffered.split('\n');
     buffered = whole.pop()!;

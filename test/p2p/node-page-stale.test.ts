@@ -14,6 +14,13 @@ import { discardingStorage, growBranch } from '../helpers/classnet-blocks.js';
 const CHROMIUM = '/usr/bin/chromium';
 const PEER = '10.0.0.2:18444';
 
+/** What a P2PNode tells, told by the test. */
+class PlayedNode extends Emitter<NodeEvents> {
+  tell<K extends keyof NodeEvents>(event: K, ...args: NodeEvents[K]): void {
+    this.emit(event, ...args);
+  }
+}
+
 describe('the node page’s stale branches', () => {
   let page: NodePage | undefined;
   let browser: Browser | undefined;
@@ -28,7 +35,7 @@ describe('the node page’s stale branches', () => {
     const params = classnetParams({ spacing: 10, interval: 4, startBits: 0x2007ffff });
     const now = params.genesisHeader.time + 1_000_000;
     const store = ChainStore.open(discardingStorage(), params);
-    const node = new Emitter<NodeEvents>();
+    const node = new PlayedNode();
     page = await startNodePage({
       host: '127.0.0.1',
       port: 0,
@@ -40,9 +47,9 @@ describe('the node page’s stale branches', () => {
     });
     const branch = (tip: TreeBlock, from: string) => {
       for (let block: TreeBlock | undefined = tip; block && block.height > 1; block = block.parent)
-        node.emit('block', { from, block });
+        node.tell('block', { from, block });
     };
-    node.emit('peer', { event: 'connect', peer: PEER });
+    node.tell('peer', { event: 'connect', peer: PEER });
     const fork = await growBranch(store, { parentId: store.tree.genesis.id, count: 1, gap: 10, now });
     branch(await growBranch(store, { parentId: fork.id, count: 2, gap: 10, now, extranonce: 1 }), 'self');
     const winner = await growBranch(store, { parentId: fork.id, count: 3, gap: 9, now, extranonce: 2 });
