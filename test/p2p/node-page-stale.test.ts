@@ -1,6 +1,7 @@
 // The node's page draws a stale branch beside the active chain, each block in its finder's colour: a
-// race played through the store, the finders told as the node tells them.
+// race played through the store, the finders told as the node tells them; and it answers only requests addressed here.
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TreeBlock } from '../../src/chain/tree.js';
@@ -19,6 +20,18 @@ class PlayedNode extends Emitter<NodeEvents> {
   tell<K extends keyof NodeEvents>(event: K, ...args: NodeEvents[K]): void {
     this.emit(event, ...args);
   }
+}
+
+/** The status of GET /api/node addressed to `host`. */
+function statusFor(url: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) =>
+    request(`${url}api/node`, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    })
+      .on('error', reject)
+      .end(),
+  );
 }
 
 describe('the node page’s stale branches', () => {
@@ -69,6 +82,9 @@ describe('the node page’s stale branches', () => {
     expect(await x(stale)).toBeGreaterThan(await x(active));
     expect(await tab.locator('#tip').textContent()).toContain(`tip ${winner.height} ${winner.id.slice(0, 16)}`);
     expect(await tab.locator('#peers li').textContent()).toContain('outbound');
+    // A page elsewhere reaching here through a DNS name of its own (rebinding) gets nothing.
+    expect(await statusFor(page.url, 'rebound.example')).toBe(403);
+    expect(await statusFor(page.url, '127.0.0.1')).toBe(200);
     expect(
       page
         .snapshot()
