@@ -31,6 +31,12 @@ const PAGES = [
     entries: { dashboard: 'src/ui/dashboard/dashboard.ts' },
     copies: ['src/ui/dashboard/index.html', 'src/ui/dashboard/favicon.svg'],
   },
+  {
+    // powlab node's page, where src/p2p/page.ts reads it.
+    out: 'dist/node/page',
+    entries: { node: 'src/ui/node/node.ts' },
+    copies: ['src/ui/node/index.html', 'src/ui/node/favicon.svg'],
+  },
 ];
 
 const entryPoints = {};

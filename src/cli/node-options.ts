@@ -20,6 +20,12 @@ export const nodeOptions = {
     requiresArg: true,
     describe: 'a peer to connect to, HOST:PORT (again for more)',
   },
+  'page-port': {
+    type: 'string',
+    requiresArg: true,
+    coerce: portArg('page-port'),
+    describe: 'serve a page of the block tree and the peers on this port, on --host (0: any free one)',
+  },
   mine: { type: 'boolean', default: false, describe: 'mine on the active tip, switching when a peer’s block wins' },
   threads: engineOptions.threads,
   address: { type: 'string', requiresArg: true, describe: 'pay mined blocks to this regtest address' },

@@ -4,6 +4,7 @@ import { bitsToTarget } from '../core/target.js';
 import { Errors } from '../errors.js';
 import { MiningSession, type SessionSummary } from '../mining/session.js';
 import { P2PNode } from '../p2p/node.js';
+import { startNodePage, type NodePage } from '../p2p/page.js';
 import type { MiningSource } from '../mining/source.js';
 import type { ChainWork, MinedBlock } from '../sources/chain.js';
 import { openDatadirChain } from '../sources/chain-network.js';
@@ -65,7 +66,21 @@ export async function runNode(args: NodeArgs): Promise<void> {
   });
   const interrupt = interruptSignal();
   let summary: SessionSummary | undefined;
+  let page: NodePage | undefined;
   try {
+    if (args['page-port'] !== undefined) {
+      page = await startNodePage({
+        host: args.host,
+        port: args['page-port'],
+        node,
+        tree: chain.store.tree,
+        network: params.name,
+        // The node names a peer it dialled by the HOST:PORT it was given.
+        dialled: new Set(peers.map((peer) => `${peer.host}:${peer.port}`)),
+        warn,
+      });
+      tell({ type: 'page', url: page.url }, `the node's page: ${page.url}`);
+    }
     const port = await node.listen(args.host, args.port ?? DEFAULT_PORT).catch((error: NodeJS.ErrnoException) => {
       throw Errors.network(
         `cannot listen on ${args.host}:${args.port ?? DEFAULT_PORT}: ${error.code ?? error.message}`,
@@ -119,6 +134,7 @@ export async function runNode(args: NodeArgs): Promise<void> {
     await node.settle();
     if (args.mine) await node.quiet(QUIET_MS, MAX_QUIET_WAIT_MS);
   } finally {
+    await page?.close();
     await node.close();
     interrupt.dispose();
     chain.close();
