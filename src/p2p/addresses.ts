@@ -17,7 +17,7 @@ interface Entry {
 }
 
 /** "a.b.c.d:port" for an IPv4-mapped address, "[v6]:port" for the rest. */
-export function addressName(address: NetAddress): string {
+function addressName(address: NetAddress): string {
   const ip = address.ip;
   const mapped = ip.subarray(0, 10).every((byte) => byte === 0) && ip[10] === 0xff && ip[11] === 0xff;
   if (mapped) return `${ip.subarray(12).join('.')}:${address.port}`;

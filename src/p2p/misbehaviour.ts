@@ -5,7 +5,7 @@
  */
 
 /** The score at which an address is banned (Core's DISCOURAGEMENT_THRESHOLD). */
-export const BAN_SCORE = 100;
+const BAN_SCORE = 100;
 /** How long a ban lasts. */
 export const BAN_MS = 10 * 60_000;
 /** At most this many addresses are scored or banned at once; the oldest entry makes room. */
@@ -55,10 +55,6 @@ export class Misbehaviour {
     this.scores.delete(address);
     bounded(this.bans, address, this.now() + BAN_MS);
     return true;
-  }
-
-  score(address: string): number {
-    return this.scores.get(address) ?? 0;
   }
 
   /** Whether `address` is banned now; an ended ban is forgotten. */

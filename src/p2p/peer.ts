@@ -10,9 +10,9 @@ export const MAX_BLOCKS_IN_FLIGHT = MAX_HEADERS;
 export const UNSOLICITED_BLOCKS = 2;
 /** inv items a peer may send in a burst, and per second after: a getblocks answer is 500. */
 export const INV_BURST = 5_000;
-export const INV_PER_SECOND = 1_000;
+const INV_PER_SECOND = 1_000;
 /** Pings a peer may send in a burst, and per second after (Core pings every two minutes). */
-export const PING_BURST = 10;
+const PING_BURST = 10;
 export const PINGS_PER_SECOND = 1;
 
 export interface Peer {
