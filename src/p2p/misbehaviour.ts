@@ -23,9 +23,17 @@ export const PENALTY = {
   unknown: 1,
 } as const;
 
-/** Points for a drop code from the wire or the session. */
+/** What Bitcoin Core and bcoin send unprompted after the handshake that powlab does not speak: free. */
+const KNOWN_UNSPOKEN = new Set(['sendcmpct', 'feefilter', 'sendaddrv2', 'wtxidrelay', 'addrv2', 'tx']);
+
+/** Points for a message powlab does not speak. */
+export function penaltyForUnknown(command: string): number {
+  return KNOWN_UNSPOKEN.has(command) ? 0 : PENALTY.unknown;
+}
+
+/** Points for a drop code from the wire or the session: a peer too old or ourselves is no offence. */
 export function penaltyFor(code: string): number {
-  if (code === 'self') return 0;
+  if (code === 'self' || code === 'old-version') return 0;
   if (code === 'bad-pow' || code === 'bad-block') return PENALTY.invalid;
   return PENALTY.broken;
 }

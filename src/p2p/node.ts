@@ -20,7 +20,7 @@ import { PeerSession, type PeerEvent } from './session.js';
 import { activeAfter, blockLocator } from './chain-replies.js';
 import { AddressBook } from './addresses.js';
 import { INV_BURST, MAX_BLOCKS_IN_FLIGHT, newPeer, PINGS_PER_SECOND, UNSOLICITED_BLOCKS, type Peer } from './peer.js';
-import { BAN_MS, Misbehaviour, PENALTY, penaltyFor } from './misbehaviour.js';
+import { BAN_MS, Misbehaviour, PENALTY, penaltyFor, penaltyForUnknown } from './misbehaviour.js';
 import {
   MAX_GETBLOCKS_INV,
   MAX_HEADERS,
@@ -223,7 +223,7 @@ export class P2PNode extends Emitter<NodeEvents> {
           this.punish(peer, PENALTY.flood, `ping-flood: more than ${PINGS_PER_SECOND} ping a second`);
         return;
       case 'other':
-        return this.punish(peer, PENALTY.unknown, `unknown: ${message.name}`);
+        return this.punish(peer, penaltyForUnknown(message.name), `unknown: ${message.name}`);
       case 'pong':
         peer.pings.get(message.nonce)?.();
         peer.pings.delete(message.nonce);
