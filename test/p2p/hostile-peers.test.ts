@@ -184,6 +184,43 @@ describe('a node under hostile peers', () => {
     );
   });
 
+  it('asks one peer for at most 2000 blocks at a time, however many headers it announces', async () => {
+    const headers: Uint8Array[] = [];
+    let prevHash = genesisHash(REGTEST);
+    for (let i = 0; i < 4_000; i++) {
+      const header = { ...REGTEST.genesisHeader, prevHash, time: REGTEST.genesisHeader.time + 1 + i, nonce: 0 };
+      while (!hashMeetsTarget(headerHash(serializeHeader(header)), bitsToTarget(header.bits))) header.nonce++;
+      headers.push(serializeHeader(header));
+      prevHash = headerHash(headers[i]);
+    }
+    const socket = connect({ host: '127.0.0.1', port, localAddress: `127.0.0.${attackers++}` });
+    const me = new PeerSession({ magic, outbound: true, nonce: 6n, startHeight: 0, now: () => 1_700_000_000 });
+    let asked = 0;
+    let sayReady: () => void;
+    const ready = new Promise<void>((resolve) => (sayReady = resolve));
+    let sayPong: () => void;
+    const ponged = new Promise<void>((resolve) => (sayPong = resolve));
+    socket.on('data', (data: Buffer) => {
+      for (const event of me.receive(new Uint8Array(data))) {
+        if (event.type === 'send') socket.write(event.bytes);
+        if (event.type === 'ready') sayReady();
+        if (event.type === 'message' && event.message.command === 'getdata') asked += event.message.items.length;
+        if (event.type === 'message' && event.message.command === 'pong') sayPong();
+      }
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    for (const event of me.start()) if (event.type === 'send') socket.write(event.bytes);
+    await ready;
+    socket.write(encodeMessage(magic, { command: 'headers', headers: headers.slice(0, 2_000) }));
+    socket.write(encodeMessage(magic, { command: 'headers', headers: headers.slice(2_000) }));
+    socket.write(encodeMessage(magic, { command: 'ping', nonce: 77n }));
+    await ponged; // messages are handled in order: both headers are behind it
+    expect(asked).toBe(2_000);
+    const gone = new Promise<string>((resolve) => waiting.push(resolve));
+    socket.destroy();
+    expect(await gone).toBe('closed by the peer');
+  });
+
   it('still serves a good peer the whole chain, with a hundred idle connections open', async () => {
     const idle = await Promise.all(
       Array.from({ length: 100 }, () => {
@@ -203,6 +240,6 @@ describe('a node under hostile peers', () => {
     expect(stores[1].tree.tip.id).toBe(stores[0].tree.tip.id);
     await client.close();
     for (const socket of idle) socket.destroy();
-    expect(drops).toHaveLength(11);
+    expect(drops).toHaveLength(12);
   });
 });
