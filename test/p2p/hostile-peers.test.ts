@@ -184,6 +184,50 @@ describe('a node under hostile peers', () => {
     );
   });
 
+  /** A peer from a fresh loopback address, through the handshake: counts the blocks it is asked for, pings. */
+  async function handshaken() {
+    const socket = connect({ host: '127.0.0.1', port, localAddress: `127.0.0.${attackers++}` });
+    const me = new PeerSession({ magic, outbound: true, nonce: 6n, startHeight: 0, now: () => 1_700_000_000 });
+    let asked = 0;
+    let sayReady: () => void;
+    const ready = new Promise<void>((resolve) => (sayReady = resolve));
+    const pongs: (() => void)[] = [];
+    socket.on('data', (data: Buffer) => {
+      for (const event of me.receive(new Uint8Array(data))) {
+        if (event.type === 'send') socket.write(event.bytes);
+        if (event.type === 'ready') sayReady();
+        if (event.type === 'message' && event.message.command === 'getdata') asked += event.message.items.length;
+        if (event.type === 'message' && event.message.command === 'pong') pongs.shift()?.();
+      }
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    for (const event of me.start()) if (event.type === 'send') socket.write(event.bytes);
+    await ready;
+    /** Ping and wait for the pong: everything sent before it has been handled. */
+    const pong = () => {
+      const answered = new Promise<void>((resolve) => pongs.push(resolve));
+      socket.write(encodeMessage(magic, { command: 'ping', nonce: 77n }));
+      return answered;
+    };
+    return { socket, asked: () => asked, pong };
+  }
+
+  /** A command powlab does not speak, with an empty payload (whose checksum any empty message shares). */
+  function unknownFrame(name: string): Uint8Array {
+    const bytes = encodeMessage(magic, { command: 'verack' });
+    bytes.set(new TextEncoder().encode(name.padEnd(12, '\0')), 4);
+    return bytes;
+  }
+
+  it('lets Core’s unspoken messages pass free, and bans a peer sending a hundred it cannot know', async () => {
+    const { socket, pong } = await handshaken();
+    socket.write(concatBytes(...Array.from({ length: 200 }, () => unknownFrame('feefilter'))));
+    await pong();
+    const gone = new Promise<string>((resolve) => waiting.push(resolve));
+    socket.write(concatBytes(...Array.from({ length: 100 }, () => unknownFrame('mystery'))));
+    expect(await gone).toMatch(/^unknown: mystery; banned for 10 min$/);
+  });
+
   it('asks one peer for at most 2000 blocks at a time, however many headers it announces', async () => {
     const headers: Uint8Array[] = [];
     let prevHash = genesisHash(REGTEST);
@@ -193,29 +237,11 @@ describe('a node under hostile peers', () => {
       headers.push(serializeHeader(header));
       prevHash = headerHash(headers[i]);
     }
-    const socket = connect({ host: '127.0.0.1', port, localAddress: `127.0.0.${attackers++}` });
-    const me = new PeerSession({ magic, outbound: true, nonce: 6n, startHeight: 0, now: () => 1_700_000_000 });
-    let asked = 0;
-    let sayReady: () => void;
-    const ready = new Promise<void>((resolve) => (sayReady = resolve));
-    let sayPong: () => void;
-    const ponged = new Promise<void>((resolve) => (sayPong = resolve));
-    socket.on('data', (data: Buffer) => {
-      for (const event of me.receive(new Uint8Array(data))) {
-        if (event.type === 'send') socket.write(event.bytes);
-        if (event.type === 'ready') sayReady();
-        if (event.type === 'message' && event.message.command === 'getdata') asked += event.message.items.length;
-        if (event.type === 'message' && event.message.command === 'pong') sayPong();
-      }
-    });
-    await new Promise((resolve) => socket.once('connect', resolve));
-    for (const event of me.start()) if (event.type === 'send') socket.write(event.bytes);
-    await ready;
+    const { socket, asked, pong } = await handshaken();
     socket.write(encodeMessage(magic, { command: 'headers', headers: headers.slice(0, 2_000) }));
     socket.write(encodeMessage(magic, { command: 'headers', headers: headers.slice(2_000) }));
-    socket.write(encodeMessage(magic, { command: 'ping', nonce: 77n }));
-    await ponged; // messages are handled in order: both headers are behind it
-    expect(asked).toBe(2_000);
+    await pong(); // messages are handled in order: both headers are behind it
+    expect(asked()).toBe(2_000);
     const gone = new Promise<string>((resolve) => waiting.push(resolve));
     socket.destroy();
     expect(await gone).toBe('closed by the peer');
@@ -240,6 +266,6 @@ describe('a node under hostile peers', () => {
     expect(stores[1].tree.tip.id).toBe(stores[0].tree.tip.id);
     await client.close();
     for (const socket of idle) socket.destroy();
-    expect(drops).toHaveLength(12);
+    expect(drops).toHaveLength(13);
   });
 });
