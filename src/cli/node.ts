@@ -47,7 +47,10 @@ export async function runNode(args: NodeArgs): Promise<void> {
   /** Milliseconds from a peer's block arriving whole to the workers being given work on it. */
   const switches: number[] = [];
   node.on('peer', (e) =>
-    tell({ type: 'peer', ...e }, `peer ${e.peer} ${e.event === 'connect' ? 'connected' : `gone: ${e.reason}`}`),
+    tell(
+      { type: 'peer', ...e },
+      `peer ${e.peer} ${e.event === 'connect' ? 'connected' : `${e.event === 'refused' ? 'refused' : 'gone'}: ${e.reason}`}`,
+    ),
   );
   node.on('block', ({ from, block }) => {
     if (from === 'self') ownBlocks.add(block.id);
@@ -148,6 +151,7 @@ export async function runNode(args: NodeArgs): Promise<void> {
     received,
     reorgs,
     tip: { height: tree.tip.height, hash: tree.tip.id },
+    learned: node.learnedAddresses,
     ...(summary ? { reason: summary.reason } : {}),
     ...(switches.length
       ? {
@@ -161,7 +165,7 @@ export async function runNode(args: NodeArgs): Promise<void> {
   };
   tell(
     result,
-    `stopped: ${ownBlocks.size} found (${orphaned} orphaned), ${received} received, ${reorgs} reorg(s); tip ${tree.tip.height} ${tree.tip.id}${result.switchMs ? `; moved to a peer's block within ${result.switchMs.max} ms (mean ${result.switchMs.mean})` : ''}`,
+    `stopped: ${ownBlocks.size} found (${orphaned} orphaned), ${received} received, ${reorgs} reorg(s), ${result.learned.length} address(es) learned; tip ${tree.tip.height} ${tree.tip.id}${result.switchMs ? `; moved to a peer's block within ${result.switchMs.max} ms (mean ${result.switchMs.mean})` : ''}`,
   );
   if (summary?.error) throw summary.error;
 }

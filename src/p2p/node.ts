@@ -18,6 +18,9 @@ import { Emitter } from '../events.js';
 import { scanStore, type ChainStore } from '../sources/chain-store.js';
 import { PeerSession, type PeerEvent } from './session.js';
 import { activeAfter, blockLocator } from './chain-replies.js';
+import { AddressBook } from './addresses.js';
+import { INV_BURST, MAX_BLOCKS_IN_FLIGHT, newPeer, PINGS_PER_SECOND, UNSOLICITED_BLOCKS, type Peer } from './peer.js';
+import { BAN_MS, Misbehaviour, PENALTY, penaltyFor, penaltyForUnknown } from './misbehaviour.js';
 import {
   MAX_GETBLOCKS_INV,
   MAX_HEADERS,
@@ -32,9 +35,9 @@ import {
 const MAX_PEERS = 125;
 /** A peer that has not finished the handshake within this is dropped (idle connections hold a slot). */
 const HANDSHAKE_MS = 10_000;
-
 export interface NodeEvents {
-  peer: [{ event: 'connect' | 'disconnect'; peer: string; reason?: string }];
+  /** `refused`: a banned address turned away at accept. */
+  peer: [{ event: 'connect' | 'disconnect' | 'refused'; peer: string; reason?: string }];
   /** A block this node did not have, now stored. */
   block: [{ from: string; block: TreeBlock }];
   reorg: [Reorg];
@@ -42,25 +45,13 @@ export interface NodeEvents {
   tip: [TreeBlock, number];
 }
 
-interface Peer {
-  name: string;
-  socket: Socket;
-  session: PeerSession;
-  /** Blocks asked for and not yet received, by id. */
-  requested: Set<string>;
-  /** The last headers message was short: the peer has no more to tell. */
-  headersDone: boolean;
-  pings: Map<bigint, () => void>;
-  /** Why this node closed the connection, when it did. */
-  dropReason?: string;
-  handshakeTimer: NodeJS.Timeout;
-}
-
 export class P2PNode extends Emitter<NodeEvents> {
   private readonly peers = new Set<Peer>();
   /** Every block's bytes by id, to answer getdata: a classroom's chain of small blocks fits in memory. */
   private readonly blockBytes = new Map<string, Uint8Array>();
   private readonly nonce = randomBytes(8).readBigUInt64LE();
+  private readonly misbehaviour = new Misbehaviour();
+  private readonly addresses = new AddressBook();
   private server?: Server;
   /** Blocks go to the store one at a time, in arrival order. */
   private queue: Promise<void> = Promise.resolve();
@@ -83,7 +74,12 @@ export class P2PNode extends Emitter<NodeEvents> {
   listen(host: string, port: number): Promise<number> {
     const server = createServer((socket) => {
       if (this.peers.size >= MAX_PEERS) return void socket.destroy();
-      this.attach(socket, `${socket.remoteAddress}:${socket.remotePort}`, false);
+      const name = `${socket.remoteAddress}:${socket.remotePort}`;
+      if (this.misbehaviour.banned(socket.remoteAddress ?? '')) {
+        socket.destroy();
+        return void this.emit('peer', { event: 'refused', peer: name, reason: 'banned' });
+      }
+      this.attach(socket, name, socket.remoteAddress ?? '', false);
     });
     this.server = server;
     return new Promise((resolve, reject) => {
@@ -98,7 +94,13 @@ export class P2PNode extends Emitter<NodeEvents> {
   /** Open a connection to host:port; a failure is reported as a disconnect. */
   connect(host: string, port: number): void {
     const socket = createConnection({ host, port });
-    this.attach(socket, `${host}:${port}`, true);
+    this.addresses.dialled(host, port, Math.floor(Date.now() / 1000));
+    this.attach(socket, `${host}:${port}`, host, true);
+  }
+
+  /** The addresses peers told this node of, as host:port. */
+  get learnedAddresses(): string[] {
+    return this.addresses.learned;
   }
 
   /** Resolves when every peer is through its first sync (headers done, blocks in) or gone. */
@@ -117,7 +119,7 @@ export class P2PNode extends Emitter<NodeEvents> {
     for (const resolve of this.syncWaiters.splice(0)) resolve();
   }
 
-  private attach(socket: Socket, name: string, outbound: boolean): void {
+  private attach(socket: Socket, name: string, address: string, outbound: boolean): void {
     const session = new PeerSession({
       magic: this.magic,
       outbound,
@@ -125,15 +127,9 @@ export class P2PNode extends Emitter<NodeEvents> {
       startHeight: this.store.height,
       now: () => Math.floor(Date.now() / 1000),
     });
-    const peer: Peer = {
-      name,
-      socket,
-      session,
-      requested: new Set(),
-      headersDone: false,
-      pings: new Map(),
-      handshakeTimer: setTimeout(() => this.drop(peer, 'no handshake within 10 s'), HANDSHAKE_MS),
-    };
+    const peer: Peer = newPeer(name, address, socket, session, () =>
+      setTimeout(() => this.drop(peer, 'no handshake within 10 s'), HANDSHAKE_MS),
+    );
     this.peers.add(peer);
     let reason = 'closed by the peer';
     socket.on('error', (error) => (reason = error.message));
@@ -155,6 +151,12 @@ export class P2PNode extends Emitter<NodeEvents> {
     peer.socket.destroy();
   }
 
+  /** Score the peer's address; a ban drops it, and so does `drop` below the ban. */
+  private punish(peer: Peer, points: number, reason: string, drop = false): void {
+    if (this.misbehaviour.add(peer.address, points)) this.drop(peer, `${reason}; banned for ${BAN_MS / 60_000} min`);
+    else if (drop) this.drop(peer, reason);
+  }
+
   private send(peer: Peer, message: Message): void {
     const event = peer.session.send(message);
     if (event.type === 'send' && !peer.socket.destroyed) peer.socket.write(event.bytes);
@@ -165,11 +167,12 @@ export class P2PNode extends Emitter<NodeEvents> {
       if (event.type === 'send') {
         if (!peer.socket.destroyed) peer.socket.write(event.bytes);
       } else if (event.type === 'drop') {
-        this.drop(peer, `${event.code}: ${event.reason}`);
+        this.punish(peer, penaltyFor(event.code), `${event.code}: ${event.reason}`, true);
       } else if (event.type === 'ready') {
         clearTimeout(peer.handshakeTimer);
         this.emit('peer', { event: 'connect', peer: peer.name });
         this.askHeaders(peer);
+        if (peer.session.outbound) this.send(peer, { command: 'getaddr' });
       } else {
         this.handleMessage(peer, event.message);
       }
@@ -194,6 +197,8 @@ export class P2PNode extends Emitter<NodeEvents> {
       case 'headers':
         return this.handleHeaders(peer, message.headers);
       case 'inv': {
+        if (!peer.invAllowance.take(message.items.length))
+          return this.punish(peer, PENALTY.flood, `inv-flood: more than ${INV_BURST} items at once`);
         const unknown = message.items.filter(
           (item) => isBlockType(item.type) && !this.store.tree.get(hashToDisplayHex(item.hash)),
         );
@@ -209,8 +214,16 @@ export class P2PNode extends Emitter<NodeEvents> {
       case 'block':
         return this.receiveBlock(peer, message.block);
       case 'getaddr':
-        this.send(peer, { command: 'addr', addresses: [] });
+        this.send(peer, { command: 'addr', addresses: this.addresses.forPeer(peer.name) });
         return;
+      case 'addr':
+        return this.addresses.learn(message.addresses);
+      case 'ping':
+        if (!peer.pingAllowance.take())
+          this.punish(peer, PENALTY.flood, `ping-flood: more than ${PINGS_PER_SECOND} ping a second`);
+        return;
+      case 'other':
+        return this.punish(peer, penaltyForUnknown(message.name), `unknown: ${message.name}`);
       case 'pong':
         peer.pings.get(message.nonce)?.();
         peer.pings.delete(message.nonce);
@@ -230,15 +243,20 @@ export class P2PNode extends Emitter<NodeEvents> {
       const target = bitsToTarget(header.bits);
       // Nothing a peer says is trusted before it is checked: a header's work is checked before its block is asked for.
       if (target > limit || !hashMeetsTarget(hash, target))
-        return this.drop(peer, `bad-pow: header ${hashToDisplayHex(hash)} does not meet its target`);
+        return this.punish(peer, PENALTY.invalid, `bad-pow: header ${hashToDisplayHex(hash)} does not meet its target`);
       last = hash;
       const id = hashToDisplayHex(hash);
       if (this.store.tree.get(id) || peer.requested.has(id)) continue;
+      if (peer.requested.size >= MAX_BLOCKS_IN_FLIGHT) {
+        peer.headersPending = true;
+        break;
+      }
       peer.requested.add(id);
       wanted.push({ type: this.blockType(peer), hash });
     }
     if (wanted.length) this.send(peer, { command: 'getdata', items: wanted });
-    if (headers.length === MAX_HEADERS && last) this.askHeaders(peer, last);
+    if (peer.headersPending) peer.headersDone = false;
+    else if (headers.length === MAX_HEADERS && last) this.askHeaders(peer, last);
     else peer.headersDone = true;
     this.checkSynced();
   }
@@ -266,12 +284,17 @@ export class P2PNode extends Emitter<NodeEvents> {
   }
 
   private receiveBlock(peer: Peer, bytes: Uint8Array): void {
+    const id = hashToDisplayHex(headerHash(bytes.subarray(0, 80)));
+    // Only blocks asked for are queued freely: anything else is a push the peer pays for past a small allowance.
+    const asked = peer.requested.has(id) && !peer.arriving.has(id);
+    if (!asked && ++peer.unsolicitedBlocks > UNSOLICITED_BLOCKS)
+      return this.punish(peer, PENALTY.flood, `unsolicited-block: ${id} was not asked for`);
     try {
       parseBlock(bytes);
     } catch (error) {
-      return this.drop(peer, `bad-block: ${errorMessage(error)}`);
+      return this.punish(peer, PENALTY.invalid, `bad-block: ${errorMessage(error)}`);
     }
-    const id = hashToDisplayHex(headerHash(bytes.subarray(0, 80)));
+    peer.arriving.add(id);
     const receivedAt = performance.now();
     this.queue = this.queue.then(() => this.storeBlock(peer, id, bytes, receivedAt));
   }
@@ -289,10 +312,15 @@ export class P2PNode extends Emitter<NodeEvents> {
       }
     } catch (error) {
       if (error instanceof BlockRefusedError && error.rule === 'prev-blk-not-found') this.askHeaders(peer);
-      else this.drop(peer, `bad-block: ${errorMessage(error)}`);
+      else this.punish(peer, PENALTY.invalid, `bad-block: ${errorMessage(error)}`);
     }
     // Asked-for blocks count as in only once stored, so that a finished sync means a stored chain.
     peer.requested.delete(id);
+    peer.arriving.delete(id);
+    if (peer.headersPending && peer.requested.size === 0) {
+      peer.headersPending = false;
+      this.askHeaders(peer);
+    }
     this.checkSynced();
   }
 

@@ -4,7 +4,8 @@
  * (https://developer.bitcoin.org/reference/p2p_networking.html#version): each side sends `version`,
  * answers the other's with `verack`, and only then is anything else spoken; `ping` is answered with
  * `pong`; `sendheaders` (BIP 130) asks for new blocks to be announced by `headers` rather than `inv`.
- * Every other message is handed up as it is, to the node, which knows the chain.
+ * Every other message, pings and unknown commands too, is handed up as it is, to the node, which knows
+ * the chain and meters what each peer sends.
  */
 import {
   decodePayload,
@@ -47,7 +48,7 @@ export type PeerEvent =
   /** The handshake is done both ways. */
   | { type: 'ready'; peer: PeerInfo }
   /** A message for the node, after the handshake. */
-  | { type: 'message'; message: Exclude<Message, { command: 'version' | 'verack' | 'ping' | 'other' }> }
+  | { type: 'message'; message: Exclude<Message, { command: 'version' | 'verack' }> }
   /** The peer broke the protocol: close the connection. */
   | { type: 'drop'; reason: string; code: string };
 
@@ -62,6 +63,10 @@ export class PeerSession {
 
   constructor(private readonly options: SessionOptions) {
     this.frames = new FrameReader(options.magic);
+  }
+
+  get outbound(): boolean {
+    return this.options.outbound;
   }
 
   get ready(): boolean {
@@ -129,8 +134,7 @@ export class PeerSession {
     switch (message.command) {
       case 'ping':
         events.push(this.send({ command: 'pong', nonce: message.nonce }));
-        return;
-      case 'other':
+        events.push({ type: 'message', message });
         return;
       case 'sendheaders':
         this.prefersHeaders = true;
