@@ -90,7 +90,9 @@ export async function startNodePage(options: NodePageOptions): Promise<NodePage>
     if (peer) peer.blocksReceived++;
     changed();
   };
-  const onPeer = ({ event, peer }: { event: 'connect' | 'disconnect'; peer: string }) => {
+  // A refused peer (a banned address) never joined, so it changes nothing here.
+  const onPeer = ({ event, peer }: { event: 'connect' | 'disconnect' | 'refused'; peer: string }) => {
+    if (event === 'refused') return;
     if (event === 'connect')
       peers.set(peer, {
         address: peer,
