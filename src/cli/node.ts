@@ -5,8 +5,7 @@ import { Errors } from '../errors.js';
 import { MiningSession, type SessionSummary } from '../mining/session.js';
 import { P2PNode } from '../p2p/node.js';
 import { startNodePage, type NodePage } from '../p2p/page.js';
-import type { MiningSource } from '../mining/source.js';
-import type { ChainWork, MinedBlock } from '../sources/chain.js';
+import { keptOpen } from '../sources/chain.js';
 import { openDatadirChain } from '../sources/chain-network.js';
 import { nodeThreads } from '../worker/node-threads.js';
 import { chainFromArgs } from './chain-options.js';
@@ -97,17 +96,7 @@ export async function runNode(args: NodeArgs): Promise<void> {
     await Promise.race([node.synced(), aborted(interrupt.signal)]);
     if (args.mine && !interrupt.signal.aborted) {
       // The node keeps serving and storing blocks after mining stops: the store is closed by the node, not the session.
-      const source: MiningSource<ChainWork, MinedBlock> = {
-        name: chain.name,
-        finds: chain.finds,
-        label: () => chain.label(),
-        open: (sink) => chain.open(sink),
-        solve: (solution) => chain.solve(solution),
-        outcome: (block) => chain.outcome(block),
-        next: () => chain.next(),
-        close: () => {},
-      };
-      const session = await MiningSession.start(source, {
+      const session = await MiningSession.start(keptOpen(chain), {
         host: nodeThreads(),
         threads: args.threads,
         blocks: args.blocks,

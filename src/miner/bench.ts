@@ -3,6 +3,7 @@
  * interleaved rounds so that whatever else the machine does falls on all of them alike; the median
  * round is the result. Ratios between results of one run are the honest comparison.
  */
+import { median, quantile } from '../core/statistics.js';
 import type { BackendName } from '../hash/backend.js';
 import type { WasmVariant } from '../hash/wasm.js';
 import { PowlabError } from '../errors.js';
@@ -140,15 +141,6 @@ export interface FixedWorkSummary {
 
 /** Time a miner gets to start its workers' loops and let the engine optimise them, not measured. */
 const WARM_UP_MS = 300;
-/** The value a fraction `q` of the way through the sorted values, interpolating between neighbours. */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = q * (sorted.length - 1);
-  const below = Math.floor(at);
-  return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (at - below);
-}
-
-const median = (values: number[]) => quantile(values, 0.5);
 
 /** Interquartile range over median: robust to the odd round a busy machine ruins. */
 export function roundSpread(rounds: number[]): number | null {

@@ -261,14 +261,24 @@ export class P2PNode extends Emitter<NodeEvents> {
     this.checkSynced();
   }
 
+  /**
+   * The active blocks after a peer's locator, up to the first this node does not hold whole: a block
+   * it mined but has not announced (a selfish miner's, a double spender's) stays unknown to peers.
+   */
+  private publishedAfter(locator: Uint8Array[], stop: Uint8Array, max: number): TreeBlock[] {
+    const blocks = activeAfter(this.store.tree, locator, stop, max);
+    const withheld = blocks.findIndex((block) => !this.blockBytes.has(block.id));
+    return withheld < 0 ? blocks : blocks.slice(0, withheld);
+  }
+
   private answerGetHeaders(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
-    const blocks = activeAfter(this.store.tree, locator, stop, MAX_HEADERS);
+    const blocks = this.publishedAfter(locator, stop, MAX_HEADERS);
     this.send(peer, { command: 'headers', headers: blocks.map((block) => serializeHeader(block.header)) });
   }
 
   /** getblocks is answered by an inv of the blocks after the fork point; the peer then asks for them. */
   private answerGetBlocks(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
-    const blocks = activeAfter(this.store.tree, locator, stop, MAX_GETBLOCKS_INV);
+    const blocks = this.publishedAfter(locator, stop, MAX_GETBLOCKS_INV);
     if (blocks.length)
       this.send(peer, { command: 'inv', items: blocks.map((block) => ({ type: MSG_BLOCK, hash: block.hash })) });
   }
@@ -324,7 +334,7 @@ export class P2PNode extends Emitter<NodeEvents> {
     this.checkSynced();
   }
 
-  /** A block this node mined, already in the store: tell every peer. */
+  /** A block this node mined, already in the store: tell every peer (its parent must be public by then). */
   mined(block: TreeBlock, bytes: Uint8Array): void {
     this.blockBytes.set(block.id, bytes);
     this.emit('block', { from: 'self', block });

@@ -15,6 +15,7 @@ import type { BestHash } from '../miner/best.js';
 import type { Solution, Work } from '../miner/work.js';
 import type { FindOutcome, MiningSource, WorkSink } from '../mining/source.js';
 import { minerTime } from '../chain/time-rules.js';
+import type { TreeBlock } from '../chain/tree.js';
 import { ChainStore, type ChainStorage } from './chain-store.js';
 
 /** BIP 9 version bits with no deployment signalled. */
@@ -53,6 +54,8 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
   readonly name: string;
   readonly finds = 'block';
   private sink?: WorkSink<ChainWork>;
+  /** The block to mine on instead of the tip: a double spender's private branch, which has less work than the tip. */
+  private parent?: TreeBlock;
 
   private constructor(
     readonly store: ChainStore,
@@ -81,31 +84,40 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
     return this.store.params;
   }
 
-  /** The bits the next block carries: the retarget rule's on a chain that has one. */
+  /** The bits a block on `parent` carries: the retarget rule's on a chain that has one. */
+  bitsAfter(parent: TreeBlock = this.store.tree.tip): number {
+    return this.store.tree.requiredWork(parent)?.bits ?? this.fixedBits;
+  }
+
   get bits(): number {
-    const tree = this.store.tree;
-    return tree.requiredWork(tree.tip)?.bits ?? this.fixedBits;
+    return this.bitsAfter();
   }
 
   get target(): bigint {
     return bitsToTarget(this.bits);
   }
 
-  /** Work on top of the stored tip. */
+  /** Mine on `parent` from the next work on, whatever the tip; undefined: back to the tip. */
+  mineOn(parent: TreeBlock | undefined): void {
+    this.parent = parent;
+  }
+
+  /** Work on top of the stored tip (or the block mineOn named). */
   nextWork(): ChainWork {
-    const tip = this.store.tree.tip;
+    const tip = this.parent ?? this.store.tree.tip;
     const height = tip.height + 1;
+    const bits = this.bitsAfter(tip);
     const template = {
       version: BLOCK_VERSION,
       prevHash: tip.hash,
       time: minerTime(Math.floor(Date.now() / 1000), this.store.tree.medianTimePast(tip)),
-      bits: this.bits,
+      bits,
     };
     return {
       id: `${this.params.name}-${height}`,
       height,
       template,
-      target: this.target,
+      target: bitsToTarget(bits),
       stopOnFind: true,
       extranonceCount: Number.MAX_SAFE_INTEGER,
       header: (index) => serializeHeader({ ...template, merkleRoot: txid(this.coinbase(height, index)), nonce: 0 }),
@@ -138,6 +150,11 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
 
   next(): void {
     this.sink?.work(this.nextWork());
+  }
+
+  /** The tip moved (a peer's block): new work on it, unless mineOn holds the miner on a block of its own. */
+  tipMoved(): void {
+    if (!this.parent) this.next();
   }
 
   /**
@@ -216,4 +233,18 @@ export class BuiltInChain implements MiningSource<ChainWork, MinedBlock> {
       tag: POWLAB_TAG,
     });
   }
+}
+
+/** The chain as a mining source that leaves its store open when mining ends: a P2P node still serves it. */
+export function keptOpen(chain: BuiltInChain): MiningSource<ChainWork, MinedBlock> {
+  return {
+    name: chain.name,
+    finds: chain.finds,
+    label: () => chain.label(),
+    open: (sink) => chain.open(sink),
+    solve: (solution) => chain.solve(solution),
+    outcome: (block) => chain.outcome(block),
+    next: () => chain.next(),
+    close: () => {},
+  };
 }

@@ -5,6 +5,7 @@ import { economicsCommand } from './economics.js';
 import { explainCommand } from './explain.js';
 import { grindCommand } from './grind.js';
 import { hashCommand } from './hash.js';
+import { labCommand, labSubcommands } from './lab.js';
 import { mineCommand } from './mine.js';
 import { nodeCommand } from './node.js';
 import { poolCommand } from './pool.js';
@@ -22,12 +23,13 @@ export const commands: CommandModule<object, any>[] = [
   economicsCommand,
   poolCommand,
   nodeCommand,
+  labCommand,
   serveCommand,
 ];
 
 /** Every command's name, the chain's own commands too, so an unknown word can be told from a known one. */
 export const commandNames = new Set(
-  [...commands, ...chainSubcommands].flatMap(({ command }) =>
+  [...commands, ...chainSubcommands, ...labSubcommands].flatMap(({ command }) =>
     [command ?? []].flat().map((usage) => usage.split(' ')[0]),
   ),
 );
