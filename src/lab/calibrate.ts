@@ -4,6 +4,7 @@
  * once, the throttles corrected once by what was measured, and measured again. The difficulty is then
  * set so that all of them together find a block every `spacing` seconds.
  */
+import { availableParallelism } from 'node:os';
 import { classnetParams, REGTEST, type ChainParams } from '../core/params.js';
 import { bitsToTarget, targetToBits } from '../core/target.js';
 import { measureRunning } from '../miner/measure.js';
@@ -36,19 +37,30 @@ async function measureTogether(throttles: number[], threads: number): Promise<nu
   }
 }
 
-function throttlesFor(wanted: number[]): number[] {
+/**
+ * Throttles in proportion to `wanted`, the largest at 100 percent, all scaled down until they ask for
+ * no more than the cores less half a core for the P2P nodes: a worker the scheduler pre-empts gets
+ * less than its throttle says, and the shares would drift from what was asked.
+ */
+function throttlesFor(wanted: number[], threads: number): number[] {
   const most = Math.max(...wanted);
-  return wanted.map((value) => Math.min(100, Math.max(1, Math.round((100 * value) / most))));
+  const budget = Math.max(1, availableParallelism() - 0.5) / threads;
+  const asked = wanted.reduce((sum, value) => sum + value / most, 0);
+  const scale = Math.min(1, budget / asked);
+  return wanted.map((value) => Math.min(100, Math.max(1, Math.round((100 * scale * value) / most))));
 }
 
 /** Throttles that give each node about its wanted share of the hashing, and the hashrate they make together. */
 export async function calibrateShares(wanted: number[], threads: number): Promise<Calibration> {
-  let throttles = throttlesFor(wanted);
+  let throttles = throttlesFor(wanted, threads);
   let rates = await measureTogether(throttles, threads);
   // Hashes per percent of throttle, as each node got them: the correction divides by it.
   const perPercent = rates.map((rate, index) => rate / throttles[index]);
   if (perPercent.every((value) => value > 0)) {
-    throttles = throttlesFor(wanted.map((share, index) => share / perPercent[index]));
+    throttles = throttlesFor(
+      wanted.map((share, index) => share / perPercent[index]),
+      threads,
+    );
     rates = await measureTogether(throttles, threads);
   }
   const hashrate = rates.reduce((a, b) => a + b, 0);

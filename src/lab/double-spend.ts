@@ -63,7 +63,7 @@ export const DOUBLE_SPEND_THEORY =
 /** Gives up when its chance of ever catching up falls below this. */
 const HOPELESS = 1e-3;
 
-class DoubleSpender implements Strategy {
+export class DoubleSpender implements Strategy {
   readonly trials: Trial[] = [];
   /** The block both branches grow from, while a race is on. */
   private fork?: TreeBlock;

@@ -54,7 +54,7 @@ export const SELFISH_THEORY =
   'Eyal and Sirer, "Majority is not Enough: Bitcoin Mining is Vulnerable" (2014), equation 8: R = (α(1-α)²(4α+γ(1-2α)) - α³) / (1 - α(1+(2-α)α)); selfish mining pays above α = (1-γ)/(3-2γ)';
 
 /** Which branch the first honest block after each race built on. */
-class RaceTally {
+export class RaceTally {
   races = 0;
   honestBlocks = 0;
   onSelfish = 0;
@@ -77,7 +77,7 @@ class RaceTally {
 }
 
 /** Algorithm 1 of the paper, on heights: private blocks are this node's, found and not yet announced. */
-class SelfishMiner implements Strategy {
+export class SelfishMiner implements Strategy {
   private privateBlocks: TreeBlock[] = [];
   /** The highest block the others know of (theirs, or one of ours announced). */
   private publicHeight = 0;
@@ -87,6 +87,8 @@ class SelfishMiner implements Strategy {
 
   found(node: LabNode, block: TreeBlock): void {
     this.tally.found(block, false);
+    // Found on the public tip after our branch lost: the old private blocks are on another branch now.
+    this.privateBlocks = this.privateBlocks.filter((held) => descendsFrom(block, held));
     this.privateBlocks.push(block);
     // The race was on and our branch is now the longer: announce it and win.
     if (this.racing) this.publish(node, block.height);
@@ -125,6 +127,12 @@ class SelfishMiner implements Strategy {
     for (const block of shown) node.publish(block);
     this.publicHeight = Math.max(this.publicHeight, upTo);
   }
+}
+
+function descendsFrom(block: TreeBlock, ancestor: TreeBlock): boolean {
+  let at: TreeBlock | undefined = block;
+  while (at && at.height > ancestor.height) at = at.parent;
+  return at?.id === ancestor.id;
 }
 
 export async function runSelfishLab(options: SelfishOptions): Promise<SelfishReport> {

@@ -41,8 +41,8 @@ export interface StaleRun {
   measuredSpacing: number;
   /** Median milliseconds from a block found to it stored at another node: headers, getdata, block. */
   propagationMs: number;
-  /** The same first-order chance at the measured propagation time and spacing. */
-  expectedAtPropagation: number;
+  /** The first-order chance that another block is found while one propagates, at the measured propagation time and spacing: a fork, which leaves one of its two blocks stale. */
+  forkChanceAtPropagation: number;
   seconds: number;
   nodes: NodeShare[];
 }
@@ -92,7 +92,7 @@ export async function runStaleLab(options: StaleOptions): Promise<StaleReport> {
         expected: staleFirstOrder(latencyMs / 1000, spacing),
         measuredSpacing,
         propagationMs,
-        expectedAtPropagation: measuredSpacing > 0 ? staleFirstOrder(propagationMs / 1000, measuredSpacing) : 0,
+        forkChanceAtPropagation: measuredSpacing > 0 ? staleFirstOrder(propagationMs / 1000, measuredSpacing) : 0,
         seconds: run.seconds,
         nodes: network.nodes.map((node) => ({
           name: node.name,

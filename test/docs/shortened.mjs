@@ -83,6 +83,26 @@ export const RULES = [
     (args) => (has(args, '--seconds') ? cap(args, '--seconds', 0.3) : [...args, '--seconds', '0.3']),
   ],
   [
+    'a lab: at most 12 blocks found, or 6 double spends at a block every 0.1 s; a block every 0.2 s at most; links of 300 ms at most',
+    (args) => args[0] === 'lab',
+    (args) => {
+      const spends = args[1] === 'double-spend';
+      const capped = cap(
+        cap(args, '--spacing', spends ? 0.1 : 0.2, !spends),
+        spends ? '--trials' : '--blocks',
+        spends ? 6 : 12,
+        true,
+      );
+      const latency = value(capped, '--latency');
+      if (latency === undefined) return capped;
+      const shorter = latency
+        .split(',')
+        .map((ms) => String(Math.min(Number(ms), 300)))
+        .join(',');
+      return [...without(capped, '--latency'), '--latency', shorter];
+    },
+  ],
+  [
     'bench: one round of 0.2 s a case, or of the smallest fixed workload',
     (args) => args[0] === 'bench',
     (args) =>
