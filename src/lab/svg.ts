@@ -35,7 +35,11 @@ interface Chart {
   xLabel: string;
   yLabel: string;
   xMax: number;
+  /** Steps between ticks on the x axis (4 unless said). */
+  xSteps?: number;
   yMax: number;
+  /** The legend in the top right corner, where the curves leave it room. */
+  legendRight?: boolean;
   curves: Curve[];
   points: Point[];
 }
@@ -55,13 +59,16 @@ function draw(chart: Chart): string {
     `<text x="${PLOT.left}" y="40" fill="#555">${escape(chart.subtitle)}</text>`,
   ];
   for (let i = 0; i <= 4; i++) {
-    const xv = (chart.xMax * i) / 4;
     const yv = (chart.yMax * i) / 4;
     parts.push(
       `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${y(yv)}" y2="${y(yv)}" stroke="#eee"/>`,
       `<text x="${PLOT.left - 6}" y="${y(yv) + 4}" text-anchor="end">${+yv.toFixed(2)}</text>`,
-      `<text x="${x(xv)}" y="${PLOT.bottom + 16}" text-anchor="middle">${+xv.toFixed(2)}</text>`,
     );
+  }
+  const xSteps = chart.xSteps ?? 4;
+  for (let i = 0; i <= xSteps; i++) {
+    const xv = (chart.xMax * i) / xSteps;
+    parts.push(`<text x="${x(xv)}" y="${PLOT.bottom + 16}" text-anchor="middle">${+xv.toFixed(2)}</text>`);
   }
   parts.push(
     `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.bottom}" y2="${PLOT.bottom}" stroke="#333"/>`,
@@ -89,11 +96,12 @@ function draw(chart: Chart): string {
     ...chart.curves.map((curve) => ({ label: curve.label, colour: curve.colour })),
     { label: 'measured', colour: MEASURED },
   ];
+  const legendLeft = chart.legendRight ? PLOT.right - 230 : PLOT.left + 10;
   legend.forEach((entry, index) => {
     const top = PLOT.top + 8 + index * 18;
     parts.push(
-      `<rect x="${PLOT.left + 10}" y="${top - 9}" width="12" height="4" fill="${entry.colour}"/>`,
-      `<text x="${PLOT.left + 28}" y="${top - 3}">${escape(entry.label)}</text>`,
+      `<rect x="${legendLeft}" y="${top - 9}" width="12" height="4" fill="${entry.colour}"/>`,
+      `<text x="${legendLeft + 18}" y="${top - 3}">${escape(entry.label)}</text>`,
     );
   });
   parts.push('</svg>\n');
@@ -110,7 +118,8 @@ function sample(from: number, to: number, f: (value: number) => number, steps = 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 export function staleSvg(report: StaleReport): string {
-  const xMax = Math.max(1000, ...report.runs.map((run) => run.latencyMs)) * 1.1;
+  // Round thousands of milliseconds, a fifth of the way past the longest latency.
+  const xMax = Math.ceil((Math.max(...report.runs.map((run) => run.latencyMs)) * 1.2) / 1000 || 1) * 1000;
   return draw({
     title: 'Stale blocks against link latency',
     subtitle: `${report.nodes} honest nodes, a block every ${report.spacing} s, ${report.blocks} blocks found per latency`,
@@ -136,6 +145,7 @@ export function selfishSvg(report: SelfishReport): string {
     xLabel: 'α, the selfish miner’s hash share',
     yLabel: 'its share of the best chain',
     xMax: 0.5,
+    xSteps: 5,
     yMax: 1,
     curves: [
       {
@@ -172,6 +182,8 @@ export function doubleSpendSvg(report: DoubleSpendReport): string {
     xLabel: 'z, confirmations the merchant waits for',
     yLabel: 'chance the payment is undone',
     xMax: zMax,
+    xSteps: zMax,
+    legendRight: true,
     yMax: 1,
     curves: [
       {
