@@ -63,6 +63,14 @@ const blocks = (byDefault: number) =>
     describe: 'blocks found (by all the nodes) before the lab stops',
   }) as const satisfies Options;
 
+const oneLatency = {
+  type: 'string',
+  requiresArg: true,
+  default: '0',
+  coerce: between('latency', 0, MAX_LATENCY_MS, true),
+  describe: 'one-way delay of every link in milliseconds',
+} as const satisfies Options;
+
 export const staleOptions = {
   ...common,
   nodes: nodes(3, 'honest nodes, equal hash shares, every pair linked'),
@@ -87,13 +95,7 @@ export const selfishOptions = {
     describe: "the selfish node's hash share, set by throttles and then measured",
   },
   nodes: nodes(3, 'nodes in all: one selfish, the rest honest, sharing 1 - alpha equally'),
-  latency: {
-    type: 'string',
-    requiresArg: true,
-    default: '0',
-    coerce: between('latency', 0, MAX_LATENCY_MS, true),
-    describe: 'one-way delay of every link in milliseconds',
-  },
+  latency: oneLatency,
   spacing: spacing(1),
   blocks: blocks(200),
 } as const satisfies Record<string, Options>;
@@ -122,6 +124,7 @@ export const doubleSpendOptions = {
     coerce: between('trials', 1, 10_000, true),
     describe: 'double spends to race',
   },
+  latency: oneLatency,
   spacing: spacing(0.1),
 } as const satisfies Record<string, Options>;
 

@@ -140,7 +140,15 @@ export async function labDoubleSpend(args: DoubleSpendArgs): Promise<void> {
   await runLab(
     args,
     (signal, progress) =>
-      runDoubleSpendLab({ q: args.q, z: args.z, trials: args.trials, spacing: args.spacing, signal, progress }),
+      runDoubleSpendLab({
+        q: args.q,
+        z: args.z,
+        trials: args.trials,
+        spacing: args.spacing,
+        latencyMs: args.latency,
+        signal,
+        progress,
+      }),
     doubleSpendText,
     doubleSpendSvg,
   );
@@ -149,7 +157,7 @@ export async function labDoubleSpend(args: DoubleSpendArgs): Promise<void> {
 function doubleSpendText(report: DoubleSpendReport): string {
   const [low, high] = report.interval99;
   return [
-    `lab double-spend: an attacker with hash share ${report.targetQ} asked for against one honest node, z = ${report.z} confirmations, ${report.trials} trials, a block every ${report.spacing} s aimed for`,
+    `lab double-spend: an attacker with hash share ${report.targetQ} asked for against one honest node, z = ${report.z} confirmations, ${report.trials} trials, a block every ${report.spacing} s aimed for, ${report.latencyMs} ms links`,
     `theory: ${report.theory}`,
     '',
     `q (the attacker's share of the blocks found)  ${share(report.q)}   its share of the hashes ${share(report.hashShare)}`,

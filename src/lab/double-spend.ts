@@ -18,6 +18,7 @@ export interface DoubleSpendOptions {
   z: number;
   trials: number;
   spacing: number;
+  latencyMs: number;
   signal: AbortSignal;
   progress: LabProgress;
 }
@@ -33,6 +34,7 @@ export interface DoubleSpendReport {
   lab: 'double-spend';
   theory: string;
   spacing: number;
+  latencyMs: number;
   targetQ: number;
   /** The attacker's share of the blocks found: its hash share as this run's lottery dealt it. */
   q: number;
@@ -109,7 +111,7 @@ export class DoubleSpender implements Strategy {
 }
 
 export async function runDoubleSpendLab(options: DoubleSpendOptions): Promise<DoubleSpendReport> {
-  const { q, z, trials, spacing, signal, progress } = options;
+  const { q, z, trials, spacing, latencyMs, signal, progress } = options;
   progress('measuring the attacker and the honest node hashing together…');
   const calibration = await calibrateShares([q, 1 - q], 1);
   const { params, target } = labChain(calibration.hashrate, spacing);
@@ -121,7 +123,7 @@ export async function runDoubleSpendLab(options: DoubleSpendOptions): Promise<Do
     { name: 'honest', throttle: calibration.throttles[1], strategy: honest },
   ];
   progress(`racing ${trials} double spends, z = ${z}…`);
-  const network = await LabNetwork.open(plans, params, target, 0);
+  const network = await LabNetwork.open(plans, params, target, latencyMs);
   try {
     const run = await network.mine(() => spender.trials.length >= trials, signal);
     const done = spender.trials.slice(0, trials);
@@ -136,6 +138,7 @@ export async function runDoubleSpendLab(options: DoubleSpendOptions): Promise<Do
       lab: 'double-spend',
       theory: DOUBLE_SPEND_THEORY,
       spacing,
+      latencyMs,
       targetQ: q,
       q: measuredQ,
       hashShare: totalHashes > 0 ? attacker.hashes / totalHashes : 0,
