@@ -9,6 +9,8 @@
  * of honest mining power that builds on the pool's block when two branches race.
  */
 export function selfishRevenue(alpha: number, gamma: number): number {
+  // The paper's formula holds below half: with a majority, the private branch always wins in the end.
+  if (alpha >= 0.5) return 1;
   const a = alpha;
   return (a * (1 - a) ** 2 * (4 * a + gamma * (1 - 2 * a)) - a ** 3) / (1 - a * (1 + (2 - a) * a));
 }

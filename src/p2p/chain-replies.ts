@@ -22,9 +22,16 @@ export function blockLocator(tree: BlockTree): Uint8Array[] {
 
 /**
  * The active blocks after the first locator hash this chain has on its active branch (the genesis
- * when none), up to `max` of them or up to `stop` included.
+ * when none), up to `max` of them or up to `stop` included, and only as far as `shown` allows: a
+ * block the node holds back (a selfish miner's, a double spender's) ends the answer.
  */
-export function activeAfter(tree: BlockTree, locator: Uint8Array[], stop: Uint8Array, max: number): TreeBlock[] {
+export function activeAfter(
+  tree: BlockTree,
+  locator: Uint8Array[],
+  stop: Uint8Array,
+  max: number,
+  shown: (block: TreeBlock) => boolean,
+): TreeBlock[] {
   const chain = tree.activeChain();
   let from = 1;
   for (const hash of locator) {
@@ -36,7 +43,7 @@ export function activeAfter(tree: BlockTree, locator: Uint8Array[], stop: Uint8A
   }
   const stopId = hashToDisplayHex(stop);
   const blocks: TreeBlock[] = [];
-  for (let height = from; height < chain.length && blocks.length < max; height++) {
+  for (let height = from; height < chain.length && blocks.length < max && shown(chain[height]); height++) {
     blocks.push(chain[height]);
     if (chain[height].id === stopId) break;
   }

@@ -261,24 +261,17 @@ export class P2PNode extends Emitter<NodeEvents> {
     this.checkSynced();
   }
 
-  /**
-   * The active blocks after a peer's locator, up to the first this node does not hold whole: a block
-   * it mined but has not announced (a selfish miner's, a double spender's) stays unknown to peers.
-   */
-  private publishedAfter(locator: Uint8Array[], stop: Uint8Array, max: number): TreeBlock[] {
-    const blocks = activeAfter(this.store.tree, locator, stop, max);
-    const withheld = blocks.findIndex((block) => !this.blockBytes.has(block.id));
-    return withheld < 0 ? blocks : blocks.slice(0, withheld);
-  }
+  /** A block this node holds whole: every block it stored or announced, none it mined and holds back. */
+  private readonly shown = (block: TreeBlock) => this.blockBytes.has(block.id);
 
   private answerGetHeaders(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
-    const blocks = this.publishedAfter(locator, stop, MAX_HEADERS);
+    const blocks = activeAfter(this.store.tree, locator, stop, MAX_HEADERS, this.shown);
     this.send(peer, { command: 'headers', headers: blocks.map((block) => serializeHeader(block.header)) });
   }
 
   /** getblocks is answered by an inv of the blocks after the fork point; the peer then asks for them. */
   private answerGetBlocks(peer: Peer, locator: Uint8Array[], stop: Uint8Array): void {
-    const blocks = this.publishedAfter(locator, stop, MAX_GETBLOCKS_INV);
+    const blocks = activeAfter(this.store.tree, locator, stop, MAX_GETBLOCKS_INV, this.shown);
     if (blocks.length)
       this.send(peer, { command: 'inv', items: blocks.map((block) => ({ type: MSG_BLOCK, hash: block.hash })) });
   }

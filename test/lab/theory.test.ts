@@ -77,6 +77,12 @@ describe('Eyal and Sirer 2014', () => {
     expect(selfishRevenue(0.3, 0)).toBeLessThan(0.3);
     expect(selfishRevenue(0.3, 1)).toBeGreaterThan(0.3);
   });
+
+  it('is the whole chain for a majority, where the formula stops holding (it would exceed 1, then turn negative)', () => {
+    expect(selfishRevenue(0.499999, 0)).toBeCloseTo(1, 4);
+    expect(selfishRevenue(0.5, 0)).toBe(1);
+    expect(selfishRevenue(0.58, 0.5)).toBe(1);
+  });
 });
 
 describe('the stale rate to first order, and the interval', () => {
