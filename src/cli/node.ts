@@ -45,6 +45,8 @@ export async function runNode(args: NodeArgs): Promise<void> {
   let reorgs = 0;
   /** Milliseconds from a peer's block arriving whole to the workers being given work on it. */
   const switches: number[] = [];
+  /** Milliseconds each worker hashed on after a peer's block had made its work stale, in all and at worst. */
+  const staleWork = { totalMs: [] as number[], maxMs: 0 };
   node.on('peer', (e) =>
     tell(
       { type: 'peer', ...e },
@@ -109,10 +111,23 @@ export async function runNode(args: NodeArgs): Promise<void> {
       });
       session.on('warning', warn);
       // A peer's block moved the tip: the workers move with it.
+      /** Milliseconds from the last peer's block to new work, until the workers have switched to it. */
+      let givenMs: number | undefined;
       const move = (_tip: unknown, receivedAt: number) => {
+        // Set before the new work: workers already idle take it at once, and say so within chain.next().
+        givenMs = performance.now() - receivedAt;
+        switches.push(givenMs);
         chain.next();
-        switches.push(performance.now() - receivedAt);
       };
+      // Each worker's stale time: from the block's bytes whole until that worker has a range of the new work.
+      session.on('switched', (delaysMs) => {
+        if (givenMs === undefined) return;
+        for (const [worker, delay] of delaysMs.entries()) {
+          staleWork.totalMs[worker] = (staleWork.totalMs[worker] ?? 0) + givenMs + delay;
+          staleWork.maxMs = Math.max(staleWork.maxMs, givenMs + delay);
+        }
+        givenMs = undefined;
+      });
       node.on('tip', move);
       summary = await session.run();
       node.off('tip', move);
@@ -151,10 +166,13 @@ export async function runNode(args: NodeArgs): Promise<void> {
           },
         }
       : {}),
+    ...(staleWork.totalMs.length
+      ? { staleWorkMs: { workers: staleWork.totalMs.map(Math.round), max: Math.round(staleWork.maxMs) } }
+      : {}),
   };
   tell(
     result,
-    `stopped: ${ownBlocks.size} found (${orphaned} orphaned), ${received} received, ${reorgs} reorg(s), ${result.learned.length} address(es) learned; tip ${tree.tip.height} ${tree.tip.id}${result.switchMs ? `; moved to a peer's block within ${result.switchMs.max} ms (mean ${result.switchMs.mean})` : ''}`,
+    `stopped: ${ownBlocks.size} found (${orphaned} orphaned), ${received} received, ${reorgs} reorg(s), ${result.learned.length} address(es) learned; tip ${tree.tip.height} ${tree.tip.id}${result.switchMs ? `; moved to a peer's block within ${result.switchMs.max} ms (mean ${result.switchMs.mean})` : ''}${result.staleWorkMs ? `; each worker hashed stale work ${result.staleWorkMs.workers.join(', ')} ms in all, ${result.staleWorkMs.max} ms at worst` : ''}`,
   );
   if (summary?.error) throw summary.error;
 }

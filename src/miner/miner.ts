@@ -21,6 +21,7 @@ import { startMiner, type MinerOptions, type StartingMiner } from './start.js';
 import type { MinerStats } from './stats.js';
 import type { ThreadHost } from './threads.js';
 import type { Solution, Work } from './work.js';
+import { WorkSwitch } from './switch.js';
 
 export type { MinerOptions } from './start.js';
 export type { MinerStats } from './stats.js';
@@ -36,6 +37,8 @@ export interface MinerEvents<W extends Work> {
   warning: [string];
   /** Workers keep dying: the Miner cannot hash any more. */
   failed: [Error];
+  /** Every worker has new work: the milliseconds each went on with the old one after setWork. */
+  switched: [number[]];
 }
 
 const SAMPLE_MS = 250;
@@ -66,6 +69,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> implem
   private readonly bests: BestTracker;
   private closing = false;
   private replaced = 0;
+  private readonly switching = new WorkSwitch<W>((delaysMs) => this.emit('switched', delaysMs));
 
   /** The GPU worker's adapter, once it is ready. */
   gpu: GpuAdapterInfo | null = null;
@@ -129,6 +133,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> implem
     this.halted = false;
     this.exhaustedReported = false;
     this.workSetAt = performance.now();
+    this.switching.begin(work, this.workSetAt, this.slots.length);
     this.firstWorkAt ??= this.workSetAt;
     this.hashesAtWorkSet = this.meter.reading().hashes;
     this.workOdds = oddsOf(work.target);
@@ -251,13 +256,9 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> implem
     for (const other of this.slots) this.dispatch(other);
     this.settle();
     if (respawnMs === undefined) {
-      this.emit(
-        'failed',
-        new Error(
-          `worker ${slot.index + 1} died ${slot.deathsInARow} times in a row${cause ? ` (last: ${cause.message})` : ''}; stopping rather than hashing on without it`,
-        ),
-      );
-      return;
+      const last = cause ? ` (last: ${cause.message})` : '';
+      const why = `worker ${slot.index + 1} died ${slot.deathsInARow} times in a row${last}`;
+      return void this.emit('failed', new Error(`${why}; stopping rather than hashing on without it`));
     }
     const timer = setTimeout(() => {
       if (this.closing) return;
@@ -368,6 +369,7 @@ export class Miner<W extends Work = Work> extends Emitter<MinerEvents<W>> implem
       stopOnFind: range.job.work.stopOnFind,
     };
     slot.thread!.post(message);
+    this.switching.dispatched(slot.index, range.job.work);
   }
 
   private sendJob(slot: WorkerSlot<W>, job: HeaderJob<W>): void {

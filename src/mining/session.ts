@@ -57,6 +57,8 @@ export interface SessionEvents<W extends Work, R> {
   warning: [string];
   told: [string];
   workerReplaced: [number];
+  /** Every worker has the new work: the milliseconds each went on hashing the old one. */
+  switched: [number[]];
 }
 
 /** Why a session ended. */
@@ -181,6 +183,7 @@ export class MiningSession<W extends Work, R> extends Emitter<SessionEvents<W, R
     });
     miner.on('warning', (text) => this.emit('warning', text));
     miner.on('workerReplaced', (index) => this.emit('workerReplaced', index));
+    miner.on('switched', (delaysMs) => this.emit('switched', delaysMs));
     miner.on('failed', (error) => this.finish('failed', error));
 
     const signal = this.stop.signal;

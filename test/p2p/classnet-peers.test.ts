@@ -20,6 +20,8 @@ interface Event {
   event?: string;
   found?: number;
   tip?: { height: number; hash: string };
+  switchMs?: { count: number; max: number; mean: number };
+  staleWorkMs?: { workers: number[]; max: number };
 }
 
 interface NodeRun {
@@ -119,6 +121,13 @@ describe('powlab nodes on classnet', () => {
       for (const summary of summaries) {
         expect(summary.type).toBe('summary');
         expect(summary.found).toBeGreaterThan(0);
+        // How long its one worker hashed on stale work after a peer's block (once it has switched, so a
+        // stop right after the block leaves it out): at least the time the new work took to reach it.
+        if (summary.staleWorkMs) {
+          expect(summary.staleWorkMs.workers).toHaveLength(1);
+          expect(summary.staleWorkMs.max).toBeGreaterThanOrEqual(0);
+          expect(summary.staleWorkMs.workers[0]).toBeGreaterThanOrEqual(summary.staleWorkMs.max);
+        }
       }
       // Stopped at once, they still end one by one: a block found as the others stop may reach some before
       // they leave and not others, so a node may end one block short, on a block the others hold.
