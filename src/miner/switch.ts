@@ -22,7 +22,7 @@ export class WorkSwitch<W> {
     this.delaysMs[index] = performance.now() - this.began;
     if (this.delaysMs.every((delay) => delay !== undefined)) {
       this.work = undefined;
-      this.switched(this.delaysMs as number[]);
+      this.switched(this.delaysMs);
     }
   }
 }
