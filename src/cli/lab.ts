@@ -156,14 +156,23 @@ export async function labDoubleSpend(args: DoubleSpendArgs): Promise<void> {
 
 function doubleSpendText(report: DoubleSpendReport): string {
   const [low, high] = report.interval99;
+  const rows = [
+    ['', 'measured', 'Nakamoto', 'Rosenfeld'],
+    [
+      `payments undone at z = ${report.z}`,
+      percent(report.successRate),
+      percent(report.nakamoto),
+      percent(report.rosenfeld),
+    ],
+  ];
   return [
     `lab double-spend: an attacker with hash share ${report.targetQ} asked for against one honest node, z = ${report.z} confirmations, ${report.trials} trials, a block every ${report.spacing} s aimed for, ${report.latencyMs} ms links`,
     `theory: ${report.theory}`,
     '',
-    `q (the attacker's share of the blocks found)  ${share(report.q)}   its share of the hashes ${share(report.hashShare)}`,
-    `double spends that won  ${report.successes} of ${report.trials}: ${percent(report.successRate)} (99% interval ${percent(low)} to ${percent(high)})`,
-    `Nakamoto at the measured q  ${percent(report.nakamoto)}${report.withinBounds ? ', inside the interval' : ', OUTSIDE the interval'}`,
-    `Rosenfeld at the measured q  ${percent(report.rosenfeld)}`,
+    table(rows),
+    '',
+    `q (the attacker's share of the blocks found)  ${share(report.q)}   its share of the hashes ${share(report.hashShare)}; both formulas are at the first`,
+    `double spends that won  ${report.successes} of ${report.trials} (99% interval ${percent(low)} to ${percent(high)}): Nakamoto's figure is ${report.withinBounds ? 'inside' : 'OUTSIDE'} it`,
     `the attacker gave up ${report.givesUpBehind} blocks behind; the deepest reorg it made: ${report.deepestReorg} blocks`,
     `${report.found} blocks found in ${report.seconds.toFixed(0)} s, one every ${report.measuredSpacing.toFixed(2)} s`,
   ].join('\n');
