@@ -87,7 +87,7 @@ function staleText(report: StaleReport): string {
     ]),
   ];
   return [
-    `lab stale: ${report.nodes} honest nodes with equal hash shares (${formatHashrate(report.hashrate)} together), a block every ${report.spacing} s aimed for, ${report.blocks} blocks found per latency`,
+    `lab stale: ${report.nodes} honest nodes aiming for equal hash shares (${formatHashrate(report.hashrate)} together), a block every ${report.spacing} s aimed for, ${report.blocks} blocks found per latency`,
     `theory: ${report.theory}`,
     '',
     table(rows),
@@ -132,7 +132,7 @@ function selfishText(report: SelfishReport): string {
     `revenue share (its share of the best chain)  ${share(report.revenueShare)}`,
     `Eyal-Sirer R(alpha, gamma)  ${share(report.expectedRevenue)}   at its hash share ${share(report.expectedRevenueAtHashShare)}`,
     `threshold (1-gamma)/(3-2gamma)  ${share(report.threshold)}: ${report.alpha > report.threshold ? 'above it, selfish mining pays more than honest mining' : 'below it, selfish mining pays less than honest mining'}`,
-    `honest blocks left stale by the selfish node  ${report.honestStale}`,
+    `honest blocks that ended stale  ${report.honestStale}`,
   ].join('\n');
 }
 

@@ -83,21 +83,16 @@ export const RULES = [
     (args) => (has(args, '--seconds') ? cap(args, '--seconds', 0.3) : [...args, '--seconds', '0.3']),
   ],
   [
-    'a lab: at most 12 blocks found, or 6 double spends at a block every 0.1 s; a block every 0.2 s at most; links of 300 ms at most',
+    'a lab: at most 8 blocks found or 4 double spends, a block every 0.1 s at most, links of 200 ms at most',
     (args) => args[0] === 'lab',
     (args) => {
       const spends = args[1] === 'double-spend';
-      const capped = cap(
-        cap(args, '--spacing', spends ? 0.1 : 0.2, !spends),
-        spends ? '--trials' : '--blocks',
-        spends ? 6 : 12,
-        true,
-      );
+      const capped = cap(cap(args, '--spacing', 0.1, !spends), spends ? '--trials' : '--blocks', spends ? 4 : 8, true);
       const latency = value(capped, '--latency');
       if (latency === undefined) return capped;
       const shorter = latency
         .split(',')
-        .map((ms) => String(Math.min(Number(ms), 300)))
+        .map((ms) => String(Math.min(Number(ms), 200)))
         .join(',');
       return [...without(capped, '--latency'), '--latency', shorter];
     },

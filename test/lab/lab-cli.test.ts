@@ -32,17 +32,17 @@ describe('lab stale', () => {
       '--latency',
       '0,200',
       '--spacing',
-      '0.3',
+      '0.15',
       '--blocks',
-      '12',
+      '10',
     ]);
-    expect(report).toMatchObject({ lab: 'stale', nodes: 3, spacing: 0.3, blocks: 12 });
+    expect(report).toMatchObject({ lab: 'stale', nodes: 3, spacing: 0.15, blocks: 10 });
     expect(report.runs.map((run) => run.latencyMs)).toEqual([0, 200]);
     for (const run of report.runs) {
-      expect(run.found).toBeGreaterThanOrEqual(12);
+      expect(run.found).toBeGreaterThanOrEqual(10);
       expect(run.stale).toBeLessThanOrEqual(run.found);
       expect(run.staleRate).toBeCloseTo(run.stale / run.found, 12);
-      expect(run.expected).toBeCloseTo(staleFirstOrder(run.latencyMs / 1000, 0.3), 12);
+      expect(run.expected).toBeCloseTo(staleFirstOrder(run.latencyMs / 1000, 0.15), 12);
       const shares = run.nodes.map((node) => node.hashShare);
       expect(shares.reduce((a, b) => a + b)).toBeCloseTo(1, 9);
       expect(run.nodes.map((node) => node.foundShare).reduce((a, b) => a + b)).toBeCloseTo(1, 9);
