@@ -15,6 +15,7 @@ import {
   isLoopbackHost,
   listen,
   loadPage,
+  refusedMethod,
   send,
   sendJson,
   urlHost,
@@ -73,15 +74,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     } catch {
       return sendJson(response, 400, { error: `not a path: ${request.url}` });
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('allow', 'GET, HEAD');
-      // Node would read the unread body to keep the connection alive, and a body can be endless: close it instead.
-      response.setHeader('connection', 'close');
-      response.on('finish', () => {
-        if (!request.complete) request.socket.destroy();
-      });
-      return sendJson(response, 405, { error: `${request.method} is not allowed` });
-    }
+    if (refusedMethod(request, response)) return;
     if (url.pathname === '/api/status') return sendJson(response, 200, state.status(true));
     if (url.pathname === '/api/events')
       return streams.add(response, eventFrame('status', state.status(true)), request.method === 'HEAD');

@@ -13,6 +13,7 @@ import {
   isLoopbackHost,
   listen,
   loadPage,
+  refusedMethod,
   send,
   sendJson,
   urlHost,
@@ -111,15 +112,7 @@ export async function startNodePage(options: NodePageOptions): Promise<NodePage>
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     if (!addressedHere(request.headers.host))
       return sendJson(response, 403, { error: 'this page answers only requests addressed to this machine' });
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('allow', 'GET, HEAD');
-      // A body can be endless: close the connection rather than read it.
-      response.setHeader('connection', 'close');
-      response.on('finish', () => {
-        if (!request.complete) request.socket.destroy();
-      });
-      return sendJson(response, 405, { error: `${request.method} is not allowed` });
-    }
+    if (refusedMethod(request, response)) return;
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/api/node') return sendJson(response, 200, snapshot());
     if (path === '/api/events')

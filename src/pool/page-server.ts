@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errorMessage } from '../errors.js';
-import { eventFrame, EventStreams, hostCheck, listen, loadPage, send, sendJson } from '../web/http.js';
+import { eventFrame, EventStreams, hostCheck, listen, loadPage, refusedMethod, send, sendJson } from '../web/http.js';
 import { WEB_APP } from '../web/static.js';
 import type { WebSocketEndpoint } from './listeners.js';
 import type { PoolSnapshot } from './api.js';
@@ -48,10 +48,7 @@ export async function servePoolPage(options: PageServerOptions): Promise<{ serve
   const server = createServer((request, response) => {
     if (!addressedHere(request.headers.host))
       return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('allow', 'GET, HEAD');
-      return sendJson(response, 405, { error: `${request.method} is not allowed` });
-    }
+    if (refusedMethod(request, response)) return;
     try {
       answer(request, response);
     } catch (error) {

@@ -5,7 +5,7 @@
  * Event streams that drop a reader who stops reading, and listening with errors a person can act on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BlockList, isIP, type Server } from 'node:net';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { extname, join } from 'node:path';
@@ -160,6 +160,21 @@ export function send(
 
 export function sendJson(response: ServerResponse, status: number, value: unknown): void {
   send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
+}
+
+/**
+ * Answer any method but GET and HEAD with 405 and the methods allowed, then close the connection:
+ * Node would read the unread body to keep it alive, and a body can be endless. True when it answered.
+ */
+export function refusedMethod(request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
+  response.setHeader('allow', 'GET, HEAD');
+  response.setHeader('connection', 'close');
+  response.on('finish', () => {
+    if (!request.complete) request.socket.destroy();
+  });
+  sendJson(response, 405, { error: `${request.method} is not allowed` });
+  return true;
 }
 
 export const eventFrame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
