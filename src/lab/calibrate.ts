@@ -15,19 +15,23 @@ import { nodeThreads } from '../worker/node-threads.js';
 const MEASURE_MS = 1_000;
 /** A lab ends long before this many blocks: the difficulty never retargets during one. */
 const NO_RETARGET_INTERVAL = 100_000;
+/** Every lab node mines with one worker thread: its share is set by its throttle alone. */
+export const NODE_THREADS = 1;
 
-export interface Calibration {
+export interface LabCalibration {
+  /** Each node's throttle, in the order of the shares asked for. */
   throttles: number[];
   /** Hashes a second of every node together, as last measured. */
   hashrate: number;
-  /** Each node's share of that, as last measured. */
-  shares: number[];
+  /** The chain every node starts from, and the target its blocks carry. */
+  params: ChainParams;
+  target: bigint;
 }
 
 /** Hashrates of one Miner a throttle, all hashing at the same time. */
-async function measureTogether(throttles: number[], threads: number): Promise<number[]> {
+async function measureTogether(throttles: number[]): Promise<number[]> {
   const miners = await Promise.all(
-    throttles.map((throttle) => Miner.start({ host: nodeThreads(), threads, throttle })),
+    throttles.map((throttle) => Miner.start({ host: nodeThreads(), threads: NODE_THREADS, throttle })),
   );
   try {
     const measured = await Promise.all(miners.map((miner) => measureRunning(miner, MEASURE_MS)));
@@ -42,44 +46,37 @@ async function measureTogether(throttles: number[], threads: number): Promise<nu
  * no more than the cores less half a core for the P2P nodes: a worker the scheduler pre-empts gets
  * less than its throttle says, and the shares would drift from what was asked.
  */
-function throttlesFor(wanted: number[], threads: number): number[] {
+function throttlesFor(wanted: number[]): number[] {
   const most = Math.max(...wanted);
-  const budget = Math.max(1, availableParallelism() - 0.5) / threads;
+  const budget = Math.max(1, availableParallelism() - 0.5) / NODE_THREADS;
   const asked = wanted.reduce((sum, value) => sum + value / most, 0);
   const scale = Math.min(1, budget / asked);
   return wanted.map((value) => Math.min(100, Math.max(1, Math.round((100 * scale * value) / most))));
 }
 
-/** Throttles that give each node about its wanted share of the hashing, and the hashrate they make together. */
-export async function calibrateShares(wanted: number[], threads: number): Promise<Calibration> {
-  let throttles = throttlesFor(wanted, threads);
-  let rates = await measureTogether(throttles, threads);
+/**
+ * Throttles that give each node about its `wanted` share of the hashing, and a classnet chain whose
+ * every block carries the target they meet together once every `spacing` seconds on average
+ * (regtest's limit at most).
+ */
+export async function calibrateLab(wanted: number[], spacing: number): Promise<LabCalibration> {
+  let throttles = throttlesFor(wanted);
+  let rates = await measureTogether(throttles);
   // Hashes per percent of throttle, as each node got them: the correction divides by it.
   const perPercent = rates.map((rate, index) => rate / throttles[index]);
   if (perPercent.every((value) => value > 0)) {
-    throttles = throttlesFor(
-      wanted.map((share, index) => share / perPercent[index]),
-      threads,
-    );
-    rates = await measureTogether(throttles, threads);
+    throttles = throttlesFor(wanted.map((share, index) => share / perPercent[index]));
+    rates = await measureTogether(throttles);
   }
   const hashrate = rates.reduce((a, b) => a + b, 0);
-  return { throttles, hashrate, shares: rates.map((rate) => (hashrate > 0 ? rate / hashrate : 0)) };
-}
-
-/**
- * A classnet chain whose every block carries the target that `hashrate` meets once every `spacing`
- * seconds on average (regtest's limit at most), and that never retargets within a lab.
- */
-export function labChain(hashrate: number, spacing: number): { params: ChainParams; target: bigint } {
   const hashesPerBlock = BigInt(Math.max(2, Math.round(hashrate * spacing)));
   const limit = bitsToTarget(REGTEST.powLimitBits);
-  const wanted = (1n << 256n) / hashesPerBlock - 1n;
-  const startBits = targetToBits(wanted < limit ? wanted : limit);
+  const exact = (1n << 256n) / hashesPerBlock - 1n;
+  const startBits = targetToBits(exact < limit ? exact : limit);
   const params = classnetParams({
     spacing: Math.max(1, Math.round(spacing)),
     interval: NO_RETARGET_INTERVAL,
     startBits,
   });
-  return { params, target: bitsToTarget(startBits) };
+  return { throttles, hashrate, params, target: bitsToTarget(startBits) };
 }

@@ -8,7 +8,7 @@
  * is one trial; the success rate is set beside Nakamoto's and Rosenfeld's formulas at the measured q.
  */
 import type { TreeBlock } from '../chain/tree.js';
-import { calibrateShares, labChain } from './calibrate.js';
+import { calibrateLab } from './calibrate.js';
 import { honest, LabNetwork, type LabNode, type Strategy } from './network.js';
 import type { LabProgress } from './report.js';
 import { nakamotoSuccess, rosenfeldSuccess, wilsonInterval } from './theory.js';
@@ -113,8 +113,8 @@ export class DoubleSpender implements Strategy {
 export async function runDoubleSpendLab(options: DoubleSpendOptions): Promise<DoubleSpendReport> {
   const { q, z, trials, spacing, latencyMs, signal, progress } = options;
   progress('measuring the attacker and the honest node hashing together…');
-  const calibration = await calibrateShares([q, 1 - q], 1);
-  const { params, target } = labChain(calibration.hashrate, spacing);
+  const calibration = await calibrateLab([q, 1 - q], spacing);
+  const { params, target } = calibration;
   // From L blocks behind the attacker must gain L + 1: (q/p)^(L+1).
   const givesUpBehind = Math.max(1, Math.ceil(Math.log(HOPELESS) / Math.log(q / (1 - q))) - 1);
   const spender = new DoubleSpender(z, givesUpBehind);
@@ -129,9 +129,8 @@ export async function runDoubleSpendLab(options: DoubleSpendOptions): Promise<Do
     const done = spender.trials.slice(0, trials);
     const successes = done.filter((trial) => trial.success).length;
     const [attacker] = network.nodes;
-    const found = run.finds.length;
-    const totalHashes = network.nodes.reduce((sum, node) => sum + node.hashes, 0);
-    const measuredQ = found > 0 ? attacker.finds.length / found : 0;
+    const found = network.finder.size;
+    const measuredQ = network.foundShare(attacker);
     const interval99 = wilsonInterval(successes, done.length);
     const nakamoto = nakamotoSuccess(measuredQ, z);
     return {
@@ -141,7 +140,7 @@ export async function runDoubleSpendLab(options: DoubleSpendOptions): Promise<Do
       latencyMs,
       targetQ: q,
       q: measuredQ,
-      hashShare: totalHashes > 0 ? attacker.hashes / totalHashes : 0,
+      hashShare: network.hashShare(attacker),
       z,
       trials: done.length,
       successes,

@@ -18,6 +18,7 @@ import { P2PNode } from '../p2p/node.js';
 import { keptOpen, type BuiltInChain, type MinedBlock } from '../sources/chain.js';
 import { openDatadirChain } from '../sources/chain-network.js';
 import { nodeThreads } from '../worker/node-threads.js';
+import { NODE_THREADS } from './calibrate.js';
 import { LatencyLink } from './latency.js';
 
 /** What a node does with the blocks it finds and hears of. */
@@ -92,8 +93,6 @@ export class LabNode {
 
 export interface MiningRun {
   seconds: number;
-  /** Every block found, by whom, in order. */
-  finds: { block: TreeBlock; node: LabNode }[];
   /** Milliseconds from a block found to it stored at another node, one sample a block and node. */
   delaysMs: number[];
 }
@@ -102,7 +101,7 @@ export class LabNetwork {
   /** Who found each block, by id. */
   readonly finder = new Map<string, LabNode>();
   private readonly foundAt = new Map<string, number>();
-  private readonly run: MiningRun = { seconds: 0, finds: [], delaysMs: [] };
+  private readonly run: MiningRun = { seconds: 0, delaysMs: [] };
 
   private constructor(
     readonly nodes: LabNode[],
@@ -158,7 +157,7 @@ export class LabNetwork {
    * Mine on every node at once until `enough()` says so after a find (or `signal` aborts), then let
    * the strategies publish what they would and the network settle.
    */
-  async mine(enough: () => boolean, signal: AbortSignal, threads = 1): Promise<MiningRun> {
+  async mine(enough: () => boolean, signal: AbortSignal): Promise<MiningRun> {
     const stop = new AbortController();
     const stopAll = () => stop.abort();
     signal.addEventListener('abort', stopAll, { once: true });
@@ -167,7 +166,7 @@ export class LabNetwork {
       for (const node of this.nodes) {
         const session = await MiningSession.start(keptOpen(node.chain), {
           host: nodeThreads(),
-          threads,
+          threads: NODE_THREADS,
           throttle: node.throttle,
           signal: stop.signal,
         });
@@ -195,7 +194,6 @@ export class LabNetwork {
     if (!block) return;
     this.finder.set(block.id, node);
     this.foundAt.set(block.id, performance.now());
-    this.run.finds.push({ block, node });
     node.keep(block, hexToBytes(result.block));
     node.strategy.found(node, block);
     if (enough()) stop.abort();
@@ -206,6 +204,17 @@ export class LabNetwork {
     await Promise.all(this.nodes.map((node) => node.p2p.settle()));
     await Promise.all(this.nodes.map((node) => node.p2p.quiet(1_000, 10_000)));
     await Promise.all(this.nodes.map((node) => node.p2p.settle()));
+  }
+
+  /** The node's share of every hash done while the lab mined. */
+  hashShare(node: LabNode): number {
+    const total = this.nodes.reduce((sum, each) => sum + each.hashes, 0);
+    return total > 0 ? node.hashes / total : 0;
+  }
+
+  /** The node's share of the blocks found: its hash share as the run's lottery dealt it. */
+  foundShare(node: LabNode): number {
+    return this.finder.size > 0 ? node.finds.length / this.finder.size : 0;
   }
 
   /** The chain with the most work any node holds, genesis left out. */

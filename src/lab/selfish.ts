@@ -6,7 +6,7 @@
  * best chain, beside the paper's revenue at the measured alpha and gamma.
  */
 import type { TreeBlock } from '../chain/tree.js';
-import { calibrateShares, labChain } from './calibrate.js';
+import { calibrateLab } from './calibrate.js';
 import { honest, LabNetwork, type LabNode, type Strategy } from './network.js';
 import type { LabProgress } from './report.js';
 import { selfishRevenue, selfishThreshold } from './theory.js';
@@ -139,8 +139,8 @@ export async function runSelfishLab(options: SelfishOptions): Promise<SelfishRep
   const { alpha, nodes: count, spacing, blocks, latencyMs, signal, progress } = options;
   const wanted = [alpha, ...Array<number>(count - 1).fill((1 - alpha) / (count - 1))];
   progress(`measuring ${count} nodes hashing together…`);
-  const calibration = await calibrateShares(wanted, 1);
-  const { params, target } = labChain(calibration.hashrate, spacing);
+  const calibration = await calibrateLab(wanted, spacing);
+  const { params, target } = calibration;
   const tally = new RaceTally();
   const tallied: Strategy = {
     found: (node, block) => {
@@ -160,11 +160,9 @@ export async function runSelfishLab(options: SelfishOptions): Promise<SelfishRep
     const [selfishNode, ...honestNodes] = network.nodes;
     const best = network.bestChain();
     const bySelfish = best.filter((block) => network.finder.get(block.id) === selfishNode).length;
-    const found = run.finds.length;
     const selfishFinds = selfishNode.finds.length;
-    const totalHashes = network.nodes.reduce((sum, node) => sum + node.hashes, 0);
-    const measuredAlpha = found > 0 ? selfishFinds / found : 0;
-    const hashShare = totalHashes > 0 ? selfishNode.hashes / totalHashes : 0;
+    const measuredAlpha = network.foundShare(selfishNode);
+    const hashShare = network.hashShare(selfishNode);
     const gamma = tally.honestBlocks > 0 ? tally.onSelfish / tally.honestBlocks : 0;
     const honestInBest = best.length - bySelfish;
     const honestFound = honestNodes.reduce((sum, node) => sum + node.finds.length, 0);

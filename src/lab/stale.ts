@@ -6,7 +6,7 @@
  * another block is found while one travels, 1 - e^(-delay/spacing).
  */
 import { median } from '../core/statistics.js';
-import { calibrateShares, labChain } from './calibrate.js';
+import { calibrateLab } from './calibrate.js';
 import { honest, LabNetwork } from './network.js';
 import { staleFirstOrder } from './theory.js';
 import type { LabProgress } from './report.js';
@@ -63,8 +63,8 @@ export const STALE_THEORY =
 export async function runStaleLab(options: StaleOptions): Promise<StaleReport> {
   const { nodes: count, spacing, blocks, signal, progress } = options;
   progress(`measuring ${count} nodes hashing together…`);
-  const calibration = await calibrateShares(Array<number>(count).fill(1 / count), 1);
-  const { params, target } = labChain(calibration.hashrate, spacing);
+  const calibration = await calibrateLab(Array<number>(count).fill(1 / count), spacing);
+  const { params, target } = calibration;
   const runs: StaleRun[] = [];
   for (const latencyMs of options.latenciesMs) {
     if (signal.aborted) break;
@@ -78,12 +78,11 @@ export async function runStaleLab(options: StaleOptions): Promise<StaleReport> {
     try {
       const run = await network.mine(() => network.finder.size >= blocks, signal);
       const best = network.bestChain();
-      const found = run.finds.length;
+      const found = network.finder.size;
       const inBest = best.filter((block) => network.finder.has(block.id));
       const stale = found - inBest.length;
       const measuredSpacing = found > 0 ? run.seconds / found : 0;
       const propagationMs = run.delaysMs.length ? median(run.delaysMs) : 0;
-      const totalHashes = network.nodes.reduce((sum, node) => sum + node.hashes, 0);
       runs.push({
         latencyMs,
         found,
@@ -96,8 +95,8 @@ export async function runStaleLab(options: StaleOptions): Promise<StaleReport> {
         seconds: run.seconds,
         nodes: network.nodes.map((node) => ({
           name: node.name,
-          hashShare: totalHashes > 0 ? node.hashes / totalHashes : 0,
-          foundShare: found > 0 ? node.finds.length / found : 0,
+          hashShare: network.hashShare(node),
+          foundShare: network.foundShare(node),
           bestShare:
             inBest.length > 0 ? inBest.filter((b) => network.finder.get(b.id) === node).length / inBest.length : 0,
         })),
