@@ -9,6 +9,7 @@ import { HEADER_BYTES, headerBytesFromHex } from '../core/header.js';
 import { PowlabError } from '../errors.js';
 import { explainHeader, timeAtHashrate } from '../explain/header.js';
 import {
+  answeringErrors,
   eventFrame,
   EventStreams,
   hostCheck,
@@ -101,15 +102,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     sendJson(response, 404, { error: `no such page: ${url.pathname}` });
   };
 
-  const server = createServer((request, response) => {
-    try {
-      handle(request, response);
-    } catch (error) {
-      // Once a stream has begun, its status is sent: all that is left is to cut it.
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
-    }
-  });
+  const server = createServer(answeringErrors(handle));
   let port: number;
   try {
     port = await listen(server, options.host, options.port, 'the dashboard');

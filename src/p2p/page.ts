@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { fileURLToPath } from 'node:url';
 import type { BlockTree } from '../chain/tree.js';
 import {
+  answeringErrors,
   eventFrame,
   EventStreams,
   hostCheck,
@@ -121,14 +122,7 @@ export async function startNodePage(options: NodePageOptions): Promise<NodePage>
     if (asset) return send(response, 200, asset.type, asset.body, undefined, request.method === 'HEAD');
     sendJson(response, 404, { error: `no such page: ${path}` });
   };
-  const server = createServer((request, response) => {
-    try {
-      handle(request, response);
-    } catch (error) {
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
-    }
-  });
+  const server = createServer(answeringErrors(handle));
   const port = await listen(server, options.host, options.port, 'the node page', 'page-port');
   // The node goes on whatever befalls its page.
   server.on('error', (error) => options.warn(`the node page: ${error.message}`));

@@ -4,8 +4,17 @@
  * and the WebSocket endpoint's upgrades. It answers only requests addressed to this machine.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { errorMessage } from '../errors.js';
-import { eventFrame, EventStreams, hostCheck, listen, loadPage, refusedMethod, send, sendJson } from '../web/http.js';
+import {
+  answeringErrors,
+  eventFrame,
+  EventStreams,
+  hostCheck,
+  listen,
+  loadPage,
+  refusedMethod,
+  send,
+  sendJson,
+} from '../web/http.js';
 import { WEB_APP } from '../web/static.js';
 import type { WebSocketEndpoint } from './listeners.js';
 import type { PoolSnapshot } from './api.js';
@@ -45,17 +54,14 @@ export async function servePoolPage(options: PageServerOptions): Promise<{ serve
     if (asset) return send(response, 200, asset.type, asset.body, POOL_PAGE_HEADERS, request.method === 'HEAD');
     sendJson(response, 404, { error: 'no such page' });
   };
-  const server = createServer((request, response) => {
-    if (!addressedHere(request.headers.host))
-      return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
-    if (refusedMethod(request, response)) return;
-    try {
+  const server = createServer(
+    answeringErrors((request, response) => {
+      if (!addressedHere(request.headers.host))
+        return sendJson(response, 403, { error: 'this pool page answers only requests addressed to this machine' });
+      if (refusedMethod(request, response)) return;
       answer(request, response);
-    } catch (error) {
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, { error: errorMessage(error) });
-    }
-  });
+    }),
+  );
   server.on('upgrade', (request, socket, head) => options.websockets.upgrade(request, socket, head));
   const port = await listen(server, options.host, options.port, 'the pool page', 'page-port');
   server.on('error', (error) => options.warn(`the pool page: ${error.message}`));

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BlockList, isIP, type Server } from 'node:net';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { extname, join } from 'node:path';
-import { Errors, type PowlabError } from '../errors.js';
+import { errorMessage, Errors, type PowlabError } from '../errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -160,6 +160,23 @@ export function send(
 
 export function sendJson(response: ServerResponse, status: number, value: unknown): void {
   send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
+}
+
+/**
+ * `handle` as a server's request listener: what it throws is answered with 500, or, once a response
+ * has begun (a stream's status is sent), the response is cut.
+ */
+export function answeringErrors(
+  handle: (request: IncomingMessage, response: ServerResponse) => void,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    try {
+      handle(request, response);
+    } catch (error) {
+      if (response.headersSent) response.destroy();
+      else sendJson(response, 500, { error: errorMessage(error) });
+    }
+  };
 }
 
 /**
